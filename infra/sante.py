@@ -1,0 +1,47 @@
+"""GET /sante (no auth): the version, and whether each resource the app needs answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint
+
+from shared.settings import settings
+from shared.web import reponse
+
+bp = Blueprint(__name__)
+
+
+def _verifications() -> dict[str, Callable[[], Any]]:
+    from shared.aws import client
+
+    s = settings()
+    return {
+        "table_donnees": lambda: client("dynamodb").describe_table(TableName=s.table_donnees),
+        "table_idempotence": lambda: client("dynamodb").describe_table(
+            TableName=s.table_idempotence
+        ),
+        "bucket_depots": lambda: client("s3").head_bucket(Bucket=s.bucket_depots),
+        "bucket_documents": lambda: client("s3").head_bucket(Bucket=s.bucket_documents),
+        "queue_json": lambda: client("sqs").get_queue_url(QueueName=s.queue_json),
+        "queue_zip": lambda: client("sqs").get_queue_url(QueueName=s.queue_zip),
+        "state_machine_instruction": lambda: client("stepfunctions").describe_state_machine(
+            stateMachineArn=s.state_machine_instruction
+        ),
+        "user_pool": lambda: client("cognito-idp").describe_user_pool(UserPoolId=s.user_pool_id),
+        "expediteur": lambda: client("sesv2").get_email_identity(EmailIdentity=s.expediteur),
+    }
+
+
+@bp.route("/sante", methods=["GET"])
+def sante() -> Any:
+    etats: dict[str, str] = {}
+    for nom, verifier in _verifications().items():
+        try:
+            verifier()
+            etats[nom] = "OK"
+        except Exception as exc:  # report, never fail: this is the health page
+            etats[nom] = f"KO: {type(exc).__name__}"
+    statut = 200 if all(v == "OK" for v in etats.values()) else 503
+    return reponse({"version": settings().version, "ressources": etats}, statut)

@@ -1,0 +1,100 @@
+"""L'heure de la plateforme: toujours avec fuseau; les échéances sont en Europe/Paris.
+
+Sur AWS l'horloge est celle du système. En local, le runtime la décale (tests et
+démonstrations à une date de campagne) et traduit de même les dates venues d'AWS
+(heure de réception S3), pour que « reçu à 13:59:59 » garde son sens.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class Horloge(Protocol):
+    def maintenant(self) -> datetime: ...
+
+    def depuis_aws(self, instant: datetime) -> datetime:
+        """Ramène un instant donné par AWS (horloge réelle) à l'heure de la plateforme."""
+        ...
+
+
+def exiger_fuseau(instant: datetime) -> datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("un instant doit porter son fuseau horaire")
+    return instant
+
+
+def heure_paris(texte: str) -> datetime:
+    """ISO 8601; une date-heure sans fuseau est lue comme heure de Paris."""
+    instant = datetime.fromisoformat(texte)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=PARIS)
+    return instant
+
+
+class HorlogeSysteme:
+    def maintenant(self) -> datetime:
+        return datetime.now(UTC)
+
+    def depuis_aws(self, instant: datetime) -> datetime:
+        return exiger_fuseau(instant)
+
+
+class HorlogeDecalee:
+    """Heure réelle + un décalage réglable; sûre entre threads."""
+
+    def __init__(self, depart: datetime | None = None) -> None:
+        self._verrou = threading.Lock()
+        self._decalage = timedelta(0)
+        if depart is not None:
+            self.regler(depart)
+
+    def regler(self, instant: datetime) -> None:
+        with self._verrou:
+            self._decalage = exiger_fuseau(instant) - datetime.now(UTC)
+
+    def avancer(self, duree: timedelta) -> None:
+        with self._verrou:
+            self._decalage += duree
+
+    def maintenant(self) -> datetime:
+        with self._verrou:
+            return datetime.now(UTC) + self._decalage
+
+    def depuis_aws(self, instant: datetime) -> datetime:
+        with self._verrou:
+            return exiger_fuseau(instant) + self._decalage
+
+
+class HorlogeFixe:
+    """Pour les tests unitaires: l'heure ne bouge que quand on la règle."""
+
+    def __init__(self, instant: datetime) -> None:
+        self.instant = exiger_fuseau(instant)
+
+    def regler(self, instant: datetime) -> None:
+        self.instant = exiger_fuseau(instant)
+
+    def maintenant(self) -> datetime:
+        return self.instant
+
+    def depuis_aws(self, instant: datetime) -> datetime:
+        return exiger_fuseau(instant)
+
+
+_horloge: Horloge = HorlogeSysteme()
+
+
+def horloge() -> Horloge:
+    """L'horloge du processus (le runtime local la remplace par une HorlogeDecalee)."""
+    return _horloge
+
+
+def installer_horloge(nouvelle: Horloge) -> None:
+    global _horloge
+    _horloge = nouvelle

@@ -1,0 +1,53 @@
+"""Identifiants français: SIREN, SIRET, FINESS, IBAN, BIC.
+
+python-stdnum porte les algorithmes (Luhn, exception La Poste du SIRET, clés IBAN);
+ce module n'ajoute que ce que stdnum n'a pas: le format FINESS (départements 2A/2B).
+Chaque fonction prend une chaîne telle que reçue et ne la normalise pas: un dépôt
+doit contenir la forme canonique, sans espace.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import bic as _bic
+from stdnum import iban as _iban
+from stdnum import luhn as _luhn
+from stdnum.fr import siren as _siren
+from stdnum.fr import siret as _siret
+
+_CHIFFRES = re.compile(r"[0-9]+")
+_FINESS = re.compile(r"(?:[0-9]{2}|2A|2B)[0-9]{7}")
+
+
+def siren_valide(valeur: str) -> bool:
+    return bool(_CHIFFRES.fullmatch(valeur)) and len(valeur) == 9 and _siren.is_valid(valeur)
+
+
+def siret_valide(valeur: str) -> bool:
+    """14 chiffres, clé de Luhn; stdnum applique l'exception La Poste (356000000…)."""
+    return bool(_CHIFFRES.fullmatch(valeur)) and len(valeur) == 14 and _siret.is_valid(valeur)
+
+
+def finess_format_valide(valeur: str) -> bool:
+    """9 caractères: département (2 chiffres, 2A ou 2B) puis 7 chiffres."""
+    return bool(_FINESS.fullmatch(valeur))
+
+
+def finess_valide(valeur: str) -> bool:
+    """Format FINESS, et clé de Luhn quand le numéro n'a que des chiffres.
+
+    Les numéros corses (2A/2B) n'ont pas de clé de Luhn calculable: seul leur format
+    est vérifié.
+    """
+    if not finess_format_valide(valeur):
+        return False
+    return not valeur.isdigit() or _luhn.is_valid(valeur)
+
+
+def iban_valide(valeur: str) -> bool:
+    return valeur == valeur.strip() and _iban.is_valid(valeur)
+
+
+def bic_valide(valeur: str) -> bool:
+    return valeur == valeur.strip() and _bic.is_valid(valeur)

@@ -1,0 +1,41 @@
+"""Settings read from the environment once per cold start (pydantic validates them)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VERSION = "0.1.0"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    region: str = Field("eu-west-3", alias="AWS_REGION")
+    table_donnees: str = Field("segurnum-donnees", alias="SEGURNUM_TABLE_DONNEES")
+    table_idempotence: str = Field("segurnum-idempotence", alias="SEGURNUM_TABLE_IDEMPOTENCE")
+    bucket_depots: str = Field("segurnum-depots", alias="SEGURNUM_BUCKET_DEPOTS")
+    bucket_documents: str = Field("segurnum-documents", alias="SEGURNUM_BUCKET_DOCUMENTS")
+    queue_json: str = Field("segurnum-depot-json", alias="SEGURNUM_QUEUE_JSON")
+    queue_zip: str = Field("segurnum-depot-zip", alias="SEGURNUM_QUEUE_ZIP")
+    state_machine_instruction: str = Field("", alias="SEGURNUM_SM_INSTRUCTION")
+    expediteur: str = Field("ne-pas-repondre@segurnum.example.fr", alias="SEGURNUM_EXPEDITEUR")
+    user_pool_id: str = Field("", alias="SEGURNUM_USER_POOL_ID")
+    # Set by the local runtime only: every boto3 client goes to the moto server.
+    endpoint_url: str | None = Field(None, alias="SEGURNUM_ENDPOINT_URL")
+    local: bool = Field(False, alias="SEGURNUM_LOCAL")
+    url_portail: str = Field("https://segurnum.example.fr", alias="SEGURNUM_URL_PORTAIL")
+    version: str = VERSION
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.model_validate({k: v for k, v in os.environ.items() if k.startswith(("AWS_REGION", "SEGURNUM_"))})
+
+
+def recharger() -> Settings:
+    """For the local runtime and tests, after they change the environment."""
+    settings.cache_clear()
+    return settings()

@@ -46,7 +46,9 @@ def modele() -> dict[str, Any]:
 
 def ressources(type_cfn: str | None = None) -> dict[str, dict[str, Any]]:
     tout: dict[str, dict[str, Any]] = modele()["Resources"]
-    return {k: v for k, v in tout.items() if type_cfn is None or v["Type"] == type_cfn}
+    # Entries without a Type override what Chalice generates: not resources of their own.
+    return {k: v for k, v in tout.items()
+            if "Type" in v and (type_cfn is None or v["Type"] == type_cfn)}
 
 
 def nom_fonction(id_logique: str, fonctions: dict[str, str]) -> str:

@@ -1,0 +1,100 @@
+"""The `segurnum` command: the offline simulator for éditeurs, and local-runtime tools."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(help="Ségur numérique, couloir médico-social: outils de la plateforme.",
+                  no_args_is_help=True, add_completion=False)
+
+
+def _monter_depot() -> None:
+    try:
+        from services.depot.cli import app as depot
+    except ImportError:  # the simulator ships with the dépôt service
+        return
+    for commande in depot.registered_commands:
+        app.registered_commands.append(commande)
+
+
+@app.command()
+def local(
+    port: Annotated[int, typer.Option(help="Port de l'API (chalice local).")] = 8000,
+    port_moto: Annotated[int, typer.Option(help="Port du serveur moto (S3, SQS…).")] = 5001,
+    horloge: Annotated[str | None, typer.Option(
+        help="Heure de départ de la plateforme (Paris), ex. 2024-02-20T10:00.")] = None,
+) -> None:
+    """Démarre la plateforme locale sur 127.0.0.1 (Ctrl-C pour arrêter)."""
+    from infra.local.runtime import RuntimeLocal
+    from shared.horloge import heure_paris
+
+    runtime = RuntimeLocal(port_moto=port_moto, port_api=port, ecrire_etat=True,
+                           horloge_depart=heure_paris(horloge) if horloge else None)
+    arret = threading.Event()
+
+    def stop(*_: Any) -> None:
+        arret.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    runtime.demarrer()
+    env = runtime.environnement
+    print(f"API          : {runtime.url_api}   (santé: {runtime.url_api}/sante)")
+    print(f"S3 / AWS     : {runtime.url_moto}   (bucket des dépôts: {env['SEGURNUM_BUCKET_DEPOTS']})")
+    print(f"Horloge      : {runtime.horloge.maintenant().isoformat()}  "
+          f"(POST {runtime.url_api}/_local/horloge {{\"instant\": \"2024-02-28T13:59\"}})")
+    print("Jeton        : .venv/bin/segurnum jeton --editeur 73282932000074  "
+          "| --gestionnaire DUPONT")
+    print("Arrêt        : Ctrl-C", flush=True)
+    try:
+        arret.wait()
+    finally:
+        runtime.arreter()
+        print("Plateforme locale arrêtée.", flush=True)
+
+
+@app.command()
+def jeton(
+    editeur: Annotated[str | None, typer.Option(help="SIRET de l'éditeur.")] = None,
+    gestionnaire: Annotated[str | None, typer.Option(help="Nom du gestionnaire.")] = None,
+) -> None:
+    """Affiche un jeton (IdToken) de la plateforme locale: usage local uniquement."""
+    import os
+
+    from infra.local.runtime import FICHIER_ETAT
+
+    if bool(editeur) == bool(gestionnaire):
+        typer.echo("Indiquez --editeur SIRET ou --gestionnaire NOM (un seul des deux).", err=True)
+        raise typer.Exit(2)
+    if not FICHIER_ETAT.exists():
+        typer.echo("La plateforme locale ne tourne pas: lancez d'abord « make run ».", err=True)
+        raise typer.Exit(2)
+    etat = json.loads(FICHIER_ETAT.read_text(encoding="utf-8"))
+    os.environ.update(etat["environnement"])
+    os.environ.update({"SEGURNUM_ENDPOINT_URL": etat["moto"], "AWS_ACCESS_KEY_ID": "local",
+                       "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "eu-west-3"})
+    from infra.local.jetons import jeton as emettre
+    from shared.identifiants import siret_valide
+
+    if editeur is not None:
+        if not siret_valide(editeur):
+            typer.echo(f"Le SIRET {editeur} n'est pas valide (14 chiffres, clé de Luhn).", err=True)
+            raise typer.Exit(2)
+        typer.echo(emettre("editeurs", siret=editeur))
+    else:
+        typer.echo(emettre("gestionnaires", nom=gestionnaire))
+
+
+def main() -> None:
+    _monter_depot()
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 
+from infra.sante import bp as sante
 from services.depot.api import bp as depot
 from services.enrolment.api import bp as enrolment
 from services.instruction.api import bp as instruction
 from services.paiement.api import bp as paiement
 from shared.observabilite import logger, metrics
-from infra.sante import bp as sante
 
 app = Chalice(app_name="segurnum")
 app.register_blueprint(sante)
@@ -25,12 +25,14 @@ app.register_blueprint(instruction)
 app.register_blueprint(paiement)
 
 
-@app.middleware("all")
+@app.middleware("http")
 def observabilite(event: Any, get_response: Any) -> Any:
     """Powertools on every function: structured logs with the request id, metrics flushed."""
     contexte = getattr(event, "context", None)
     if isinstance(contexte, dict):
-        logger.append_keys(request_id=contexte.get("requestId"), chemin=contexte.get("resourcePath"))
+        logger.append_keys(
+            request_id=contexte.get("requestId"), chemin=contexte.get("resourcePath")
+        )
     try:
         return get_response(event)
     finally:

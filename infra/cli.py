@@ -10,8 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(help="Ségur numérique, couloir médico-social: outils de la plateforme.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Ségur numérique, couloir médico-social: outils de la plateforme.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 def _monter_depot() -> None:
@@ -27,15 +30,21 @@ def _monter_depot() -> None:
 def local(
     port: Annotated[int, typer.Option(help="Port de l'API (chalice local).")] = 8000,
     port_moto: Annotated[int, typer.Option(help="Port du serveur moto (S3, SQS…).")] = 5001,
-    horloge: Annotated[str | None, typer.Option(
-        help="Heure de départ de la plateforme (Paris), ex. 2024-02-20T10:00.")] = None,
+    horloge: Annotated[
+        str | None,
+        typer.Option(help="Heure de départ de la plateforme (Paris), ex. 2024-02-20T10:00."),
+    ] = None,
 ) -> None:
     """Démarre la plateforme locale sur 127.0.0.1 (Ctrl-C pour arrêter)."""
     from infra.local.runtime import RuntimeLocal
     from shared.horloge import heure_paris
 
-    runtime = RuntimeLocal(port_moto=port_moto, port_api=port, ecrire_etat=True,
-                           horloge_depart=heure_paris(horloge) if horloge else None)
+    runtime = RuntimeLocal(
+        port_moto=port_moto,
+        port_api=port,
+        ecrire_etat=True,
+        horloge_depart=heure_paris(horloge) if horloge else None,
+    )
     arret = threading.Event()
 
     def stop(*_: Any) -> None:
@@ -46,11 +55,16 @@ def local(
     runtime.demarrer()
     env = runtime.environnement
     print(f"API          : {runtime.url_api}   (santé: {runtime.url_api}/sante)")
-    print(f"S3 / AWS     : {runtime.url_moto}   (bucket des dépôts: {env['SEGURNUM_BUCKET_DEPOTS']})")
-    print(f"Horloge      : {runtime.horloge.maintenant().isoformat()}  "
-          f"(POST {runtime.url_api}/_local/horloge {{\"instant\": \"2024-02-28T13:59\"}})")
-    print("Jeton        : .venv/bin/segurnum jeton --editeur 73282932000074  "
-          "| --gestionnaire DUPONT")
+    print(
+        f"S3 / AWS     : {runtime.url_moto}   (bucket des dépôts: {env['SEGURNUM_BUCKET_DEPOTS']})"
+    )
+    print(
+        f"Horloge      : {runtime.horloge.maintenant().isoformat()}  "
+        f'(POST {runtime.url_api}/_local/horloge {{"instant": "2024-02-28T13:59"}})'
+    )
+    print(
+        "Jeton        : .venv/bin/segurnum jeton --editeur 73282932000074  | --gestionnaire DUPONT"
+    )
     print("Arrêt        : Ctrl-C", flush=True)
     try:
         arret.wait()
@@ -77,8 +91,14 @@ def jeton(
         raise typer.Exit(2)
     etat = json.loads(FICHIER_ETAT.read_text(encoding="utf-8"))
     os.environ.update(etat["environnement"])
-    os.environ.update({"SEGURNUM_ENDPOINT_URL": etat["moto"], "AWS_ACCESS_KEY_ID": "local",
-                       "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "eu-west-3"})
+    os.environ.update(
+        {
+            "SEGURNUM_ENDPOINT_URL": etat["moto"],
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_REGION": "eu-west-3",
+        }
+    )
     from infra.local.jetons import jeton as emettre
     from shared.identifiants import siret_valide
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from shared.settings import settings
 from shared.web import reponse

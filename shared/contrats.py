@@ -23,8 +23,12 @@ class StatutDossier(StrEnum):
 
 # typeAction M is allowed while the dossier has not been decided.
 STATUTS_MODIFIABLES = frozenset(
-    {StatutDossier.INCOMPLET, StatutDossier.EN_COURS, StatutDossier.A_MODIFIER,
-     StatutDossier.EN_ATTENTE_PIECES}
+    {
+        StatutDossier.INCOMPLET,
+        StatutDossier.EN_COURS,
+        StatutDossier.A_MODIFIER,
+        StatutDossier.EN_ATTENTE_PIECES,
+    }
 )
 
 LIBELLES_STATUT = {

@@ -17,7 +17,7 @@ class MontantInvalide(ValueError):
 
 
 def _en_decimal(valeur: object) -> Decimal:
-    if isinstance(valeur, bool) or isinstance(valeur, float):
+    if isinstance(valeur, (bool, float)):
         # Un float a déjà perdu la valeur exacte: on le refuse plutôt que de deviner.
         raise MontantInvalide("un montant ne se construit jamais depuis un float")
     if isinstance(valeur, Montant):
@@ -77,7 +77,7 @@ class Montant:
     def en_francais(self) -> str:
         """« 18 750,00 € » (espace insécable fine pour les milliers)."""
         entier, _, decimales = format(abs(self.valeur), "f").partition(".")
-        groupes = []
+        groupes: list[str] = []
         while entier:
             groupes.insert(0, entier[-3:])
             entier = entier[:-3]

@@ -32,7 +32,9 @@ class Settings(BaseModel):
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    return Settings.model_validate({k: v for k, v in os.environ.items() if k.startswith(("AWS_REGION", "SEGURNUM_"))})
+    return Settings.model_validate(
+        {k: v for k, v in os.environ.items() if k.startswith(("AWS_REGION", "SEGURNUM_"))}
+    )
 
 
 def recharger() -> Settings:

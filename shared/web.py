@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalice import CognitoUserPoolAuthorizer, ForbiddenError, Response, UnauthorizedError
+from chalice.app import CognitoUserPoolAuthorizer, ForbiddenError, Response, UnauthorizedError
 
 GROUPE_EDITEURS = "editeurs"
 GROUPE_GESTIONNAIRES = "gestionnaires"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from shared.horloge import horloge
 from shared.web import corps_json, erreur, reponse
@@ -25,7 +25,12 @@ def regler_horloge() -> Any:
     try:
         bp.runtime.regler_horloge(str(corps["instant"]))  # type: ignore[attr-defined]
     except (KeyError, ValueError):
-        return erreur(400, "INSTANT_INVALIDE",
-                      "« instant » attendu au format ISO 8601, par exemple 2024-02-28T13:59:59.")
+        return erreur(
+            400,
+            "INSTANT_INVALIDE",
+            "« instant » attendu au format ISO 8601, par exemple 2024-02-28T13:59:59.",
+        )
     tires = bp.runtime.planificateur.tick()  # type: ignore[attr-defined]
-    return reponse({"maintenant": horloge().maintenant().isoformat(), "echeancesDeclenchees": tires})
+    return reponse(
+        {"maintenant": horloge().maintenant().isoformat(), "echeancesDeclenchees": tires}
+    )

@@ -41,14 +41,15 @@ _Chargeur.add_multi_constructor("!", _constructeur)
 
 @cache
 def modele() -> dict[str, Any]:
-    return yaml.load(RESOURCES.read_text(encoding="utf-8"), Loader=_Chargeur)  # noqa: S506
+    return yaml.load(RESOURCES.read_text(encoding="utf-8"), Loader=_Chargeur)
 
 
 def ressources(type_cfn: str | None = None) -> dict[str, dict[str, Any]]:
     tout: dict[str, dict[str, Any]] = modele()["Resources"]
     # Entries without a Type override what Chalice generates: not resources of their own.
-    return {k: v for k, v in tout.items()
-            if "Type" in v and (type_cfn is None or v["Type"] == type_cfn)}
+    return {
+        k: v for k, v in tout.items() if "Type" in v and (type_cfn is None or v["Type"] == type_cfn)
+    }
 
 
 def nom_fonction(id_logique: str, fonctions: dict[str, str]) -> str:
@@ -103,9 +104,14 @@ class Resolveur:
             if valeur.nom == "Ref":
                 return self.ref(valeur.valeur)
             if valeur.nom == "GetAtt":
-                cible = valeur.valeur if isinstance(valeur.valeur, list) else valeur.valeur.split(".", 1)
+                cible = (
+                    valeur.valeur
+                    if isinstance(valeur.valeur, list)
+                    else valeur.valeur.split(".", 1)
+                )
                 return self.get_att(cible[0], cible[1])
             if valeur.nom == "Sub":
+
                 def remplacer(m: re.Match[str]) -> str:
                     nom = m.group(1)
                     if "." in nom and not nom.startswith("AWS::"):

@@ -19,8 +19,9 @@ def _client_id() -> str:
     return str(clients["UserPoolClients"][0]["ClientId"])
 
 
-def jeton(groupe: str, *, siret: str | None = None, nom: str | None = None,
-          email: str | None = None) -> str:
+def jeton(
+    groupe: str, *, siret: str | None = None, nom: str | None = None, email: str | None = None
+) -> str:
     """An IdToken for a user of `groupe` (created on first use); local runtime only."""
     idp = client("cognito-idp")
     pool = settings().user_pool_id
@@ -30,15 +31,19 @@ def jeton(groupe: str, *, siret: str | None = None, nom: str | None = None,
     if siret:
         attributs.append({"Name": "custom:siret", "Value": siret})
     try:
-        idp.admin_create_user(UserPoolId=pool, Username=email, UserAttributes=attributs,
-                              MessageAction="SUPPRESS")
-        idp.admin_set_user_password(UserPoolId=pool, Username=email, Password=MOT_DE_PASSE,
-                                    Permanent=True)
+        idp.admin_create_user(
+            UserPoolId=pool, Username=email, UserAttributes=attributs, MessageAction="SUPPRESS"
+        )
+        idp.admin_set_user_password(
+            UserPoolId=pool, Username=email, Password=MOT_DE_PASSE, Permanent=True
+        )
         idp.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=groupe)
     except idp.exceptions.UsernameExistsException:
         pass
     reponse = idp.admin_initiate_auth(
-        UserPoolId=pool, ClientId=_client_id(), AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        UserPoolId=pool,
+        ClientId=_client_id(),
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": email, "PASSWORD": MOT_DE_PASSE},
     )
     return str(reponse["AuthenticationResult"]["IdToken"])

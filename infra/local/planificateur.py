@@ -50,8 +50,12 @@ class Planificateur:
             tires = []
             for schedule in self.schedules():
                 quand = echeance(schedule)
-                if (schedule["Name"] in self._faits or schedule.get("State") != "ENABLED"
-                        or quand is None or maintenant < quand):
+                if (
+                    schedule["Name"] in self._faits
+                    or schedule.get("State") != "ENABLED"
+                    or quand is None
+                    or maintenant < quand
+                ):
                     continue
                 self._faits.add(schedule["Name"])
                 self._tirer(schedule)
@@ -73,7 +77,8 @@ class Planificateur:
             nom_queue = dlq.rsplit(":", 1)[1]
             url = client("sqs").get_queue_url(QueueName=nom_queue)["QueueUrl"]
             client("sqs").send_message(
-                QueueUrl=url, MessageBody=json.dumps({"schedule": schedule["Name"], "input": charge})
+                QueueUrl=url,
+                MessageBody=json.dumps({"schedule": schedule["Name"], "input": charge}),
             )
         self.declenches.append({"nom": schedule["Name"], "resultat": "ECHEC"})
 

@@ -68,7 +68,11 @@ class Provisionneur:
         variables = {}
         brut = cfn.modele()["Globals"]["Function"]["Environment"]["Variables"]
         for cle, valeur in brut.items():
-            if isinstance(valeur, cfn._Tag) and valeur.nom == "Ref" and valeur.valeur in self.physiques:
+            if (
+                isinstance(valeur, cfn._Tag)
+                and valeur.nom == "Ref"
+                and valeur.valeur in self.physiques
+            ):
                 variables[cle] = self.physiques[valeur.valeur]
             else:
                 variables[cle] = str(self.resolveur.resoudre(valeur))
@@ -76,11 +80,20 @@ class Provisionneur:
 
     def roles(self) -> None:
         iam = client("iam")
-        confiance = json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-             "Action": "sts:AssumeRole"}]})
+        confiance = json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        )
         iam.create_role(RoleName=ROLE_LAMBDA, AssumeRolePolicyDocument=confiance)
-        for id_logique, res in cfn.ressources("AWS::IAM::Role").items():
+        for id_logique in cfn.ressources("AWS::IAM::Role"):
             props = self._props(id_logique)
             iam.create_role(
                 RoleName=id_logique,
@@ -91,8 +104,17 @@ class Provisionneur:
         ddb = client("dynamodb")
         for id_logique in cfn.ressources("AWS::DynamoDB::Table"):
             props = self._props(id_logique)
-            args = {k: props[k] for k in ("TableName", "AttributeDefinitions", "KeySchema",
-                                         "BillingMode", "GlobalSecondaryIndexes") if k in props}
+            args = {
+                k: props[k]
+                for k in (
+                    "TableName",
+                    "AttributeDefinitions",
+                    "KeySchema",
+                    "BillingMode",
+                    "GlobalSecondaryIndexes",
+                )
+                if k in props
+            }
             ddb.create_table(**args)
             ttl = props.get("TimeToLiveSpecification")
             if ttl:
@@ -135,14 +157,16 @@ class Provisionneur:
             if notifications:
                 s3.put_bucket_notification_configuration(
                     Bucket=nom,
-                    NotificationConfiguration={"QueueConfigurations": [
-                        {
-                            "QueueArn": n["Queue"],
-                            "Events": [n["Event"]],
-                            "Filter": {"Key": {"FilterRules": n["Filter"]["S3Key"]["Rules"]}},
-                        }
-                        for n in notifications
-                    ]},
+                    NotificationConfiguration={
+                        "QueueConfigurations": [
+                            {
+                                "QueueArn": n["Queue"],
+                                "Events": [n["Event"]],
+                                "Filter": {"Key": {"FilterRules": n["Filter"]["S3Key"]["Rules"]}},
+                            }
+                            for n in notifications
+                        ]
+                    },
                 )
 
     def ses(self) -> None:
@@ -154,11 +178,14 @@ class Provisionneur:
 
     def cognito(self) -> None:
         idp = client("cognito-idp")
-        for id_logique, res in cfn.ressources("AWS::Cognito::UserPool").items():
+        for id_logique in cfn.ressources("AWS::Cognito::UserPool"):
             props = self._props(id_logique)
             schema = [
-                {"Name": a["Name"], "AttributeDataType": a["AttributeDataType"],
-                 "Mutable": a.get("Mutable", True)}
+                {
+                    "Name": a["Name"],
+                    "AttributeDataType": a["AttributeDataType"],
+                    "Mutable": a.get("Mutable", True),
+                }
                 for a in props.get("Schema", [])
             ]
             pool = idp.create_user_pool(
@@ -173,8 +200,10 @@ class Provisionneur:
         for id_logique in cfn.ressources("AWS::Cognito::UserPoolClient"):
             props = self._props(id_logique)
             cli = idp.create_user_pool_client(
-                UserPoolId=props["UserPoolId"], ClientName=props["ClientName"],
-                ExplicitAuthFlows=props["ExplicitAuthFlows"], GenerateSecret=False,
+                UserPoolId=props["UserPoolId"],
+                ClientName=props["ClientName"],
+                ExplicitAuthFlows=props["ExplicitAuthFlows"],
+                GenerateSecret=False,
             )["UserPoolClient"]
             self.physiques[id_logique] = cli["ClientId"]
         for id_logique in cfn.ressources("AWS::Cognito::UserPoolGroup"):
@@ -187,8 +216,13 @@ class Provisionneur:
         code = _zip_vide()
         for f in self.fonctions.values():
             lam.create_function(
-                FunctionName=f["nom"], Runtime="python3.11", Role=role, Handler=f["handler"],
-                Code={"ZipFile": code}, Timeout=900, MemorySize=1024,
+                FunctionName=f["nom"],
+                Runtime="python3.11",
+                Role=role,
+                Handler=f["handler"],
+                Code={"ZipFile": code},
+                Timeout=900,
+                MemorySize=1024,
             )
         # Environment after the pool exists (its id is only known now).
         env = self.environnement()
@@ -197,7 +231,9 @@ class Provisionneur:
             if f.get("queue"):
                 lam.create_event_source_mapping(
                     EventSourceArn=f"arn:aws:sqs:{cfn.REGION}:{cfn.COMPTE}:{f['queue']}",
-                    FunctionName=f["nom"], BatchSize=f.get("batch_size", 1), Enabled=True,
+                    FunctionName=f["nom"],
+                    BatchSize=f.get("batch_size", 1),
+                    Enabled=True,
                 )
 
     def state_machines(self) -> None:
@@ -208,7 +244,8 @@ class Provisionneur:
             for cle, valeur in props.get("DefinitionSubstitutions", {}).items():
                 definition = definition.replace("${" + cle + "}", str(valeur))
             sfn.create_state_machine(
-                name=props["Name"], definition=definition,
+                name=props["Name"],
+                definition=definition,
                 roleArn=f"arn:aws:iam::{cfn.COMPTE}:role/{ROLE_LAMBDA}",
             )
 

@@ -68,13 +68,19 @@ class RuntimeLocal:
         self.port_moto = self.port_moto or port_libre()
         self.port_api = self.port_api or port_libre()
         # Credentials and region for every boto3 client of this process (moto accepts any).
-        os.environ.update({
-            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3",
-            "MOTO_PORT": str(self.port_moto),  # Step Functions' Lambda tasks call back here
-            "SEGURNUM_ENDPOINT_URL": self.url_moto, "SEGURNUM_LOCAL": "1",
-            "POWERTOOLS_METRICS_NAMESPACE": "segurnum", "POWERTOOLS_DEV": "false",
-        })
+        os.environ.update(
+            {
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_DEFAULT_REGION": "eu-west-3",
+                "AWS_REGION": "eu-west-3",
+                "MOTO_PORT": str(self.port_moto),  # Step Functions' Lambda tasks call back here
+                "SEGURNUM_ENDPOINT_URL": self.url_moto,
+                "SEGURNUM_LOCAL": "1",
+                "POWERTOOLS_METRICS_NAMESPACE": "segurnum",
+                "POWERTOOLS_DEV": "false",
+            }
+        )
         recharger()
         oublier_clients()
 
@@ -82,7 +88,8 @@ class RuntimeLocal:
         self._moto.start()
         requests.post(
             f"{self.url_moto}/moto-api/config",
-            json={"stepfunctions": {"execute_state_machine": True}}, timeout=10,
+            json={"stepfunctions": {"execute_state_machine": True}},
+            timeout=10,
         ).raise_for_status()
         shim.installer()
 
@@ -115,8 +122,12 @@ class RuntimeLocal:
         admin.runtime = self  # type: ignore[attr-defined]
         if "/_local/horloge" not in app.routes:
             app.register_blueprint(admin)
-        config = Config.create(chalice_stage="dev", app_name="segurnum", chalice_app=app,
-                               project_dir=str(Path(__file__).resolve().parent.parent))
+        config = Config.create(
+            chalice_stage="dev",
+            app_name="segurnum",
+            chalice_app=app,
+            project_dir=str(Path(__file__).resolve().parent.parent),
+        )
         self._api = create_local_server(app, config, "127.0.0.1", self.port_api)
         self._thread_api = threading.Thread(target=self._api.serve_forever, name="api", daemon=True)
         self._thread_api.start()

@@ -37,7 +37,8 @@ def verifier_crochet() -> Any:
     if methode is None or not callable(methode):
         raise CrochetMotoIntrouvable(
             f"moto LambdaFunction.{CROCHET} a disparu ou a été renommé: le runtime local ne peut "
-            "plus exécuter les Lambda en processus. Épinglez moto==5.2.5 ou adaptez infra/local/shim.py."
+            "plus exécuter les Lambda en processus. "
+            "Épinglez moto==5.2.5 ou adaptez infra/local/shim.py."
         )
     parametres = list(inspect.signature(methode).parameters)
     if parametres[:2] != ["self", "event"]:
@@ -81,8 +82,11 @@ def _invoquer(self: Any, event: Any = None) -> tuple[str, bool, str]:
     except Exception as exc:
         trace = traceback.format_exc()
         logger.error("échec de la Lambda locale", fonction=self.function_name, erreur=trace)
-        corps = {"errorMessage": str(exc), "errorType": type(exc).__name__,
-                 "stackTrace": trace.splitlines()}
+        corps = {
+            "errorMessage": str(exc),
+            "errorType": type(exc).__name__,
+            "stackTrace": trace.splitlines(),
+        }
         return json.dumps(corps), True, trace
     return json.dumps(resultat, default=str), False, ""
 

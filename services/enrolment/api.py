@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from shared.web import GROUPE_EDITEURS, cognito, exiger, reponse
 
@@ -15,4 +15,6 @@ bp = Blueprint(__name__)
 def moi() -> Any:
     """The éditeur's own identity (a route reserved to the group `editeurs`)."""
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    return reponse({"siret": qui.siret, "utilisateur": qui.utilisateur, "groupes": sorted(qui.groupes)})
+    return reponse(
+        {"siret": qui.siret, "utilisateur": qui.utilisateur, "groupes": sorted(qui.groupes)}
+    )

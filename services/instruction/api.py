@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
+from shared.observabilite import observe
 from shared.web import GROUPE_GESTIONNAIRES, cognito, corps_json, erreur, exiger, reponse
 
 bp = Blueprint(__name__)
@@ -20,6 +21,7 @@ def _instruction() -> Any:
 
 
 @bp.lambda_function(name="instruction_attendre")
+@observe
 def instruction_attendre(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """waitForTaskToken task: record the token; the workflow resumes on an API call."""
     _instruction().attendre(event["numeroAsp"], event["statut"], event["attendu"], event["jeton"])
@@ -27,10 +29,13 @@ def instruction_attendre(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 @bp.lambda_function(name="instruction_appliquer")
+@observe
 def instruction_appliquer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     decision = event.get("decision") or {}
     _instruction().appliquer(
-        event["numeroAsp"], event["statut"], str(decision.get("auteur", "instruction")),
+        event["numeroAsp"],
+        event["statut"],
+        str(decision.get("auteur", "instruction")),
         str(decision.get("motif", "")),
     )
     return {"statut": event["statut"]}
@@ -39,8 +44,10 @@ def instruction_appliquer(event: dict[str, Any], context: Any) -> dict[str, Any]
 @bp.route("/dossiers", methods=["GET"], authorizer=cognito)
 def lister_dossiers() -> Any:
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    params = bp.current_request.query_params or {}
-    dossiers = _instruction().dossiers.lister(params.get("statut"), int(params.get("limite", "100")))
+    params = dict(bp.current_request.query_params or {})
+    dossiers = _instruction().dossiers.lister(
+        params.get("statut"), int(params.get("limite", "100"))
+    )
     return reponse({"dossiers": dossiers})
 
 

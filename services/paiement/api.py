@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 bp = Blueprint(__name__)

@@ -31,8 +31,14 @@ def test_sante_rapporte_chaque_ressource(runtime: RuntimeLocal, http: requests.S
     assert reponse.status_code == 200
     corps = reponse.json()
     assert corps["version"] == settings().version
-    assert set(corps["ressources"]) >= {"table_donnees", "bucket_depots", "queue_json",
-                                        "state_machine_instruction", "user_pool", "expediteur"}
+    assert set(corps["ressources"]) >= {
+        "table_donnees",
+        "bucket_depots",
+        "queue_json",
+        "state_machine_instruction",
+        "user_pool",
+        "expediteur",
+    }
     assert all(etat == "OK" for etat in corps["ressources"].values())
 
 
@@ -40,33 +46,40 @@ def test_sans_jeton_401(runtime: RuntimeLocal, http: requests.Session) -> None:
     assert http.get(f"{runtime.url_api}/editeurs/moi", timeout=10).status_code == 401
 
 
-def test_mauvais_groupe_403(runtime: RuntimeLocal, http: requests.Session,
-                            jeton_gestionnaire: str) -> None:
-    reponse = http.get(f"{runtime.url_api}/editeurs/moi",
-                       headers={"Authorization": jeton_gestionnaire}, timeout=10)
+def test_mauvais_groupe_403(
+    runtime: RuntimeLocal, http: requests.Session, jeton_gestionnaire: str
+) -> None:
+    reponse = http.get(
+        f"{runtime.url_api}/editeurs/moi", headers={"Authorization": jeton_gestionnaire}, timeout=10
+    )
     assert reponse.status_code == 403
     assert "editeurs" in reponse.json()["Message"]
 
 
-def test_bon_groupe_et_siret_du_jeton(runtime: RuntimeLocal, http: requests.Session,
-                                      jeton_editeur: str) -> None:
-    reponse = http.get(f"{runtime.url_api}/editeurs/moi",
-                       headers={"Authorization": jeton_editeur}, timeout=10)
+def test_bon_groupe_et_siret_du_jeton(
+    runtime: RuntimeLocal, http: requests.Session, jeton_editeur: str
+) -> None:
+    reponse = http.get(
+        f"{runtime.url_api}/editeurs/moi", headers={"Authorization": jeton_editeur}, timeout=10
+    )
     assert reponse.status_code == 200
     assert reponse.json()["siret"] == "73282932000074"
 
 
-def test_jeton_falsifie_401(runtime: RuntimeLocal, http: requests.Session,
-                            jeton_editeur: str) -> None:
+def test_jeton_falsifie_401(
+    runtime: RuntimeLocal, http: requests.Session, jeton_editeur: str
+) -> None:
     entete, charge, signature = jeton_editeur.split(".")
     falsifie = f"{entete}.{charge}.{signature[:-4]}AAAA"
-    reponse = http.get(f"{runtime.url_api}/editeurs/moi",
-                       headers={"Authorization": falsifie}, timeout=10)
+    reponse = http.get(
+        f"{runtime.url_api}/editeurs/moi", headers={"Authorization": falsifie}, timeout=10
+    )
     assert reponse.status_code == 401
 
 
-def test_depot_presigne_puis_s3_sqs_handler(runtime: RuntimeLocal,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_depot_presigne_puis_s3_sqs_handler(
+    runtime: RuntimeLocal, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A presigned POST over HTTP reaches the handler Lambda would call (S3 → SQS → ESM)."""
     import services.depot.api as depot_api
 
@@ -76,8 +89,12 @@ def test_depot_presigne_puis_s3_sqs_handler(runtime: RuntimeLocal,
     post = client("s3").generate_presigned_post(
         Bucket=settings().bucket_depots, Key=cle, ExpiresIn=300
     )
-    reponse = requests.post(post["url"], data=post["fields"],
-                            files={"file": ("x.json", b'{"demandes": []}')}, timeout=10)
+    reponse = requests.post(
+        post["url"],
+        data=post["fields"],
+        files={"file": ("x.json", b'{"demandes": []}')},
+        timeout=10,
+    )
     assert reponse.status_code in (200, 204)
     objets = attendre(lambda: [o for o in recus if o.cle == cle], message="handler non appelé")
     # Keys arrive URL-encoded: the handler sees the real key (spaces, '+', accents).
@@ -90,23 +107,39 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
 ) -> None:
     numero = f"FINMS1{uuid.uuid4().int % 1_000_000:06d}"
     ddb = client("dynamodb")
-    ddb.put_item(TableName=settings().table_donnees, Item={
-        "PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"},
-        "statut": {"S": "EN_COURS"}, "version": {"N": "1"},
-    })
+    ddb.put_item(
+        TableName=settings().table_donnees,
+        Item={
+            "PK": {"S": f"DOSSIER#{numero}"},
+            "SK": {"S": "DOSSIER"},
+            "statut": {"S": "EN_COURS"},
+            "version": {"N": "1"},
+        },
+    )
     sfn = client("stepfunctions")
     execution = sfn.start_execution(
-        stateMachineArn=settings().state_machine_instruction, name=f"{numero}-AVANCE-1",
-        input=json.dumps({"numeroAsp": numero, "siret": "73282932000074",
-                          "typeDemande": "AVANCE", "montantFinance": "1000.00"}),
+        stateMachineArn=settings().state_machine_instruction,
+        name=f"{numero}-AVANCE-1",
+        input=json.dumps(
+            {
+                "numeroAsp": numero,
+                "siret": "73282932000074",
+                "typeDemande": "AVANCE",
+                "montantFinance": "1000.00",
+            }
+        ),
     )["executionArn"]
 
     def jeton_enregistre() -> bool:
-        item = ddb.get_item(TableName=settings().table_donnees,
-                            Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}})["Item"]
+        item = ddb.get_item(
+            TableName=settings().table_donnees,
+            Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}},
+        )["Item"]
         return "jeton" in item
 
-    attendre(jeton_enregistre, message="la tâche Lambda (code du projet) n'a pas enregistré le jeton")
+    attendre(
+        jeton_enregistre, message="la tâche Lambda (code du projet) n'a pas enregistré le jeton"
+    )
     url = f"{runtime.url_api}/dossiers/{numero}/decision"
     entetes = {"Authorization": jeton_gestionnaire}
     sans_motif = http.post(url, json={"decision": "REJETEE"}, headers=entetes, timeout=10)
@@ -114,13 +147,19 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
     reponse = http.post(url, json={"decision": "DECIDEE"}, headers=entetes, timeout=10)
     assert reponse.status_code == 200, reponse.text
     # A second, conflicting action cannot also win.
-    seconde = http.post(url, json={"decision": "REJETEE", "motif": "doublon"}, headers=entetes,
-                        timeout=10)
+    seconde = http.post(
+        url, json={"decision": "REJETEE", "motif": "doublon"}, headers=entetes, timeout=10
+    )
     assert seconde.status_code == 409
-    statut = attendre(lambda: sfn.describe_execution(executionArn=execution)["status"]
-                      in ("SUCCEEDED", "FAILED") and sfn.describe_execution(
-                          executionArn=execution)["status"])
+    statut = attendre(
+        lambda: (
+            sfn.describe_execution(executionArn=execution)["status"] in ("SUCCEEDED", "FAILED")
+            and sfn.describe_execution(executionArn=execution)["status"]
+        )
+    )
     assert statut == "SUCCEEDED"
-    item = ddb.get_item(TableName=settings().table_donnees,
-                        Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}})["Item"]
+    item = ddb.get_item(
+        TableName=settings().table_donnees,
+        Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}},
+    )["Item"]
     assert item["statut"]["S"] == "DECIDEE"

@@ -31,8 +31,12 @@ def test_make_run_puis_ctrl_c(tmp_path: Path) -> None:
     env = {**os.environ, "SEGURNUM_ETAT_LOCAL": str(tmp_path / "etat.json")}
     processus = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}", f"PORT_MOTO={port_moto}"],
-        cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True, text=True,
+        cwd=RACINE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        text=True,
     )
     debut = time.monotonic()
     try:

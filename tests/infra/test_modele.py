@@ -24,8 +24,14 @@ def provisionne() -> Iterator[dict[str, Any]]:
     from shared.aws import client, oublier_clients
     from shared.settings import recharger
 
-    os.environ.update({"AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t",
-                       "AWS_REGION": "eu-west-3", "AWS_DEFAULT_REGION": "eu-west-3"})
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "t",
+            "AWS_SECRET_ACCESS_KEY": "t",
+            "AWS_REGION": "eu-west-3",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+        }
+    )
     os.environ.pop("SEGURNUM_ENDPOINT_URL", None)
     recharger()
     oublier_clients()
@@ -38,11 +44,17 @@ def provisionne() -> Iterator[dict[str, Any]]:
                 "tables": set(client("dynamodb").list_tables()["TableNames"]),
                 "buckets": {b["Name"] for b in client("s3").list_buckets()["Buckets"]},
                 "queues": {u.rsplit("/", 1)[1] for u in client("sqs").list_queues()["QueueUrls"]},
-                "machines": {m["name"] for m in
-                             client("stepfunctions").list_state_machines()["stateMachines"]},
-                "schedules": {s["Name"]: sch.get_schedule(Name=s["Name"])
-                              for s in sch.list_schedules()["Schedules"]},
-                "fonctions": {f["FunctionName"] for f in client("lambda").list_functions()["Functions"]},
+                "machines": {
+                    m["name"]
+                    for m in client("stepfunctions").list_state_machines()["stateMachines"]
+                },
+                "schedules": {
+                    s["Name"]: sch.get_schedule(Name=s["Name"])
+                    for s in sch.list_schedules()["Schedules"]
+                },
+                "fonctions": {
+                    f["FunctionName"] for f in client("lambda").list_functions()["Functions"]
+                },
                 "mappings": client("lambda").list_event_source_mappings()["EventSourceMappings"],
             }
         finally:
@@ -90,20 +102,26 @@ def _echeances(schedules: dict[str, Any]) -> set[tuple[str, str, datetime]]:
         if "rappel" in cible:
             continue
         quand = datetime.fromisoformat(s["ScheduleExpression"][3:-1]).replace(
-            tzinfo=ZoneInfo(s["ScheduleExpressionTimezone"]))
+            tzinfo=ZoneInfo(s["ScheduleExpressionTimezone"])
+        )
         resultat.add((cible["campagne"], cible["typeDemande"], quand))
     return resultat
 
 
 def test_chaque_echeance_de_chaque_campagne_a_sa_fermeture(provisionne: dict[str, Any]) -> None:
-    attendues = {(c.id, t, e) for c in campagnes()
-                 for t, e in (("AVANCE", c.echeance_avance), ("SOLDE", c.echeance_solde))}
+    attendues = {
+        (c.id, t, e)
+        for c in campagnes()
+        for t, e in (("AVANCE", c.echeance_avance), ("SOLDE", c.echeance_solde))
+    }
     # In the local runtime…
     assert _echeances(provisionne["schedules"]) == attendues
     # …and in resources.yaml, with Paris time, a DLQ and a retry policy.
     r = cfn.Resolveur({"DepotFermerGuichet": "f", "DepotRappelGuichet": "r"})
-    declares = {p["Properties"]["Name"]: r.resoudre(p["Properties"])
-                for p in cfn.ressources("AWS::Scheduler::Schedule").values()}
+    declares = {
+        p["Properties"]["Name"]: r.resoudre(p["Properties"])
+        for p in cfn.ressources("AWS::Scheduler::Schedule").values()
+    }
     assert _echeances(declares) == attendues
     for s in declares.values():
         assert s["ScheduleExpressionTimezone"] == "Europe/Paris"
@@ -112,8 +130,12 @@ def test_chaque_echeance_de_chaque_campagne_a_sa_fermeture(provisionne: dict[str
 
 
 def test_rappels_j7_et_j1_pour_chaque_echeance(provisionne: dict[str, Any]) -> None:
-    rappels = {(json.loads(s["Target"]["Input"])["typeDemande"],
-                json.loads(s["Target"]["Input"])["rappel"])
-               for s in provisionne["schedules"].values()
-               if "rappel" in json.loads(s["Target"]["Input"])}
+    rappels = {
+        (
+            json.loads(s["Target"]["Input"])["typeDemande"],
+            json.loads(s["Target"]["Input"])["rappel"],
+        )
+        for s in provisionne["schedules"].values()
+        if "rappel" in json.loads(s["Target"]["Input"])
+    }
     assert rappels == {(t, r) for t in ("AVANCE", "SOLDE") for r in ("J-7", "J-1")}

@@ -24,7 +24,9 @@ class DossiersDynamo:
         self.table = settings().table_donnees
         self.ddb = client("dynamodb")
 
-    def _histo(self, numero_asp: str, qui: str, action: str, motif: str, instant: str) -> dict[str, Any]:
+    def _histo(
+        self, numero_asp: str, qui: str, action: str, motif: str, instant: str
+    ) -> dict[str, Any]:
         return {
             "Put": {
                 "TableName": self.table,
@@ -52,9 +54,13 @@ class DossiersDynamo:
                         "GSI2PK = :g, GSI2SK = :n, modifieLe = :i ADD version :un",
                         "ConditionExpression": "attribute_exists(PK)",
                         "ExpressionAttributeValues": {
-                            ":s": {"S": statut}, ":a": {"S": attendu}, ":j": {"S": jeton},
-                            ":g": {"S": f"STATUT#{statut}"}, ":n": {"S": numero_asp},
-                            ":i": {"S": instant}, ":un": {"N": "1"},
+                            ":s": {"S": statut},
+                            ":a": {"S": attendu},
+                            ":j": {"S": jeton},
+                            ":g": {"S": f"STATUT#{statut}"},
+                            ":n": {"S": numero_asp},
+                            ":i": {"S": instant},
+                            ":un": {"N": "1"},
                         },
                     }
                 },
@@ -93,7 +99,9 @@ class DossiersDynamo:
         )
         return [_py(i) for i in reponse.get("Items", [])]
 
-    def appliquer_statut(self, numero_asp: str, statut: str, qui: str, motif: str, instant: str) -> None:
+    def appliquer_statut(
+        self, numero_asp: str, statut: str, qui: str, motif: str, instant: str
+    ) -> None:
         self.ddb.transact_write_items(
             TransactItems=[
                 {
@@ -104,8 +112,11 @@ class DossiersDynamo:
                         "modifieLe = :i ADD version :un",
                         "ConditionExpression": "attribute_exists(PK)",
                         "ExpressionAttributeValues": {
-                            ":s": {"S": statut}, ":g": {"S": f"STATUT#{statut}"},
-                            ":n": {"S": numero_asp}, ":i": {"S": instant}, ":un": {"N": "1"},
+                            ":s": {"S": statut},
+                            ":g": {"S": f"STATUT#{statut}"},
+                            ":n": {"S": numero_asp},
+                            ":i": {"S": instant},
+                            ":un": {"N": "1"},
                         },
                     }
                 },

@@ -26,7 +26,9 @@ class Instruction:
             numero_asp, statut, attendu, jeton, self.horloge.maintenant().isoformat()
         )
 
-    def decider(self, numero_asp: str, valeur: str, motif: str | None, gestionnaire: str) -> dict[str, Any]:
+    def decider(
+        self, numero_asp: str, valeur: str, motif: str | None, gestionnaire: str
+    ) -> dict[str, Any]:
         dossier = self.dossiers.lire(numero_asp)
         if dossier is None:
             raise ActionImpossible("DOSSIER_INCONNU", f"Le dossier {numero_asp} n'existe pas.")

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from shared.contrats import StatutDossier
 
 DECISIONS_GESTIONNAIRE = frozenset(
-    {StatutDossier.DECIDEE, StatutDossier.REJETEE, StatutDossier.A_MODIFIER,
-     StatutDossier.EN_ATTENTE_PIECES}
+    {
+        StatutDossier.DECIDEE,
+        StatutDossier.REJETEE,
+        StatutDossier.A_MODIFIER,
+        StatutDossier.EN_ATTENTE_PIECES,
+    }
 )
 ATTENDU_GESTIONNAIRE = "GESTIONNAIRE"
 ATTENDU_EDITEUR = "EDITEUR"

@@ -81,16 +81,29 @@ def test_iban_bic() -> None:
     assert not bic_valide("BNPA")
 
 
-@pytest.mark.parametrize(("valeur", "attendu"), [
-    ("0641124112", True), ("+33641124112", True), ("06122116655", False),
-    ("641124112", False), ("0012345678", False), ("+44641124112", False),
-])
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [
+        ("0641124112", True),
+        ("+33641124112", True),
+        ("06122116655", False),
+        ("641124112", False),
+        ("0012345678", False),
+        ("+44641124112", False),
+    ],
+)
 def test_telephone(valeur: str, attendu: bool) -> None:
     assert telephone_francais_valide(valeur) is attendu
 
 
-@pytest.mark.parametrize(("valeur", "attendu"), [
-    ("durand@mail.com", True), ("durand@", False), ("@mail.com", False), ("a b@mail.com", False),
-])
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [
+        ("durand@mail.com", True),
+        ("durand@", False),
+        ("@mail.com", False),
+        ("a b@mail.com", False),
+    ],
+)
 def test_courriel(valeur: str, attendu: bool) -> None:
     assert courriel_valide(valeur) is attendu

@@ -1,0 +1,147 @@
+"""DynamoDB repositories of the enrolment service: the référentiel ANS and the enrolments.
+
+Item shapes (docs/dynamodb.md) are the contract with the other services, which read
+them with their own adapters:
+- `ANS#{numeroAns}` / `ANS`: couloir, typeLogiciel, vague, solution, siret;
+- `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}` (GSI1 `ENROLEMENT` / `{numeroAns}#{siret}`):
+  statut (VALIDE once validated), email, raisonSociale, iban, bic, version.
+
+Until the enrolment domain lands, the records are plain dataclasses defined here; the
+test fixture `tests/fixtures/enrolements.py` writes through these repositories.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from shared import aws
+from shared.contrats import cle_ans, cle_enrolement
+from shared.settings import settings
+
+_SERIALISEUR = TypeSerializer()
+_DESERIALISEUR = TypeDeserializer()
+
+
+@dataclass(frozen=True)
+class ReferencementAns:
+    """E1: a référencé solution and its DSR (couloir, type de logiciel, vague)."""
+
+    numero_ans: str
+    couloir: str
+    type_logiciel: str
+    vague: str
+    solution: str
+    siret: str
+
+
+@dataclass(frozen=True)
+class EnrolementEditeur:
+    siret: str
+    numero_ans: str
+    statut: str  # EN_ATTENTE, VALIDE, REJETE
+    email: str
+    raison_sociale: str
+    iban: str | None = None
+    bic: str | None = None
+    cree_le: datetime | None = None
+
+
+class _Table:
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        self._table = table
+        self._client = client
+
+    @property
+    def table(self) -> str:
+        return self._table or settings().table_donnees
+
+    @property
+    def client(self) -> Any:
+        return self._client if self._client is not None else aws.client("dynamodb")
+
+    def _ecrire(self, item: dict[str, Any]) -> None:
+        self.client.put_item(
+            TableName=self.table,
+            Item={k: _SERIALISEUR.serialize(v) for k, v in item.items() if v is not None},
+        )
+
+    def _lire(self, cle: dict[str, str]) -> dict[str, Any] | None:
+        reponse = self.client.get_item(
+            TableName=self.table,
+            Key={k: {"S": v} for k, v in cle.items()},
+            ConsistentRead=True,
+        )
+        item = reponse.get("Item")
+        if not item:
+            return None
+        return {k: _DESERIALISEUR.deserialize(v) for k, v in item.items()}
+
+
+class ReferentielAnsRepository(_Table):
+    def enregistrer(self, referencement: ReferencementAns) -> None:
+        self._ecrire(
+            {
+                **cle_ans(referencement.numero_ans),
+                "type": "ANS",
+                "numeroAns": referencement.numero_ans,
+                "couloir": referencement.couloir,
+                "typeLogiciel": referencement.type_logiciel,
+                "vague": referencement.vague,
+                "solution": referencement.solution,
+                "siret": referencement.siret,
+            }
+        )
+
+    def trouver(self, numero_ans: str) -> ReferencementAns | None:
+        item = self._lire(cle_ans(numero_ans))
+        if item is None:
+            return None
+        return ReferencementAns(
+            numero_ans=numero_ans,
+            couloir=str(item["couloir"]),
+            type_logiciel=str(item.get("typeLogiciel", "")),
+            vague=str(item.get("vague", "")),
+            solution=str(item.get("solution", "")),
+            siret=str(item.get("siret", "")),
+        )
+
+
+class EnrolementRepository(_Table):
+    def enregistrer(self, enrolement: EnrolementEditeur) -> None:
+        cree_le = (enrolement.cree_le or datetime.now(UTC)).astimezone(UTC).isoformat()
+        self._ecrire(
+            {
+                **cle_enrolement(enrolement.siret, enrolement.numero_ans),
+                "GSI1PK": "ENROLEMENT",
+                "GSI1SK": f"{enrolement.numero_ans}#{enrolement.siret}",
+                "type": "ENROLEMENT",
+                "siret": enrolement.siret,
+                "numeroAns": enrolement.numero_ans,
+                "statut": enrolement.statut,
+                "email": enrolement.email,
+                "raisonSociale": enrolement.raison_sociale,
+                "iban": enrolement.iban,
+                "bic": enrolement.bic,
+                "creeLe": cree_le,
+                "version": 1,
+            }
+        )
+
+    def trouver(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
+        item = self._lire(cle_enrolement(siret, numero_ans))
+        if item is None:
+            return None
+        return EnrolementEditeur(
+            siret=siret,
+            numero_ans=numero_ans,
+            statut=str(item.get("statut", "")),
+            email=str(item.get("email", "")),
+            raison_sociale=str(item.get("raisonSociale", "")),
+            iban=item.get("iban"),
+            bic=item.get("bic"),
+            cree_le=datetime.fromisoformat(str(item["creeLe"])) if item.get("creeLe") else None,
+        )

@@ -409,6 +409,17 @@ class _Analyse:
         problemes = list(self.problemes)
         membres: list[MembreArchive] = []
         for entree in self.entrees:
+            if (
+                not self.problemes
+                and not entree.problemes
+                and not entree.doublon
+                and entree.type_contenu is None
+            ):  # never accept a member whose content was not read and verified
+                entree.signaler(
+                    CodeProbleme.PIECE_ILLISIBLE,
+                    f"La pièce « {entree.nom} » est illisible : ses données sont introuvables "
+                    "à l'emplacement indiqué par le répertoire central.",
+                )
             problemes.extend(entree.problemes)
             if not entree.problemes and not entree.doublon and entree.type_contenu is not None:
                 membres.append(

@@ -203,6 +203,15 @@ def test_tous_les_problemes_sont_rapportes() -> None:
     assert len(resultat.noms) == 6
 
 
+def test_jamais_accepte_sans_avoir_lu_le_contenu() -> None:
+    resultat = verifier_borne(zips.membres_dans_le_repertoire())
+    assert not resultat.accepte
+    fautifs = {p.fichier for p in resultat.problemes}
+    assert {"b.pdf", "c.pdf"} <= fautifs
+    assert [m.nom for m in resultat.membres] == ["a.pdf"]
+    assert_messages_clairs(resultat)
+
+
 def test_doublon_signale_une_seule_fois() -> None:
     resultat = verifier_borne(zips.doublons())
     assert [p.code for p in resultat.problemes] == [CodeProbleme.NOM_DUPLIQUE]

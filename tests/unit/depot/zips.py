@@ -630,3 +630,18 @@ def plusieurs_problemes() -> bytes:
             Membre("notes.txt", b"x"),
         ]
     )
+
+
+def membres_dans_le_repertoire() -> bytes:
+    """Two entries whose local header would lie inside the central directory itself."""
+
+    def membres(debut_cd: int) -> list[Membre]:
+        return [
+            Membre("a.pdf", pdf()),
+            Membre("b.pdf", b"x", methode=0, position_cd=debut_cd),
+            Membre("c.pdf", b"y", methode=0, position_cd=debut_cd + 60),
+        ]
+
+    brouillon = construire(membres(0))
+    debut_cd = struct.unpack_from("<L", brouillon, len(brouillon) - 6)[0]
+    return construire(membres(debut_cd))

@@ -1,0 +1,359 @@
+"""Use cases of the guichet (G1, G2 and the reminders): its state, its closing, the J-7 / J-1
+reminders, and the ports they need.
+
+Idempotency, per éditeur and per notice: before a courriel is sent, the claim
+`CAMPAGNE#{id}` / `RAPPEL#{type}#{J-7|J-1|FERMETURE}#{siret}` is created with
+`attribute_not_exists`; only the run that created it sends. If sending fails the claim is
+released (a retry sends it); once SES accepted the message the claim is confirmed and never
+released, so no éditeur receives the same notice twice. The closure record
+`CAMPAGNE#{id}` / `FERMETURE#{type}` is created once, with the counts and the éditeurs to
+notify; a second run finds it, notifies only those of its list still unclaimed (none after
+a complete first run) and writes nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from services.depot.domain.depot import Conflit, Introuvable, lire_type_demande
+from services.depot.domain.guichet import (
+    AVIS_FERMETURE,
+    Avis,
+    Comptes,
+    DepotResume,
+    DossierResume,
+    Fermeture,
+    Signalement,
+    avis_fermeture,
+    avis_rappel,
+    compter,
+    date_heure_paris,
+    iso_paris,
+    libelle_guichet,
+    lire_rappel,
+    signalements,
+)
+from services.depot.domain.guichet import etat_guichet as _etat_guichet
+from shared.campagnes import Campagne, TypeDemande
+from shared.campagnes import campagnes as campagnes_configurees
+from shared.horloge import Horloge, exiger_fuseau
+
+logger = logging.getLogger(__name__)
+
+
+# --- Ports -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReservationAvis:
+    """The claim `CAMPAGNE#{campagne}` / `RAPPEL#{type}#{avis}#{siret}` (avis: J-7, J-1,
+    FERMETURE): one courriel per éditeur and notice."""
+
+    campagne: str
+    type_demande: TypeDemande
+    avis: str
+    siret: str
+
+
+class RegistreGuichet(Protocol):
+    """What the closing and the reminders read and write in the platform's records."""
+
+    def depots(self, campagne_id: str, type_demande: TypeDemande) -> list[DepotResume]:
+        """Every dépôt of this campaign and type, whatever its status."""
+        ...
+
+    def dossiers(self, campagne_id: str, type_demande: TypeDemande) -> list[DossierResume]:
+        """The demandes of this type in this campaign: the dossiers (AVANCE), or the soldes
+        attached to them, each with the solde's status (SOLDE)."""
+        ...
+
+    def adresses(self, siret: str, numeros_ans: Iterable[str]) -> tuple[str, ...]:
+        """The éditeur's email addresses from its enrolments (those numéros ANS first,
+        any validated enrolment of the SIRET otherwise); distinct, sorted."""
+        ...
+
+    def enregistrer_fermeture(self, fermeture: Fermeture) -> bool:
+        """Creates the closure record; False (and nothing written) when it exists."""
+        ...
+
+    def fermeture(self, campagne_id: str, type_demande: TypeDemande) -> Fermeture | None: ...
+
+    def reserver_avis(self, reservation: ReservationAvis, objet: str, le: datetime) -> bool:
+        """Creates the claim; False when it exists (the notice is sent or being sent)."""
+        ...
+
+    def confirmer_avis(
+        self, reservation: ReservationAvis, message_id: str, envoye_le: datetime
+    ) -> None: ...
+
+    def liberer_avis(self, reservation: ReservationAvis) -> None:
+        """Deletes an unconfirmed claim (sending failed): a retry may send it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Corps:
+    texte: str
+    html: str
+
+
+class Redaction(Protocol):
+    def rediger(self, avis: Avis) -> Corps:
+        """The text and HTML bodies of a notice (French templates)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Courriel:
+    destinataires: tuple[str, ...]
+    objet: str
+    texte: str
+    html: str
+    envoye_le: datetime
+    dossiers: tuple[str, ...] = ()  # numéros ASP concerned: recorded on each
+    depots: tuple[str, ...] = ()  # dépôts concerned: recorded on each
+
+    @property
+    def destinataire(self) -> str:
+        return ", ".join(self.destinataires)
+
+
+class CourrielNonConsigne(Exception):
+    """The courriel was sent (`message_id`) but recording it failed."""
+
+    def __init__(self, message_id: str, cause: str) -> None:
+        super().__init__(f"courriel {message_id} envoyé mais non consigné: {cause}")
+        self.message_id = message_id
+
+
+class Courrier(Protocol):
+    def envoyer(self, courriel: Courriel) -> str:
+        """Sends the courriel and records it (`COURRIEL#{instant}#{uuid}` on each dossier and
+        dépôt concerned); returns the message id. Raises CourrielNonConsigne when the
+        message left but its record could not be written."""
+        ...
+
+
+class JournalCourriels(Protocol):
+    """Where a Courrier records what it sent (used by the Courrier adapters)."""
+
+    def consigner(self, courriel: Courriel, message_id: str) -> None: ...
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+class EnvoisEchoues(RuntimeError):
+    """Some courriels could not be sent; their claims were released: run again to send them
+    (the others are not sent twice)."""
+
+    def __init__(self, resultat: ResultatAvis) -> None:
+        super().__init__(
+            f"{len(resultat.echecs)} courriel(s) non envoyé(s) pour {resultat.campagne} "
+            f"{resultat.type_demande} {resultat.avis}: {', '.join(resultat.echecs)}"
+        )
+        self.resultat = resultat
+
+
+@dataclass
+class ResultatAvis:
+    """What a closing or reminder run did (returned by the Lambda handlers)."""
+
+    campagne: str
+    type_demande: TypeDemande
+    avis: str  # FERMETURE, J-7, J-1
+    instant: datetime
+    envoyes: list[str] = field(default_factory=list)  # SIRET
+    deja_envoyes: list[str] = field(default_factory=list)
+    sans_adresse: list[str] = field(default_factory=list)
+    echecs: list[str] = field(default_factory=list)
+    non_consignes: list[str] = field(default_factory=list)
+    ignore: str | None = None  # why nothing was done (GUICHET_FERME…)
+    deja_ferme: bool = False
+    comptes: Comptes | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "campagne": self.campagne,
+            "typeDemande": str(self.type_demande),
+            "avis": self.avis,
+            "instant": iso_paris(self.instant),
+            "courrielsEnvoyes": len(self.envoyes),
+            "envoyes": list(self.envoyes),
+            "dejaEnvoyes": list(self.deja_envoyes),
+            "sansAdresse": list(self.sans_adresse),
+            "echecs": list(self.echecs),
+            "nonConsignes": list(self.non_consignes),
+            "ignore": self.ignore,
+            "dejaFerme": self.deja_ferme,
+            "comptes": None if self.comptes is None else self.comptes.to_dict(),
+        }
+
+
+# --- Use cases -------------------------------------------------------------------------------
+
+
+def etat_guichet(instant: datetime, campagnes: Sequence[Campagne] | None = None) -> dict[str, Any]:
+    """`GET /guichet`: every campaign's windows at `instant`, open or not, time left."""
+    return _etat_guichet(campagnes if campagnes is not None else campagnes_configurees(), instant)
+
+
+def _par_defaut() -> str:
+    from shared.settings import settings
+
+    return settings().url_portail
+
+
+class ServiceGuichet:
+    def __init__(
+        self,
+        registre: RegistreGuichet,
+        courrier: Courrier,
+        redaction: Redaction,
+        horloge: Horloge,
+        *,
+        campagnes: Callable[[], Sequence[Campagne]] = campagnes_configurees,
+        url_portail: str | None = None,
+    ) -> None:
+        self._registre = registre
+        self._courrier = courrier
+        self._redaction = redaction
+        self._horloge = horloge
+        self._campagnes = campagnes
+        self._url_portail = url_portail
+
+    @property
+    def url_portail(self) -> str:
+        return self._url_portail if self._url_portail is not None else _par_defaut()
+
+    def campagne(self, campagne_id: str) -> Campagne:
+        for campagne in self._campagnes():
+            if campagne.id == campagne_id:
+                return campagne
+        raise Introuvable("CAMPAGNE_INCONNUE", f"La campagne {campagne_id} est inconnue.")
+
+    def etat_guichet(self, instant: datetime | None = None) -> dict[str, Any]:
+        moment = exiger_fuseau(instant) if instant is not None else self._horloge.maintenant()
+        return etat_guichet(moment, self._campagnes())
+
+    def fermer_guichet(self, campagne_id: str, type_demande: TypeDemande | str) -> ResultatAvis:
+        """Closes the window at (or after) its deadline: records the closure once, with its
+        counts, and writes once to each éditeur with a dépôt simulated but not imported or
+        dossiers still incomplete. A second run changes nothing.
+
+        Raises Conflit before the deadline (the scheduler retries), EnvoisEchoues when some
+        courriels failed (their claims are released: a retry sends only those)."""
+        campagne = self.campagne(campagne_id)
+        type_ = lire_type_demande(type_demande)
+        maintenant = self._horloge.maintenant()
+        echeance = campagne.echeance(type_)
+        if maintenant < echeance:
+            raise Conflit(
+                "GUICHET_ENCORE_OUVERT",
+                f"{libelle_guichet(type_)} est ouvert jusqu'au {date_heure_paris(echeance)}: "
+                "il ne peut pas être fermé avant.",
+            )
+        # The closing's snapshot: what was deposited before the deadline (a dépôt of
+        # modifications opened later is not the closing's business).
+        depots = [d for d in self._registre.depots(campagne.id, type_) if d.cree_le < echeance]
+        dossiers = self._registre.dossiers(campagne.id, type_)
+        a_prevenir = {s.siret: s for s in signalements(depots, dossiers)}
+        fermeture = Fermeture(
+            campagne=campagne.id,
+            type_demande=type_,
+            echeance=echeance,
+            fermee_le=maintenant,
+            comptes=compter(depots, dossiers),
+            editeurs=tuple(a_prevenir),
+        )
+        resultat = ResultatAvis(campagne.id, type_, AVIS_FERMETURE, maintenant)
+        if self._registre.enregistrer_fermeture(fermeture):
+            logger.info("Guichet fermé: %s %s %s", campagne.id, type_, fermeture.comptes)
+        else:
+            existante = self._registre.fermeture(campagne.id, type_)
+            resultat.deja_ferme = True
+            if existante is not None:
+                fermeture = existante
+        resultat.comptes = fermeture.comptes
+        for siret in fermeture.editeurs:
+            signalement = a_prevenir.get(siret)
+            if signalement is None:  # put in order since the closing: nothing left to say
+                continue
+            avis = avis_fermeture(campagne, type_, signalement, self.url_portail)
+            self._prevenir(signalement, avis, resultat)
+        return self._conclure(resultat)
+
+    def envoyer_rappels(
+        self, campagne_id: str, type_demande: TypeDemande | str, rappel: str
+    ) -> ResultatAvis:
+        """The J-7 / J-1 reminder: once per éditeur with dépôts simulated but not imported or
+        dossiers incomplete. Nothing is sent once the window is closed (or not yet open)."""
+        campagne = self.campagne(campagne_id)
+        type_ = lire_type_demande(type_demande)
+        genre = lire_rappel(rappel)
+        maintenant = self._horloge.maintenant()
+        resultat = ResultatAvis(campagne.id, type_, str(genre), maintenant)
+        if not campagne.fenetre_ouverte(type_, maintenant):
+            resultat.ignore = (
+                "GUICHET_FERME" if maintenant >= campagne.echeance(type_) else "GUICHET_NON_OUVERT"
+            )
+            logger.warning("Rappel %s %s %s ignoré: %s", campagne.id, type_, genre, resultat.ignore)
+            return resultat
+        depots = self._registre.depots(campagne.id, type_)
+        dossiers = self._registre.dossiers(campagne.id, type_)
+        for signalement in signalements(depots, dossiers):
+            avis = avis_rappel(campagne, type_, genre, signalement, maintenant, self.url_portail)
+            self._prevenir(signalement, avis, resultat)
+        return self._conclure(resultat)
+
+    # --- one courriel per éditeur and notice ------------------------------------------------
+
+    def _prevenir(self, signalement: Signalement, avis: Avis, resultat: ResultatAvis) -> None:
+        siret = signalement.siret
+        adresses = self._registre.adresses(siret, signalement.numeros_ans)
+        if not adresses:
+            logger.error(
+                "Aucune adresse pour le SIRET %s: avis %s non envoyé", siret, resultat.avis
+            )
+            resultat.sans_adresse.append(siret)
+            return
+        reservation = ReservationAvis(
+            resultat.campagne, resultat.type_demande, resultat.avis, siret
+        )
+        if not self._registre.reserver_avis(reservation, avis.objet, self._horloge.maintenant()):
+            resultat.deja_envoyes.append(siret)
+            return
+        try:
+            corps = self._redaction.rediger(avis)
+            message_id = self._courrier.envoyer(
+                Courriel(
+                    destinataires=adresses,
+                    objet=avis.objet,
+                    texte=corps.texte,
+                    html=corps.html,
+                    envoye_le=self._horloge.maintenant(),
+                    dossiers=signalement.numeros_asp,
+                    depots=signalement.ids_depots,
+                )
+            )
+        except CourrielNonConsigne as anomalie:
+            logger.error("Courriel envoyé au SIRET %s mais non consigné: %s", siret, anomalie)
+            message_id = anomalie.message_id
+            resultat.non_consignes.append(siret)
+        except Exception:
+            logger.exception("Envoi impossible au SIRET %s (avis %s)", siret, resultat.avis)
+            self._registre.liberer_avis(reservation)
+            resultat.echecs.append(siret)
+            return
+        self._registre.confirmer_avis(reservation, message_id, self._horloge.maintenant())
+        resultat.envoyes.append(siret)
+
+    @staticmethod
+    def _conclure(resultat: ResultatAvis) -> ResultatAvis:
+        if resultat.echecs:
+            raise EnvoisEchoues(resultat)
+        return resultat

@@ -1,0 +1,388 @@
+"""DynamoDB adapters of the guichet (docs/dynamodb.md): reads of the dépôts and dossiers of a
+campaign, the enrolments' addresses, the closure record, the per-éditeur notice claims and
+the record of each courriel sent.
+
+Items read here are written by others (the dépôt repositories, the enrolment service): only
+their documented attributes are used. boto3 is imported lazily (handlers' cold start).
+
+- dépôts: GSI2 `DEPOT_STATUT#{statut}`, one query per status, filtered on campagne and
+  typeDemande (attributes `idDepot`, `siret`, `numeroAns`, `statut`, `creeLe`, `fichier`,
+  `simulation`, `jsonRecuLe`);
+- dossiers: GSI2 `STATUT#{statut}`, one query per status, filtered on campagne; for SOLDE,
+  only those with a `solde`, whose own `solde.statut` is the demande's status;
+- adresses: `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`, attribute `email`;
+- closure: `CAMPAGNE#{id}` / `FERMETURE#{type}`, created with `attribute_not_exists(PK)`;
+- claims: `CAMPAGNE#{id}` / `RAPPEL#{type}#{J-7|J-1|FERMETURE}#{siret}`, likewise;
+- courriels: `DOSSIER#{numeroAsp}` (and `DEPOT#{idDepot}`) / `COURRIEL#{instant}#{uuid}`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from services.depot.application.guichet import (
+    Courriel,
+    ReservationAvis,
+    ServiceGuichet,
+)
+from services.depot.domain.depot import StatutDepot
+from services.depot.domain.guichet import Comptes, DepotResume, DossierResume, Fermeture
+from shared import aws
+from shared.campagnes import TypeDemande
+from shared.contrats import StatutDossier, cle_depot, cle_dossier, cle_enrolement
+from shared.settings import settings
+
+if TYPE_CHECKING:
+    from shared.horloge import Horloge
+
+logger = logging.getLogger(__name__)
+
+TAILLE_LOT = 25  # BatchWriteItem
+ESSAIS_LOT = 8
+
+
+@lru_cache(maxsize=1)
+def _serialiseurs() -> tuple[Any, Any]:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
+
+
+def _vers_dynamo(valeurs: Mapping[str, Any]) -> dict[str, Any]:
+    serialiseur = _serialiseurs()[0]
+    return {k: serialiseur.serialize(v) for k, v in valeurs.items() if v is not None}
+
+
+def _depuis_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
+    deserialiseur = _serialiseurs()[1]
+    return {k: deserialiseur.deserialize(v) for k, v in item.items()}
+
+
+def _iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat()
+
+
+def _instant(texte: Any) -> datetime:
+    return datetime.fromisoformat(str(texte))
+
+
+def _entier(valeur: Any) -> int | None:
+    return None if valeur is None else int(valeur)
+
+
+def _condition_echouee(erreur: Exception) -> bool:
+    reponse = getattr(erreur, "response", None)
+    if not isinstance(reponse, dict):
+        return False
+    return bool(reponse.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
+
+
+def cle_fermeture(campagne_id: str, type_demande: TypeDemande) -> dict[str, str]:
+    return {"PK": f"CAMPAGNE#{campagne_id}", "SK": f"FERMETURE#{type_demande}"}
+
+
+def cle_reservation(reservation: ReservationAvis) -> dict[str, str]:
+    return {
+        "PK": f"CAMPAGNE#{reservation.campagne}",
+        "SK": f"RAPPEL#{reservation.type_demande}#{reservation.avis}#{reservation.siret}",
+    }
+
+
+class _Table:
+    def __init__(self, table: str | None, client: Any | None) -> None:
+        self._table = table
+        self._client = client
+
+    @property
+    def table(self) -> str:
+        return self._table or settings().table_donnees
+
+    @property
+    def client(self) -> Any:
+        return self._client if self._client is not None else aws.client("dynamodb")
+
+    def _requete(self, **arguments: Any) -> Iterator[dict[str, Any]]:
+        suite: dict[str, Any] = {}
+        while True:
+            reponse = self.client.query(TableName=self.table, **arguments, **suite)
+            for item in reponse.get("Items", []):
+                yield _depuis_dynamo(item)
+            dernier = reponse.get("LastEvaluatedKey")
+            if not dernier:
+                return
+            suite = {"ExclusiveStartKey": dernier}
+
+    def _lire(self, cle: Mapping[str, str]) -> dict[str, Any] | None:
+        reponse = self.client.get_item(
+            TableName=self.table, Key=_vers_dynamo(cle), ConsistentRead=True
+        )
+        item = reponse.get("Item")
+        return _depuis_dynamo(item) if item else None
+
+    def _creer(self, item: Mapping[str, Any]) -> bool:
+        """put_item if the key is free; False when it is taken (nothing written)."""
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=_vers_dynamo(item),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except Exception as erreur:
+            if _condition_echouee(erreur):
+                return False
+            raise
+        return True
+
+    def _ecrire_par_lots(self, items: list[dict[str, Any]]) -> None:
+        for debut in range(0, len(items), TAILLE_LOT):
+            demandes: dict[str, Any] = {
+                self.table: [
+                    {"PutRequest": {"Item": _vers_dynamo(i)}}
+                    for i in items[debut : debut + TAILLE_LOT]
+                ]
+            }
+            for essai in range(ESSAIS_LOT):
+                reponse = self.client.batch_write_item(RequestItems=demandes)
+                demandes = reponse.get("UnprocessedItems") or {}
+                if not demandes:
+                    break
+                time.sleep(min(1.0, 0.05 * 2**essai))
+            else:
+                raise RuntimeError(f"{len(demandes.get(self.table, []))} écritures non traitées")
+
+
+# --- Dépôts and dossiers of a campaign ---------------------------------------------------------
+
+_PROJECTION_DEPOT = (
+    "idDepot, siret, numeroAns, #statut, creeLe, fichier, simulation, jsonRecuLe, "
+    "campagne, typeDemande"
+)
+_PROJECTION_DOSSIER = "numeroAsp, siret, numeroAns, numeroDossier, #statut, idDepot, campagne"
+
+
+def _depot_resume(item: Mapping[str, Any]) -> DepotResume:
+    fichier = item.get("fichier") or {}
+    simulation = item.get("simulation") or {}
+    recu_le = item.get("jsonRecuLe") or fichier.get("recuLe")
+    return DepotResume(
+        id=str(item["idDepot"]),
+        siret=str(item["siret"]),
+        numero_ans=str(item.get("numeroAns", "")),
+        statut=StatutDepot(item["statut"]),
+        cree_le=_instant(item["creeLe"]),
+        nom_fichier=str(fichier["nom"]) if fichier.get("nom") else None,
+        json_recu_le=_instant(recu_le) if recu_le else None,
+        nombre_lignes=_entier(simulation.get("nombreLignes")),
+        lignes_importables=_entier(simulation.get("lignesImportables")),
+    )
+
+
+def _dossier_resume(item: Mapping[str, Any], type_demande: TypeDemande) -> DossierResume | None:
+    if type_demande is TypeDemande.AVANCE:
+        return DossierResume(
+            numero_asp=str(item["numeroAsp"]),
+            siret=str(item["siret"]),
+            numero_ans=str(item.get("numeroAns", "")),
+            numero_dossier=str(item.get("numeroDossier", "")),
+            statut=str(item["statut"]),
+            id_depot=str(item.get("idDepot", "")),
+        )
+    solde = item.get("solde")
+    if not solde:
+        return None
+    return DossierResume(
+        numero_asp=str(item["numeroAsp"]),
+        siret=str(item["siret"]),
+        numero_ans=str(item.get("numeroAns", "")),
+        numero_dossier=str(solde.get("numeroDossier") or item.get("numeroDossier", "")),
+        statut=str(solde.get("statut", StatutDossier.INCOMPLET)),
+        id_depot=str(solde.get("idDepot", "")),
+    )
+
+
+class RegistreGuichetDynamo(_Table):
+    """Implements `RegistreGuichet` on the single table."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(table, client)
+
+    def depots(self, campagne_id: str, type_demande: TypeDemande) -> list[DepotResume]:
+        resultats: list[DepotResume] = []
+        for statut in StatutDepot:
+            for item in self._requete(
+                IndexName="GSI2",
+                KeyConditionExpression="GSI2PK = :pk",
+                FilterExpression="campagne = :campagne AND typeDemande = :type",
+                ProjectionExpression=_PROJECTION_DEPOT,
+                ExpressionAttributeNames={"#statut": "statut"},
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"DEPOT_STATUT#{statut}"},
+                    ":campagne": {"S": campagne_id},
+                    ":type": {"S": str(type_demande)},
+                },
+            ):
+                resultats.append(_depot_resume(item))
+        return resultats
+
+    def dossiers(self, campagne_id: str, type_demande: TypeDemande) -> list[DossierResume]:
+        projection = _PROJECTION_DOSSIER
+        filtre = "campagne = :campagne"
+        if type_demande is TypeDemande.SOLDE:
+            projection += ", solde.#statut, solde.numeroDossier, solde.idDepot"
+            filtre += " AND attribute_exists(solde)"
+        resultats: list[DossierResume] = []
+        for statut in StatutDossier:
+            for item in self._requete(
+                IndexName="GSI2",
+                KeyConditionExpression="GSI2PK = :pk",
+                FilterExpression=filtre,
+                ProjectionExpression=projection,
+                ExpressionAttributeNames={"#statut": "statut"},
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"STATUT#{statut}"},
+                    ":campagne": {"S": campagne_id},
+                },
+            ):
+                resume = _dossier_resume(item, type_demande)
+                if resume is not None:
+                    resultats.append(resume)
+        return resultats
+
+    def adresses(self, siret: str, numeros_ans: Iterable[str]) -> tuple[str, ...]:
+        adresses: set[str] = set()
+        for numero_ans in dict.fromkeys(numeros_ans):
+            item = self._lire(cle_enrolement(siret, numero_ans))
+            if item and item.get("email"):
+                adresses.add(str(item["email"]).strip())
+        if not adresses:  # no enrolment under those numéros: any validated one of the SIRET
+            for item in self._requete(
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"EDITEUR#{siret}"},
+                    ":prefixe": {"S": "ENROLEMENT#"},
+                },
+                ConsistentRead=True,
+            ):
+                if item.get("statut") == "VALIDE" and item.get("email"):
+                    adresses.add(str(item["email"]).strip())
+        return tuple(sorted(a for a in adresses if a))
+
+    # --- closure ------------------------------------------------------------------------
+
+    def enregistrer_fermeture(self, fermeture: Fermeture) -> bool:
+        return self._creer(
+            {
+                **cle_fermeture(fermeture.campagne, fermeture.type_demande),
+                "type": "FERMETURE",
+                "campagne": fermeture.campagne,
+                "typeDemande": str(fermeture.type_demande),
+                "echeance": _iso(fermeture.echeance),
+                "fermeeLe": _iso(fermeture.fermee_le),
+                "comptes": fermeture.comptes.to_dict(),
+                "editeurs": list(fermeture.editeurs),
+            }
+        )
+
+    def fermeture(self, campagne_id: str, type_demande: TypeDemande) -> Fermeture | None:
+        item = self._lire(cle_fermeture(campagne_id, type_demande))
+        if item is None:
+            return None
+        return Fermeture(
+            campagne=str(item["campagne"]),
+            type_demande=TypeDemande(item["typeDemande"]),
+            echeance=_instant(item["echeance"]),
+            fermee_le=_instant(item["fermeeLe"]),
+            comptes=Comptes.from_dict(item["comptes"]),
+            editeurs=tuple(str(s) for s in item.get("editeurs") or ()),
+        )
+
+    # --- claims -------------------------------------------------------------------------
+
+    def reserver_avis(self, reservation: ReservationAvis, objet: str, le: datetime) -> bool:
+        return self._creer(
+            {
+                **cle_reservation(reservation),
+                "type": "RAPPEL",
+                "campagne": reservation.campagne,
+                "typeDemande": str(reservation.type_demande),
+                "avis": reservation.avis,
+                "siret": reservation.siret,
+                "objet": objet,
+                "reserveLe": _iso(le),
+            }
+        )
+
+    def confirmer_avis(
+        self, reservation: ReservationAvis, message_id: str, envoye_le: datetime
+    ) -> None:
+        self.client.update_item(
+            TableName=self.table,
+            Key=_vers_dynamo(cle_reservation(reservation)),
+            UpdateExpression="SET envoyeLe = :le, messageId = :id",
+            ExpressionAttributeValues={
+                ":le": {"S": _iso(envoye_le)},
+                ":id": {"S": message_id},
+            },
+        )
+
+    def liberer_avis(self, reservation: ReservationAvis) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self.table,
+                Key=_vers_dynamo(cle_reservation(reservation)),
+                ConditionExpression="attribute_not_exists(envoyeLe)",
+            )
+        except Exception as erreur:
+            if not _condition_echouee(erreur):
+                raise
+            logger.warning("Réservation déjà confirmée, conservée: %s", reservation)
+
+
+# --- Courriels sent ------------------------------------------------------------------------------
+
+
+class JournalCourrielsDynamo(_Table):
+    """Implements `JournalCourriels`: `COURRIEL#{instant}#{uuid}` on each dossier (and dépôt)
+    the courriel concerns, with date, destinataire, objet, the text body and the message id."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(table, client)
+
+    def consigner(self, courriel: Courriel, message_id: str) -> None:
+        le = _iso(courriel.envoye_le)
+        commun = {
+            "type": "COURRIEL",
+            "date": le,
+            "destinataire": courriel.destinataire,
+            "destinataires": list(courriel.destinataires),
+            "objet": courriel.objet,
+            "corps": courriel.texte,
+            "messageId": message_id,
+        }
+        cles = [cle_dossier(n)["PK"] for n in courriel.dossiers]
+        cles += [cle_depot(i)["PK"] for i in courriel.depots]
+        self._ecrire_par_lots(
+            [{"PK": pk, "SK": f"COURRIEL#{le}#{uuid.uuid4()}", **commun} for pk in cles]
+        )
+
+
+# --- Composition root for the handlers -----------------------------------------------------------
+
+
+def service_guichet(horloge: Horloge | None = None) -> ServiceGuichet:
+    """The guichet's use cases on DynamoDB and SES (clients from `shared.aws`)."""
+    from services.depot.adapters.courriels import CourrierSes, RedactionJinja
+    from shared.horloge import horloge as horloge_du_processus
+
+    return ServiceGuichet(
+        registre=RegistreGuichetDynamo(),
+        courrier=CourrierSes(journal=JournalCourrielsDynamo()),
+        redaction=RedactionJinja(),
+        horloge=horloge or horloge_du_processus(),
+    )

@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
+from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
 
 
@@ -57,4 +60,243 @@ class RegistrePlateforme(Protocol):
 
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
         """True when this éditeur already has a dossier with this numeroDossier."""
+        ...
+
+
+# --- Ports of the platform flow (dépôt → simulation → import) ------------------------------
+# Added for the use cases of `demarrage`, `reception`, `importation` and `consultation`.
+
+
+class VersionPerimee(Exception):
+    """Optimistic locking: the item changed since it was read (adapters raise it)."""
+
+
+@dataclass(frozen=True)
+class Referencement:
+    """One entry of the référentiel ANS (E1): the DSR of a référencé solution."""
+
+    numero_ans: str
+    couloir: str
+    type_logiciel: str
+    vague: str
+    solution: str
+    siret: str
+
+
+@dataclass(frozen=True)
+class Enrolement:
+    siret: str
+    numero_ans: str
+    statut: str  # VALIDE once the service gestion validated it
+    email: str | None = None
+    raison_sociale: str | None = None
+
+    @property
+    def valide(self) -> bool:
+        return self.statut == "VALIDE"
+
+
+class Enrolements(Protocol):
+    """Read side of the enrolment records (written by the enrolment service)."""
+
+    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None: ...
+
+    def referencement(self, numero_ans: str) -> Referencement | None: ...
+
+
+class Depots(Protocol):
+    def ajouter(self, depot: Depot) -> Depot:
+        """Stores a new dépôt (version 0 → 1); never overwrites an existing one."""
+        ...
+
+    def lire(self, id_depot: str) -> Depot | None: ...
+
+    def enregistrer(self, depot: Depot) -> Depot:
+        """Writes the dépôt if its stored version is still `depot.version`; returns it with
+        version + 1. Raises VersionPerimee otherwise."""
+        ...
+
+    def lister(self, siret: str) -> list[Depot]:
+        """The éditeur's dépôts, newest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class EnvoiAutorise:
+    """A presigned POST: the form fields to send with the file, to `url`."""
+
+    url: str
+    champs: dict[str, str]
+    cle: str
+    expire_le: datetime
+    taille_max: int
+
+
+@dataclass(frozen=True)
+class ObjetLu:
+    contenu: bytes  # at most `limite` + 1 bytes when a limit was asked
+    etag: str  # without quotes
+    version_id: str | None
+    taille: int  # the object's real size
+
+
+class Stockage(Protocol):
+    """The dépôts bucket: presigned uploads, reading what was uploaded, writing reports."""
+
+    def autoriser_envoi(
+        self, cle: str, taille_max: int, expiration: timedelta
+    ) -> EnvoiAutorise: ...
+
+    def lire(
+        self, cle: str, version_id: str | None = None, limite: int | None = None
+    ) -> ObjetLu | None:
+        """The object (or that version of it); None when absent."""
+        ...
+
+    def ecrire(self, cle: str, contenu: bytes, type_contenu: str = "application/json") -> None: ...
+
+
+class Compteur(Protocol):
+    def suivant(self, nom: str) -> int:
+        """Atomically increments the counter `nom` and returns the new value (1, 2, …)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ReservationLigne:
+    """The import claim `DEPOT#{idDepot}` / `LIGNE#{numLigne}`: what that line created."""
+
+    id_depot: str
+    num_ligne: int
+
+
+@dataclass(frozen=True)
+class EntreeHistorique:
+    """One history entry of a dossier (I5): who did what, when; previous demande on M."""
+
+    action: str  # CREATION, MODIFICATION, SOLDE, …
+    auteur: str
+    le: datetime
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class TypeIssue(StrEnum):
+    ECRIT = "ECRIT"
+    LIGNE_DEJA_IMPORTEE = "LIGNE_DEJA_IMPORTEE"  # the line claim exists: reuse its numeroASP
+    FINESS_DEJA_DETENU = "FINESS_DEJA_DETENU"
+    NUMERO_DOSSIER_UTILISE = "NUMERO_DOSSIER_UTILISE"
+    VERSION_PERIMEE = "VERSION_PERIMEE"  # the dossier changed since it was read
+    DOSSIER_EXISTANT = "DOSSIER_EXISTANT"  # numeroASP already taken (counter out of sync)
+
+
+@dataclass(frozen=True)
+class IssueEcriture:
+    type: TypeIssue
+    numero_asp: str | None = None  # LIGNE_DEJA_IMPORTEE: the dossier that line created
+    finess: str | None = None  # FINESS_DEJA_DETENU: the FINESS claimed meanwhile
+
+
+class Dossiers(Protocol):
+    """Dossiers and their claims. Each write is one all-or-nothing transaction."""
+
+    def lire(self, numero_asp: str) -> Dossier | None: ...
+
+    def lister(self, siret: str) -> list[Dossier]: ...
+
+    def historique(self, numero_asp: str) -> list[EntreeHistorique]: ...
+
+    def ligne_importee(self, reservation: ReservationLigne) -> str | None:
+        """The numeroASP created by that line of that dépôt, if any."""
+        ...
+
+    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> str | None:
+        """The numeroASP holding this FINESS claim, if any."""
+        ...
+
+    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> str | None:
+        """The numeroASP holding this éditeur's numeroDossier claim, if any."""
+        ...
+
+    def creer(
+        self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique
+    ) -> IssueEcriture:
+        """One transaction: the dossier, its FINESS claims, its numeroDossier claim, the
+        line claim and the history entry; nothing is written unless all conditions hold."""
+        ...
+
+    def modifier(
+        self,
+        avant: Dossier,
+        apres: Dossier,
+        reservation: ReservationLigne,
+        entree: EntreeHistorique,
+    ) -> IssueEcriture:
+        """One transaction: `apres` replaces `avant` (condition: stored version is
+        `avant.version`; `apres.version` is the new one), FINESS claims of `apres` not in
+        `avant` are created, those no longer held are released, the numeroDossier claim
+        follows, plus the line claim and the history entry."""
+        ...
+
+
+# --- What the use cases need from the simulation (services/depot/application/simulation.py)
+
+
+class CompteRenduSimule(Protocol):
+    def to_dict(self) -> dict[str, Any]:
+        """The §6 JSON document."""
+        ...
+
+
+class LigneSimulee(Protocol):
+    """An importable line as the simulation hands it over."""
+
+    @property
+    def num_ligne(self) -> int: ...
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def demande(self) -> Mapping[str, Any]: ...
+
+    @property
+    def finess(self) -> Sequence[str]: ...
+
+    @property
+    def numero_dossier(self) -> str: ...
+
+    @property
+    def numero_asp(self) -> str | None: ...
+
+    @property
+    def type_action(self) -> str: ...
+
+    @property
+    def montants(self) -> object: ...
+
+
+class ResultatSimule(Protocol):
+    @property
+    def compte_rendu(self) -> CompteRenduSimule: ...
+
+    @property
+    def lignes_importables(self) -> Sequence[LigneSimulee]: ...
+
+
+class Simulateur(Protocol):
+    def __call__(
+        self,
+        contenu: bytes,
+        nom_fichier: str,
+        contexte: ContexteDepot,
+        registre: RegistrePlateforme | None,
+    ) -> ResultatSimule: ...
+
+
+class Annotateur(Protocol):
+    def __call__(
+        self, contenu: bytes, compte_rendu: Any, id_fichier: str, simulation: bool = False
+    ) -> bytes:
+        """The deposited file with idFichier and, per line, codeTraitement /
+        libelleTraitement (`simulation`: "importable" rather than "importée")."""
         ...

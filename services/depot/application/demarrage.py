@@ -1,0 +1,126 @@
+"""D1–D2: start a dépôt. The éditeur is enrolled for the numéro ANS, the guichet is open,
+the taux de TVA is one of the allowed ones; the answer carries a presigned POST for the JSON.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.depot.application.ports import Depots, Enrolements, EnvoiAutorise, Stockage
+from services.depot.domain.depot import (
+    TAILLE_MAX_JSON,
+    AccesInterdit,
+    Depot,
+    DonneeInvalide,
+    cle_json,
+    lire_nom_fichier,
+    lire_taux_tva,
+    lire_type_demande,
+    verifier_guichet,
+)
+from shared.campagnes import Campagne, TypeDemande, campagne_du_couloir
+from shared.horloge import Horloge
+
+EXPIRATION_ENVOI = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class DepotDemarre:
+    depot: Depot
+    envoi: EnvoiAutorise
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "idDepot": self.depot.id,
+            "statut": str(self.depot.statut),
+            "typeDemande": str(self.depot.type_demande),
+            "numeroAns": self.depot.numero_ans,
+            "couloir": self.depot.couloir,
+            "tauxTva": format(self.depot.taux_tva, "f"),
+            "envoi": {
+                "url": self.envoi.url,
+                "champs": dict(self.envoi.champs),
+                "cle": self.envoi.cle,
+                "expireLe": self.envoi.expire_le.isoformat(),
+                "tailleMax": self.envoi.taille_max,
+            },
+        }
+
+
+def _campagne(couloir: str, instant: datetime) -> Campagne:
+    try:
+        return campagne_du_couloir(couloir, instant)
+    except KeyError as exc:
+        raise DonneeInvalide(
+            "CAMPAGNE_INCONNUE", f"Aucune campagne de financement ne couvre le couloir {couloir}."
+        ) from exc
+
+
+class DemarrerDepot:
+    def __init__(
+        self,
+        depots: Depots,
+        enrolements: Enrolements,
+        stockage: Stockage,
+        horloge: Horloge,
+        nouvel_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._depots = depots
+        self._enrolements = enrolements
+        self._stockage = stockage
+        self._horloge = horloge
+        self._nouvel_id = nouvel_id
+
+    def __call__(
+        self,
+        siret: str,
+        type_demande: object,
+        numero_ans: str,
+        taux_tva: object,
+        nom_fichier: str | None = None,
+        modification: bool = False,
+    ) -> DepotDemarre:
+        """`modification=True` opens an AVANCE dépôt after the avance deadline, for
+        typeAction M lines only (the simulation rejects the C lines by the guichet rule)."""
+        type_ = lire_type_demande(type_demande)
+        taux = lire_taux_tva(taux_tva)
+        nom = lire_nom_fichier(nom_fichier)
+        referencement = self._enrolements.referencement(numero_ans)
+        if referencement is None:
+            raise DonneeInvalide(
+                "NUMERO_ANS_INCONNU",
+                f"Le numéro de référencement ANS {numero_ans} est inconnu du référentiel.",
+            )
+        enrolement = self._enrolements.enrolement(siret, numero_ans)
+        if enrolement is None or not enrolement.valide:
+            raise AccesInterdit(
+                "EDITEUR_NON_ENROLE",
+                f"Votre structure (SIRET {siret}) n'est pas enrôlée pour le référencement "
+                f"ANS {numero_ans}: déposez d'abord une demande d'enrôlement.",
+            )
+        maintenant = self._horloge.maintenant()
+        campagne = _campagne(referencement.couloir, maintenant)
+        if modification and type_ is TypeDemande.AVANCE and maintenant >= campagne.ouverture:
+            pass  # modifications d'avance: possibles après l'échéance (G3)
+        else:
+            verifier_guichet(campagne, type_, maintenant)
+        depot = Depot.creer(
+            id_depot=self._nouvel_id(),
+            siret=siret,
+            numero_ans=numero_ans,
+            couloir=referencement.couloir,
+            campagne=campagne.id,
+            type_demande=type_,
+            taux_tva=taux,
+            cree_le=maintenant,
+            modification=modification,
+        )
+        depot = self._depots.ajouter(depot)
+        envoi = self._stockage.autoriser_envoi(
+            cle_json(siret, depot.id, nom), TAILLE_MAX_JSON, EXPIRATION_ENVOI
+        )
+        return DepotDemarre(depot, envoi)

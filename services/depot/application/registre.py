@@ -1,0 +1,48 @@
+"""The platform's registre for the simulation, built on the dépôt service's own ports.
+
+The simulation asks it whether the éditeur is enrolled, which dossier holds a FINESS,
+whether a numeroDossier is taken, what a numeroASP is: the same records the import
+writes, read through `Enrolements` and `Dossiers` (DynamoDB in production, fakes in
+unit tests).
+"""
+
+from __future__ import annotations
+
+from services.depot.application.ports import DossierConnu, Dossiers, Enrolements
+from services.depot.domain.depot import Dossier
+
+
+def dossier_connu(dossier: Dossier) -> DossierConnu:
+    return DossierConnu(
+        numero_asp=dossier.numero_asp,
+        siret=dossier.siret,
+        statut=str(dossier.statut),
+        type_demande=dossier.type_demande,
+        depose_le=dossier.depose_le,
+        numero_dossier=dossier.numero_dossier,
+        finess=dossier.finess,
+        modifiable=dossier.modifiable,
+    )
+
+
+class RegistreDepot:
+    """Implements `RegistrePlateforme`."""
+
+    def __init__(self, enrolements: Enrolements, dossiers: Dossiers) -> None:
+        self._enrolements = enrolements
+        self._dossiers = dossiers
+
+    def editeur_enrole(self, siret: str, numero_ans: str) -> bool:
+        enrolement = self._enrolements.enrolement(siret, numero_ans)
+        return enrolement is not None and enrolement.valide
+
+    def dossier(self, numero_asp: str) -> DossierConnu | None:
+        trouve = self._dossiers.lire(numero_asp)
+        return dossier_connu(trouve) if trouve else None
+
+    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> DossierConnu | None:
+        numero_asp = self._dossiers.detenteur_finess(campagne_id, couloir, finess)
+        return self.dossier(numero_asp) if numero_asp else None
+
+    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
+        return self._dossiers.numero_dossier_utilise(siret, numero_dossier) is not None

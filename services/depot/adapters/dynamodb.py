@@ -1,0 +1,738 @@
+"""DynamoDB adapters of the dépôt service (single table, see docs/dynamodb.md).
+
+Writes that must hold together are one TransactWriteItems: a dossier, its FINESS claims,
+its numeroDossier claim, the import claim of its line and its history entry. Conditions
+make the claims unique (`attribute_not_exists(PK)`) and the updates safe (`version`).
+Items written by other services (the dossier's instruction fields, the enrolment) are
+read with their documented shape only; an update touches only the attributes it owns.
+
+boto3 clients come from `shared.aws.client` at each call (one per thread), unless one
+is given to the constructor.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from services.depot.application.ports import (
+    Enrolement,
+    EntreeHistorique,
+    IssueEcriture,
+    Referencement,
+    ReservationLigne,
+    TypeIssue,
+    VersionPerimee,
+)
+from services.depot.application.registre import RegistreDepot
+from services.depot.domain.depot import (
+    Depot,
+    Dossier,
+    FichierRecu,
+    ResumeSimulation,
+    StatutDepot,
+    json_canonique,
+    lire_json,
+)
+from shared import aws
+from shared.campagnes import TypeDemande
+from shared.contrats import (
+    StatutDossier,
+    cle_ans,
+    cle_depot,
+    cle_dossier,
+    cle_enrolement,
+    cle_finess,
+    cle_numero_dossier,
+)
+from shared.settings import settings
+
+logger = logging.getLogger(__name__)
+
+_SERIALISEUR = TypeSerializer()
+_DESERIALISEUR = TypeDeserializer()
+ESSAIS_TRANSACTION = 6  # TransactionConflict: another transaction touched the same item
+# A claim is taken when free, or already held by the same dossier (a replayed write).
+_LIBRE = "attribute_not_exists(PK) OR numeroAsp = :asp"
+
+
+def _vers_dynamo(valeurs: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _SERIALISEUR.serialize(v) for k, v in valeurs.items() if v is not None}
+
+
+def _depuis_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _DESERIALISEUR.deserialize(v) for k, v in item.items()}
+
+
+def _iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat()
+
+
+def _instant(texte: Any) -> datetime:
+    return datetime.fromisoformat(str(texte))
+
+
+def _instant_ou_rien(texte: Any) -> datetime | None:
+    return _instant(texte) if texte else None
+
+
+def _code(erreur: ClientError) -> str:
+    return str(erreur.response.get("Error", {}).get("Code", ""))
+
+
+class _Table:
+    def __init__(self, table: str | None, client: Any | None) -> None:
+        self._table = table
+        self._client = client
+
+    @property
+    def table(self) -> str:
+        return self._table or settings().table_donnees
+
+    @property
+    def client(self) -> Any:
+        return self._client if self._client is not None else aws.client("dynamodb")
+
+    def _lire(self, cle: Mapping[str, str]) -> dict[str, Any] | None:
+        reponse = self.client.get_item(
+            TableName=self.table, Key=_vers_dynamo(cle), ConsistentRead=True
+        )
+        item = reponse.get("Item")
+        return _depuis_dynamo(item) if item else None
+
+    def _requete(self, **arguments: Any) -> Iterator[dict[str, Any]]:
+        suite: dict[str, Any] = {}
+        while True:
+            reponse = self.client.query(TableName=self.table, **arguments, **suite)
+            for item in reponse.get("Items", []):
+                yield _depuis_dynamo(item)
+            dernier = reponse.get("LastEvaluatedKey")
+            if not dernier:
+                return
+            suite = {"ExclusiveStartKey": dernier}
+
+
+# --- Dépôts ----------------------------------------------------------------------------------
+
+
+def _depot_item(depot: Depot, version: int) -> dict[str, Any]:
+    cree_le = _iso(depot.cree_le)
+    item: dict[str, Any] = {
+        **cle_depot(depot.id),
+        "GSI1PK": f"EDITEUR#{depot.siret}",
+        "GSI1SK": f"DEPOT#{cree_le}",
+        "GSI2PK": f"DEPOT_STATUT#{depot.statut}",
+        "GSI2SK": cree_le,
+        "type": "DEPOT",
+        "idDepot": depot.id,
+        "siret": depot.siret,
+        "numeroAns": depot.numero_ans,
+        "couloir": depot.couloir,
+        "campagne": depot.campagne,
+        "typeDemande": str(depot.type_demande),
+        "tauxTva": format(depot.taux_tva, "f"),
+        "statut": str(depot.statut),
+        "creeLe": cree_le,
+        "modification": depot.modification,
+        "version": version,
+    }
+    if depot.fichier is not None:
+        item["jsonRecuLe"] = _iso(depot.fichier.recu_le)
+        item["fichier"] = {
+            "cle": depot.fichier.cle,
+            "nom": depot.fichier.nom,
+            "empreinte": depot.fichier.empreinte,
+            "recuLe": _iso(depot.fichier.recu_le),
+            "taille": depot.fichier.taille,
+            "versionId": depot.fichier.version_id,
+        }
+    if depot.simulation is not None:
+        item["simulation"] = {
+            "nombreLignes": depot.simulation.nombre_lignes,
+            "lignesImportables": depot.simulation.lignes_importables,
+            "lignesRejetees": depot.simulation.lignes_rejetees,
+            "erreursFichier": depot.simulation.erreurs_fichier,
+            "simuleLe": _iso(depot.simulation.simule_le),
+        }
+        if depot.fichier is not None:
+            item["compteRendu"] = depot.cle_rapport("compte-rendu.json")
+    if depot.import_commence_le is not None:
+        item["importCommenceLe"] = _iso(depot.import_commence_le)
+    if depot.importe_le is not None:
+        item["importeLe"] = _iso(depot.importe_le)
+        item["numerosAsp"] = {str(k): v for k, v in depot.numeros_asp.items()}
+        item["lignesRejeteesALImport"] = depot.lignes_rejetees_a_l_import
+    if depot.termine_le is not None:
+        item["termineLe"] = _iso(depot.termine_le)
+    return item
+
+
+def _depot(item: Mapping[str, Any]) -> Depot:
+    fichier = item.get("fichier")
+    simulation = item.get("simulation")
+    return Depot(
+        id=str(item["idDepot"]),
+        siret=str(item["siret"]),
+        numero_ans=str(item["numeroAns"]),
+        couloir=str(item["couloir"]),
+        campagne=str(item["campagne"]),
+        type_demande=TypeDemande(item["typeDemande"]),
+        taux_tva=Decimal(str(item["tauxTva"])),
+        statut=StatutDepot(item["statut"]),
+        cree_le=_instant(item["creeLe"]),
+        modification=bool(item.get("modification", False)),
+        fichier=None
+        if not fichier
+        else FichierRecu(
+            cle=str(fichier["cle"]),
+            nom=str(fichier["nom"]),
+            empreinte=str(fichier["empreinte"]),
+            recu_le=_instant(fichier["recuLe"]),
+            taille=int(fichier["taille"]),
+            version_id=fichier.get("versionId"),
+        ),
+        simulation=None
+        if not simulation
+        else ResumeSimulation(
+            nombre_lignes=int(simulation["nombreLignes"]),
+            lignes_importables=int(simulation["lignesImportables"]),
+            lignes_rejetees=int(simulation["lignesRejetees"]),
+            erreurs_fichier=int(simulation["erreursFichier"]),
+            simule_le=_instant(simulation["simuleLe"]),
+        ),
+        import_commence_le=_instant_ou_rien(item.get("importCommenceLe")),
+        importe_le=_instant_ou_rien(item.get("importeLe")),
+        termine_le=_instant_ou_rien(item.get("termineLe")),
+        numeros_asp={int(k): str(v) for k, v in (item.get("numerosAsp") or {}).items()},
+        lignes_rejetees_a_l_import=int(item.get("lignesRejeteesALImport", 0)),
+        version=int(item["version"]),
+    )
+
+
+class DepotRepository(_Table):
+    """Implements `Depots`."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(table, client)
+
+    def ajouter(self, depot: Depot) -> Depot:
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=_vers_dynamo(_depot_item(depot, 1)),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as erreur:
+            if _code(erreur) == "ConditionalCheckFailedException":
+                raise VersionPerimee(f"le dépôt {depot.id} existe déjà") from erreur
+            raise
+        return _avec_version(depot, 1)
+
+    def lire(self, id_depot: str) -> Depot | None:
+        item = self._lire(cle_depot(id_depot))
+        return _depot(item) if item else None
+
+    def enregistrer(self, depot: Depot) -> Depot:
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=_vers_dynamo(_depot_item(depot, depot.version + 1)),
+                ConditionExpression="version = :attendue",
+                ExpressionAttributeValues={":attendue": {"N": str(depot.version)}},
+            )
+        except ClientError as erreur:
+            if _code(erreur) == "ConditionalCheckFailedException":
+                raise VersionPerimee(f"le dépôt {depot.id} a changé") from erreur
+            raise
+        return _avec_version(depot, depot.version + 1)
+
+    def lister(self, siret: str) -> list[Depot]:
+        return [
+            _depot(item)
+            for item in self._requete(
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefixe)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"EDITEUR#{siret}"},
+                    ":prefixe": {"S": "DEPOT#"},
+                },
+                ScanIndexForward=False,
+            )
+        ]
+
+
+def _avec_version(depot: Depot, version: int) -> Depot:
+    return replace(depot, version=version)
+
+
+# --- Dossiers and their claims --------------------------------------------------------------
+
+
+def _solde_item(solde: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if solde is None:
+        return None
+    item = {k: v for k, v in solde.items() if v is not None}
+    if "demande" in item:
+        item["demande"] = json_canonique(item["demande"])
+    return item
+
+
+def _solde(item: Any) -> dict[str, Any] | None:
+    if not item:
+        return None
+    solde: dict[str, Any] = {
+        k: int(v) if isinstance(v, Decimal) else v for k, v in dict(item).items()
+    }
+    if isinstance(solde.get("demande"), str):
+        solde["demande"] = lire_json(solde["demande"])
+    return solde
+
+
+def _champs_modifiables(dossier: Dossier) -> dict[str, Any]:
+    """The attributes the dépôt service owns on a dossier item (and may update)."""
+    return {
+        "numeroDossier": dossier.numero_dossier,
+        "demande": json_canonique(dossier.demande),
+        "finess": list(dossier.finess),
+        "montants": dict(dossier.montants),
+        "tauxTva": format(dossier.taux_tva, "f"),
+        "pieces": [dict(p) for p in dossier.pieces],
+        "modifieLe": _iso(dossier.modifie_le),
+        "solde": _solde_item(dossier.solde),
+        "version": dossier.version,
+    }
+
+
+def _dossier_item(dossier: Dossier) -> dict[str, Any]:
+    return {
+        **cle_dossier(dossier.numero_asp),
+        "GSI1PK": f"EDITEUR#{dossier.siret}",
+        "GSI1SK": f"DOSSIER#{dossier.numero_asp}",
+        "GSI2PK": f"STATUT#{dossier.statut}",
+        "GSI2SK": dossier.numero_asp,
+        "type": "DOSSIER",
+        "numeroAsp": dossier.numero_asp,
+        "siret": dossier.siret,
+        "numeroAns": dossier.numero_ans,
+        "couloir": dossier.couloir,
+        "campagne": dossier.campagne,
+        "typeDemande": str(dossier.type_demande),
+        "statut": str(dossier.statut),
+        "idDepot": dossier.id_depot,
+        "numLigne": dossier.num_ligne,
+        "deposeLe": _iso(dossier.depose_le),
+        "creeLe": _iso(dossier.cree_le),
+        **_champs_modifiables(dossier),
+    }
+
+
+def _dossier(item: Mapping[str, Any]) -> Dossier:
+    demande = item.get("demande")
+    return Dossier(
+        numero_asp=str(item["numeroAsp"]),
+        siret=str(item["siret"]),
+        numero_ans=str(item.get("numeroAns", "")),
+        couloir=str(item["couloir"]),
+        campagne=str(item["campagne"]),
+        type_demande=TypeDemande(item.get("typeDemande", TypeDemande.AVANCE)),
+        statut=StatutDossier(item["statut"]),
+        numero_dossier=str(item.get("numeroDossier", "")),
+        demande=lire_json(demande) if isinstance(demande, str) else dict(demande or {}),
+        finess=tuple(str(f) for f in item.get("finess") or ()),
+        montants={str(k): str(v) for k, v in (item.get("montants") or {}).items()},
+        taux_tva=Decimal(str(item.get("tauxTva", "0"))),
+        pieces=tuple(
+            {str(k): str(v) for k, v in dict(p).items()} for p in item.get("pieces") or ()
+        ),
+        id_depot=str(item.get("idDepot", "")),
+        num_ligne=int(item.get("numLigne", 0)),
+        depose_le=_instant(item["deposeLe"]),
+        cree_le=_instant(item.get("creeLe", item["deposeLe"])),
+        modifie_le=_instant(item.get("modifieLe", item["deposeLe"])),
+        solde=_solde(item.get("solde")),
+        version=int(item.get("version", 1)),
+    )
+
+
+def _entree(item: Mapping[str, Any]) -> EntreeHistorique:
+    details = {
+        k: int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v
+        for k, v in dict(item.get("details") or {}).items()
+    }
+    return EntreeHistorique(
+        action=str(item["action"]),
+        auteur=str(item.get("auteur", "")),
+        le=_instant(item["le"]),
+        details=details,
+    )
+
+
+class _Transaction:
+    """Items of one TransactWriteItems, each with the role its failure would mean."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.items: list[dict[str, Any]] = []
+        self.roles: list[tuple[str, str | None]] = []
+
+    def put(
+        self,
+        role: str,
+        item: Mapping[str, Any],
+        condition: str | None = None,
+        valeurs: Mapping[str, Any] | None = None,
+        anciennes_valeurs: bool = False,
+        detail: str | None = None,
+    ) -> None:
+        operation: dict[str, Any] = {"TableName": self.table, "Item": _vers_dynamo(item)}
+        if condition:
+            operation["ConditionExpression"] = condition
+        if valeurs:
+            operation["ExpressionAttributeValues"] = _vers_dynamo(valeurs)
+        if anciennes_valeurs:
+            operation["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        self.items.append({"Put": operation})
+        self.roles.append((role, detail))
+
+    def update(
+        self,
+        role: str,
+        cle: Mapping[str, str],
+        champs: Mapping[str, Any],
+        condition: str,
+        valeurs: Mapping[str, Any],
+    ) -> None:
+        noms: dict[str, str] = {}
+        vals: dict[str, Any] = dict(valeurs)
+        affectations: list[str] = []
+        suppressions: list[str] = []
+        for i, (nom, valeur) in enumerate(champs.items()):
+            noms[f"#c{i}"] = nom
+            if valeur is None:
+                suppressions.append(f"#c{i}")
+            else:
+                vals[f":c{i}"] = valeur
+                affectations.append(f"#c{i} = :c{i}")
+        expression = "SET " + ", ".join(affectations)
+        if suppressions:
+            expression += " REMOVE " + ", ".join(suppressions)
+        self.items.append(
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": _vers_dynamo(cle),
+                    "UpdateExpression": expression,
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeNames": noms,
+                    "ExpressionAttributeValues": _vers_dynamo(vals),
+                }
+            }
+        )
+        self.roles.append((role, None))
+
+    def delete(self, role: str, cle: Mapping[str, str], numero_asp: str, detail: str) -> None:
+        self.items.append(
+            {
+                "Delete": {
+                    "TableName": self.table,
+                    "Key": _vers_dynamo(cle),
+                    "ConditionExpression": "attribute_not_exists(PK) OR numeroAsp = :asp",
+                    "ExpressionAttributeValues": {":asp": {"S": numero_asp}},
+                }
+            }
+        )
+        self.roles.append((role, detail))
+
+
+class DossierRepository(_Table):
+    """Implements `Dossiers`: dossiers, history, FINESS / numeroDossier / line claims."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(table, client)
+
+    # --- reads ------------------------------------------------------------------------
+
+    def lire(self, numero_asp: str) -> Dossier | None:
+        item = self._lire(cle_dossier(numero_asp))
+        return _dossier(item) if item else None
+
+    def lister(self, siret: str) -> list[Dossier]:
+        return [
+            _dossier(item)
+            for item in self._requete(
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefixe)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"EDITEUR#{siret}"},
+                    ":prefixe": {"S": "DOSSIER#"},
+                },
+            )
+        ]
+
+    def historique(self, numero_asp: str) -> list[EntreeHistorique]:
+        return [
+            _entree(item)
+            for item in self._requete(
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": cle_dossier(numero_asp)["PK"]},
+                    ":prefixe": {"S": "HISTO#"},
+                },
+                ConsistentRead=True,
+            )
+        ]
+
+    def ligne_importee(self, reservation: ReservationLigne) -> str | None:
+        item = self._lire(_cle_ligne(reservation))
+        return str(item["numeroAsp"]) if item else None
+
+    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> str | None:
+        item = self._lire(cle_finess(campagne_id, couloir, finess))
+        return str(item["numeroAsp"]) if item else None
+
+    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> str | None:
+        item = self._lire(cle_numero_dossier(siret, numero_dossier))
+        return str(item["numeroAsp"]) if item else None
+
+    # --- writes -----------------------------------------------------------------------
+
+    def creer(
+        self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique
+    ) -> IssueEcriture:
+        transaction = _Transaction(self.table)
+        transaction.put("dossier", _dossier_item(dossier), "attribute_not_exists(PK)")
+        for finess in dossier.finess:
+            transaction.put(
+                "finess",
+                _reservation_finess(dossier, finess, entree.le),
+                _LIBRE,
+                {":asp": dossier.numero_asp},
+                detail=finess,
+            )
+        transaction.put(
+            "numeroDossier",
+            _reservation_numero_dossier(dossier, entree.le),
+            _LIBRE,
+            {":asp": dossier.numero_asp},
+        )
+        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.le)
+        transaction.put("historique", _item_historique(dossier.numero_asp, entree))
+        return self._executer(transaction, dossier.numero_asp, creation=True)
+
+    def modifier(
+        self,
+        avant: Dossier,
+        apres: Dossier,
+        reservation: ReservationLigne,
+        entree: EntreeHistorique,
+    ) -> IssueEcriture:
+        transaction = _Transaction(self.table)
+        transaction.update(
+            "dossier",
+            cle_dossier(avant.numero_asp),
+            _champs_modifiables(apres),
+            "version = :attendue",
+            {":attendue": avant.version},
+        )
+        for finess in dict.fromkeys(apres.finess):
+            if finess not in avant.finess:
+                transaction.put(
+                    "finess",
+                    _reservation_finess(apres, finess, entree.le),
+                    _LIBRE,
+                    {":asp": apres.numero_asp},
+                    detail=finess,
+                )
+        for finess in avant.finess:
+            if finess not in apres.finess:
+                transaction.delete(
+                    "liberation",
+                    cle_finess(avant.campagne, avant.couloir, finess),
+                    avant.numero_asp,
+                    finess,
+                )
+        if apres.numero_dossier != avant.numero_dossier:
+            transaction.put(
+                "numeroDossier",
+                _reservation_numero_dossier(apres, entree.le),
+                _LIBRE,
+                {":asp": apres.numero_asp},
+            )
+            transaction.delete(
+                "liberation",
+                cle_numero_dossier(avant.siret, avant.numero_dossier),
+                avant.numero_asp,
+                avant.numero_dossier,
+            )
+        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.le)
+        transaction.put("historique", _item_historique(avant.numero_asp, entree))
+        return self._executer(transaction, avant.numero_asp, creation=False)
+
+    @staticmethod
+    def _reserver_ligne(
+        transaction: _Transaction, reservation: ReservationLigne, numero_asp: str, le: datetime
+    ) -> None:
+        transaction.put(
+            "ligne",
+            {
+                **_cle_ligne(reservation),
+                "type": "LIGNE_IMPORTEE",
+                "numeroAsp": numero_asp,
+                "creeLe": _iso(le),
+            },
+            "attribute_not_exists(PK)",
+            anciennes_valeurs=True,
+        )
+
+    def _executer(
+        self, transaction: _Transaction, numero_asp: str, creation: bool
+    ) -> IssueEcriture:
+        for essai in range(ESSAIS_TRANSACTION):
+            try:
+                self.client.transact_write_items(TransactItems=transaction.items)
+                return IssueEcriture(TypeIssue.ECRIT, numero_asp=numero_asp)
+            except ClientError as erreur:
+                if _code(erreur) != "TransactionCanceledException":
+                    raise
+                issue = self._motif(erreur, transaction, creation)
+            if issue is not None:
+                return issue
+            time.sleep(random.uniform(0, 0.05 * 2**essai))  # jitter
+        return IssueEcriture(TypeIssue.VERSION_PERIMEE)
+
+    def _motif(
+        self, erreur: ClientError, transaction: _Transaction, creation: bool
+    ) -> IssueEcriture | None:
+        """Why the transaction was cancelled; None: a conflict worth another try."""
+        raisons = erreur.response.get("CancellationReasons") or []
+        echecs: dict[str, list[tuple[str | None, Mapping[str, Any]]]] = {}
+        for (role, detail), raison in zip(transaction.roles, raisons, strict=False):
+            if raison.get("Code") == "ConditionalCheckFailed":
+                echecs.setdefault(role, []).append((detail, raison.get("Item") or {}))
+        if "ligne" in echecs:
+            ancien = _depuis_dynamo(echecs["ligne"][0][1])
+            return IssueEcriture(
+                TypeIssue.LIGNE_DEJA_IMPORTEE,
+                numero_asp=str(ancien["numeroAsp"]) if "numeroAsp" in ancien else None,
+            )
+        if "dossier" in echecs:  # before the claims: a stale read explains them too
+            return IssueEcriture(
+                TypeIssue.DOSSIER_EXISTANT if creation else TypeIssue.VERSION_PERIMEE
+            )
+        if "finess" in echecs:
+            return IssueEcriture(TypeIssue.FINESS_DEJA_DETENU, finess=echecs["finess"][0][0])
+        if "numeroDossier" in echecs:
+            return IssueEcriture(TypeIssue.NUMERO_DOSSIER_UTILISE)
+        if "liberation" in echecs:
+            logger.error("Réservation détenue par un autre dossier: %s", echecs["liberation"])
+            return IssueEcriture(TypeIssue.VERSION_PERIMEE)
+        if not raisons:
+            logger.warning("Transaction annulée sans motif détaillé: %s", erreur)
+        return None  # TransactionConflict (or unknown): try again
+
+
+def _cle_ligne(reservation: ReservationLigne) -> dict[str, str]:
+    return {"PK": f"DEPOT#{reservation.id_depot}", "SK": f"LIGNE#{reservation.num_ligne}"}
+
+
+def _reservation_finess(dossier: Dossier, finess: str, le: datetime) -> dict[str, Any]:
+    return {
+        **cle_finess(dossier.campagne, dossier.couloir, finess),
+        "type": "FINESS",
+        "numeroAsp": dossier.numero_asp,
+        "campagne": dossier.campagne,
+        "couloir": dossier.couloir,
+        "finess": finess,
+        "creeLe": _iso(le),
+    }
+
+
+def _reservation_numero_dossier(dossier: Dossier, le: datetime) -> dict[str, Any]:
+    return {
+        **cle_numero_dossier(dossier.siret, dossier.numero_dossier),
+        "type": "NUMERO_DOSSIER",
+        "numeroAsp": dossier.numero_asp,
+        "creeLe": _iso(le),
+    }
+
+
+def _item_historique(numero_asp: str, entree: EntreeHistorique) -> dict[str, Any]:
+    le = _iso(entree.le)
+    return {
+        "PK": cle_dossier(numero_asp)["PK"],
+        "SK": f"HISTO#{le}#{uuid.uuid4()}",
+        "type": "HISTORIQUE",
+        "action": entree.action,
+        "auteur": entree.auteur,
+        "le": le,
+        "details": dict(entree.details),
+    }
+
+
+# --- Counter, enrolments, registre ---------------------------------------------------------
+
+
+class CompteurRepository(_Table):
+    """Implements `Compteur`: `COMPTEUR#{nom}` / `COMPTEUR`, atomic ADD."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(table, client)
+
+    def suivant(self, nom: str) -> int:
+        reponse = self.client.update_item(
+            TableName=self.table,
+            Key=_vers_dynamo({"PK": f"COMPTEUR#{nom}", "SK": "COMPTEUR"}),
+            UpdateExpression="ADD valeur :un",
+            ExpressionAttributeValues={":un": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(reponse["Attributes"]["valeur"]["N"])
+
+
+class EnrolementReader(_Table):
+    """Implements `Enrolements`: reads the items the enrolment service writes."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(table, client)
+
+    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None:
+        item = self._lire(cle_enrolement(siret, numero_ans))
+        if item is None:
+            return None
+        return Enrolement(
+            siret=siret,
+            numero_ans=numero_ans,
+            statut=str(item.get("statut", "")),
+            email=item.get("email"),
+            raison_sociale=item.get("raisonSociale"),
+        )
+
+    def referencement(self, numero_ans: str) -> Referencement | None:
+        item = self._lire(cle_ans(numero_ans))
+        if item is None:
+            return None
+        return Referencement(
+            numero_ans=numero_ans,
+            couloir=str(item["couloir"]),
+            type_logiciel=str(item.get("typeLogiciel", "")),
+            vague=str(item.get("vague", "")),
+            solution=str(item.get("solution", "")),
+            siret=str(item.get("siret", "")),
+        )
+
+
+class RegistrePlateformeDynamo(RegistreDepot):
+    """`RegistrePlateforme` for the simulation, on the table."""
+
+    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
+        super().__init__(EnrolementReader(table, client), DossierRepository(table, client))

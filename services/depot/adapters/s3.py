@@ -1,0 +1,108 @@
+"""S3 adapter of the dépôt service: presigned POSTs, reading uploads, writing reports.
+
+The presigned POST binds the exact key (éditeur + dépôt), a size range and a short
+expiry; S3 enforces them on AWS. moto does not: `conditions_envoi` is what the unit tests
+inspect, in the policy document itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from services.depot.application.ports import EnvoiAutorise, ObjetLu
+from shared import aws
+from shared.settings import settings
+
+_INTERVALLE = re.compile(r"bytes \d+-\d+/(\d+)")
+
+
+def conditions_envoi(taille_max: int) -> list[Any]:
+    """The policy conditions besides bucket and key (boto3 adds those two itself).
+
+    `Content-Type` may be sent (browsers do) but is not required.
+    """
+    return [
+        ["content-length-range", 1, taille_max],
+        ["starts-with", "$Content-Type", ""],
+    ]
+
+
+class StockageS3:
+    """Implements `Stockage` on the dépôts bucket."""
+
+    def __init__(self, bucket: str | None = None, client: Any | None = None) -> None:
+        self._bucket = bucket
+        self._client = client
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket or settings().bucket_depots
+
+    @property
+    def client(self) -> Any:
+        return self._client if self._client is not None else aws.client("s3")
+
+    def autoriser_envoi(self, cle: str, taille_max: int, expiration: timedelta) -> EnvoiAutorise:
+        secondes = int(expiration.total_seconds())
+        expire_le = datetime.now(UTC) + timedelta(seconds=secondes)
+        presigne = self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=cle,
+            Fields=None,
+            Conditions=conditions_envoi(taille_max),
+            ExpiresIn=secondes,
+        )
+        return EnvoiAutorise(
+            url=str(presigne["url"]),
+            champs={str(k): str(v) for k, v in presigne["fields"].items()},
+            cle=cle,
+            expire_le=expire_le,
+            taille_max=taille_max,
+        )
+
+    def lire(
+        self, cle: str, version_id: str | None = None, limite: int | None = None
+    ) -> ObjetLu | None:
+        arguments: dict[str, Any] = {"Bucket": self.bucket, "Key": cle}
+        if version_id:
+            arguments["VersionId"] = version_id
+        if limite is not None:
+            # One byte more than allowed: enough for the simulation to say "too large".
+            arguments["Range"] = f"bytes=0-{limite}"
+        try:
+            reponse = self.client.get_object(**arguments)
+        except ClientError as erreur:
+            code = str(erreur.response.get("Error", {}).get("Code", ""))
+            if code in ("NoSuchKey", "NoSuchVersion", "404"):
+                return None
+            if code == "InvalidRange":  # an empty object has no byte 0
+                arguments.pop("Range", None)
+                reponse = self.client.get_object(**arguments)
+            else:
+                raise
+        contenu = reponse["Body"].read()
+        taille = len(contenu)
+        intervalle = _INTERVALLE.fullmatch(str(reponse.get("ContentRange") or ""))
+        if intervalle:
+            taille = int(intervalle.group(1))
+        return ObjetLu(
+            contenu=contenu,
+            etag=str(reponse.get("ETag", "")).strip('"'),
+            version_id=reponse.get("VersionId") if reponse.get("VersionId") != "null" else None,
+            taille=taille,
+        )
+
+    def ecrire(self, cle: str, contenu: bytes, type_contenu: str = "application/json") -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=cle,
+            Body=contenu,
+            ContentType=f"{type_contenu}; charset=utf-8"
+            if type_contenu.startswith(("application/json", "text/"))
+            and "charset" not in type_contenu
+            else type_contenu,
+        )

@@ -1,0 +1,391 @@
+"""The ZIP of pièces on the platform (issue 4, item 4), on in-memory fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from services.depot.application.pieces import (
+    AutoriserZip,
+    ConsulterPieces,
+    CopiePieces,
+    Debut,
+    Instruction,
+    IssueZip,
+    PieceRecue,
+    PiecesDossiers,
+    SourcesZip,
+    StatutZip,
+    SuiviZips,
+    Terminer,
+    TraiterZipRecu,
+    ZipDepose,
+    statut_demande,
+)
+from services.depot.application.ports import VersionPerimee
+from services.depot.domain.depot import AccesInterdit, Conflit, Depot, Dossier, StatutDepot
+from services.depot.domain.pieces import (
+    MembreArchive,
+    SourceAleatoire,
+    SourceOctets,
+    extraire_membre,
+)
+from shared.campagnes import TypeDemande
+from shared.contrats import InstructionDemandee, StatutDossier
+from tests.unit.depot.fakes import (
+    NUMERO_ANS,
+    NUMERO_ANS_AUTRE,
+    SIRET,
+    SIRET_AUTRE,
+    DossiersEnMemoire,
+    demande,
+    fichier,
+)
+from tests.unit.depot.plateforme import Plateforme
+from tests.unit.depot.zips import Membre, construire, pdf, png
+
+BUCKET = "segurnum-depots"
+
+# --- Fakes of the ports of services/depot/application/pieces.py -----------------------------
+
+
+class ZipsEnMemoire:
+    def __init__(self) -> None:
+        self.zips: dict[tuple[str, str], ZipDepose] = {}
+
+    def enregistrer_attente(self, id_depot: str, cle: str, le: datetime) -> None:
+        self.zips.setdefault(
+            (id_depot, cle), ZipDepose(id_depot, cle, StatutZip.EN_ATTENTE, autorise_le=le)
+        )
+
+    def commencer(
+        self, id_depot: str, cle: str, etag: str, taille: int, recu_le: datetime
+    ) -> Debut:
+        avant = self.zips.get((id_depot, cle)) or ZipDepose(id_depot, cle, StatutZip.EN_ATTENTE)
+        if avant.etag == etag and avant.statut in (StatutZip.OK, StatutZip.REJETE):
+            return Debut.DEJA_TRAITE
+        reprise = avant.etag == etag and avant.statut is StatutZip.EN_COURS_DE_VERIFICATION
+        self.zips[(id_depot, cle)] = replace(
+            avant,
+            statut=StatutZip.EN_COURS_DE_VERIFICATION,
+            etag=etag,
+            taille=taille,
+            recu_le=recu_le,
+            erreurs_pieces=(),
+            pieces=(),
+        )
+        return Debut.REPRISE if reprise else Debut.NOUVEAU
+
+    def terminer(
+        self,
+        id_depot: str,
+        cle: str,
+        etag: str,
+        statut: StatutZip,
+        erreurs_pieces: Sequence[Mapping[str, str | None]],
+        pieces: Sequence[str],
+        le: datetime,
+    ) -> None:
+        avant = self.zips[(id_depot, cle)]
+        self.zips[(id_depot, cle)] = replace(
+            avant,
+            statut=statut,
+            verifie_le=le,
+            erreurs_pieces=tuple(erreurs_pieces),
+            pieces=tuple(pieces),
+        )
+
+    def lister(self, id_depot: str) -> list[ZipDepose]:
+        return [z for (i, _), z in self.zips.items() if i == id_depot]
+
+
+class PiecesEnMemoire:
+    def __init__(self, dossiers: DossiersEnMemoire) -> None:
+        self.dossiers = dossiers
+        self.pieces: dict[tuple[str, str, str], PieceRecue] = {}
+        self.manquantes: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def recues(self, numero_asp: str, type_demande: TypeDemande) -> set[str]:
+        return {n for (a, t, n) in self.pieces if a == numero_asp and t == type_demande}
+
+    def enregistrer(self, piece: PieceRecue) -> None:
+        self.pieces[(piece.numero_asp, str(piece.type_demande), piece.nom_fichier)] = piece
+
+    def completer(self, dossier: Dossier, type_demande: TypeDemande, le: datetime) -> Dossier:
+        stocke = self.dossiers.dossiers[dossier.numero_asp]
+        if stocke.version != dossier.version:
+            raise VersionPerimee(dossier.numero_asp)
+        apres = replace(
+            stocke, statut=StatutDossier.EN_COURS, modifie_le=le, version=stocke.version + 1
+        )
+        self.dossiers.dossiers[dossier.numero_asp] = apres
+        return apres
+
+    def noter_manquantes(
+        self, numero_asp: str, type_demande: TypeDemande, manquantes: Sequence[str]
+    ) -> None:
+        self.manquantes[(numero_asp, str(type_demande))] = tuple(manquantes)
+
+
+class BucketZips:
+    """The uploaded archives (bytes) and the sources opened on them."""
+
+    def __init__(self) -> None:
+        self.archives: dict[tuple[str, str], bytes] = {}
+        self.ouvertures = 0
+
+    def ouvrir(self, bucket: str, cle: str, taille: int, etag: str) -> SourceAleatoire:
+        self.ouvertures += 1
+        return SourceOctets(self.archives[(cle, etag)])
+
+
+class CopieEnMemoire:
+    def __init__(self, bucket: BucketZips) -> None:
+        self.bucket = bucket
+        self.documents: dict[str, bytes] = {}
+        self.copies = 0
+
+    def copier(
+        self, bucket: str, cle_zip: str, etag: str, membre: MembreArchive, cle_destination: str
+    ) -> None:
+        self.copies += 1
+        source = SourceOctets(self.bucket.archives[(cle_zip, etag)])
+        self.documents[cle_destination] = extraire_membre(source, membre)
+
+
+class InstructionFactice:
+    def __init__(self) -> None:
+        self.demarrees: list[InstructionDemandee] = []
+        self.noms: set[str] = set()
+
+    def demarrer(self, demande: InstructionDemandee) -> None:
+        nom = f"{demande.numeroAsp}-{demande.typeDemande}-{demande.version}"
+        if nom in self.noms:
+            return  # ExecutionAlreadyExists
+        self.noms.add(nom)
+        self.demarrees.append(demande)
+
+
+def _protocoles() -> None:
+    _z: SuiviZips = ZipsEnMemoire()
+    _p: PiecesDossiers = PiecesEnMemoire(DossiersEnMemoire())
+    _s: SourcesZip = BucketZips()
+    _c: CopiePieces = CopieEnMemoire(BucketZips())
+    _i: Instruction = InstructionFactice()
+
+
+# --- The platform with pièces ----------------------------------------------------------------
+
+
+class AvecPieces(Plateforme):
+    def __init__(self) -> None:
+        super().__init__()
+        self.zips = ZipsEnMemoire()
+        self.pieces = PiecesEnMemoire(self.dossiers)
+        self.bucket = BucketZips()
+        self.copie = CopieEnMemoire(self.bucket)
+        self.instruction = InstructionFactice()
+        self.autoriser_zip = AutoriserZip(self.depots, self.stockage, self.zips, self.horloge)
+        self.traiter_zip = TraiterZipRecu(
+            self.depots,
+            self.dossiers,
+            self.zips,
+            self.pieces,
+            self.bucket,
+            self.copie,
+            self.instruction,
+            self.horloge,
+        )
+        self.terminer = Terminer(self.depots, self.dossiers, self.pieces, self.horloge)
+        self.consulter = ConsulterPieces(self.depots, self.dossiers, self.zips, self.pieces)
+        self._etags = 0
+
+    def envoyer_zip(self, id_depot: str, archive: bytes, siret: str = SIRET) -> tuple[str, str]:
+        """Authorise, then upload: returns (key, ETag)."""
+        envoi = self.autoriser_zip(id_depot, siret)
+        self._etags += 1
+        etag = f"etag{self._etags}"
+        self.bucket.archives[(envoi.cle, etag)] = archive
+        return envoi.cle, etag
+
+    def evenement(self, cle: str, etag: str) -> Any:
+        archive = self.bucket.archives[(cle, etag)]
+        return self.traiter_zip(BUCKET, cle, len(archive), f'"{etag}"', self.horloge.maintenant())
+
+    def dossier(self, numero_asp: str) -> Dossier:
+        return self.dossiers.dossiers[numero_asp]
+
+
+def _deux_pieces(num_ligne: int) -> dict[str, Any]:
+    return demande(
+        num_ligne,
+        finess=(f"75071218{num_ligne}",),
+        piecesJustificatives=[
+            {"nomFichier": f"BDC-{num_ligne}.pdf", "formatFichier": "PDF", "typeFichier": "BDC"},
+            {"nomFichier": f"FAC-{num_ligne}.png", "formatFichier": "PNG", "typeFichier": "FAC"},
+        ],
+    )
+
+
+@pytest.fixture
+def plateforme() -> AvecPieces:
+    p = AvecPieces()
+    p.enrolements.enroler(SIRET, NUMERO_ANS, "MS1")
+    p.enrolements.enroler(SIRET_AUTRE, NUMERO_ANS_AUTRE, "MS1")
+    return p
+
+
+def _importer(p: AvecPieces, *demandes: dict[str, Any]) -> Depot:
+    resultat = p.deposer_et_importer(fichier(*demandes))
+    depot = p.depot(resultat.depot.id)
+    assert depot.statut is StatutDepot.IMPORTE
+    return depot
+
+
+def test_autoriser_zip_seulement_au_proprietaire_apres_import(plateforme: AvecPieces) -> None:
+    avant_import = plateforme.demarrer_depot()
+    with pytest.raises(Conflit):
+        plateforme.autoriser_zip(avant_import.id, SIRET)
+    depot = _importer(plateforme, _deux_pieces(1))
+    with pytest.raises(AccesInterdit):
+        plateforme.autoriser_zip(depot.id, SIRET_AUTRE)
+    envoi = plateforme.autoriser_zip(depot.id, SIRET)
+    assert envoi.cle.startswith(f"pieces/{SIRET}/{depot.id}/") and envoi.cle.endswith(".zip")
+    assert envoi.taille_max == 200 * 1024 * 1024
+    (zip_,) = plateforme.consulter(depot.id, SIRET).zips
+    assert zip_.statut is StatutZip.EN_ATTENTE and zip_.cle == envoi.cle
+
+
+def test_piece_manquante_puis_second_zip_complete_et_demarre(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, _deux_pieces(1))
+    numero = depot.numeros_asp[1]
+
+    cle, etag = plateforme.envoyer_zip(depot.id, construire([Membre("BDC-1.pdf", pdf())]))
+    resultat = plateforme.evenement(cle, etag)
+    assert resultat.issue is IssueZip.OK
+    assert plateforme.dossier(numero).statut is StatutDossier.INCOMPLET
+    (incomplet,) = resultat.incomplets
+    assert incomplet.numero_asp == numero and incomplet.pieces_manquantes == ("FAC-1.png",)
+    assert plateforme.pieces.manquantes[(numero, "AVANCE")] == ("FAC-1.png",)
+    assert f"dossiers/{numero}/pieces/BDC-1.pdf" in plateforme.copie.documents
+    assert plateforme.instruction.demarrees == []
+    etat = plateforme.consulter(depot.id, SIRET).to_dict()
+    assert etat["zips"][0]["statut"] == "OK" and etat["zips"][0]["erreursPieces"] == []
+    assert etat["dossiers"][0]["piecesManquantes"] == ["FAC-1.png"]
+
+    cle2, etag2 = plateforme.envoyer_zip(depot.id, construire([Membre("FAC-1.png", png())]))
+    resultat2 = plateforme.evenement(cle2, etag2)
+    assert resultat2.issue is IssueZip.OK and resultat2.completes == (numero,)
+    dossier = plateforme.dossier(numero)
+    assert dossier.statut is StatutDossier.EN_COURS
+    (instruction,) = plateforme.instruction.demarrees
+    assert instruction.numeroAsp == numero and instruction.typeDemande == "AVANCE"
+    assert instruction.version == dossier.version and instruction.siret == SIRET
+    assert plateforme.copie.documents[f"dossiers/{numero}/pieces/FAC-1.png"] == png()
+
+    # a duplicate S3 event of either ZIP changes nothing
+    copies = plateforme.copie.copies
+    assert plateforme.evenement(cle2, etag2).issue is IssueZip.DOUBLON
+    assert plateforme.evenement(cle, etag).issue is IssueZip.DOUBLON
+    assert plateforme.copie.copies == copies and len(plateforme.instruction.demarrees) == 1
+    assert plateforme.dossier(numero).version == dossier.version
+
+
+def test_evenement_en_double_ne_fait_rien_deux_fois(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, demande(1))
+    numero = depot.numeros_asp[1]
+    archive = construire([Membre("MS1_bon-BDC-D00001.pdf", pdf())])
+    cle, etag = plateforme.envoyer_zip(depot.id, archive)
+    assert plateforme.evenement(cle, etag).completes == (numero,)
+    ouvertures = plateforme.bucket.ouvertures
+    assert plateforme.evenement(cle, etag).issue is IssueZip.DOUBLON
+    assert plateforme.bucket.ouvertures == ouvertures  # not even read again
+    assert len(plateforme.instruction.demarrees) == 1
+    assert plateforme.copie.copies == 1
+
+
+def test_reprise_d_un_traitement_interrompu_demarre_l_instruction(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, demande(1))
+    cle, etag = plateforme.envoyer_zip(
+        depot.id, construire([Membre("MS1_bon-BDC-D00001.pdf", pdf())])
+    )
+
+    class Panne(Exception):
+        pass
+
+    def en_panne(demande: InstructionDemandee) -> None:
+        raise Panne
+
+    demarrer = plateforme.instruction.demarrer
+    plateforme.instruction.demarrer = en_panne  # type: ignore[method-assign]
+    with pytest.raises(Panne):
+        plateforme.evenement(cle, etag)
+    assert plateforme.dossier(depot.numeros_asp[1]).statut is StatutDossier.EN_COURS
+    plateforme.instruction.demarrer = demarrer  # type: ignore[method-assign]
+    assert plateforme.evenement(cle, etag).issue is IssueZip.OK  # the SQS retry
+    assert len(plateforme.instruction.demarrees) == 1
+    assert plateforme.evenement(cle, etag).issue is IssueZip.DOUBLON
+
+
+def test_zip_a_probleme_rejete_rien_conserve(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, _deux_pieces(1))
+    numero = depot.numeros_asp[1]
+    archive = construire(
+        [Membre("BDC-1.pdf", pdf()), Membre("FAC-1.png", pdf()), Membre("intrus.pdf", pdf())]
+    )
+    cle, etag = plateforme.envoyer_zip(depot.id, archive)
+    resultat = plateforme.evenement(cle, etag)
+    assert resultat.issue is IssueZip.REJETE
+    fichiers = {e["fichier"] for e in resultat.erreurs_pieces}
+    assert {"FAC-1.png", "intrus.pdf"} <= fichiers
+    assert all(e["message"] for e in resultat.erreurs_pieces)
+    assert plateforme.copie.documents == {} and plateforme.pieces.pieces == {}
+    assert plateforme.dossier(numero).statut is StatutDossier.INCOMPLET
+    assert plateforme.instruction.demarrees == []
+    (zip_,) = plateforme.consulter(depot.id, SIRET).zips
+    assert zip_.statut is StatutZip.REJETE and len(zip_.erreurs_pieces) == len(fichiers)
+    assert 1 in resultat.erreurs_lignes
+
+
+def test_pas_un_zip_rejete_au_niveau_de_l_archive(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, demande(1))
+    cle, etag = plateforme.envoyer_zip(depot.id, b"ceci n'est pas une archive" * 10)
+    resultat = plateforme.evenement(cle, etag)
+    assert resultat.issue is IssueZip.REJETE
+    assert any(e["fichier"] is None for e in resultat.erreurs_pieces)
+
+
+def test_terminer_liste_les_incomplets(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, _deux_pieces(1), _deux_pieces(2))
+    archive = construire(
+        [Membre("BDC-1.pdf", pdf()), Membre("FAC-1.png", png()), Membre("BDC-2.pdf", pdf())]
+    )
+    plateforme.evenement(*plateforme.envoyer_zip(depot.id, archive))
+    with pytest.raises(AccesInterdit):
+        plateforme.terminer(depot.id, SIRET_AUTRE)
+    resultat = plateforme.terminer(depot.id, SIRET)
+    assert resultat.depot.statut is StatutDepot.TERMINE
+    assert [d.to_dict() for d in resultat.incomplets] == [
+        {"numeroAsp": depot.numeros_asp[2], "numLigne": 2, "piecesManquantes": ["FAC-2.png"]}
+    ]
+    assert plateforme.terminer(depot.id, SIRET).incomplets == resultat.incomplets  # idempotent
+    with pytest.raises(Conflit):
+        plateforme.autoriser_zip(depot.id, SIRET)
+
+
+def test_evenements_hors_sujet_ignores(plateforme: AvecPieces) -> None:
+    depot = _importer(plateforme, demande(1))
+    now = plateforme.horloge.maintenant()
+    assert plateforme.traiter_zip(BUCKET, "json/x.json", 1, "e", now).issue is IssueZip.IGNORE
+    cle = f"pieces/{SIRET_AUTRE}/{depot.id}/x.zip"
+    assert plateforme.traiter_zip(BUCKET, cle, 1, "e", now).issue is IssueZip.IGNORE
+
+
+def test_statut_demande_solde() -> None:
+    dossier: Any = type("D", (), {"solde": {"statut": "INCOMPLET"}, "statut": "EN_COURS"})()
+    assert statut_demande(dossier, TypeDemande.SOLDE) == "INCOMPLET"
+    assert statut_demande(dossier, TypeDemande.AVANCE) == "EN_COURS"

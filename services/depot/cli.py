@@ -1,0 +1,209 @@
+"""`segurnum simuler` et `segurnum schema`: le simulateur hors ligne des éditeurs (D7, B6).
+
+Hors ligne, les règles qui demandent les registres de la plateforme (enrôlement, dossiers
+visés par numeroASP, FINESS déjà financés, numeroDossier déjà employés) ne sont pas
+jugées: la simulation de la plateforme les juge (spec §4b).
+
+Codes de sortie (§6): 0 toutes les demandes sont importables; 1 une demande au moins est
+rejetée; 3 le fichier est rejeté en entier; 2 erreur d'utilisation.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.depot.application.ports import ContexteDepot
+from services.depot.application.simulation import ResultatSimulation, annoter, simuler
+from services.depot.domain.compte_rendu import CodeSortie
+from services.depot.domain.format_ms import lire_taux_tva
+from services.depot.domain.modeles import schema_json
+from shared.campagnes import TypeDemande, campagne_du_couloir
+from shared.horloge import PARIS, heure_paris
+
+app = typer.Typer(
+    help="Simulateur du format MS v1 (demandes de financement Ségur numérique).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+ID_FICHIER_SIMULATION = "SIMULATION"
+
+
+def _usage(message: str) -> NoReturn:
+    typer.echo(f"Erreur : {message}", err=True)
+    raise typer.Exit(CodeSortie.USAGE)
+
+
+def _type_demande(texte: str) -> TypeDemande:
+    try:
+        return TypeDemande(texte.strip().upper())
+    except ValueError:
+        _usage(f"--type vaut « {texte} » ; valeurs permises : avance ou solde.")
+
+
+def _date_depot(texte: str | None) -> datetime | None:
+    if texte is None:
+        return None
+    try:
+        return heure_paris(texte.strip())
+    except ValueError:
+        _usage(
+            f"--date-depot vaut « {texte} » : attendu une date et heure ISO 8601, par exemple "
+            "2024-02-28T13:59 (heure de Paris sans fuseau indiqué)."
+        )
+
+
+def _lire(fichier: str) -> bytes:
+    chemin = Path(fichier)
+    if not chemin.exists():
+        _usage(f"le fichier {fichier} n'existe pas.")
+    if not chemin.is_file():
+        _usage(f"{fichier} n'est pas un fichier.")
+    try:
+        return chemin.read_bytes()
+    except OSError as exc:
+        _usage(f"le fichier {fichier} ne peut pas être lu ({exc.strerror}).")
+
+
+def _afficher_texte(resultat: ResultatSimulation, entete: str) -> None:
+    compte_rendu = resultat.compte_rendu
+    console = Console()
+    if not console.is_terminal:  # redirigé vers un fichier: des lignes assez longues
+        console = Console(width=160)
+    console.print(entete, highlight=False)
+    console.print(
+        f"Demandes : {compte_rendu.nombre_lignes} — importables : "
+        f"{compte_rendu.lignes_importables} — rejetées : {compte_rendu.lignes_rejetees}",
+        highlight=False,
+    )
+    if compte_rendu.erreurs_fichier:
+        console.print("[bold red]Fichier rejeté en entier.[/bold red]")
+    erreurs = Table(title="Erreurs", show_lines=False, expand=True)
+    erreurs.add_column("Ligne", justify="right", no_wrap=True)
+    erreurs.add_column("Code", no_wrap=True)
+    erreurs.add_column("Chemin", overflow="fold")
+    erreurs.add_column("Message", overflow="fold")
+    for erreur in compte_rendu.erreurs_fichier:
+        erreurs.add_row("fichier", erreur.code, erreur.chemin or "/", erreur.message)
+    for ligne in compte_rendu.lignes:
+        for erreur in ligne.erreurs:
+            erreurs.add_row(str(ligne.num_ligne), erreur.code, erreur.chemin, erreur.message)
+        for avertissement in ligne.avertissements:
+            erreurs.add_row(
+                str(ligne.num_ligne),
+                f"{avertissement.code} (avertissement)",
+                avertissement.chemin,
+                avertissement.message,
+            )
+    if erreurs.row_count:
+        console.print(erreurs)
+    montants = Table(title="Montants des demandes importables (€)")
+    montants.add_column("Ligne", justify="right")
+    montants.add_column("Montant financé", justify="right")
+    montants.add_column("Avance (30 %)", justify="right")
+    montants.add_column("Solde", justify="right")
+    for importable in resultat.lignes_importables:
+        m = importable.montants
+        montants.add_row(
+            str(importable.num_ligne),
+            m.montant_finance.en_francais(),
+            m.avance.en_francais(),
+            m.solde.en_francais(),
+        )
+    if montants.row_count:
+        console.print(montants)
+    if not compte_rendu.erreurs_fichier and not compte_rendu.lignes_rejetees:
+        console.print("[bold green]Toutes les demandes sont importables.[/bold green]")
+    console.print(
+        "Hors ligne, l'enrôlement, les dossiers visés par numeroASP, les FINESS déjà financés "
+        "et les numeroDossier déjà employés ne sont pas vérifiés : la simulation de la "
+        "plateforme les vérifie.",
+        style="dim",
+        highlight=False,
+    )
+
+
+@app.command("simuler")
+def commande_simuler(
+    fichier: Annotated[str, typer.Argument(help="Le fichier JSON de demandes.")],
+    type_demande: Annotated[str, typer.Option("--type", help="avance ou solde.")] = "avance",
+    tva: Annotated[str, typer.Option("--tva", help="Taux de TVA : 20, 10, 5.5, 2.1 ou 0.")] = "20",
+    couloir: Annotated[str, typer.Option("--couloir", help="MS1 ou MS2.")] = "MS1",
+    date_depot: Annotated[
+        str | None,
+        typer.Option(
+            "--date-depot",
+            help="Date et heure du dépôt, ex. 2024-02-28T13:59 (heure de Paris); "
+            "applique aussi la règle du guichet.",
+        ),
+    ] = None,
+    format_sortie: Annotated[
+        str, typer.Option("--format", help="texte (lisible) ou json (le compte rendu §6).")
+    ] = "texte",
+    annoter_vers: Annotated[
+        Path | None,
+        typer.Option("--annoter", help="Écrit le fichier annoté (codeTraitement par demande)."),
+    ] = None,
+) -> None:
+    """Simule le dépôt d'un fichier de demandes et affiche le compte rendu."""
+    type_choisi = _type_demande(type_demande)
+    taux = lire_taux_tva(tva)
+    if taux is None:
+        _usage(f"--tva vaut « {tva} » ; taux permis : 20, 10, 5.5, 2.1 ou 0.")
+    couloir = couloir.strip().upper()
+    try:
+        campagne = campagne_du_couloir(couloir)
+    except KeyError:
+        _usage(f"--couloir vaut « {couloir} » ; couloirs permis : MS1 ou MS2.")
+    if format_sortie not in ("texte", "json"):
+        _usage(f"--format vaut « {format_sortie} » ; valeurs permises : texte ou json.")
+    depot = _date_depot(date_depot)
+    contenu = _lire(fichier)
+    contexte = ContexteDepot(
+        type_demande=type_choisi,
+        taux_tva=taux,
+        couloir=couloir,
+        campagne=campagne,
+        recu_le=depot,  # le guichet ne se juge que si la date du dépôt est donnée
+        date_depot=depot,
+    )
+    resultat = simuler(contenu, Path(fichier).name, contexte, None)
+    if format_sortie == "json":
+        typer.echo(json.dumps(resultat.compte_rendu.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        quand = (
+            f"dépôt le {depot.astimezone(PARIS):%d/%m/%Y à %Hh%M}" if depot else "dépôt maintenant"
+        )
+        _afficher_texte(
+            resultat,
+            f"Simulation de {Path(fichier).name} : demande "
+            f"{'d’avance' if type_choisi is TypeDemande.AVANCE else 'de solde'}, TVA {tva} %, "
+            f"couloir {couloir}, campagne {campagne.libelle}, {quand} (hors ligne).",
+        )
+    if annoter_vers is not None:
+        try:
+            annote = annoter(contenu, resultat.compte_rendu, ID_FICHIER_SIMULATION, simulation=True)
+        except ValueError as exc:
+            typer.echo(f"Fichier annoté non écrit : {exc}", err=True)
+        else:
+            try:
+                annoter_vers.write_bytes(annote)
+            except OSError as exc:
+                _usage(f"le fichier annoté {annoter_vers} ne peut pas être écrit ({exc.strerror}).")
+            if format_sortie == "texte":
+                typer.echo(f"Fichier annoté écrit : {annoter_vers}")
+    raise typer.Exit(resultat.code_sortie())
+
+
+@app.command("schema")
+def commande_schema() -> None:
+    """Affiche le JSON Schema publié du format (Draft 2020-12, version ms-v1)."""
+    sys.stdout.write(json.dumps(schema_json(), ensure_ascii=False, indent=2) + "\n")

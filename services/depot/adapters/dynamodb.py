@@ -510,6 +510,8 @@ class DossierRepository(_Table):
         self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique
     ) -> IssueEcriture:
         transaction = _Transaction(self.table)
+        # The line claim first: whatever else fails, a replayed line is recognised.
+        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.le)
         transaction.put("dossier", _dossier_item(dossier), "attribute_not_exists(PK)")
         for finess in dossier.finess:
             transaction.put(
@@ -525,7 +527,6 @@ class DossierRepository(_Table):
             _LIBRE,
             {":asp": dossier.numero_asp},
         )
-        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.le)
         transaction.put("historique", _item_historique(dossier.numero_asp, entree))
         return self._executer(transaction, dossier.numero_asp, creation=True)
 
@@ -537,6 +538,7 @@ class DossierRepository(_Table):
         entree: EntreeHistorique,
     ) -> IssueEcriture:
         transaction = _Transaction(self.table)
+        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.le)
         transaction.update(
             "dossier",
             cle_dossier(avant.numero_asp),
@@ -574,7 +576,6 @@ class DossierRepository(_Table):
                 avant.numero_asp,
                 avant.numero_dossier,
             )
-        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.le)
         transaction.put("historique", _item_historique(avant.numero_asp, entree))
         return self._executer(transaction, avant.numero_asp, creation=False)
 

@@ -360,10 +360,14 @@ class Importer:
         """What a write's outcome means for the line; None: try again."""
         if issue.type is TypeIssue.ECRIT:
             return numero
+        reservation = ReservationLigne(depot.id, ligne.num_ligne)
         if issue.type is TypeIssue.LIGNE_DEJA_IMPORTEE:
-            return issue.numero_asp or self._dossiers.ligne_importee(
-                ReservationLigne(depot.id, ligne.num_ligne)
-            )
+            return issue.numero_asp or self._dossiers.ligne_importee(reservation)
+        if issue.type in (TypeIssue.FINESS_DEJA_DETENU, TypeIssue.NUMERO_DOSSIER_UTILISE):
+            # A concurrent request for this very line may have won: its claims are ours.
+            deja = self._dossiers.ligne_importee(reservation)
+            if deja is not None:
+                return deja
         if issue.type is TypeIssue.FINESS_DEJA_DETENU and issue.finess:
             detenteur = self._dossiers.detenteur_finess(camp.id, depot.couloir, issue.finess)
             if detenteur is None:

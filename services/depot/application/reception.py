@@ -116,6 +116,10 @@ class TraiterJsonRecu:
         etag: str | None,
     ) -> IssueReception:
         trace = {"idDepot": depot.id, "cle": cle}
+        if depot.import_commence and (version_id or etag):
+            # Not this file's replay (checked before): a new file can no longer replace it.
+            logger.warning("JSON reçu après l'import du dépôt: ignoré.", extra=trace)
+            return IssueReception.APRES_IMPORT
         objet = self._stockage.lire(cle, version_id=version_id, limite=TAILLE_MAX_JSON)
         if objet is None:
             logger.warning("Le JSON annoncé n'existe plus: ignoré.", extra=trace)

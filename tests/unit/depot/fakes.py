@@ -160,6 +160,9 @@ class DossiersEnMemoire:
         self.lignes: dict[tuple[str, int], str] = {}
         self.historiques: dict[str, list[EntreeHistorique]] = {}
         self.avant_ecriture: Callable[[], None] | None = None
+        # True: report a failed FINESS claim before a failed line claim (as a database
+        # that names only the first failed condition would).
+        self.ligne_en_dernier = False
         self.transactions = 0
         self._verrou = threading.RLock()
 
@@ -189,13 +192,18 @@ class DossiersEnMemoire:
         self, dossier: Dossier, nouveaux_finess: list[str], reservation: ReservationLigne
     ) -> IssueEcriture | None:
         cle_ligne = (reservation.id_depot, reservation.num_ligne)
-        if cle_ligne in self.lignes:
-            return IssueEcriture(TypeIssue.LIGNE_DEJA_IMPORTEE, numero_asp=self.lignes[cle_ligne])
+        ligne = (
+            IssueEcriture(TypeIssue.LIGNE_DEJA_IMPORTEE, numero_asp=self.lignes[cle_ligne])
+            if cle_ligne in self.lignes
+            else None
+        )
+        if ligne is not None and not self.ligne_en_dernier:
+            return ligne
         for finess in nouveaux_finess:
             detenteur = self.finess.get((dossier.campagne, dossier.couloir, finess))
             if detenteur not in (None, dossier.numero_asp):
                 return IssueEcriture(TypeIssue.FINESS_DEJA_DETENU, finess=finess)
-        return None
+        return ligne
 
     def creer(
         self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from services.depot.application.lignes import LigneAImporter, encoder_lignes
 from services.depot.domain.depot import (
     RAPPORT_COMPTE_RENDU,
+    RAPPORT_LIGNES,
     AccesInterdit,
     Conflit,
     DonneeInvalide,
     Introuvable,
+    ResumeSimulation,
     StatutDepot,
     lire_json,
 )
@@ -162,17 +166,41 @@ def test_une_requete_concurrente_sur_le_meme_depot_reutilise_les_lignes(
 ) -> None:
     """Two import requests at once: the line claims make the second reuse the first's."""
     depot = plateforme.demarrer_depot()
-    plateforme.deposer(depot, fichier(demande(1, (F1,))))
-    commence = plateforme.depot(depot.id).commencer_import(plateforme.horloge.maintenant())
-    plateforme.depots.enregistrer(commence)
+    plateforme.deposer(depot, fichier(demande(1, (F1,)), demande(2, (F2,))))
+    simule = plateforme.depot(depot.id)
     premier = plateforme.importer(depot.id, SIRET)
     # the second request read the dépôt before the first one finished
-    plateforme.depots.depots[depot.id] = plateforme.depots.depots[depot.id].__class__(
-        **{**plateforme.depot(depot.id).__dict__, "statut": StatutDepot.SIMULE, "importe_le": None}
+    plateforme.depots.depots[depot.id] = replace(simule, version=simule.version)
+    plateforme.depots.depots[depot.id] = replace(
+        plateforme.depots.depots[depot.id], import_commence_le=simule.cree_le
     )
+
     second = plateforme.importer(depot.id, SIRET)
+
     assert second.numeros_asp == premier.numeros_asp
-    assert len(plateforme.dossiers.dossiers) == 1
+    assert len(plateforme.dossiers.dossiers) == 2
+    assert plateforme.compteur.valeurs == {"FINMS1": 2}
+
+
+def test_la_ligne_gagnee_par_une_requete_concurrente_n_est_pas_rejetee(
+    plateforme: Plateforme,
+) -> None:
+    """If the database names the FINESS claim (not the line claim) as the failed
+    condition, the line claim is read again before rejecting anything."""
+    depot = plateforme.demarrer_depot()
+    plateforme.deposer(depot, fichier(demande(1, (F1,))))
+
+    def la_requete_concurrente_gagne() -> None:
+        plateforme.dossiers.avant_ecriture = None
+        plateforme.dossiers.finess[("MS-VAGUE1", "MS1", F1)] = "FINMS1000042"
+        plateforme.dossiers.lignes[(depot.id, 1)] = "FINMS1000042"
+        plateforme.dossiers.ligne_en_dernier = True  # report the FINESS failure first
+
+    plateforme.dossiers.avant_ecriture = la_requete_concurrente_gagne
+    resultat = plateforme.importer(depot.id, SIRET)
+
+    assert resultat.numeros_asp == {1: "FINMS1000042"}
+    assert resultat.refus == {}
 
 
 def test_guichet_verifie_a_l_heure_de_reception_du_json(plateforme: Plateforme) -> None:
@@ -188,11 +216,9 @@ def test_guichet_ferme_a_la_reception_refuse_l_import(plateforme: Plateforme) ->
     plateforme.deposer(depot, fichier(demande(1)))
     # as if the simulation had not applied the guichet: the JSON arrived at 14:00:00
     recu = plateforme.depot(depot.id)
-    fichier_recu = recu.fichier.__class__(  # type: ignore[union-attr]
-        **{**recu.fichier.__dict__, "recu_le": ECHEANCE_AVANCE}  # type: ignore[union-attr]
-    )
-    plateforme.depots.depots[depot.id] = recu.__class__(
-        **{**recu.__dict__, "fichier": fichier_recu}
+    assert recu.fichier is not None
+    plateforme.depots.depots[depot.id] = replace(
+        recu, fichier=replace(recu.fichier, recu_le=ECHEANCE_AVANCE)
     )
     with pytest.raises(DonneeInvalide) as erreur:
         plateforme.importer(depot.id, SIRET)
@@ -301,25 +327,25 @@ def test_modification_met_a_jour_et_garde_l_historique(plateforme: Plateforme) -
 
 def test_modification_d_un_dossier_decide_refusee(plateforme: Plateforme) -> None:
     numero = _dossier_importe(plateforme)
+    # decided before the simulation: the registre tells the simulation
     plateforme.dossiers.changer_statut(numero, "DECIDEE")
-    avant = plateforme.dossiers.lire(numero)
     depot = plateforme.demarrer_depot()
     plateforme.deposer(depot, fichier(demande(1, type_action="M", numero_asp=numero)))
-    # the registre told the simulation; the import checks on its own too:
-    plateforme.depots.depots[depot.id] = plateforme.depot(depot.id)
     assert plateforme.depot(depot.id).simulation.lignes_importables == 0  # type: ignore[union-attr]
 
+    # decided after the simulation: the import checks on its own
     plateforme.dossiers.changer_statut(numero, "EN_COURS")
     depot = plateforme.demarrer_depot()
     plateforme.deposer(depot, fichier(demande(1, type_action="M", numero_asp=numero)))
-    plateforme.dossiers.changer_statut(numero, "DECIDEE")  # decided after the simulation
+    plateforme.dossiers.changer_statut(numero, "DECIDEE")
+    avant = plateforme.dossiers.lire(numero)
     resultat = plateforme.importer(depot.id, SIRET)
 
     assert resultat.refus[1].code == "DOSSIER_NON_MODIFIABLE"
+    assert resultat.refus[1].chemin == "/demandes/0/typeAction"
     assert "au statut « décidée »" in resultat.refus[1].message
-    apres = plateforme.dossiers.lire(numero)
-    assert apres is not None and avant is not None
-    assert apres.demande == avant.demande
+    assert plateforme.dossiers.lire(numero) == avant
+    assert [e.action for e in plateforme.dossiers.historique(numero)] == ["CREATION"]
 
 
 def test_modification_du_dossier_d_un_autre_editeur_refusee(plateforme: Plateforme) -> None:
@@ -333,24 +359,19 @@ def test_modification_du_dossier_d_un_autre_editeur_refusee(plateforme: Platefor
             numero_ans=NUMERO_ANS_AUTRE,
         ),
     )
-    # forced past the simulation, to check the import's own rule
-    lignes = plateforme.simulateur.appels
-    assert lignes
-    from services.depot.application.lignes import LigneAImporter, encoder_lignes
-    from services.depot.domain.depot import RAPPORT_LIGNES, ResumeSimulation
-
+    # the simulation rejected it; force the line through to check the import's own rule
     recu = plateforme.depot(depot.id)
     ligne = LigneAImporter(1, 0, "M", numero, "D00001", demande(1), (F1,), {})
     plateforme.stockage.ecrire(recu.cle_rapport(RAPPORT_LIGNES), encoder_lignes([ligne]))
-    plateforme.depots.depots[depot.id] = recu.__class__(
-        **{
-            **recu.__dict__,
-            "simulation": ResumeSimulation(1, 1, 0, 0, plateforme.horloge.maintenant()),
-        }
+    plateforme.depots.depots[depot.id] = replace(
+        recu, simulation=ResumeSimulation(1, 1, 0, 0, plateforme.horloge.maintenant())
     )
+
     resultat = plateforme.importer(depot.id, SIRET_AUTRE)
+
     assert resultat.refus[1].code == "NUMERO_ASP_INCONNU"
-    assert plateforme.dossiers.lire(numero).siret == SIRET  # type: ignore[union-attr]
+    dossier = plateforme.dossiers.lire(numero)
+    assert dossier is not None and dossier.siret == SIRET and dossier.version == 1
 
 
 def test_modification_concurrente_relit_la_version(plateforme: Plateforme) -> None:
@@ -419,9 +440,7 @@ def test_solde_d_une_avance_deposee_apres_l_echeance_refuse(plateforme: Platefor
     numero = _dossier_importe(plateforme)
     dossier = plateforme.dossiers.lire(numero)
     assert dossier is not None
-    plateforme.dossiers.dossiers[numero] = dossier.__class__(
-        **{**dossier.__dict__, "depose_le": ECHEANCE_AVANCE}
-    )
+    plateforme.dossiers.dossiers[numero] = replace(dossier, depose_le=ECHEANCE_AVANCE)
     depot = plateforme.demarrer_depot(type_demande="SOLDE")
     plateforme.deposer(depot, fichier(demande(1, numero_asp=numero)))
     resultat = plateforme.importer(depot.id, SIRET)

@@ -511,7 +511,12 @@ class Importer:
                 )
             maintenant = self._horloge.maintenant()
             solde = {
-                "statut": str(StatutDossier.INCOMPLET),
+                # a new solde waits for its pièces; a modified one keeps its statut
+                "statut": str(
+                    avant.solde.get("statut", StatutDossier.INCOMPLET)
+                    if avant.solde is not None
+                    else StatutDossier.INCOMPLET
+                ),
                 "numeroDossier": ligne.numero_dossier,
                 "demande": ligne.demande,
                 "montants": dict(ligne.montants),

@@ -446,3 +446,38 @@ def test_solde_d_une_avance_deposee_apres_l_echeance_refuse(plateforme: Platefor
     resultat = plateforme.importer(depot.id, SIRET)
     assert resultat.refus[1].code == "GUICHET_AVANCE_TARDIVE"
     assert plateforme.dossiers.lire(numero).solde is None  # type: ignore[union-attr]
+
+
+def test_modifier_le_solde_garde_son_statut_et_l_historique(plateforme: Plateforme) -> None:
+    numero = _dossier_importe(plateforme)
+    depot = plateforme.demarrer_depot(type_demande="SOLDE")
+    plateforme.deposer(depot, fichier(demande(1, numero_asp=numero, montant="100.00")))
+    plateforme.importer(depot.id, SIRET)
+    dossier = plateforme.dossiers.lire(numero)
+    assert dossier is not None and dossier.solde is not None
+    plateforme.dossiers.dossiers[numero] = replace(
+        dossier, solde={**dossier.solde, "statut": "EN_COURS"}
+    )
+    depot = plateforme.demarrer_depot(type_demande="SOLDE")
+    plateforme.deposer(
+        depot, fichier(demande(1, type_action="M", numero_asp=numero, montant="200.00"))
+    )
+
+    resultat = plateforme.importer(depot.id, SIRET)
+
+    assert resultat.numeros_asp == {1: numero}
+    dossier = plateforme.dossiers.lire(numero)
+    assert dossier is not None and dossier.solde is not None
+    assert dossier.solde["statut"] == "EN_COURS"
+    assert dossier.solde["montants"]["montantFinance"] == "200.00"
+    derniere = plateforme.dossiers.historique(numero)[-1]
+    assert derniere.action == "MODIFICATION_SOLDE"
+    assert '"montantSegur":100.00' in derniere.details["soldePrecedent"]
+
+
+def test_modifier_un_solde_absent_refuse(plateforme: Plateforme) -> None:
+    numero = _dossier_importe(plateforme)
+    depot = plateforme.demarrer_depot(type_demande="SOLDE")
+    plateforme.deposer(depot, fichier(demande(1, type_action="M", numero_asp=numero)))
+    resultat = plateforme.importer(depot.id, SIRET)
+    assert resultat.refus[1].code == "SOLDE_ABSENT"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint, Response
 
-from shared.observabilite import logger
+from shared.observabilite import observe
+from shared.web import GROUPE_EDITEURS, cognito, corps_json, erreur, exiger, reponse
 
 bp = Blueprint(__name__)
 
@@ -26,34 +28,247 @@ def _traiter_lot(event: Any, traiter: Any) -> dict[str, Any]:
             traiter(objet)
 
     return process_partial_response(
-        event=event.to_dict(), record_handler=record_handler,
-        processor=BatchProcessor(event_type=EventType.SQS), context=event.context,
+        event=event.to_dict(),
+        record_handler=record_handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=event.context,
     )
 
 
+class _Composants:
+    """The composition root of the dépôt service, built once per cold start."""
+
+    def __init__(self) -> None:
+        from services.depot.adapters.dynamodb import (
+            CompteurRepository,
+            DepotRepository,
+            DossierRepository,
+            EnrolementReader,
+        )
+        from services.depot.adapters.pieces_aws import (
+            CopieS3,
+            InstructionStepFunctions,
+            PiecesDynamo,
+            SourcesS3,
+            ZipsDynamo,
+        )
+        from services.depot.adapters.s3 import StockageS3
+        from services.depot.application.consultation import Consultation
+        from services.depot.application.demarrage import DemarrerDepot
+        from services.depot.application.importation import Importer
+        from services.depot.application.pieces import (
+            AutoriserZip,
+            ConsulterPieces,
+            Terminer,
+            TraiterZipRecu,
+        )
+        from services.depot.application.reception import TraiterJsonRecu
+        from services.depot.application.registre import RegistreDepot
+        from services.depot.application.simulation import annoter, simuler
+        from shared.horloge import horloge
+
+        h = horloge()
+        depots, dossiers, stockage = DepotRepository(), DossierRepository(), StockageS3()
+        enrolements = EnrolementReader()
+        zips, pieces = ZipsDynamo(), PiecesDynamo()
+        self.demarrer = DemarrerDepot(depots, enrolements, stockage, h)
+        self.traiter_json = TraiterJsonRecu(
+            depots, stockage, RegistreDepot(enrolements, dossiers), h, simuler, annoter
+        )
+        self.importer = Importer(depots, dossiers, CompteurRepository(), stockage, h, annoter)
+        self.consultation = Consultation(depots, dossiers, stockage)
+        self.autoriser_zip = AutoriserZip(depots, stockage, zips, h)
+        self.traiter_zip = TraiterZipRecu(
+            depots, dossiers, zips, pieces, SourcesS3(), CopieS3(), InstructionStepFunctions(), h
+        )
+        self.terminer = Terminer(depots, dossiers, pieces, h)
+        self.consulter_pieces = ConsulterPieces(depots, dossiers, zips, pieces)
+
+
+_composants: _Composants | None = None
+
+
+def composants() -> _Composants:
+    global _composants
+    if _composants is None:
+        _composants = _Composants()
+    return _composants
+
+
 def _json_recu(objet: Any) -> None:
-    logger.info("JSON reçu", cle=objet.cle)
+    # The use case brings S3's event time onto the platform clock itself.
+    composants().traiter_json(
+        objet.bucket, objet.cle, objet.recu_le, version_id=objet.version, etag=objet.etag
+    )
 
 
 @bp.on_sqs_message(queue="segurnum-depot-json", batch_size=10, name="depot_json")
+@observe
 def depot_json(event: Any) -> dict[str, Any]:
     return _traiter_lot(event, _json_recu)
 
 
 def _zip_recu(objet: Any) -> None:
-    logger.info("ZIP reçu", cle=objet.cle)
+    from shared.horloge import horloge
+
+    composants().traiter_zip(
+        objet.bucket, objet.cle, objet.taille, objet.etag, horloge().depuis_aws(objet.recu_le)
+    )
 
 
 @bp.on_sqs_message(queue="segurnum-depot-zip", batch_size=1, name="depot_zip")
+@observe
 def depot_zip(event: Any) -> dict[str, Any]:
     return _traiter_lot(event, _zip_recu)
 
 
+def _metier(action: Callable[[], Any]) -> Any:
+    """Business errors become 4xx with their French message; never a 500 for them."""
+    from services.depot.domain.depot import ErreurMetier
+
+    try:
+        return action()
+    except ErreurMetier as exc:
+        return erreur(exc.statut_http, exc.code, exc.message)
+
+
+def _envoi(envoi: Any) -> dict[str, Any]:
+    return {
+        "url": envoi.url,
+        "champs": envoi.champs,
+        "cle": envoi.cle,
+        "expireLe": envoi.expire_le.isoformat(),
+        "tailleMax": envoi.taille_max,
+    }
+
+
+@bp.route("/depots", methods=["POST"], authorizer=cognito)
+def demarrer_depot() -> Any:
+    """D2: type, numéro ANS, taux de TVA → the dépôt and a presigned POST for the JSON."""
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    corps = corps_json(bp.current_request)
+    if not isinstance(corps, dict):
+        return corps
+
+    def action() -> Any:
+        demarre = composants().demarrer(
+            str(qui.siret),
+            corps.get("typeDemande"),
+            str(corps.get("numeroAns") or ""),
+            corps.get("tauxTva"),
+            corps.get("nomFichier"),
+            bool(corps.get("modification")),
+        )
+        return reponse(demarre.to_dict(), 201)
+
+    return _metier(action)
+
+
+@bp.route("/depots/{id_depot}", methods=["GET"], authorizer=cognito)
+def lire_depot(id_depot: str) -> Any:
+    """Status, compte rendu (§6) and, once imported, the ZIPs and incomplete dossiers."""
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+
+    def action() -> Any:
+        c = composants()
+        vue = c.consultation.lire_depot(id_depot, str(qui.siret))
+        vue.update(c.consulter_pieces(id_depot, str(qui.siret)).to_dict())
+        return reponse(vue)
+
+    return _metier(action)
+
+
+@bp.route("/depots/{id_depot}/fichier-annote", methods=["GET"], authorizer=cognito)
+def fichier_annote(id_depot: str) -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+
+    def action() -> Any:
+        contenu = composants().consultation.lire_fichier_annote(id_depot, str(qui.siret))
+        return Response(
+            body=contenu,
+            status_code=200,
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{id_depot}-annote.json"',
+            },
+        )
+
+    return _metier(action)
+
+
+@bp.route("/depots/{id_depot}/import", methods=["POST"], authorizer=cognito)
+def importer(id_depot: str) -> Any:
+    """D4: one dossier per importable line; the updated compte rendu."""
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+
+    def action() -> Any:
+        resultat = composants().importer(id_depot, str(qui.siret), qui.utilisateur or None)
+        return reponse(resultat.compte_rendu)
+
+    return _metier(action)
+
+
+@bp.route("/depots/{id_depot}/pieces", methods=["POST"], authorizer=cognito)
+def autoriser_pieces(id_depot: str) -> Any:
+    """D5: a presigned POST for the ZIP of pièces (≤ 200 MB)."""
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    return _metier(
+        lambda: reponse(_envoi(composants().autoriser_zip(id_depot, str(qui.siret))), 201)
+    )
+
+
+@bp.route("/depots/{id_depot}/terminer", methods=["POST"], authorizer=cognito)
+def terminer(id_depot: str) -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    return _metier(lambda: reponse(composants().terminer(id_depot, str(qui.siret)).to_dict()))
+
+
+@bp.route("/depots/dossiers", methods=["GET"], authorizer=cognito)
+def lister_dossiers() -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    return _metier(
+        lambda: reponse({"dossiers": composants().consultation.lister_dossiers(str(qui.siret))})
+    )
+
+
+@bp.route("/depots/dossiers/{numero_asp}", methods=["GET"], authorizer=cognito)
+def lire_dossier(numero_asp: str) -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    return _metier(
+        lambda: reponse(composants().consultation.lire_dossier(numero_asp, str(qui.siret)))
+    )
+
+
 @bp.lambda_function(name="depot_fermer_guichet")
+@observe
 def depot_fermer_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return {"campagne": event.get("campagne"), "typeDemande": event.get("typeDemande")}
+    """Target of the Scheduler schedule of each deadline (idempotent: a retry sends nothing twice)."""
+    from services.depot.adapters.guichet_dynamodb import service_guichet
+
+    resultat: dict[str, Any] = (
+        service_guichet().fermer_guichet(event["campagne"], event["typeDemande"]).to_dict()
+    )
+    return resultat
 
 
 @bp.lambda_function(name="depot_rappel_guichet")
+@observe
 def depot_rappel_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return {"campagne": event.get("campagne"), "rappel": event.get("rappel")}
+    """J-7 and J-1 before each deadline: « N'attendez pas le dernier jour »."""
+    from services.depot.adapters.guichet_dynamodb import service_guichet
+
+    resultat: dict[str, Any] = (
+        service_guichet()
+        .envoyer_rappels(event["campagne"], event["typeDemande"], event["rappel"])
+        .to_dict()
+    )
+    return resultat
+
+
+@bp.route("/guichet", methods=["GET"])
+def guichet() -> Any:
+    """Public: each campaign's windows, open or not now, and the time left."""
+    from services.depot.application.guichet import etat_guichet
+    from shared.horloge import horloge
+
+    return reponse(etat_guichet(horloge().maintenant()))

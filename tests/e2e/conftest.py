@@ -8,11 +8,13 @@ import pytest
 import requests
 
 from infra.local.runtime import RuntimeLocal
+from shared.horloge import heure_paris
 
 
 @pytest.fixture(scope="session")
 def runtime() -> Iterator[RuntimeLocal]:
-    with RuntimeLocal() as r:
+    # A date inside the MS vague 1 avance window: no deadline is due at start.
+    with RuntimeLocal(horloge_depart=heure_paris("2024-02-20T10:00")) as r:
         yield r
 
 

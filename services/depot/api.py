@@ -27,7 +27,7 @@ def _traiter_lot(event: Any, traiter: Any) -> dict[str, Any]:
         for objet in objets_recus(record.body):
             traiter(objet)
 
-    return process_partial_response(
+    return process_partial_response(  # type: ignore[return-value]
         event=event.to_dict(),
         record_handler=record_handler,
         processor=BatchProcessor(event_type=EventType.SQS),
@@ -242,7 +242,7 @@ def lire_dossier(numero_asp: str) -> Any:
 @bp.lambda_function(name="depot_fermer_guichet")
 @observe
 def depot_fermer_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Target of the Scheduler schedule of each deadline (idempotent: a retry sends nothing twice)."""
+    """Target of each deadline's schedule (idempotent: a retry sends nothing twice)."""
     from services.depot.adapters.guichet_dynamodb import service_guichet
 
     resultat: dict[str, Any] = (

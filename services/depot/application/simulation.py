@@ -107,7 +107,7 @@ class ResultatSimulation:
 
 
 def _json_simple(valeur: Any) -> Any:
-    """Une copie JSON de la demande: chaque Decimal (le montant) en chaîne « 18750.00 »."""
+    """Une copie JSON de la demande (le montant y est remis en chaîne « 18750.00 »)."""
     if isinstance(valeur, dict):
         return {cle: _json_simple(v) for cle, v in valeur.items()}
     if isinstance(valeur, list):
@@ -120,11 +120,14 @@ def _json_simple(valeur: Any) -> Any:
 def _ligne_importable(ligne: LigneValidee) -> LigneImportable:
     # Une ligne sans erreur a tous ses champs valides: ces valeurs existent.
     assert ligne.numero_dossier is not None and ligne.type_action is not None
-    assert ligne.montants is not None
+    assert ligne.montants is not None and ligne.montant_segur is not None
+    demande = _json_simple(ligne.demande)
+    # La lecture rapide laisse un float: on écrit la valeur exacte relue dans le texte.
+    demande["commande"]["montantSegur"] = str(Montant(ligne.montant_segur))
     return LigneImportable(
         num_ligne=ligne.num_ligne,
         index=ligne.index,
-        demande=_json_simple(ligne.demande),
+        demande=demande,
         finess=tuple(finess for finess, _ in ligne.finess),
         numero_dossier=ligne.numero_dossier,
         numero_asp=ligne.numero_asp,

@@ -434,9 +434,15 @@ class _Validation:
             self._compter(valeur)
             if cle == "montantSegur":
                 self.douteux = True
-            suggestion = _ORTHOGRAPHES_DU_SEED.get(cle) or minuscules.get(cle.lower())
-            if suggestion is not None and suggestion in attendues:
-                precision = f" ; vouliez-vous dire {suggestion} ?"
+            du_seed = _ORTHOGRAPHES_DU_SEED.get(cle)
+            proche = minuscules.get(cle.lower())
+            if du_seed is not None and du_seed in attendues:
+                precision = (
+                    f" : c'est l'orthographe de l'exemple publié par l'ASP, le champ s'appelle "
+                    f"{du_seed}."
+                )
+            elif proche is not None:
+                precision = f" : le champ s'écrit {proche}."
             else:
                 precision = f" (champs attendus : {liste})."
             erreurs.append(
@@ -1373,7 +1379,8 @@ class _Validation:
         if not scenarios:
             return
         for finess in finess_demande:
-            if finess not in couverts:
+            # Un FINESS invalide est déjà signalé: son scénario manquant n'en est que l'écho.
+            if finess not in couverts and finess_ok(finess):
                 ligne.erreurs.append(
                     Erreur(
                         CodeErreur.SCENARIO_MANQUANT,

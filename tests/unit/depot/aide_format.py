@@ -1,0 +1,122 @@
+"""Outils des tests du format MS v1: contexte de dépôt, registre factice, lecture des erreurs."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from services.depot.application.ports import ContexteDepot, DossierConnu
+from services.depot.application.simulation import ResultatSimulation, simuler
+from shared.campagnes import TypeDemande, campagne
+from shared.horloge import heure_paris
+from tests.fixtures.depot.generateur import octets
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "depot"
+VALIDE_3_LIGNES = FIXTURES / "valide_3_lignes.json"
+EXEMPLE_SEED = FIXTURES / "exemple_seed.json"
+
+
+def charger(chemin: Path) -> Any:
+    return json.loads(chemin.read_bytes(), parse_float=Decimal)
+
+
+def valide() -> dict[str, Any]:
+    return copy.deepcopy(_VALIDE)
+
+
+_VALIDE = charger(VALIDE_3_LIGNES)
+
+
+def contexte(
+    type_demande: str = "AVANCE",
+    taux: str = "20",
+    couloir: str = "MS1",
+    recu_le: str | None = None,
+    date_depot: str | None = "2024-02-20T10:00",
+    numero_ans_attendu: str | None = None,
+    siret_attendu: str | None = None,
+) -> ContexteDepot:
+    return ContexteDepot(
+        type_demande=TypeDemande(type_demande),
+        taux_tva=Decimal(taux),
+        couloir=couloir,
+        campagne=campagne("MS-VAGUE1"),
+        numero_ans_attendu=numero_ans_attendu,
+        siret_attendu=siret_attendu,
+        recu_le=heure_paris(recu_le) if recu_le else None,
+        date_depot=heure_paris(date_depot) if date_depot else None,
+    )
+
+
+@dataclass
+class RegistreFactice:
+    """Implémente `RegistrePlateforme` avec des dictionnaires."""
+
+    enroles: set[tuple[str, str]] = field(default_factory=set)
+    dossiers: dict[str, DossierConnu] = field(default_factory=dict)
+    finess: dict[str, str] = field(default_factory=dict)  # FINESS → numeroASP
+    numeros_dossier: set[tuple[str, str]] = field(default_factory=set)
+    appels: list[str] = field(default_factory=list)
+
+    def editeur_enrole(self, siret: str, numero_ans: str) -> bool:
+        return (siret, numero_ans) in self.enroles
+
+    def dossier(self, numero_asp: str) -> DossierConnu | None:
+        self.appels.append(numero_asp)
+        return self.dossiers.get(numero_asp)
+
+    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> DossierConnu | None:
+        numero = self.finess.get(finess)
+        return self.dossiers.get(numero) if numero else None
+
+    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
+        return (siret, numero_dossier) in self.numeros_dossier
+
+
+def dossier(
+    numero_asp: str,
+    siret: str = "73282932000074",
+    statut: str = "EN_COURS",
+    type_demande: str = "AVANCE",
+    depose_le: str = "2024-02-01T10:00",
+    numero_dossier: str = "DOSS-0001",
+    modifiable: bool = True,
+) -> DossierConnu:
+    return DossierConnu(
+        numero_asp=numero_asp,
+        siret=siret,
+        statut=statut,
+        type_demande=TypeDemande(type_demande),
+        depose_le=heure_paris(depose_le),
+        numero_dossier=numero_dossier,
+        modifiable=modifiable,
+    )
+
+
+def simuler_doc(
+    document: Any, ctx: ContexteDepot | None = None, registre: Any = None
+) -> ResultatSimulation:
+    contenu = document if isinstance(document, bytes) else octets(document)
+    return simuler(contenu, "demandes.json", ctx or contexte(), registre)
+
+
+def erreurs(resultat: ResultatSimulation) -> set[tuple[str, str]]:
+    """(code, chemin) de toutes les erreurs, du fichier et des lignes."""
+    cr = resultat.compte_rendu
+    trouvees = {(e.code, e.chemin) for e in cr.erreurs_fichier}
+    for ligne in cr.lignes:
+        trouvees |= {(e.code, e.chemin) for e in ligne.erreurs}
+    return trouvees
+
+
+def chemins(resultat: ResultatSimulation) -> set[str]:
+    return {chemin for _, chemin in erreurs(resultat)}
+
+
+def maintenant_paris(texte: str) -> datetime:
+    return heure_paris(texte)

@@ -1023,7 +1023,6 @@ class _Validation:
         positions = ligne.positions_finess
         finess_fichier = self.finess_fichier
         num_ligne = ligne.num_ligne
-        cles_attendues = _CLES_ETABLISSEMENT
         double = CHIFFRE_DOUBLE
         courriels = verdicts_domaines
         correspond = correspond_courriel
@@ -1042,11 +1041,16 @@ class _Validation:
             if etablissements is None:
                 continue
             for ie, etablissement in enumerate(etablissements):
-                if type(etablissement) is dict and etablissement.keys() == cles_attendues:
-                    finess = etablissement["finessGeo"]
-                    nom = etablissement["nomResponsable"]
-                    courriel = etablissement["emailResponsable"]
-                    telephone = etablissement["telephoneResponsable"]
+                # 4 clés et les 4 attendues présentes: exactement les champs du format
+                # (moins cher que de comparer les ensembles de clés).
+                if type(etablissement) is dict and len(etablissement) == 4:
+                    try:
+                        finess = etablissement["finessGeo"]
+                        nom = etablissement["nomResponsable"]
+                        courriel = etablissement["emailResponsable"]
+                        telephone = etablissement["telephoneResponsable"]
+                    except KeyError:
+                        finess = None
                     if (
                         type(finess) is str
                         and len(finess) == 9
@@ -1347,23 +1351,28 @@ class _Validation:
         if scenarios is None:
             return
         couverts: set[str] = set()
-        cles_attendues = _CLES_SCENARIO
         operateurs = self.operateurs_valides
         cles = 0
         for isc, scenario in enumerate(scenarios):
             # Chemin rapide (scénario complet et valide), sinon `_scenario` nomme les erreurs.
-            if type(scenario) is dict and scenario.keys() == cles_attendues:
-                finess = scenario["finessGeo"]
-                operateur = scenario["operateurMessagerie"]
-                profil = scenario["profilMotif"]
-                ref_soins = scenario["isRefSoins"]
+            if type(scenario) is dict and len(scenario) == 7:
+                try:
+                    finess = scenario["finessGeo"]
+                    operateur = scenario["operateurMessagerie"]
+                    profil = scenario["profilMotif"]
+                    ref_soins = scenario["isRefSoins"]
+                    version = scenario["ancienneVersion"]
+                    multireid = scenario["isMultireid"]
+                    stockage = scenario["isStockageId"]
+                except KeyError:
+                    finess = None
                 if (
                     type(finess) is str
                     and finess in finess_demande
                     and finess not in couverts
-                    and type(scenario["ancienneVersion"]) is str
-                    and type(scenario["isMultireid"]) is bool
-                    and type(scenario["isStockageId"]) is bool
+                    and type(version) is str
+                    and type(multireid) is bool
+                    and type(stockage) is bool
                     and (ref_soins is None or type(ref_soins) is bool)
                     and type(operateur) is str
                     and operateur in operateurs

@@ -87,4 +87,8 @@ def annoter(
                 code, libelle = libelle_ligne(compte_rendu, index, simulation)
                 demande["codeTraitement"] = int(code)
                 demande["libelleTraitement"] = libelle
-    return (json_exact(annote) + "\n").encode("utf-8")
+    try:
+        texte = json_exact(annote)
+    except RecursionError as exc:  # une valeur imbriquée sur des centaines de niveaux
+        raise ValueError("le fichier imbrique trop de niveaux pour être annoté") from exc
+    return (texte + "\n").encode("utf-8")

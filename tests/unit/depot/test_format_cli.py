@@ -168,3 +168,27 @@ def test_schema() -> None:
     document = json.loads(VALIDE_3_LIGNES.read_bytes(), parse_float=Decimal)
     schema_decimal = json.loads(resultat.stdout, parse_float=Decimal)
     assert list(Draft202012Validator(schema_decimal).iter_errors(document)) == []
+
+
+def test_un_fichier_tres_imbrique_ne_fait_jamais_planter(tmp_path: Path) -> None:
+    for profondeur in (900, 1000, 1023, 1100, 5000):
+        document = octets(valide()).replace(
+            b'"verrouillage": "1.4.2",',
+            b'"x": ' + b"[" * profondeur + b"]" * profondeur + b', "verrouillage": "1.4.2",',
+            1,
+        )
+        sortie = tmp_path / "annote.json"
+        resultat = runner.invoke(
+            app,
+            [
+                "simuler",
+                str(_ecrire(tmp_path, document)),
+                "--format",
+                "json",
+                "--annoter",
+                str(sortie),
+            ],
+        )
+        assert resultat.exception is None or isinstance(resultat.exception, SystemExit)
+        assert resultat.exit_code in (1, 3), (profondeur, resultat.output)
+        json.loads(resultat.stdout)

@@ -19,6 +19,7 @@ Chaque objet lu est compté (`cles`) pour la détection des clés dupliquées (v
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -257,13 +258,13 @@ _CLES_SCENARIO = frozenset(
     }
 )
 _OBJETS = {
-    id(_CLES_FICHIER): "l'entête du fichier",
-    id(_CLES_DEMANDE): "une demande",
-    id(_CLES_COMMANDE): "la commande",
-    id(_CLES_BENEFICIAIRE): "un bénéficiaire",
-    id(_CLES_ETABLISSEMENT): "un établissement client",
-    id(_CLES_PIECE): "une pièce justificative",
-    id(_CLES_SCENARIO): "un scénario d'installation",
+    _CLES_FICHIER: "l'entête du fichier",
+    _CLES_DEMANDE: "une demande",
+    _CLES_COMMANDE: "la commande",
+    _CLES_BENEFICIAIRE: "un bénéficiaire",
+    _CLES_ETABLISSEMENT: "un établissement client",
+    _CLES_PIECE: "une pièce justificative",
+    _CLES_SCENARIO: "un scénario d'installation",
 }
 _ORDRE = (
     "idFichier",
@@ -311,7 +312,8 @@ _OPERATEUR = re.compile(MOTIF_OPERATEUR)
 _DATE = re.compile(MOTIF_DATE)
 _FORMATS = {f.value: f for f in FormatFichier}
 _TYPES_FICHIER = {t.value: t for t in TypeFichier}
-_PROFILS = frozenset(p.value for p in ProfilMotif)
+_PROFILS = tuple(p.value for p in ProfilMotif)
+_REGIMES = tuple(r.value for r in RegimeTva)
 
 _CHAINE = "une chaîne de caractères"
 _BOOLEEN = "un booléen (true ou false)"
@@ -425,7 +427,7 @@ class _Validation:
     def _inconnus(
         self, objet: dict[str, Any], attendues: frozenset[str], base: str, erreurs: list[Erreur]
     ) -> None:
-        quoi = _OBJETS[id(attendues)]
+        quoi = _OBJETS[attendues]
         liste = ", ".join(c for c in _ORDRE if c in attendues)
         minuscules = {c.lower(): c for c in attendues}
         for cle, valeur in objet.items():
@@ -513,7 +515,7 @@ class _Validation:
         objet: dict[str, Any],
         champ: str,
         base: str,
-        permises: frozenset[str] | dict[str, Any],
+        permises: Collection[str],
     ) -> str | None:
         valeur = objet.get(champ)
         if type(valeur) is str and valeur in permises:
@@ -908,7 +910,7 @@ class _Validation:
         if not (commande.keys() <= _CLES_COMMANDE):
             self._inconnus(commande, _CLES_COMMANDE, chemin, erreurs)
         self._date_commande(ligne, commande, chemin)
-        regime = self._enum(erreurs, commande, "regimeTVA", chemin, {"HT": 1, "TTC": 1})
+        regime = self._enum(erreurs, commande, "regimeTVA", chemin, _REGIMES)
         montant = commande.get("montantSegur")
         chemin_montant = chemin + "/montantSegur"
         if "montantSegur" in commande:
@@ -1488,7 +1490,7 @@ class _Validation:
             )
         profil = scenario.get("profilMotif")
         if profil != "PA" and profil != "PM" and profil != "MOT":
-            self._enum(erreurs, scenario, "profilMotif", chemin_s, _PROFILS_ORDONNES)
+            self._enum(erreurs, scenario, "profilMotif", chemin_s, _PROFILS)
 
     def _plafond(self, ligne: LigneValidee, base: str, etablissements: int) -> None:
         montant = ligne.montant_segur
@@ -1536,9 +1538,6 @@ class _Validation:
                     f"Le guichet {quoi} n'ouvre que le {_heure_francaise(campagne.ouverture)}.",
                 )
             )
-
-
-_PROFILS_ORDONNES = {"PA": 1, "PM": 1, "MOT": 1}
 
 
 def valider_document(donnees: Any, contexte: ContexteValidation) -> ResultatValidation:

@@ -384,7 +384,9 @@ class _Validation:
             exact = Decimal(texte.decode("ascii")) if texte is not None else None
         except (ArithmeticError, ValueError):
             exact = None
-        if exact is None or float(exact) != valeur:
+        # orjson's value only guards that the text found is this amount's (compared as
+        # Decimal, shortest repr): the amount itself is always the exact Decimal text.
+        if exact is None or Decimal(repr(valeur)) != exact:
             self.douteux = True
             return Decimal(repr(valeur))  # provisoire: le fichier sera relu prudemment
         return exact

@@ -56,10 +56,13 @@ class Provisionneur:
         self.roles()
         self.tables()
         self.queues()
-        self.buckets()
         self.ses()
         self.cognito()
+        # Functions and their SQS mappings before the bucket notifications: configuring a
+        # notification sends an s3:TestEvent, which the mapping must consume at once (moto
+        # delivers only `batch size` messages per message sent, so a backlog would stay).
         self.lambdas()
+        self.buckets()
         self.state_machines()
         self.schedules()
         return self.environnement()

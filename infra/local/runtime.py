@@ -37,6 +37,7 @@ class RuntimeLocal:
     _api: Any = field(default=None, init=False)
     _thread_api: threading.Thread | None = field(default=None, init=False)
     planificateur: Any = field(default=None, init=False)
+    releveur: Any = field(default=None, init=False)
 
     @property
     def url_moto(self) -> str:
@@ -52,6 +53,7 @@ class RuntimeLocal:
 
         from infra.local import jetons, shim
         from infra.local.planificateur import Planificateur
+        from infra.local.releveur import Releveur
         from infra.local.provision import Provisionneur
         from shared.aws import oublier_clients
         from shared.settings import recharger
@@ -104,6 +106,8 @@ class RuntimeLocal:
 
         self.planificateur = Planificateur(self.horloge)
         self.planificateur.demarrer()
+        self.releveur = Releveur()
+        self.releveur.demarrer()
         self._servir_api()
         if self.ecrire_etat:
             FICHIER_ETAT.write_text(json.dumps(self.etat(), indent=2), encoding="utf-8")
@@ -141,6 +145,8 @@ class RuntimeLocal:
 
         if self.planificateur:
             self.planificateur.arreter()
+        if self.releveur:
+            self.releveur.arreter()
         if self._api is not None:
             self._api.shutdown()
             self._api.server.server_close()

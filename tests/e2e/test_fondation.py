@@ -163,3 +163,27 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
         Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}},
     )["Item"]
     assert item["statut"]["S"] == "DECIDEE"
+
+
+def test_un_message_en_echec_est_relivre(
+    runtime: RuntimeLocal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handler that fails once: its message comes back and is handled (nothing lost)."""
+    import services.depot.api as depot_api
+
+    recus: list[Any] = []
+
+    def une_fois_en_echec(objet: Any) -> None:
+        recus.append(objet)
+        if len(recus) == 1:
+            raise RuntimeError("panne passagère")
+
+    monkeypatch.setattr(depot_api, "_json_recu", une_fois_en_echec)
+    monkeypatch.setattr("infra.local.releveur.VISIBILITE", 1)
+    cle = f"json/73282932000074/{uuid.uuid4().hex}/demandes.json"
+    client("s3").put_object(Bucket=settings().bucket_depots, Key=cle, Body=b"{}")
+    attendre(
+        lambda: len([o for o in recus if o.cle == cle]) >= 2,
+        delai=20,
+        message="le message en échec n'a pas été relivré",
+    )

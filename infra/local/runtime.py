@@ -53,8 +53,8 @@ class RuntimeLocal:
 
         from infra.local import jetons, shim
         from infra.local.planificateur import Planificateur
-        from infra.local.releveur import Releveur
         from infra.local.provision import Provisionneur
+        from infra.local.releveur import Releveur
         from shared.aws import oublier_clients
         from shared.settings import recharger
         from shared.web import installer_verificateur

@@ -131,6 +131,30 @@ def _afficher_texte(resultat: ResultatSimulation, entete: str) -> None:
     )
 
 
+def _verifier_pieces(resultat: ResultatSimulation, archive: Path) -> None:
+    """The ZIP checked as on the platform (§5) and reconciled with the file's nomFichier:
+    its problems in erreursPieces, a missing or refused pièce at its line's pointer."""
+    from services.depot.adapters.sources_zip import SourceFichier
+    from services.depot.domain.erreurs import Erreur, ErreurPiece
+    from services.depot.domain.pieces import verifier_archive
+    from services.depot.domain.reconciliation import rapprocher
+
+    with SourceFichier(archive) as source:
+        verification = verifier_archive(source)
+    attendues = {nom: [place] for nom, place in resultat.pieces_attendues().items()}
+    rapprochement = rapprocher(verification, attendues)
+    resultat.ajouter_erreurs_pieces(
+        [
+            ErreurPiece(e["fichier"], str(e["code"]), str(e["message"]))
+            for e in rapprochement.erreurs_pieces_json()
+        ]
+    )
+    index = {ligne.num_ligne: ligne.index for ligne in resultat.compte_rendu.lignes}
+    for num_ligne, erreurs in rapprochement.erreurs_par_ligne().items():
+        for e in erreurs:
+            resultat.rejeter_ligne(index[num_ligne], Erreur(e["code"], e["chemin"], e["message"]))
+
+
 @app.command("simuler")
 def commande_simuler(
     fichier: Annotated[str, typer.Argument(help="Le fichier JSON de demandes.")],
@@ -151,6 +175,10 @@ def commande_simuler(
     annoter_vers: Annotated[
         Path | None,
         typer.Option("--annoter", help="Écrit le fichier annoté (codeTraitement par demande)."),
+    ] = None,
+    pieces: Annotated[
+        Path | None,
+        typer.Option("--pieces", help="Le ZIP des pièces justificatives, vérifié et rapproché."),
     ] = None,
 ) -> None:
     """Simule le dépôt d'un fichier de demandes et affiche le compte rendu."""
@@ -175,7 +203,11 @@ def commande_simuler(
         recu_le=depot,  # le guichet ne se juge que si la date du dépôt est donnée
         date_depot=depot,
     )
+    if pieces is not None and not pieces.is_file():
+        _usage(f"le ZIP de pièces {pieces} est introuvable.")
     resultat = simuler(contenu, Path(fichier).name, contexte, None)
+    if pieces is not None and not resultat.compte_rendu.fichier_rejete:
+        _verifier_pieces(resultat, pieces)
     if format_sortie == "json":
         typer.echo(json.dumps(resultat.compte_rendu.to_dict(), ensure_ascii=False, indent=2))
     else:

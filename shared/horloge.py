@@ -46,29 +46,41 @@ class HorlogeSysteme:
 
 
 class HorlogeDecalee:
-    """Heure réelle + un décalage réglable; sûre entre threads."""
+    """Heure réelle + un décalage réglable; sûre entre threads.
+
+    Every setting is kept with the real instant it was made at, so an instant given by AWS
+    is translated with the offset in force when it happened: a JSON received at 13:59:59
+    stays received at 13:59:59 even if the clock is moved to 14:05 before it is processed.
+    """
 
     def __init__(self, depart: datetime | None = None) -> None:
         self._verrou = threading.Lock()
-        self._decalage = timedelta(0)
+        self._reglages: list[tuple[datetime, timedelta]] = [
+            (datetime.min.replace(tzinfo=UTC), timedelta(0))
+        ]
         if depart is not None:
             self.regler(depart)
 
+    def _ajouter(self, decalage: timedelta) -> None:
+        self._reglages.append((datetime.now(UTC), decalage))
+
     def regler(self, instant: datetime) -> None:
         with self._verrou:
-            self._decalage = exiger_fuseau(instant) - datetime.now(UTC)
+            self._ajouter(exiger_fuseau(instant) - datetime.now(UTC))
 
     def avancer(self, duree: timedelta) -> None:
         with self._verrou:
-            self._decalage += duree
+            self._ajouter(self._reglages[-1][1] + duree)
 
     def maintenant(self) -> datetime:
         with self._verrou:
-            return datetime.now(UTC) + self._decalage
+            return datetime.now(UTC) + self._reglages[-1][1]
 
     def depuis_aws(self, instant: datetime) -> datetime:
+        exiger_fuseau(instant)
         with self._verrou:
-            return exiger_fuseau(instant) + self._decalage
+            decalage = next(d for depuis, d in reversed(self._reglages) if depuis <= instant)
+        return instant + decalage
 
 
 class HorlogeFixe:

@@ -81,7 +81,12 @@ def _invoquer(self: Any, event: Any = None) -> tuple[str, bool, str]:
         resultat = _handler(self.handler)(event if event is not None else {}, ContexteLambda(self))
     except Exception as exc:
         trace = traceback.format_exc()
-        logger.error("échec de la Lambda locale", fonction=self.function_name, erreur=trace)
+        # The handler's own log carries the traceback; this line says which Lambda failed.
+        logger.error(
+            "échec de la Lambda locale",
+            fonction=self.function_name,
+            erreur=f"{type(exc).__name__}: {exc}",
+        )
         corps = {
             "errorMessage": str(exc),
             "errorType": type(exc).__name__,

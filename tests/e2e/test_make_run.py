@@ -18,7 +18,9 @@ RACINE = Path(__file__).resolve().parents[2]
 
 
 def port_occupe(port: int) -> bool:
+    # SO_REUSEADDR as servers do: a socket in TIME_WAIT is not a bound port, a listener is.
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

@@ -29,3 +29,12 @@ def test_fenetre_avance_exclut_14h00() -> None:
     assert not c.fenetre_ouverte(TypeDemande.AVANCE, datetime(2024, 2, 28, 13, 0, tzinfo=UTC))
     assert c.fenetre_ouverte(TypeDemande.SOLDE, heure_paris("2024-12-19T13:59:59"))
     assert not c.fenetre_ouverte(TypeDemande.SOLDE, heure_paris("2024-12-19T14:00:00"))
+
+
+def test_un_instant_aws_garde_le_decalage_de_son_epoque() -> None:
+    h = HorlogeDecalee(datetime(2024, 2, 28, 13, 59, 59, tzinfo=PARIS))
+    recu_reel = datetime.now(UTC)
+    h.regler(datetime(2024, 2, 28, 14, 5, tzinfo=PARIS))
+    recu = h.depuis_aws(recu_reel)
+    assert recu < datetime(2024, 2, 28, 14, 0, tzinfo=PARIS)
+    assert h.maintenant() >= datetime(2024, 2, 28, 14, 5, tzinfo=PARIS)

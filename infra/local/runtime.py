@@ -51,7 +51,7 @@ class RuntimeLocal:
         import requests
         from moto.server import ThreadedMotoServer
 
-        from infra.local import jetons, shim
+        from infra.local import jetons, shim, verrou_dynamodb
         from infra.local.planificateur import Planificateur
         from infra.local.provision import Provisionneur
         from infra.local.releveur import Releveur
@@ -94,6 +94,7 @@ class RuntimeLocal:
             timeout=10,
         ).raise_for_status()
         shim.installer()
+        verrou_dynamodb.installer()
 
         self.horloge = HorlogeDecalee(self.horloge_depart)
         installer_horloge(self.horloge)
@@ -140,7 +141,7 @@ class RuntimeLocal:
         self.horloge.regler(heure_paris(instant) if isinstance(instant, str) else instant)
 
     def arreter(self) -> None:
-        from infra.local import shim
+        from infra.local import shim, verrou_dynamodb
         from shared.web import installer_verificateur
 
         if self.planificateur:
@@ -155,6 +156,7 @@ class RuntimeLocal:
         if self._moto is not None:
             self._moto.stop()
         shim.desinstaller()
+        verrou_dynamodb.desinstaller()
         installer_verificateur(None)
         if self.ecrire_etat and FICHIER_ETAT.exists():
             FICHIER_ETAT.unlink()

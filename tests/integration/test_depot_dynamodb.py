@@ -11,7 +11,7 @@ one lock, so the concurrency test checks our code, not moto's race.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,6 +21,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from infra.local import verrou_dynamodb
 from services.depot.adapters.dynamodb import (
     CompteurRepository,
     DepotRepository,
@@ -87,25 +88,10 @@ def creer_table(client: Any, nom: str = TABLE) -> None:
 
 
 @pytest.fixture
-def dynamodb_serialise(monkeypatch: pytest.MonkeyPatch) -> None:
-    from moto.dynamodb.models import DynamoDBBackend
-
-    verrou = threading.RLock()
-    for nom in (
-        "get_item",
-        "put_item",
-        "update_item",
-        "delete_item",
-        "query",
-        "transact_write_items",
-    ):
-        originale = getattr(DynamoDBBackend, nom)
-
-        def sous_verrou(*args: Any, _originale: Callable[..., Any] = originale, **kw: Any) -> Any:
-            with verrou:
-                return _originale(*args, **kw)
-
-        monkeypatch.setattr(DynamoDBBackend, nom, sous_verrou)
+def dynamodb_serialise() -> Iterator[None]:
+    verrou_dynamodb.installer()
+    yield
+    verrou_dynamodb.desinstaller()
 
 
 @pytest.fixture

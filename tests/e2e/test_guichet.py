@@ -98,10 +98,10 @@ def test_rappels_fermeture_et_heure_de_reception(
 
     # J-7 and J-1: « N'attendez pas le dernier jour », once each.
     assert (
-        "segurnum-rappel-j7-ms-vague1-avance" in horloge("2024-02-21T09:00")["echeancesDeclenchees"]
+        "segurnum-rappel-j7-ms-vague1-avance" in horloge("2024-02-21T14:00")["echeancesDeclenchees"]
     )
     assert len(courriels()) == 1
-    horloge("2024-02-27T09:00")
+    horloge("2024-02-27T14:00")
     assert len(courriels()) == 2
     assert all("dernier jour" in m.body for m in courriels())
     assert all(oublie in m.body or "demandes.json" in m.body for m in courriels())

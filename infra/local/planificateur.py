@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from infra.local.boucle import Boucle
 from shared.aws import client
 from shared.horloge import Horloge
 from shared.observabilite import logger
@@ -26,15 +27,15 @@ def echeance(schedule: dict[str, Any]) -> datetime | None:
     return datetime.fromisoformat(m.group(1)).replace(tzinfo=fuseau)
 
 
-class Planificateur:
+class Planificateur(Boucle):
+    nom = "planificateur"
+
     def __init__(self, horloge: Horloge, periode: float = 0.5) -> None:
+        super().__init__(periode)
         self.horloge = horloge
-        self.periode = periode
         self.declenches: list[dict[str, Any]] = []
         self._faits: set[str] = set()
-        self._arret = threading.Event()
         self._verrou = threading.Lock()
-        self._thread: threading.Thread | None = None
 
     def schedules(self) -> list[dict[str, Any]]:
         sch = client("scheduler")
@@ -81,19 +82,3 @@ class Planificateur:
                 MessageBody=json.dumps({"schedule": schedule["Name"], "input": charge}),
             )
         self.declenches.append({"nom": schedule["Name"], "resultat": "ECHEC"})
-
-    def demarrer(self) -> None:
-        def boucle() -> None:
-            while not self._arret.wait(self.periode):
-                try:
-                    self.tick()
-                except Exception:
-                    logger.exception("planificateur local")
-
-        self._thread = threading.Thread(target=boucle, name="planificateur", daemon=True)
-        self._thread.start()
-
-    def arreter(self) -> None:
-        self._arret.set()
-        if self._thread:
-            self._thread.join(timeout=5)

@@ -8,11 +8,10 @@ policy moves a message that keeps failing to its DLQ (moto applies maxReceiveCou
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
+from infra.local.boucle import Boucle
 from shared.aws import client
-from shared.observabilite import logger
 
 VISIBILITE = 30
 
@@ -36,11 +35,11 @@ def _evenement(messages: list[dict[str, Any]], arn_queue: str) -> dict[str, Any]
     }
 
 
-class Releveur:
+class Releveur(Boucle):
+    nom = "releveur-sqs"
+
     def __init__(self, periode: float = 1.0) -> None:
-        self.periode = periode
-        self._arret = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(periode)
 
     def tick(self) -> int:
         """One pass over every mapped queue; returns the number of messages handed over."""
@@ -72,19 +71,3 @@ class Releveur:
                 if m["MessageId"] not in echecs:
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return remis
-
-    def demarrer(self) -> None:
-        def boucle() -> None:
-            while not self._arret.wait(self.periode):
-                try:
-                    self.tick()
-                except Exception:
-                    logger.exception("relève SQS locale")
-
-        self._thread = threading.Thread(target=boucle, name="releveur-sqs", daemon=True)
-        self._thread.start()
-
-    def arreter(self) -> None:
-        self._arret.set()
-        if self._thread:
-            self._thread.join(timeout=5)

@@ -16,13 +16,12 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from services.depot.application.ports import (
@@ -44,7 +43,6 @@ from services.depot.domain.depot import (
     json_canonique,
     lire_json,
 )
-from shared import aws
 from shared.campagnes import TypeDemande
 from shared.contrats import (
     StatutDossier,
@@ -55,71 +53,19 @@ from shared.contrats import (
     cle_finess,
     cle_numero_dossier,
 )
-from shared.settings import settings
+from shared.dynamo import TableDynamo as _Table
+from shared.dynamo import code_erreur as _code
+from shared.dynamo import depuis_dynamo as _depuis_dynamo
+from shared.dynamo import instant as _instant
+from shared.dynamo import instant_ou_rien as _instant_ou_rien
+from shared.dynamo import iso as _iso
+from shared.dynamo import vers_dynamo as _vers_dynamo
 
 logger = logging.getLogger(__name__)
 
-_SERIALISEUR = TypeSerializer()
-_DESERIALISEUR = TypeDeserializer()
 ESSAIS_TRANSACTION = 6  # TransactionConflict: another transaction touched the same item
 # A claim is taken when free, or already held by the same dossier (a replayed write).
 _LIBRE = "attribute_not_exists(PK) OR numeroAsp = :asp"
-
-
-def _vers_dynamo(valeurs: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _SERIALISEUR.serialize(v) for k, v in valeurs.items() if v is not None}
-
-
-def _depuis_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _DESERIALISEUR.deserialize(v) for k, v in item.items()}
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()
-
-
-def _instant(texte: Any) -> datetime:
-    return datetime.fromisoformat(str(texte))
-
-
-def _instant_ou_rien(texte: Any) -> datetime | None:
-    return _instant(texte) if texte else None
-
-
-def _code(erreur: ClientError) -> str:
-    return str(erreur.response.get("Error", {}).get("Code", ""))
-
-
-class _Table:
-    def __init__(self, table: str | None, client: Any | None) -> None:
-        self._table = table
-        self._client = client
-
-    @property
-    def table(self) -> str:
-        return self._table or settings().table_donnees
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("dynamodb")
-
-    def _lire(self, cle: Mapping[str, str]) -> dict[str, Any] | None:
-        reponse = self.client.get_item(
-            TableName=self.table, Key=_vers_dynamo(cle), ConsistentRead=True
-        )
-        item = reponse.get("Item")
-        return _depuis_dynamo(item) if item else None
-
-    def _requete(self, **arguments: Any) -> Iterator[dict[str, Any]]:
-        suite: dict[str, Any] = {}
-        while True:
-            reponse = self.client.query(TableName=self.table, **arguments, **suite)
-            for item in reponse.get("Items", []):
-                yield _depuis_dynamo(item)
-            dernier = reponse.get("LastEvaluatedKey")
-            if not dernier:
-                return
-            suite = {"ExclusiveStartKey": dernier}
 
 
 # --- Dépôts ----------------------------------------------------------------------------------

@@ -21,9 +21,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from services.depot.application.guichet import (
@@ -33,10 +32,13 @@ from services.depot.application.guichet import (
 )
 from services.depot.domain.depot import StatutDepot
 from services.depot.domain.guichet import Comptes, DepotResume, DossierResume, Fermeture
-from shared import aws
 from shared.campagnes import TypeDemande
 from shared.contrats import StatutDossier, cle_depot, cle_dossier, cle_enrolement
-from shared.settings import settings
+from shared.dynamo import TableDynamo
+from shared.dynamo import condition_echouee as _condition_echouee
+from shared.dynamo import instant as _instant
+from shared.dynamo import iso as _iso
+from shared.dynamo import vers_dynamo as _vers_dynamo
 
 if TYPE_CHECKING:
     from shared.horloge import Horloge
@@ -47,40 +49,8 @@ TAILLE_LOT = 25  # BatchWriteItem
 ESSAIS_LOT = 8
 
 
-@lru_cache(maxsize=1)
-def _serialiseurs() -> tuple[Any, Any]:
-    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
-    return TypeSerializer(), TypeDeserializer()
-
-
-def _vers_dynamo(valeurs: Mapping[str, Any]) -> dict[str, Any]:
-    serialiseur = _serialiseurs()[0]
-    return {k: serialiseur.serialize(v) for k, v in valeurs.items() if v is not None}
-
-
-def _depuis_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
-    deserialiseur = _serialiseurs()[1]
-    return {k: deserialiseur.deserialize(v) for k, v in item.items()}
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()
-
-
-def _instant(texte: Any) -> datetime:
-    return datetime.fromisoformat(str(texte))
-
-
 def _entier(valeur: Any) -> int | None:
     return None if valeur is None else int(valeur)
-
-
-def _condition_echouee(erreur: Exception) -> bool:
-    reponse = getattr(erreur, "response", None)
-    if not isinstance(reponse, dict):
-        return False
-    return bool(reponse.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
 
 def cle_fermeture(campagne_id: str, type_demande: TypeDemande) -> dict[str, str]:
@@ -94,51 +64,7 @@ def cle_reservation(reservation: ReservationAvis) -> dict[str, str]:
     }
 
 
-class _Table:
-    def __init__(self, table: str | None, client: Any | None) -> None:
-        self._table = table
-        self._client = client
-
-    @property
-    def table(self) -> str:
-        return self._table or settings().table_donnees
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("dynamodb")
-
-    def _requete(self, **arguments: Any) -> Iterator[dict[str, Any]]:
-        suite: dict[str, Any] = {}
-        while True:
-            reponse = self.client.query(TableName=self.table, **arguments, **suite)
-            for item in reponse.get("Items", []):
-                yield _depuis_dynamo(item)
-            dernier = reponse.get("LastEvaluatedKey")
-            if not dernier:
-                return
-            suite = {"ExclusiveStartKey": dernier}
-
-    def _lire(self, cle: Mapping[str, str]) -> dict[str, Any] | None:
-        reponse = self.client.get_item(
-            TableName=self.table, Key=_vers_dynamo(cle), ConsistentRead=True
-        )
-        item = reponse.get("Item")
-        return _depuis_dynamo(item) if item else None
-
-    def _creer(self, item: Mapping[str, Any]) -> bool:
-        """put_item if the key is free; False when it is taken (nothing written)."""
-        try:
-            self.client.put_item(
-                TableName=self.table,
-                Item=_vers_dynamo(item),
-                ConditionExpression="attribute_not_exists(PK)",
-            )
-        except Exception as erreur:
-            if _condition_echouee(erreur):
-                return False
-            raise
-        return True
-
+class _Table(TableDynamo):
     def _ecrire_par_lots(self, items: list[dict[str, Any]]) -> None:
         for debut in range(0, len(items), TAILLE_LOT):
             demandes: dict[str, Any] = {

@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from services.depot.adapters.sources_zip import SourceS3, copier_membre
@@ -32,62 +31,25 @@ from services.depot.domain.pieces import MembreArchive, SourceAleatoire
 from shared import aws
 from shared.campagnes import TypeDemande
 from shared.contrats import InstructionDemandee, StatutDossier, cle_depot, cle_dossier
+from shared.dynamo import TableDynamo
+from shared.dynamo import code_erreur as _code
+from shared.dynamo import depuis_dynamo as _p
+from shared.dynamo import instant_ou_rien as _instant
+from shared.dynamo import iso as _iso
+from shared.dynamo import vers_dynamo as _d
 from shared.settings import settings
 
 logger = logging.getLogger(__name__)
-_SER = TypeSerializer()
-_DES = TypeDeserializer()
 _TERMINAUX = (StatutZip.OK, StatutZip.REJETE)
 
 
-def _d(valeurs: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _SER.serialize(v) for k, v in valeurs.items() if v is not None}
-
-
-def _p(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _DES.deserialize(v) for k, v in item.items()}
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()
-
-
-def _instant(texte: Any) -> datetime | None:
-    return datetime.fromisoformat(str(texte)) if texte else None
-
-
-def _code(erreur: ClientError) -> str:
-    return str(erreur.response.get("Error", {}).get("Code", ""))
-
-
-class _Table:
-    def __init__(self, table: str | None, client: Any | None) -> None:
-        self._table = table
-        self._client = client
-
-    @property
-    def table(self) -> str:
-        return self._table or settings().table_donnees
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("dynamodb")
-
-    def _requete(self, pk: str, prefixe: str) -> Iterator[dict[str, Any]]:
-        arguments: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefixe)",
-            "ExpressionAttributeValues": _d({":pk": pk, ":prefixe": prefixe}),
-            "ConsistentRead": True,
-        }
-        while True:
-            reponse = self.client.query(**arguments)
-            for item in reponse.get("Items", []):
-                yield _p(item)
-            suite = reponse.get("LastEvaluatedKey")
-            if not suite:
-                return
-            arguments["ExclusiveStartKey"] = suite
+class _Table(TableDynamo):
+    def _prefixe(self, pk: str, prefixe: str) -> Iterator[dict[str, Any]]:
+        return self._requete(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
+            ExpressionAttributeValues=_d({":pk": pk, ":prefixe": prefixe}),
+            ConsistentRead=True,
+        )
 
 
 def _cle_zip(id_depot: str, cle: str) -> dict[str, str]:
@@ -192,7 +154,7 @@ class ZipsDynamo(_Table):
             logger.warning("ZIP %s remplacé pendant sa vérification: résultat ignoré.", cle)
 
     def lister(self, id_depot: str) -> list[ZipDepose]:
-        zips = [_zip(item) for item in self._requete(cle_depot(id_depot)["PK"], "ZIP#")]
+        zips = [_zip(item) for item in self._prefixe(cle_depot(id_depot)["PK"], "ZIP#")]
         return sorted(
             zips, key=lambda z: z.autorise_le or z.recu_le or datetime.min.replace(tzinfo=UTC)
         )
@@ -224,7 +186,7 @@ class PiecesDynamo(_Table):
         prefixe = f"PIECE#{type_demande}#"
         return {
             str(item["nomFichier"])
-            for item in self._requete(cle_dossier(numero_asp)["PK"], prefixe)
+            for item in self._prefixe(cle_dossier(numero_asp)["PK"], prefixe)
         }
 
     def enregistrer(self, piece: PieceRecue) -> None:

@@ -14,16 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
-from shared import aws
 from shared.contrats import cle_ans, cle_enrolement
-from shared.settings import settings
-
-_SERIALISEUR = TypeSerializer()
-_DESERIALISEUR = TypeDeserializer()
+from shared.dynamo import TableDynamo
 
 
 @dataclass(frozen=True)
@@ -50,35 +43,7 @@ class EnrolementEditeur:
     cree_le: datetime | None = None
 
 
-class _Table:
-    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
-        self._table = table
-        self._client = client
-
-    @property
-    def table(self) -> str:
-        return self._table or settings().table_donnees
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("dynamodb")
-
-    def _ecrire(self, item: dict[str, Any]) -> None:
-        self.client.put_item(
-            TableName=self.table,
-            Item={k: _SERIALISEUR.serialize(v) for k, v in item.items() if v is not None},
-        )
-
-    def _lire(self, cle: dict[str, str]) -> dict[str, Any] | None:
-        reponse = self.client.get_item(
-            TableName=self.table,
-            Key={k: {"S": v} for k, v in cle.items()},
-            ConsistentRead=True,
-        )
-        item = reponse.get("Item")
-        if not item:
-            return None
-        return {k: _DESERIALISEUR.deserialize(v) for k, v in item.items()}
+_Table = TableDynamo
 
 
 class ReferentielAnsRepository(_Table):

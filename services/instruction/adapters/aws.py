@@ -6,140 +6,110 @@ import json
 import uuid
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
 from shared.aws import client
 from shared.contrats import cle_dossier
-from shared.settings import settings
-
-_deserialiseur = TypeDeserializer()
+from shared.dynamo import TableDynamo, condition_echouee, depuis_dynamo, vers_dynamo
 
 
-def _py(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserialiseur.deserialize(v) for k, v in item.items()}
-
-
-class DossiersDynamo:
-    def __init__(self) -> None:
-        self.table = settings().table_donnees
-        self.ddb = client("dynamodb")
-
+class DossiersDynamo(TableDynamo):
     def _histo(
         self, numero_asp: str, qui: str, action: str, motif: str, instant: str
     ) -> dict[str, Any]:
-        return {
-            "Put": {
-                "TableName": self.table,
-                "Item": {
-                    "PK": {"S": f"DOSSIER#{numero_asp}"},
-                    "SK": {"S": f"HISTO#{instant}#{uuid.uuid4().hex[:8]}"},
-                    "qui": {"S": qui},
-                    "action": {"S": action},
-                    "motif": {"S": motif},
-                    "instant": {"S": instant},
-                },
-            }
+        item = {
+            "PK": f"DOSSIER#{numero_asp}",
+            "SK": f"HISTO#{instant}#{uuid.uuid4().hex[:8]}",
+            "qui": qui,
+            "action": action,
+            "motif": motif,
+            "instant": instant,
         }
+        return {"Put": {"TableName": self.table, "Item": vers_dynamo(item)}}
 
-    def enregistrer_attente(
-        self, numero_asp: str, statut: str, attendu: str, jeton: str, instant: str
+    def _changer_statut(
+        self, numero_asp: str, statut: str, qui: str, motif: str, instant: str, **attributs: str
     ) -> None:
-        self.ddb.transact_write_items(
+        """The new status (and its GSI2 key) with a history entry, in one transaction."""
+        valeurs = {
+            ":s": statut,
+            ":g": f"STATUT#{statut}",
+            ":n": numero_asp,
+            ":i": instant,
+            ":un": 1,
+            **{f":{nom}": valeur for nom, valeur in attributs.items()},
+        }
+        poses = "".join(f", {nom} = :{nom}" for nom in attributs)
+        self.client.transact_write_items(
             TransactItems=[
                 {
                     "Update": {
                         "TableName": self.table,
-                        "Key": {k: {"S": v} for k, v in cle_dossier(numero_asp).items()},
-                        "UpdateExpression": "SET statut = :s, attendu = :a, jeton = :j, "
-                        "GSI2PK = :g, GSI2SK = :n, modifieLe = :i ADD version :un",
-                        "ConditionExpression": "attribute_exists(PK)",
-                        "ExpressionAttributeValues": {
-                            ":s": {"S": statut},
-                            ":a": {"S": attendu},
-                            ":j": {"S": jeton},
-                            ":g": {"S": f"STATUT#{statut}"},
-                            ":n": {"S": numero_asp},
-                            ":i": {"S": instant},
-                            ":un": {"N": "1"},
-                        },
-                    }
-                },
-                self._histo(numero_asp, "instruction", f"STATUT_{statut}", "", instant),
-            ]
-        )
-
-    def consommer_jeton(self, numero_asp: str, attendu: str, jeton_attendu: str) -> bool:
-        ddb = self.ddb
-        try:
-            ddb.update_item(
-                TableName=self.table,
-                Key={k: {"S": v} for k, v in cle_dossier(numero_asp).items()},
-                UpdateExpression="REMOVE jeton, attendu",
-                ConditionExpression="jeton = :j AND attendu = :a",
-                ExpressionAttributeValues={":j": {"S": jeton_attendu}, ":a": {"S": attendu}},
-            )
-        except ddb.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
-
-    def lire(self, numero_asp: str) -> dict[str, Any] | None:
-        reponse = self.ddb.get_item(
-            TableName=self.table,
-            Key={k: {"S": v} for k, v in cle_dossier(numero_asp).items()},
-            ConsistentRead=True,
-        )
-        item = reponse.get("Item")
-        return _py(item) if item else None
-
-    def historique(self, numero_asp: str) -> list[dict[str, Any]]:
-        reponse = self.ddb.query(
-            TableName=self.table,
-            KeyConditionExpression="PK = :p AND begins_with(SK, :h)",
-            ExpressionAttributeValues={":p": {"S": f"DOSSIER#{numero_asp}"}, ":h": {"S": "HISTO#"}},
-        )
-        return [_py(i) for i in reponse.get("Items", [])]
-
-    def appliquer_statut(
-        self, numero_asp: str, statut: str, qui: str, motif: str, instant: str
-    ) -> None:
-        self.ddb.transact_write_items(
-            TransactItems=[
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": {k: {"S": v} for k, v in cle_dossier(numero_asp).items()},
+                        "Key": vers_dynamo(cle_dossier(numero_asp)),
                         "UpdateExpression": "SET statut = :s, GSI2PK = :g, GSI2SK = :n, "
-                        "modifieLe = :i ADD version :un",
+                        f"modifieLe = :i{poses} ADD version :un",
                         "ConditionExpression": "attribute_exists(PK)",
-                        "ExpressionAttributeValues": {
-                            ":s": {"S": statut},
-                            ":g": {"S": f"STATUT#{statut}"},
-                            ":n": {"S": numero_asp},
-                            ":i": {"S": instant},
-                            ":un": {"N": "1"},
-                        },
+                        "ExpressionAttributeValues": vers_dynamo(valeurs),
                     }
                 },
                 self._histo(numero_asp, qui, f"STATUT_{statut}", motif, instant),
             ]
         )
 
+    def enregistrer_attente(
+        self, numero_asp: str, statut: str, attendu: str, jeton: str, instant: str
+    ) -> None:
+        self._changer_statut(
+            numero_asp, statut, "instruction", "", instant, attendu=attendu, jeton=jeton
+        )
+
+    def appliquer_statut(
+        self, numero_asp: str, statut: str, qui: str, motif: str, instant: str
+    ) -> None:
+        self._changer_statut(numero_asp, statut, qui, motif, instant)
+
+    def consommer_jeton(self, numero_asp: str, attendu: str, jeton_attendu: str) -> bool:
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=vers_dynamo(cle_dossier(numero_asp)),
+                UpdateExpression="REMOVE jeton, attendu",
+                ConditionExpression="jeton = :j AND attendu = :a",
+                ExpressionAttributeValues=vers_dynamo({":j": jeton_attendu, ":a": attendu}),
+            )
+        except Exception as erreur:
+            if condition_echouee(erreur):
+                return False
+            raise
+        return True
+
+    def lire(self, numero_asp: str) -> dict[str, Any] | None:
+        return self._lire(cle_dossier(numero_asp))
+
+    def historique(self, numero_asp: str) -> list[dict[str, Any]]:
+        return list(
+            self._requete(
+                KeyConditionExpression="PK = :p AND begins_with(SK, :h)",
+                ExpressionAttributeValues=vers_dynamo(
+                    {":p": f"DOSSIER#{numero_asp}", ":h": "HISTO#"}
+                ),
+            )
+        )
+
     def lister(self, statut: str | None, limite: int) -> list[dict[str, Any]]:
         if statut:
-            reponse = self.ddb.query(
+            reponse = self.client.query(
                 TableName=self.table,
                 IndexName="GSI2",
                 KeyConditionExpression="GSI2PK = :g",
-                ExpressionAttributeValues={":g": {"S": f"STATUT#{statut}"}},
+                ExpressionAttributeValues=vers_dynamo({":g": f"STATUT#{statut}"}),
                 Limit=limite,
             )
-            return [_py(i) for i in reponse.get("Items", [])]
-        reponse = self.ddb.scan(
-            TableName=self.table,
-            FilterExpression="SK = :d",
-            ExpressionAttributeValues={":d": {"S": "DOSSIER"}},
-        )
-        return [_py(i) for i in reponse.get("Items", [])][:limite]
+        else:
+            reponse = self.client.scan(
+                TableName=self.table,
+                FilterExpression="SK = :d",
+                ExpressionAttributeValues=vers_dynamo({":d": "DOSSIER"}),
+            )
+        return [depuis_dynamo(i) for i in reponse.get("Items", [])][:limite]
 
 
 class WorkflowStepFunctions:

@@ -1,0 +1,29 @@
+"""The fast path's key sets and the published pydantic models describe the same objects:
+a field added to one and not the other would make them disagree (unknown field rules)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from services.depot.domain import modeles, validation
+
+
+def _alias(modele: type[BaseModel]) -> frozenset[str]:
+    return frozenset(champ.alias or nom for nom, champ in modele.model_fields.items())
+
+
+@pytest.mark.parametrize(
+    ("cles", "modele"),
+    [
+        (validation._CLES_COMMANDE, modeles.Commande),
+        (validation._CLES_BENEFICIAIRE, modeles.Beneficiaire),
+        (validation._CLES_ETABLISSEMENT, modeles.EtablissementClient),
+        (validation._CLES_PIECE, modeles.PieceJustificative),
+        (validation._CLES_SCENARIO, modeles.ScenarioInstallation),
+        (validation._CLES_DEMANDE, modeles.Demande),
+        (validation._CLES_FICHIER, modeles.FichierDemandes),
+    ],
+)
+def test_memes_champs(cles: frozenset[str], modele: type[BaseModel]) -> None:
+    assert cles == _alias(modele)

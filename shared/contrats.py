@@ -6,7 +6,9 @@ The table design is documented in docs/dynamodb.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -44,6 +46,45 @@ LIBELLES_STATUT = {
 
 def cle_ans(numero_ans: str) -> dict[str, str]:
     return {"PK": f"ANS#{numero_ans}", "SK": "ANS"}
+
+
+@dataclass(frozen=True)
+class ReferencementAns:
+    """E1: a référencé solution and its DSR (couloir, type de logiciel, vague).
+
+    Written by the enrolment service (référentiel ANS), read by the dépôt service: the
+    item shape below is their contract."""
+
+    numero_ans: str
+    couloir: str
+    type_logiciel: str
+    vague: str
+    solution: str
+    siret: str
+
+
+def item_referencement(ref: ReferencementAns) -> dict[str, Any]:
+    return {
+        **cle_ans(ref.numero_ans),
+        "type": "ANS",
+        "numeroAns": ref.numero_ans,
+        "couloir": ref.couloir,
+        "typeLogiciel": ref.type_logiciel,
+        "vague": ref.vague,
+        "solution": ref.solution,
+        "siret": ref.siret,
+    }
+
+
+def referencement_depuis_item(item: dict[str, Any]) -> ReferencementAns:
+    return ReferencementAns(
+        numero_ans=str(item["numeroAns"]),
+        couloir=str(item["couloir"]),
+        type_logiciel=str(item.get("typeLogiciel", "")),
+        vague=str(item.get("vague", "")),
+        solution=str(item.get("solution", "")),
+        siret=str(item.get("siret", "")),
+    )
 
 
 def cle_enrolement(siret: str, numero_ans: str) -> dict[str, str]:

@@ -52,6 +52,7 @@ from shared.contrats import (
     cle_enrolement,
     cle_finess,
     cle_numero_dossier,
+    referencement_depuis_item,
 )
 from shared.dynamo import TableDynamo as _Table
 from shared.dynamo import code_erreur as _code
@@ -666,16 +667,7 @@ class EnrolementReader(_Table):
 
     def referencement(self, numero_ans: str) -> Referencement | None:
         item = self._lire(cle_ans(numero_ans))
-        if item is None:
-            return None
-        return Referencement(
-            numero_ans=numero_ans,
-            couloir=str(item["couloir"]),
-            type_logiciel=str(item.get("typeLogiciel", "")),
-            vague=str(item.get("vague", "")),
-            solution=str(item.get("solution", "")),
-            siret=str(item.get("siret", "")),
-        )
+        return None if item is None else referencement_depuis_item(item)
 
 
 class RegistrePlateformeDynamo(RegistreDepot):

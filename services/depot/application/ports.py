@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
+from shared.contrats import ReferencementAns
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,8 @@ class VersionPerimee(Exception):
     """Optimistic locking: the item changed since it was read (adapters raise it)."""
 
 
-@dataclass(frozen=True)
-class Referencement:
-    """One entry of the référentiel ANS (E1): the DSR of a référencé solution."""
-
-    numero_ans: str
-    couloir: str
-    type_logiciel: str
-    vague: str
-    solution: str
-    siret: str
+# One entry of the référentiel ANS (E1), as the enrolment service writes it.
+Referencement = ReferencementAns
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from shared.contrats import cle_ans, cle_enrolement
+from shared.contrats import (
+    ReferencementAns,
+    cle_ans,
+    cle_enrolement,
+    item_referencement,
+    referencement_depuis_item,
+)
 from shared.dynamo import TableDynamo
-
-
-@dataclass(frozen=True)
-class ReferencementAns:
-    """E1: a référencé solution and its DSR (couloir, type de logiciel, vague)."""
-
-    numero_ans: str
-    couloir: str
-    type_logiciel: str
-    vague: str
-    solution: str
-    siret: str
 
 
 @dataclass(frozen=True)
@@ -48,31 +42,11 @@ _Table = TableDynamo
 
 class ReferentielAnsRepository(_Table):
     def enregistrer(self, referencement: ReferencementAns) -> None:
-        self._ecrire(
-            {
-                **cle_ans(referencement.numero_ans),
-                "type": "ANS",
-                "numeroAns": referencement.numero_ans,
-                "couloir": referencement.couloir,
-                "typeLogiciel": referencement.type_logiciel,
-                "vague": referencement.vague,
-                "solution": referencement.solution,
-                "siret": referencement.siret,
-            }
-        )
+        self._ecrire(item_referencement(referencement))
 
     def trouver(self, numero_ans: str) -> ReferencementAns | None:
         item = self._lire(cle_ans(numero_ans))
-        if item is None:
-            return None
-        return ReferencementAns(
-            numero_ans=numero_ans,
-            couloir=str(item["couloir"]),
-            type_logiciel=str(item.get("typeLogiciel", "")),
-            vague=str(item.get("vague", "")),
-            solution=str(item.get("solution", "")),
-            siret=str(item.get("siret", "")),
-        )
+        return None if item is None else referencement_depuis_item(item)
 
 
 class EnrolementRepository(_Table):

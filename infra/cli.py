@@ -79,13 +79,28 @@ def jeton(
     gestionnaire: Annotated[str | None, typer.Option(help="Nom du gestionnaire.")] = None,
 ) -> None:
     """Affiche un jeton (IdToken) de la plateforme locale: usage local uniquement."""
+    if bool(editeur) == bool(gestionnaire):
+        typer.echo("Indiquez --editeur SIRET ou --gestionnaire NOM (un seul des deux).", err=True)
+        raise typer.Exit(2)
+    _environnement_local()
+    from infra.local.jetons import jeton as emettre
+    from shared.identifiants import siret_valide
+
+    if editeur is not None:
+        if not siret_valide(editeur):
+            typer.echo(f"Le SIRET {editeur} n'est pas valide (14 chiffres, clé de Luhn).", err=True)
+            raise typer.Exit(2)
+        typer.echo(emettre("editeurs", siret=editeur))
+    else:
+        typer.echo(emettre("gestionnaires", nom=gestionnaire))
+
+
+def _environnement_local() -> None:
+    """Point this process's boto3 clients at the running local platform."""
     import os
 
     from infra.local.runtime import FICHIER_ETAT
 
-    if bool(editeur) == bool(gestionnaire):
-        typer.echo("Indiquez --editeur SIRET ou --gestionnaire NOM (un seul des deux).", err=True)
-        raise typer.Exit(2)
     if not FICHIER_ETAT.exists():
         typer.echo("La plateforme locale ne tourne pas: lancez d'abord « make run ».", err=True)
         raise typer.Exit(2)
@@ -99,16 +114,54 @@ def jeton(
             "AWS_REGION": "eu-west-3",
         }
     )
-    from infra.local.jetons import jeton as emettre
+
+
+@app.command()
+def enroler(
+    siret: Annotated[str, typer.Option(help="SIRET de l'éditeur.")],
+    numero_ans: Annotated[str, typer.Option(help="Numéro de référencement ANS (10 caractères).")],
+    couloir: Annotated[str, typer.Option(help="MS1 ou MS2.")] = "MS1",
+    email: Annotated[str, typer.Option(help="Adresse des courriels de l'éditeur.")] = (
+        "depot@editeur.example.fr"
+    ),
+) -> None:
+    """Enrôle un éditeur sur la plateforme locale (en attendant le service d'enrôlement)."""
     from shared.identifiants import siret_valide
 
-    if editeur is not None:
-        if not siret_valide(editeur):
-            typer.echo(f"Le SIRET {editeur} n'est pas valide (14 chiffres, clé de Luhn).", err=True)
-            raise typer.Exit(2)
-        typer.echo(emettre("editeurs", siret=editeur))
-    else:
-        typer.echo(emettre("gestionnaires", nom=gestionnaire))
+    if not siret_valide(siret):
+        typer.echo(f"Le SIRET {siret} n'est pas valide (14 chiffres, clé de Luhn).", err=True)
+        raise typer.Exit(2)
+    if couloir not in ("MS1", "MS2"):
+        typer.echo(f"--couloir vaut « {couloir} »; couloirs permis: MS1 ou MS2.", err=True)
+        raise typer.Exit(2)
+    _environnement_local()
+    from services.enrolment.adapters.dynamodb import (
+        EnrolementEditeur,
+        EnrolementRepository,
+        ReferentielAnsRepository,
+    )
+    from shared.contrats import ReferencementAns
+
+    ReferentielAnsRepository().enregistrer(
+        ReferencementAns(
+            numero_ans=numero_ans,
+            couloir=couloir,
+            type_logiciel="DUI",
+            vague="1",
+            solution=f"Solution {numero_ans}",
+            siret=siret,
+        )
+    )
+    EnrolementRepository().enregistrer(
+        EnrolementEditeur(
+            siret=siret,
+            numero_ans=numero_ans,
+            statut="VALIDE",
+            email=email,
+            raison_sociale=f"Éditeur {siret}",
+        )
+    )
+    typer.echo(f"Éditeur {siret} enrôlé pour le référencement {numero_ans} ({couloir}).")
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ the instruction start is named `{numeroAsp}-{typeDemande}-{version}`).
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,8 @@ from services.depot.domain.depot import (
     Dossier,
     Introuvable,
     StatutDepot,
+    analyser_cle_zip,
+    cle_zip,
 )
 from services.depot.domain.pieces import (
     MO,
@@ -54,26 +55,6 @@ logger = logging.getLogger(__name__)
 TAILLE_MAX_ZIP = 200 * MO
 DUREE_ENVOI = timedelta(minutes=15)
 TENTATIVES = 5
-_CLE_ZIP = re.compile(r"pieces/(?P<siret>[0-9]{14})/(?P<id>[A-Za-z0-9-]{1,64})/(?P<nom>[^/]+\.zip)")
-
-
-def cle_zip(siret: str, id_depot: str, identifiant: str) -> str:
-    return f"pieces/{siret}/{id_depot}/{identifiant}.zip"
-
-
-@dataclass(frozen=True)
-class CleZip:
-    siret: str
-    id_depot: str
-    nom: str
-
-
-def analyser_cle_zip(cle: str) -> CleZip | None:
-    """The (already URL-decoded) key of a ZIP of pièces, or None if it is not one."""
-    correspondance = _CLE_ZIP.fullmatch(cle)
-    if correspondance is None:
-        return None
-    return CleZip(correspondance["siret"], correspondance["id"], correspondance["nom"])
 
 
 def cle_piece(numero_asp: str, nom_fichier: str) -> str:

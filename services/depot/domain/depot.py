@@ -80,6 +80,7 @@ NOM_FICHIER_PAR_DEFAUT = "demandes.json"
 _NOM_FICHIER = re.compile(r"[^/\\\x00-\x1f\x7f]{1,95}\.json", re.IGNORECASE)
 _PREFIXE_JSON = "json/"
 _CLE_JSON = re.compile(r"json/(?P<siret>[0-9]{14})/(?P<id>[A-Za-z0-9-]{1,64})/(?P<nom>[^/]+)")
+_CLE_ZIP = re.compile(r"pieces/(?P<siret>[0-9]{14})/(?P<id>[A-Za-z0-9-]{1,64})/(?P<nom>[^/]+\.zip)")
 _COULOIR = re.compile(r"[A-Z0-9]{2,4}")
 MAX_ETABLISSEMENTS_IMPORTABLES = 90  # une transaction DynamoDB compte au plus 100 écritures
 
@@ -136,19 +137,35 @@ def cle_json(siret: str, id_depot: str, nom_fichier: str) -> str:
     return f"{_PREFIXE_JSON}{siret}/{id_depot}/{nom_fichier}"
 
 
+def cle_zip(siret: str, id_depot: str, identifiant: str) -> str:
+    """La clé S3 d'un ZIP de pièces: liée à l'éditeur et au dépôt."""
+    return f"pieces/{siret}/{id_depot}/{identifiant}.zip"
+
+
 @dataclass(frozen=True)
-class CleJson:
+class CleDepot:
+    """Ce qu'une clé S3 d'envoi dit: l'éditeur, le dépôt, le nom du fichier."""
+
     siret: str
     id_depot: str
     nom_fichier: str
 
 
-def analyser_cle_json(cle: str) -> CleJson | None:
-    """La clé (déjà décodée) d'un JSON déposé, ou None si elle n'en est pas une."""
-    correspondance = _CLE_JSON.fullmatch(cle)
+def _analyser(motif: re.Pattern[str], cle: str) -> CleDepot | None:
+    correspondance = motif.fullmatch(cle)
     if correspondance is None:
         return None
-    return CleJson(correspondance["siret"], correspondance["id"], correspondance["nom"])
+    return CleDepot(correspondance["siret"], correspondance["id"], correspondance["nom"])
+
+
+def analyser_cle_json(cle: str) -> CleDepot | None:
+    """La clé (déjà décodée) d'un JSON déposé, ou None si elle n'en est pas une."""
+    return _analyser(_CLE_JSON, cle)
+
+
+def analyser_cle_zip(cle: str) -> CleDepot | None:
+    """La clé (déjà décodée) d'un ZIP de pièces, ou None si elle n'en est pas une."""
+    return _analyser(_CLE_ZIP, cle)
 
 
 def _segment(empreinte: str) -> str:

@@ -107,6 +107,17 @@ def horloge() -> Horloge:
     return _horloge
 
 
+class HorlogeCourante:
+    """Whatever clock the process has now: composition roots built once per cold start
+    keep this, so a clock installed later (the local runtime) is still the one used."""
+
+    def maintenant(self) -> datetime:
+        return _horloge.maintenant()
+
+    def depuis_aws(self, instant: datetime) -> datetime:
+        return _horloge.depuis_aws(instant)
+
+
 def installer_horloge(nouvelle: Horloge) -> None:
     global _horloge
     _horloge = nouvelle

@@ -65,9 +65,9 @@ class _Composants:
         from services.depot.application.reception import TraiterJsonRecu
         from services.depot.application.registre import RegistreDepot
         from services.depot.application.simulation import annoter, simuler
-        from shared.horloge import horloge
+        from shared.horloge import HorlogeCourante
 
-        h = horloge()
+        h = HorlogeCourante()
         depots, dossiers, stockage = DepotRepository(), DossierRepository(), StockageS3()
         enrolements = EnrolementReader()
         zips, pieces = ZipsDynamo(), PiecesDynamo()

@@ -1,7 +1,7 @@
 """Le format MS v1 (docs/format-json.md): ses valeurs permises, ses motifs, sa nomenclature.
 
 Ce module est la source unique de ces constantes: la validation rapide
-(`validation.py`) et les modèles pydantic qui publient le schéma (`modeles.py`) les lisent
+(le paquet `validation`) et les modèles pydantic qui publient le schéma (`modeles.py`) les lisent
 tous les deux.
 """
 

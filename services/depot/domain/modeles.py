@@ -4,7 +4,7 @@ Ils portent les règles propres à chaque champ (types stricts, champs inconnus 
 motifs, valeurs permises, clés de Luhn, courriels, téléphones, montants décimaux) et
 celle du mandataire. Les règles entre champs et avec le contexte du dépôt (scénarios,
 pièces obligatoires, nomenclature, plafond, dates, guichet, unicités dans le fichier)
-sont dans `validation.py`, qui juge aussi chaque champ, plus vite et avec des messages
+sont dans le paquet `validation`, qui juge aussi chaque champ, plus vite et avec des messages
 français: voir la raison en tête de ce module. Un test vérifie que les deux s'accordent.
 
 À valider en mode Python sur la valeur lue par `lecture.lire_json` (nombres en Decimal):

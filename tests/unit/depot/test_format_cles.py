@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from services.depot.domain import modeles, validation
+from services.depot.domain import modeles
+from services.depot.domain.validation import champs
 
 
 def _alias(modele: type[BaseModel]) -> frozenset[str]:
@@ -16,13 +17,13 @@ def _alias(modele: type[BaseModel]) -> frozenset[str]:
 @pytest.mark.parametrize(
     ("cles", "modele"),
     [
-        (validation._CLES_COMMANDE, modeles.Commande),
-        (validation._CLES_BENEFICIAIRE, modeles.Beneficiaire),
-        (validation._CLES_ETABLISSEMENT, modeles.EtablissementClient),
-        (validation._CLES_PIECE, modeles.PieceJustificative),
-        (validation._CLES_SCENARIO, modeles.ScenarioInstallation),
-        (validation._CLES_DEMANDE, modeles.Demande),
-        (validation._CLES_FICHIER, modeles.FichierDemandes),
+        (champs.CLES_COMMANDE, modeles.Commande),
+        (champs.CLES_BENEFICIAIRE, modeles.Beneficiaire),
+        (champs.CLES_ETABLISSEMENT, modeles.EtablissementClient),
+        (champs.CLES_PIECE, modeles.PieceJustificative),
+        (champs.CLES_SCENARIO, modeles.ScenarioInstallation),
+        (champs.CLES_DEMANDE, modeles.Demande),
+        (champs.CLES_FICHIER, modeles.FichierDemandes),
     ],
 )
 def test_memes_champs(cles: frozenset[str], modele: type[BaseModel]) -> None:

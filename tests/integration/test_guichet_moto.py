@@ -11,16 +11,15 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from services.depot.adapters.courriels import CourrierSes, RedactionJinja
-from services.depot.adapters.guichet_dynamodb import (
-    JournalCourrielsDynamo,
-    RegistreGuichetDynamo,
-    service_guichet,
-)
+from services.depot.adapters.guichet_dynamodb import RegistreGuichetDynamo, service_guichet
 from services.depot.application.guichet import ServiceGuichet
 from services.depot.domain.guichet import Rappel, moment_rappel
 from shared import aws
 from shared.campagnes import CAMPAGNE_MS_VAGUE1, TypeDemande, campagne
+from shared.courriels.dynamodb import JournalCourrielsDynamo, ReservationsDynamo
+from shared.courriels.envoi import Courrier
+from shared.courriels.redaction import RedactionJinja
+from shared.courriels.ses import ExpediteurSes
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
 
@@ -223,12 +222,13 @@ def destinataires(message: Any) -> list[str]:
 def service(clients: dict[str, Any], horloge: HorlogeFixe) -> ServiceGuichet:
     return ServiceGuichet(
         registre=RegistreGuichetDynamo(TABLE, clients["ddb"]),
-        courrier=CourrierSes(
+        courrier=Courrier(
+            expediteur=ExpediteurSes(EXPEDITEUR, clients["sesv2"]),
+            redaction=RedactionJinja(),
+            reservations=ReservationsDynamo(TABLE, clients["ddb"]),
             journal=JournalCourrielsDynamo(TABLE, clients["ddb"]),
-            expediteur=EXPEDITEUR,
-            client=clients["sesv2"],
+            horloge=horloge,
         ),
-        redaction=RedactionJinja(),
         horloge=horloge,
         url_portail="https://segurnum.example.fr",
     )
@@ -323,7 +323,12 @@ def test_fermeture_deux_fois_un_courriel_par_editeur(aws_moto: dict[str, Any]) -
     assert len(courriels_b) == 1
     assert courriels_b[0]["destinataire"] == {"S": "contact@editeur-b.fr"}
     assert courriels_b[0]["objet"]["S"].startswith("Fermeture du guichet")
-    assert courriels_b[0]["date"]["S"] == _iso(2024, 2, 28, 14, 0, 2)
+    assert courriels_b[0]["dateEnvoi"]["S"] == "2024-02-28T14:00:02+01:00"  # Paris time
+    assert courriels_b[0]["SK"]["S"].startswith(f"COURRIEL#{_iso(2024, 2, 28, 14, 0, 2)}#")
+    lus = JournalCourrielsDynamo(TABLE, ddb).courriels_du_dossier("FINMS1000002")
+    assert [(c.destinataire, c.date_envoi) for c in lus] == [
+        ("contact@editeur-b.fr", "28/02/2024 14:00:02")
+    ]
     assert sous_cles(ddb, "DOSSIER#FINMS1000003", "COURRIEL#") == []
     assert len(sous_cles(ddb, "DEPOT#dep-a1", "COURRIEL#")) == 1
 

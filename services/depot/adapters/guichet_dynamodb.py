@@ -1,6 +1,6 @@
 """DynamoDB adapters of the guichet (docs/dynamodb.md): reads of the dépôts and dossiers of a
-campaign, the enrolments' addresses, the closure record, the per-éditeur notice claims and
-the record of each courriel sent.
+campaign, the enrolments' addresses and the closure record. The per-éditeur notice claims
+and the record of each courriel sent are `shared.courriels`' (`service_guichet` wires it).
 
 Items read here are written by others (the dépôt repositories, the enrolment service): only
 their documented attributes are used. boto3 is imported lazily (handlers' cold start).
@@ -11,42 +11,25 @@ their documented attributes are used. boto3 is imported lazily (handlers' cold s
 - dossiers: GSI2 `STATUT#{statut}`, one query per status, filtered on campagne; for SOLDE,
   only those with a `solde`, whose own `solde.statut` is the demande's status;
 - adresses: `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`, attribute `email`;
-- closure: `CAMPAGNE#{id}` / `FERMETURE#{type}`, created with `attribute_not_exists(PK)`;
-- claims: `CAMPAGNE#{id}` / `RAPPEL#{type}#{J-7|J-1|FERMETURE}#{siret}`, likewise;
-- courriels: `DOSSIER#{numeroAsp}` (and `DEPOT#{idDepot}`) / `COURRIEL#{instant}#{uuid}`.
+- closure: `CAMPAGNE#{id}` / `FERMETURE#{type}`, created with `attribute_not_exists(PK)`.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from services.depot.application.guichet import (
-    Courriel,
-    ReservationAvis,
-    ServiceGuichet,
-)
+from services.depot.application.guichet import ServiceGuichet
 from services.depot.domain.depot import StatutDepot
 from services.depot.domain.guichet import Comptes, DepotResume, DossierResume, Fermeture
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier, cle_depot, cle_dossier, cle_enrolement
+from shared.contrats import StatutDossier, cle_enrolement
 from shared.dynamo import TableDynamo
-from shared.dynamo import condition_echouee as _condition_echouee
 from shared.dynamo import instant as _instant
 from shared.dynamo import iso as _iso
-from shared.dynamo import vers_dynamo as _vers_dynamo
 
 if TYPE_CHECKING:
     from shared.horloge import Horloge
-
-logger = logging.getLogger(__name__)
-
-TAILLE_LOT = 25  # BatchWriteItem
-ESSAIS_LOT = 8
 
 
 def _entier(valeur: Any) -> int | None:
@@ -55,32 +38,6 @@ def _entier(valeur: Any) -> int | None:
 
 def cle_fermeture(campagne_id: str, type_demande: TypeDemande) -> dict[str, str]:
     return {"PK": f"CAMPAGNE#{campagne_id}", "SK": f"FERMETURE#{type_demande}"}
-
-
-def cle_reservation(reservation: ReservationAvis) -> dict[str, str]:
-    return {
-        "PK": f"CAMPAGNE#{reservation.campagne}",
-        "SK": f"RAPPEL#{reservation.type_demande}#{reservation.avis}#{reservation.siret}",
-    }
-
-
-class _Table(TableDynamo):
-    def _ecrire_par_lots(self, items: list[dict[str, Any]]) -> None:
-        for debut in range(0, len(items), TAILLE_LOT):
-            demandes: dict[str, Any] = {
-                self.table: [
-                    {"PutRequest": {"Item": _vers_dynamo(i)}}
-                    for i in items[debut : debut + TAILLE_LOT]
-                ]
-            }
-            for essai in range(ESSAIS_LOT):
-                reponse = self.client.batch_write_item(RequestItems=demandes)
-                demandes = reponse.get("UnprocessedItems") or {}
-                if not demandes:
-                    break
-                time.sleep(min(1.0, 0.05 * 2**essai))
-            else:
-                raise RuntimeError(f"{len(demandes.get(self.table, []))} écritures non traitées")
 
 
 # --- Dépôts and dossiers of a campaign ---------------------------------------------------------
@@ -132,7 +89,7 @@ def _dossier_resume(item: Mapping[str, Any], type_demande: TypeDemande) -> Dossi
     )
 
 
-class RegistreGuichetDynamo(_Table):
+class RegistreGuichetDynamo(TableDynamo):
     """Implements `RegistreGuichet` on the single table."""
 
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
@@ -228,87 +185,16 @@ class RegistreGuichetDynamo(_Table):
             editeurs=tuple(str(s) for s in item.get("editeurs") or ()),
         )
 
-    # --- claims -------------------------------------------------------------------------
-
-    def reserver_avis(self, reservation: ReservationAvis, objet: str, le: datetime) -> bool:
-        return self._creer(
-            {
-                **cle_reservation(reservation),
-                "type": "RAPPEL",
-                "campagne": reservation.campagne,
-                "typeDemande": str(reservation.type_demande),
-                "avis": reservation.avis,
-                "siret": reservation.siret,
-                "objet": objet,
-                "reserveLe": _iso(le),
-            }
-        )
-
-    def confirmer_avis(
-        self, reservation: ReservationAvis, message_id: str, envoye_le: datetime
-    ) -> None:
-        self.client.update_item(
-            TableName=self.table,
-            Key=_vers_dynamo(cle_reservation(reservation)),
-            UpdateExpression="SET envoyeLe = :le, messageId = :id",
-            ExpressionAttributeValues={
-                ":le": {"S": _iso(envoye_le)},
-                ":id": {"S": message_id},
-            },
-        )
-
-    def liberer_avis(self, reservation: ReservationAvis) -> None:
-        try:
-            self.client.delete_item(
-                TableName=self.table,
-                Key=_vers_dynamo(cle_reservation(reservation)),
-                ConditionExpression="attribute_not_exists(envoyeLe)",
-            )
-        except Exception as erreur:
-            if not _condition_echouee(erreur):
-                raise
-            logger.warning("Réservation déjà confirmée, conservée: %s", reservation)
-
-
-# --- Courriels sent ------------------------------------------------------------------------------
-
-
-class JournalCourrielsDynamo(_Table):
-    """Implements `JournalCourriels`: `COURRIEL#{instant}#{uuid}` on each dossier (and dépôt)
-    the courriel concerns, with date, destinataire, objet, the text body and the message id."""
-
-    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
-        super().__init__(table, client)
-
-    def consigner(self, courriel: Courriel, message_id: str) -> None:
-        le = _iso(courriel.envoye_le)
-        commun = {
-            "type": "COURRIEL",
-            "date": le,
-            "destinataire": courriel.destinataire,
-            "destinataires": list(courriel.destinataires),
-            "objet": courriel.objet,
-            "corps": courriel.texte,
-            "messageId": message_id,
-        }
-        cles = [cle_dossier(n)["PK"] for n in courriel.dossiers]
-        cles += [cle_depot(i)["PK"] for i in courriel.depots]
-        self._ecrire_par_lots(
-            [{"PK": pk, "SK": f"COURRIEL#{le}#{uuid.uuid4()}", **commun} for pk in cles]
-        )
-
 
 # --- Composition root for the handlers -----------------------------------------------------------
 
 
 def service_guichet(horloge: Horloge | None = None) -> ServiceGuichet:
     """The guichet's use cases on DynamoDB and SES (clients from `shared.aws`)."""
-    from services.depot.adapters.courriels import CourrierSes, RedactionJinja
+    from shared.courriels.composition import courrier
     from shared.horloge import horloge as horloge_du_processus
 
+    moment = horloge or horloge_du_processus()
     return ServiceGuichet(
-        registre=RegistreGuichetDynamo(),
-        courrier=CourrierSes(journal=JournalCourrielsDynamo()),
-        redaction=RedactionJinja(),
-        horloge=horloge or horloge_du_processus(),
+        registre=RegistreGuichetDynamo(), courrier=courrier(moment), horloge=moment
     )

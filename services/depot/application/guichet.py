@@ -1,11 +1,11 @@
 """Use cases of the guichet (G1, G2 and the reminders): its state, its closing, the J-7 / J-1
 reminders, and the ports they need.
 
-Idempotency, per éditeur and per notice: before a courriel is sent, the claim
-`CAMPAGNE#{id}` / `RAPPEL#{type}#{J-7|J-1|FERMETURE}#{siret}` is created with
-`attribute_not_exists`; only the run that created it sends. If sending fails the claim is
-released (a retry sends it); once SES accepted the message the claim is confirmed and never
-released, so no éditeur receives the same notice twice. The closure record
+Idempotency, per éditeur and per notice: each courriel is sent through
+`shared.courriels` (`EnvoiUnique.envoyer_une_fois`) under the claim
+`CAMPAGNE#{id}` / `RAPPEL#{type}#{J-7|J-1|FERMETURE}#{siret}`: only the run that created it
+sends; if sending fails the claim is released (a retry sends it); once SES accepted the
+message the claim is kept, so no éditeur receives the same notice twice. The closure record
 `CAMPAGNE#{id}` / `FERMETURE#{type}` is created once, with the counts and the éditeurs to
 notify; a second run finds it, notifies only those of its list still unclaimed (none after
 a complete first run) and writes nothing else.
@@ -22,7 +22,6 @@ from typing import Any, Protocol
 from services.depot.domain.depot import Conflit, Introuvable, lire_type_demande
 from services.depot.domain.guichet import (
     AVIS_FERMETURE,
-    Avis,
     Comptes,
     DepotResume,
     DossierResume,
@@ -40,6 +39,7 @@ from services.depot.domain.guichet import (
 from services.depot.domain.guichet import etat_guichet as _etat_guichet
 from shared.campagnes import Campagne, TypeDemande
 from shared.campagnes import campagnes as campagnes_configurees
+from shared.courriels.contrat import Avis, CleEnvoi, EnvoiUnique, StatutEnvoi
 from shared.horloge import Horloge, exiger_fuseau
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,12 @@ class ReservationAvis:
     type_demande: TypeDemande
     avis: str
     siret: str
+
+    @property
+    def cle(self) -> CleEnvoi:
+        return CleEnvoi(
+            f"CAMPAGNE#{self.campagne}", f"RAPPEL#{self.type_demande}#{self.avis}#{self.siret}"
+        )
 
 
 class RegistreGuichet(Protocol):
@@ -82,66 +88,9 @@ class RegistreGuichet(Protocol):
 
     def fermeture(self, campagne_id: str, type_demande: TypeDemande) -> Fermeture | None: ...
 
-    def reserver_avis(self, reservation: ReservationAvis, objet: str, le: datetime) -> bool:
-        """Creates the claim; False when it exists (the notice is sent or being sent)."""
-        ...
 
-    def confirmer_avis(
-        self, reservation: ReservationAvis, message_id: str, envoye_le: datetime
-    ) -> None: ...
-
-    def liberer_avis(self, reservation: ReservationAvis) -> None:
-        """Deletes an unconfirmed claim (sending failed): a retry may send it."""
-        ...
-
-
-@dataclass(frozen=True)
-class Corps:
-    texte: str
-    html: str
-
-
-class Redaction(Protocol):
-    def rediger(self, avis: Avis) -> Corps:
-        """The text and HTML bodies of a notice (French templates)."""
-        ...
-
-
-@dataclass(frozen=True)
-class Courriel:
-    destinataires: tuple[str, ...]
-    objet: str
-    texte: str
-    html: str
-    envoye_le: datetime
-    dossiers: tuple[str, ...] = ()  # numéros ASP concerned: recorded on each
-    depots: tuple[str, ...] = ()  # dépôts concerned: recorded on each
-
-    @property
-    def destinataire(self) -> str:
-        return ", ".join(self.destinataires)
-
-
-class CourrielNonConsigne(Exception):
-    """The courriel was sent (`message_id`) but recording it failed."""
-
-    def __init__(self, message_id: str, cause: str) -> None:
-        super().__init__(f"courriel {message_id} envoyé mais non consigné: {cause}")
-        self.message_id = message_id
-
-
-class Courrier(Protocol):
-    def envoyer(self, courriel: Courriel) -> str:
-        """Sends the courriel and records it (`COURRIEL#{instant}#{uuid}` on each dossier and
-        dépôt concerned); returns the message id. Raises CourrielNonConsigne when the
-        message left but its record could not be written."""
-        ...
-
-
-class JournalCourriels(Protocol):
-    """Where a Courrier records what it sent (used by the Courrier adapters)."""
-
-    def consigner(self, courriel: Courriel, message_id: str) -> None: ...
+# Courriels go through `shared.courriels` (port `EnvoiUnique`): rendered from the shared
+# templates, claimed under `ReservationAvis.cle`, recorded on each dossier and dépôt listed.
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -212,8 +161,7 @@ class ServiceGuichet:
     def __init__(
         self,
         registre: RegistreGuichet,
-        courrier: Courrier,
-        redaction: Redaction,
+        courrier: EnvoiUnique,
         horloge: Horloge,
         *,
         campagnes: Callable[[], Sequence[Campagne]] = campagnes_configurees,
@@ -221,7 +169,6 @@ class ServiceGuichet:
     ) -> None:
         self._registre = registre
         self._courrier = courrier
-        self._redaction = redaction
         self._horloge = horloge
         self._campagnes = campagnes
         self._url_portail = url_portail
@@ -324,32 +271,24 @@ class ServiceGuichet:
         reservation = ReservationAvis(
             resultat.campagne, resultat.type_demande, resultat.avis, siret
         )
-        if not self._registre.reserver_avis(reservation, avis.objet, self._horloge.maintenant()):
-            resultat.deja_envoyes.append(siret)
-            return
         try:
-            corps = self._redaction.rediger(avis)
-            message_id = self._courrier.envoyer(
-                Courriel(
-                    destinataires=adresses,
-                    objet=avis.objet,
-                    texte=corps.texte,
-                    html=corps.html,
-                    envoye_le=self._horloge.maintenant(),
-                    dossiers=signalement.numeros_asp,
-                    depots=signalement.ids_depots,
-                )
+            envoi = self._courrier.envoyer_une_fois(
+                reservation.cle,
+                adresses,
+                avis,
+                dossiers=signalement.numeros_asp,
+                depots=signalement.ids_depots,
             )
-        except CourrielNonConsigne as anomalie:
-            logger.error("Courriel envoyé au SIRET %s mais non consigné: %s", siret, anomalie)
-            message_id = anomalie.message_id
-            resultat.non_consignes.append(siret)
-        except Exception:
+        except Exception:  # claim released when nothing left (EnvoiImpossible): a rerun sends
             logger.exception("Envoi impossible au SIRET %s (avis %s)", siret, resultat.avis)
-            self._registre.liberer_avis(reservation)
             resultat.echecs.append(siret)
             return
-        self._registre.confirmer_avis(reservation, message_id, self._horloge.maintenant())
+        if envoi.statut is StatutEnvoi.DEJA_ENVOYE:
+            resultat.deja_envoyes.append(siret)
+            return
+        if envoi.statut is StatutEnvoi.NON_CONSIGNE:
+            logger.error("Courriel envoyé au SIRET %s mais non consigné", siret)
+            resultat.non_consignes.append(siret)
         resultat.envoyes.append(siret)
 
     @staticmethod

@@ -21,6 +21,7 @@ from typing import Any
 from services.depot.domain.depot import DonneeInvalide, StatutDepot, verifier_guichet
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, StatutDossier
+from shared.courriels.contrat import Avis  # le contenu d'un courriel: modèle, objet, données
 from shared.horloge import PARIS, exiger_fuseau
 
 LIBELLE_DEMANDES = {
@@ -374,15 +375,6 @@ def moment_rappel(campagne: Campagne, type_demande: TypeDemande, rappel: Rappel)
     echeance = campagne.echeance(type_demande).astimezone(PARIS)
     mural = echeance.replace(tzinfo=None) - timedelta(days=rappel.jours)
     return mural.replace(tzinfo=PARIS)
-
-
-@dataclass(frozen=True)
-class Avis:
-    """Le contenu d'un courriel: son objet, son modèle et les données qu'il affiche."""
-
-    modele: str
-    objet: str
-    contexte: Mapping[str, Any]
 
 
 MODELE_FERMETURE = "fermeture_guichet"

@@ -1,7 +1,7 @@
 """The guichet (G1, G2, reminders): window state with a controlled clock, closing, reminders.
 
-Fakes, no network: an in-memory registry with the adapters' conditional claims, a
-mailbox, the real Jinja2 templates (pure rendering).
+Fakes, no network: an in-memory registry, the shared courrier with its in-memory mailbox
+and claim/journal store (the adapters' conditional claims), the real Jinja2 templates.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from typing import Any
 
 import pytest
 
-from services.depot.adapters.courriels import RedactionJinja
 from services.depot.application.guichet import (
-    Courriel,
-    CourrielNonConsigne,
     EnvoisEchoues,
     ReservationAvis,
     ServiceGuichet,
@@ -45,6 +42,9 @@ from services.depot.domain.guichet import (
     signalements,
 )
 from shared.campagnes import CAMPAGNE_MS_VAGUE1, Campagne, TypeDemande, campagne
+from shared.courriels.envoi import Courrier
+from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
+from shared.courriels.redaction import RedactionJinja
 from shared.horloge import PARIS, HorlogeFixe
 from shared.montant import Montant
 
@@ -230,7 +230,6 @@ class RegistreEnMemoire:
         self.dossiers_: list[tuple[str, TypeDemande, DossierResume]] = []
         self.emails: dict[tuple[str, str], str] = {}
         self.fermetures: dict[tuple[str, TypeDemande], Fermeture] = {}
-        self.reservations: dict[ReservationAvis, dict[str, Any]] = {}
         self.ecritures_fermeture = 0
         self._verrou = threading.Lock()
 
@@ -255,43 +254,6 @@ class RegistreEnMemoire:
 
     def fermeture(self, campagne_id: str, type_demande: TypeDemande) -> Fermeture | None:
         return self.fermetures.get((campagne_id, type_demande))
-
-    def reserver_avis(self, reservation: ReservationAvis, objet: str, le: datetime) -> bool:
-        with self._verrou:
-            if reservation in self.reservations:
-                return False
-            self.reservations[reservation] = {"objet": objet, "reserveLe": le}
-            return True
-
-    def confirmer_avis(
-        self, reservation: ReservationAvis, message_id: str, envoye_le: datetime
-    ) -> None:
-        self.reservations[reservation].update(messageId=message_id, envoyeLe=envoye_le)
-
-    def liberer_avis(self, reservation: ReservationAvis) -> None:
-        if "envoyeLe" not in self.reservations[reservation]:
-            del self.reservations[reservation]
-
-
-class BoiteAuxLettres:
-    """`Courrier`: keeps what was sent; can fail for some recipients."""
-
-    def __init__(self) -> None:
-        self.envoyes: list[Courriel] = []
-        self.en_panne_pour: set[str] = set()
-        self.journal_en_panne = False
-
-    def envoyer(self, courriel: Courriel) -> str:
-        if set(courriel.destinataires) & self.en_panne_pour:
-            raise RuntimeError("SES indisponible")
-        self.envoyes.append(courriel)
-        message_id = f"message-{len(self.envoyes)}"
-        if self.journal_en_panne:
-            raise CourrielNonConsigne(message_id, "table indisponible")
-        return message_id
-
-    def pour(self, adresse: str) -> list[Courriel]:
-        return [c for c in self.envoyes if adresse in c.destinataires]
 
 
 def depot(
@@ -363,13 +325,21 @@ def boite() -> BoiteAuxLettres:
 
 
 @pytest.fixture
+def courriels() -> RegistreCourrielsEnMemoire:
+    return RegistreCourrielsEnMemoire()
+
+
+@pytest.fixture
 def service(
-    registre: RegistreEnMemoire, boite: BoiteAuxLettres, horloge: HorlogeFixe
+    registre: RegistreEnMemoire,
+    boite: BoiteAuxLettres,
+    courriels: RegistreCourrielsEnMemoire,
+    horloge: HorlogeFixe,
 ) -> ServiceGuichet:
+    courrier = Courrier(boite, RedactionJinja(), courriels, courriels, horloge)
     return ServiceGuichet(
         registre,
-        boite,
-        RedactionJinja(),
+        courrier,
         horloge,
         campagnes=lambda: (MS1, VAGUE_ETE),
         url_portail="https://segurnum.example.fr",
@@ -404,7 +374,10 @@ def test_signalements_et_comptes(registre: RegistreEnMemoire) -> None:
 
 
 def test_fermeture_enregistre_les_comptes_et_previent_chaque_editeur_une_fois(
-    service: ServiceGuichet, registre: RegistreEnMemoire, boite: BoiteAuxLettres
+    service: ServiceGuichet,
+    registre: RegistreEnMemoire,
+    boite: BoiteAuxLettres,
+    courriels: RegistreCourrielsEnMemoire,
 ) -> None:
     resultat = service.fermer_guichet(CAMPAGNE_MS_VAGUE1, "AVANCE")
 
@@ -425,7 +398,6 @@ def test_fermeture_enregistre_les_comptes_et_previent_chaque_editeur_une_fois(
     assert a.objet.startswith("Fermeture du guichet des demandes d'avance")
     assert "Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00." in a.texte
     assert "dep-a1" in a.texte and "dep-a2" not in a.texte
-    assert a.depots == ("dep-a1",) and a.dossiers == ()
     assert a.texte.startswith("Madame, Monsieur,")
     assert "L'Agence de services et de paiement" in a.texte
     assert "Ce message a été généré automatiquement, merci de ne pas y répondre." in a.texte
@@ -433,22 +405,31 @@ def test_fermeture_enregistre_les_comptes_et_previent_chaque_editeur_une_fois(
     assert "<ul>" in a.html and "dep-a1" in a.html
 
     b = boite.pour("b@editeur-b.fr")[0]
-    assert b.dossiers == ("FINMS1000002",)
     assert "FINMS1000002" in b.texte and "FINMS1000003" not in b.texte
     assert "incomplet (pièces manquantes)" in b.texte
 
     reservation = ReservationAvis(CAMPAGNE_MS_VAGUE1, AVANCE, "FERMETURE", SIRET_A)
-    assert registre.reservations[reservation]["messageId"] == "message-1"
+    assert reservation.cle.pk == "CAMPAGNE#MS-VAGUE1"
+    assert reservation.cle.sk == f"RAPPEL#AVANCE#FERMETURE#{SIRET_A}"
+    assert courriels.reservations[reservation.cle]["messageId"] == "message-1"
+
+    # Each courriel is recorded on the dossiers and dépôts it lists, nowhere else.
+    assert [c.objet for c in courriels.courriels_du_depot("dep-a1")] == [a.objet]
+    assert courriels.courriels_du_dossier("FINMS1000002")[0].destinataires == ("b@editeur-b.fr",)
+    assert courriels.courriels_du_dossier("FINMS1000002")[0].corps == b.texte
+    assert courriels.courriels_du_dossier("FINMS1000003") == []
+    assert len(courriels.journal) == 2
 
 
 def test_deuxieme_fermeture_ne_change_rien(
     service: ServiceGuichet,
     registre: RegistreEnMemoire,
     boite: BoiteAuxLettres,
+    courriels: RegistreCourrielsEnMemoire,
     horloge: HorlogeFixe,
 ) -> None:
     premier = service.fermer_guichet(CAMPAGNE_MS_VAGUE1, AVANCE)
-    reservations = dict(registre.reservations)
+    reservations = dict(courriels.reservations)
     horloge.regler(paris(2024, 2, 28, 14, 3))
     # Meanwhile an éditeur made a dépôt of modifications (after the deadline): not the
     # closing's business.
@@ -465,7 +446,8 @@ def test_deuxieme_fermeture_ne_change_rien(
     assert registre.ecritures_fermeture == 1
     assert registre.fermetures[(CAMPAGNE_MS_VAGUE1, AVANCE)].fermee_le == premier.instant
     assert len(boite.envoyes) == 2
-    assert registre.reservations == reservations
+    assert courriels.reservations == reservations
+    assert len(courriels.journal) == 2
     assert second.deja_ferme is True
     assert second.envoyes == []
     assert second.deja_envoyes == [SIRET_A, SIRET_B]
@@ -513,15 +495,18 @@ def test_fermeture_du_solde_liste_les_soldes_incomplets(
 
 
 def test_un_envoi_en_echec_est_rejoue_seul(
-    service: ServiceGuichet, registre: RegistreEnMemoire, boite: BoiteAuxLettres
+    service: ServiceGuichet,
+    registre: RegistreEnMemoire,
+    boite: BoiteAuxLettres,
+    courriels: RegistreCourrielsEnMemoire,
 ) -> None:
     boite.en_panne_pour = {"a@editeur-a.fr"}
     with pytest.raises(EnvoisEchoues) as echec:
         service.fermer_guichet(CAMPAGNE_MS_VAGUE1, AVANCE)
     assert echec.value.resultat.echecs == [SIRET_A]
     assert echec.value.resultat.envoyes == [SIRET_B]
-    assert ReservationAvis(CAMPAGNE_MS_VAGUE1, AVANCE, "FERMETURE", SIRET_A) not in (
-        registre.reservations
+    assert ReservationAvis(CAMPAGNE_MS_VAGUE1, AVANCE, "FERMETURE", SIRET_A).cle not in (
+        courriels.reservations
     )
 
     boite.en_panne_pour = set()
@@ -533,12 +518,13 @@ def test_un_envoi_en_echec_est_rejoue_seul(
 
 
 def test_un_courriel_envoye_mais_non_consigne_n_est_pas_renvoye(
-    service: ServiceGuichet, registre: RegistreEnMemoire, boite: BoiteAuxLettres
+    service: ServiceGuichet, boite: BoiteAuxLettres, courriels: RegistreCourrielsEnMemoire
 ) -> None:
-    boite.journal_en_panne = True
+    courriels.journal_en_panne = True
     resultat = service.fermer_guichet(CAMPAGNE_MS_VAGUE1, AVANCE)
     assert resultat.non_consignes == [SIRET_A, SIRET_B]
-    boite.journal_en_panne = False
+    assert resultat.envoyes == [SIRET_A, SIRET_B]
+    courriels.journal_en_panne = False
     assert service.fermer_guichet(CAMPAGNE_MS_VAGUE1, AVANCE).envoyes == []
     assert len(boite.envoyes) == 2
 

@@ -1,0 +1,1 @@
+"""Jinja2 templates of the platform's courriels (a package so the wheel carries them)."""

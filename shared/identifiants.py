@@ -51,3 +51,17 @@ def iban_valide(valeur: str) -> bool:
 
 def bic_valide(valeur: str) -> bool:
     return valeur == valeur.strip() and _bic.is_valid(valeur)
+
+
+def iban_masque(valeur: str) -> str:
+    """« FR76 **** **** **** **** **** 1234 »: pays et clé, puis les 4 derniers caractères.
+
+    Le nombre de groupes masqués suit la longueur de l'IBAN (27 caractères en France);
+    les espaces éventuels de la saisie sont ignorés.
+    """
+    compact = "".join(valeur.split()).upper()
+    if len(compact) < 8:
+        return "*" * len(compact)
+    milieu = len(compact) - 8
+    groupes = [compact[:4], *(["****"] * -(-milieu // 4)), compact[-4:]]
+    return " ".join(groupes)

@@ -1,0 +1,182 @@
+"""Rendu PDF commun (fpdf2): police DejaVu Sans embarquée, en-tête, pied de page, champs,
+tableaux sur plusieurs pages, et les formats français des montants et des dates.
+
+Déterminisme: mêmes données → mêmes octets. La date de création du PDF est l'instant
+métier fourni (jamais l'heure courante) et fpdf2 calcule l'identifiant /ID à partir du
+contenu et de cette date. C'est ce qui permet de signer deux fois le même document et
+d'obtenir le même fichier.
+
+Espaces dans un montant: toutes sont U+202F (espace fine insécable), le séparateur des
+milliers comme l'espace avant « € », pour qu'un montant ne soit jamais coupé en fin de
+ligne. Montant.en_francais() utilise déjà U+202F pour les milliers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from fpdf import FPDF
+from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf.fonts import FontFace
+
+from shared.horloge import PARIS, exiger_fuseau
+from shared.montant import Montant
+
+EMETTEUR = "Plateforme Ségur numérique — financement des opérateurs MSSanté"
+POLICE = "DejaVu"
+_POLICES = Path(__file__).parent / "polices"
+ESPACE_FINE = "\u202f"
+
+_MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+Alignement = Literal["LEFT", "RIGHT", "CENTER"]
+
+
+def montant_francais(montant: Montant) -> str:
+    """« 6 666,67 € » avec des espaces fines insécables (U+202F) partout."""
+    return montant.en_francais().replace(" ", ESPACE_FINE)
+
+
+def _jour(valeur: date | datetime) -> date:
+    if isinstance(valeur, datetime):
+        return exiger_fuseau(valeur).astimezone(PARIS).date()
+    return valeur
+
+
+def date_francaise(valeur: date | datetime) -> str:
+    """« 09/11/2022 », comme les dates du portail; un instant est lu à l'heure de Paris."""
+    return _jour(valeur).strftime("%d/%m/%Y")
+
+
+def date_longue(valeur: date | datetime) -> str:
+    """« 1er novembre 2022 », « 9 novembre 2022 » (sans dépendre de la locale du système)."""
+    jour = _jour(valeur)
+    quantieme = "1er" if jour.day == 1 else str(jour.day)
+    return f"{quantieme} {_MOIS[jour.month - 1]} {jour.year}"
+
+
+def date_heure_francaise(instant: datetime) -> str:
+    """« 09/11/2022 à 15:52:01 » à l'heure de Paris."""
+    paris = exiger_fuseau(instant).astimezone(PARIS)
+    return f"{paris:%d/%m/%Y} à {paris:%H:%M:%S}"
+
+
+class DocumentPdf(FPDF):
+    """Une page A4 aux marges de 20 mm, en-tête (émetteur, référence) et « Page n/N »."""
+
+    def __init__(self, titre: str, reference: str, instant: datetime) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font(POLICE, "", str(_POLICES / "DejaVuSans.ttf"))
+        self.add_font(POLICE, "B", str(_POLICES / "DejaVuSans-Bold.ttf"))
+        # The document's dates and /ID come from the business instant: same input, same bytes.
+        self.set_creation_date(exiger_fuseau(instant))
+        self.set_title(titre)
+        self.set_subject(reference)
+        self.set_author(EMETTEUR)
+        self.set_creator("segurnum")
+        self.set_lang("fr-FR")
+        self.set_margins(20, 20, 20)
+        self.set_auto_page_break(auto=True, margin=20)
+        self._reference = reference
+        self.set_font(POLICE, size=10)
+        self.add_page()
+
+    def header(self) -> None:
+        self.set_font(POLICE, size=8)
+        self.set_text_color(90)
+        self.cell(0, 5, EMETTEUR, new_x=XPos.LMARGIN, new_y=YPos.TOP)
+        self.cell(0, 5, self._reference, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+        self.ln(6)
+        self.set_text_color(0)
+        self.set_font(POLICE, size=10)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font(POLICE, size=8)
+        self.set_text_color(90)
+        self.cell(0, 5, f"Page {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0)
+
+    def titre(self, texte: str, sous_titre: str | None = None) -> None:
+        self.set_font(POLICE, "B", 15)
+        self.multi_cell(0, 8, texte, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if sous_titre:
+            self.set_font(POLICE, size=10)
+            self.multi_cell(0, 6, sous_titre, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(4)
+        self.set_font(POLICE, size=10)
+
+    def section(self, texte: str) -> None:
+        self.ln(2)
+        self.set_font(POLICE, "B", 11)
+        self.set_fill_color(230, 236, 245)
+        self.cell(0, 7, texte, fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+        self.set_font(POLICE, size=10)
+
+    def champ(self, libelle: str, valeur: str, largeur_libelle: float = 62) -> None:
+        """« Libellé : valeur » sur deux colonnes; la valeur passe à la ligne si besoin."""
+        self.set_font(POLICE, "B", 10)
+        self.cell(largeur_libelle, 6, f"{libelle} :", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        self.set_font(POLICE, size=10)
+        self.multi_cell(0, 6, valeur, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def paragraphe(self, texte: str) -> None:
+        self.set_font(POLICE, size=10)
+        self.multi_cell(0, 5.5, texte, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def tableau(
+        self,
+        entetes: Sequence[str],
+        lignes: Iterable[Sequence[str]],
+        largeurs: Sequence[float] | None = None,
+        alignements: Sequence[Alignement] | None = None,
+    ) -> None:
+        """Un tableau qui continue sur les pages suivantes en répétant son en-tête."""
+        self.set_font(POLICE, size=9)
+        options: dict[str, Any] = {
+            "headings_style": FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
+            "cell_fill_color": (247, 247, 247),
+            "cell_fill_mode": TableCellFillMode.ROWS,
+            "line_height": 5.5,
+            "repeat_headings": 1,
+            "text_align": tuple(alignements) if alignements else "LEFT",
+        }
+        if largeurs:
+            options["col_widths"] = tuple(largeurs)
+        with self.table(**options) as table:
+            entete = table.row()
+            for texte in entetes:
+                entete.cell(texte)
+            for valeurs in lignes:
+                ligne = table.row()
+                for valeur in valeurs:
+                    ligne.cell(valeur)
+        self.ln(2)
+        self.set_font(POLICE, size=10)
+
+    def en_octets(self) -> bytes:
+        return bytes(self.output())
+
+
+def nouveau_document(titre: str, reference: str, instant: datetime) -> DocumentPdf:
+    """Un document vierge (première page ouverte) daté de l'instant métier."""
+    return DocumentPdf(titre, reference, instant)

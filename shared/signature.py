@@ -1,0 +1,264 @@
+"""Signature PAdES des documents de la plateforme (pyHanko) et sa vérification.
+
+Une signature RSA PKCS#1 v1.5 / SHA-256 est déterministe. pyHanko ajoute trois valeurs
+variables à la révision signée: l'heure de signature (heure courante), la date /ModDate
+et la seconde moitié de l'/ID du fichier (16 octets aléatoires). Ici, l'heure de signature
+et /ModDate sont l'instant métier fourni, et la seconde moitié de l'/ID est dérivée du PDF
+d'entrée et de cet instant: signer deux fois le même PDF au même instant donne les mêmes
+octets. Cela repose sur deux méthodes internes de pyHanko, d'où la version épinglée
+exactement dans pyproject.toml; un test compare deux signatures octet à octet.
+
+Le matériel (clé privée et certificat, PEM) vient d'un secret: voir shared/secrets_aws.py
+sur AWS; generer_materiel() fabrique une paire autosignée pour le runtime local et les tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from shared.horloge import exiger_fuseau
+
+CHAMP_SIGNATURE = "SignaturePlateforme"
+NOM_LOCAL = "Plateforme Ségur numérique (runtime local)"
+
+
+class SignatureImpossible(RuntimeError):
+    """Le matériel de signature est illisible ou ne correspond pas."""
+
+
+@dataclass(frozen=True)
+class MaterielSignature:
+    """Clé privée (PKCS#8, PEM, non chiffrée) et certificat X.509 (PEM)."""
+
+    cle: bytes
+    certificat: bytes
+
+
+def materiel_en_json(materiel: MaterielSignature) -> str:
+    """La valeur du secret: {"cle": "<PEM PKCS#8>", "certificat": "<PEM X.509>"}."""
+    return json.dumps(
+        {"cle": materiel.cle.decode("ascii"), "certificat": materiel.certificat.decode("ascii")}
+    )
+
+
+def materiel_depuis_json(texte: str) -> MaterielSignature:
+    try:
+        valeur = json.loads(texte)
+        cle, certificat = valeur["cle"], valeur["certificat"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SignatureImpossible(
+            'le secret de signature doit être {"cle": "<PEM>", "certificat": "<PEM>"}'
+        ) from exc
+    if not isinstance(cle, str) or not isinstance(certificat, str):
+        raise SignatureImpossible("la clé et le certificat du secret sont des textes PEM")
+    return MaterielSignature(cle=cle.encode("ascii"), certificat=certificat.encode("ascii"))
+
+
+class SourceMaterielSignature(Protocol):
+    """Port: d'où vient le matériel de signature (Secrets Manager sur AWS)."""
+
+    def materiel(self) -> MaterielSignature: ...
+
+
+@dataclass(frozen=True)
+class ResultatVerification:
+    valide: bool
+    """Vrai seulement si la signature est intègre, cryptographiquement valide, émise par le
+    certificat de confiance et couvre tout le fichier (rien n'a été ajouté après elle)."""
+    intacte: bool
+    """Le contenu signé n'a pas changé d'un octet."""
+    signataire: str | None
+    instant_signature: datetime | None
+    motif: str | None = None
+    """Pourquoi la signature n'est pas valide (None si elle l'est)."""
+
+
+def generer_materiel(
+    nom: str = NOM_LOCAL,
+    *,
+    debut: datetime = datetime(2020, 1, 1, tzinfo=UTC),
+    duree: timedelta = timedelta(days=365 * 25),
+    taille_cle: int = 3072,
+) -> MaterielSignature:
+    """Une clé RSA et un certificat autosigné (runtime local, tests).
+
+    Le certificat est valable dès 2020 par défaut: le runtime local décale son horloge à
+    des dates de campagne passées, et l'heure de signature doit tomber dans sa validité.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    cle = rsa.generate_private_key(public_exponent=65537, key_size=taille_cle)
+    sujet = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Plateforme Ségur numérique"),
+            x509.NameAttribute(NameOID.COMMON_NAME, nom),
+        ]
+    )
+    debut = exiger_fuseau(debut)
+    certificat = (
+        x509.CertificateBuilder()
+        .subject_name(sujet)
+        .issuer_name(sujet)
+        .public_key(cle.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(debut)
+        .not_valid_after(debut + duree)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle.public_key()), False)
+        .sign(cle, hashes.SHA256())
+    )
+    return MaterielSignature(
+        cle=cle.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        certificat=certificat.public_bytes(serialization.Encoding.PEM),
+    )
+
+
+def _charger_certificat(pem: bytes) -> Any:
+    from pyhanko.keys import load_certs_from_pemder_data
+
+    try:
+        certificats = list(load_certs_from_pemder_data(pem))
+    except ValueError as exc:
+        raise SignatureImpossible(f"certificat illisible: {exc}") from exc
+    if len(certificats) != 1:
+        raise SignatureImpossible(f"un seul certificat attendu, {len(certificats)} reçus")
+    return certificats[0]
+
+
+def _ecrivain_fige(pdf: bytes, instant: datetime) -> Any:
+    """Un IncrementalPdfFileWriter dont /ModDate et l'/ID ne dépendent que des entrées."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    class EcrivainFige(IncrementalPdfFileWriter):
+        def _update_meta(self) -> None:
+            super()._update_meta()  # type: ignore[no-untyped-call]
+            info = self._info.get_object() if self._info is not None else None  # type: ignore[no-untyped-call]
+            if info is not None and "/ModDate" in info:
+                info["/ModDate"] = generic.pdf_date(instant)
+
+    ecrivain = EcrivainFige(io.BytesIO(pdf))
+    empreinte = hashlib.sha256(pdf + instant.isoformat().encode()).digest()[:16]
+    premier, _ = ecrivain._document_id
+    ecrivain._document_id = generic.ArrayObject([premier, generic.ByteStringObject(empreinte)])
+    return ecrivain
+
+
+def signer(
+    pdf: bytes,
+    cle: bytes,
+    certificat: bytes,
+    instant: datetime,
+    *,
+    raison: str = "Document émis par la plateforme Ségur numérique",
+) -> bytes:
+    """Le PDF signé (PAdES B-B, signature invisible) à l'instant métier donné."""
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.keys import load_private_key_from_pemder_data
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    instant = exiger_fuseau(instant)
+    cert = _charger_certificat(certificat)
+    try:
+        cle_privee = load_private_key_from_pemder_data(cle, passphrase=None)
+        publique = (
+            serialization.load_pem_private_key(cle, password=None)
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    except (ValueError, TypeError) as exc:
+        raise SignatureImpossible(f"clé privée illisible: {exc}") from exc
+    if publique != cert.public_key.dump():
+        raise SignatureImpossible("la clé privée ne correspond pas au certificat")
+
+    signataire = signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=cle_privee,
+        cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=CHAMP_SIGNATURE,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=raison,
+    )
+
+    class SignataireAInstant(signers.PdfSigner):
+        # pyHanko takes the signing time from the system clock; the business instant is used.
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = instant
+            return session
+
+    sortie = SignataireAInstant(meta, signer=signataire).sign_pdf(_ecrivain_fige(pdf, instant))
+    return bytes(sortie.getvalue())
+
+
+def verifier(pdf: bytes, certificat_de_confiance: bytes) -> ResultatVerification:
+    """Vérifie la (dernière) signature du PDF contre le certificat de la plateforme."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    confiance = _charger_certificat(certificat_de_confiance)
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+    except Exception as exc:  # a damaged file is an answer, not a crash
+        return ResultatVerification(False, False, None, None, f"PDF illisible: {exc}")
+    if not signatures:
+        return ResultatVerification(False, False, None, None, "le PDF ne porte aucune signature")
+    contexte = ValidationContext(trust_roots=[confiance], allow_fetching=False)
+    try:
+        statut = validate_pdf_signature(signatures[-1], signer_validation_context=contexte)
+    except (SignatureValidationError, ValueError, KeyError) as exc:
+        return ResultatVerification(False, False, None, None, f"signature invalide: {exc}")
+    signataire = statut.signing_cert.subject.native.get("common_name")
+    couvre_tout = statut.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    motif = None
+    if not statut.intact:
+        motif = "le contenu signé a été modifié"
+    elif not statut.valid:
+        motif = "la signature ne correspond pas au contenu"
+    elif not statut.trusted:
+        motif = "le signataire n'est pas le certificat de confiance"
+    elif not couvre_tout:
+        motif = "le fichier a été complété après la signature"
+    return ResultatVerification(
+        valide=motif is None and statut.bottom_line,
+        intacte=bool(statut.intact),
+        signataire=signataire,
+        instant_signature=statut.signer_reported_dt,
+        motif=motif if motif or statut.bottom_line else "signature non conforme",
+    )

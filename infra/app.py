@@ -15,6 +15,7 @@ from services.depot.api import bp as depot
 from services.enrolment.api import bp as enrolment
 from services.instruction.api import bp as instruction
 from services.paiement.api import bp as paiement
+from shared.api import intergiciel_erreurs
 from shared.observabilite import logger, metrics
 
 app = Chalice(app_name="segurnum")
@@ -23,6 +24,8 @@ app.register_blueprint(enrolment)
 app.register_blueprint(depot)
 app.register_blueprint(instruction)
 app.register_blueprint(paiement)
+# First of the app's middlewares (outermost): every 4xx/5xx leaves as {"code", "message"} in French.
+app.register_middleware(intergiciel_erreurs, "http")
 
 
 @app.middleware("http")

@@ -38,6 +38,7 @@ class RuntimeLocal:
     _thread_api: threading.Thread | None = field(default=None, init=False)
     planificateur: Any = field(default=None, init=False)
     releveur: Any = field(default=None, init=False)
+    _verificateur: Any = field(default=None, init=False)
 
     @property
     def url_moto(self) -> str:
@@ -57,7 +58,6 @@ class RuntimeLocal:
         from infra.local.releveur import Releveur
         from shared.aws import oublier_clients
         from shared.settings import recharger
-        from shared.web import installer_verificateur
 
         # moto's and chalice's per-request access lines would drown the platform's own logs.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -103,7 +103,7 @@ class RuntimeLocal:
         os.environ.update(self.environnement)
         recharger()
         oublier_clients()
-        installer_verificateur(jetons.verificateur())
+        self._verificateur = jetons.verificateur()
 
         self.planificateur = Planificateur(self.horloge)
         self.planificateur.demarrer()
@@ -119,10 +119,10 @@ class RuntimeLocal:
 
     def _servir_api(self) -> None:
         from chalice.config import Config
-        from chalice.local import create_local_server
 
         from infra.app import app
         from infra.local.admin import bp as admin
+        from infra.local.passerelle import serveur_local
 
         admin.runtime = self  # type: ignore[attr-defined]
         if "/_local/horloge" not in app.routes:
@@ -133,7 +133,7 @@ class RuntimeLocal:
             chalice_app=app,
             project_dir=str(Path(__file__).resolve().parent.parent),
         )
-        self._api = create_local_server(app, config, "127.0.0.1", self.port_api)
+        self._api = serveur_local(app, config, "127.0.0.1", self.port_api, self._verificateur)
         self._thread_api = threading.Thread(target=self._api.serve_forever, name="api", daemon=True)
         self._thread_api.start()
 
@@ -142,7 +142,6 @@ class RuntimeLocal:
 
     def arreter(self) -> None:
         from infra.local import shim, verrou_dynamodb
-        from shared.web import installer_verificateur
 
         if self.planificateur:
             self.planificateur.arreter()
@@ -157,7 +156,6 @@ class RuntimeLocal:
             self._moto.stop()
         shim.desinstaller()
         verrou_dynamodb.desinstaller()
-        installer_verificateur(None)
         if self.ecrire_etat and FICHIER_ETAT.exists():
             FICHIER_ETAT.unlink()
 

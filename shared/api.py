@@ -1,0 +1,389 @@
+"""The API contract of every route: bodies and query strings parsed by pydantic models, one
+error shape `{"code", "message"}` in French, public views as JSON, opaque cursors.
+
+A route, in short::
+
+    @bp.route("/choses", methods=["POST"], authorizer=cognito)
+    @contrat("Créer une chose", corps=CreerChose, reponses={201: VueChose}, groupe="editeurs")
+    def creer() -> Any:
+        qui = exiger(bp.current_request, GROUPE_EDITEURS)
+        demande = corps(bp.current_request, CreerChose)        # 400 / 413 / 422 in French
+        if ...:
+            raise ErreurApi(409, "CHOSE_EXISTANTE", "La chose … existe déjà.")
+        return reponse(VueChose(...), 201)
+
+`contrat` only documents (the OpenAPI document is generated from it, infra/openapi.py);
+`intergiciel_erreurs` (installed on the app) renders `ErreurApi` and rewrites every error
+the framework produces in its own English shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from chalice.app import ChaliceUnhandledError, Response
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from shared.api_messages import erreurs_champs, resume
+from shared.horloge import PARIS
+
+TAILLE_MAX_CORPS = 64 * 1024  # our request bodies are a few fields; files go to S3
+
+
+class ErreurApi(ChaliceUnhandledError):
+    """A 4xx/5xx answered as `{"code", "message", ...}`. Chalice lets it through its view
+    error handling so that `intergiciel_erreurs` renders it."""
+
+    def __init__(self, statut: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.statut = statut
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def corps(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+# ---------------------------------------------------------------- models
+
+
+class ModeleRequete(BaseModel):
+    """Base of request bodies: camelCase names, exact JSON types, unknown fields refused."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
+
+
+class ModeleParametres(BaseModel):
+    """Base of query strings: values arrive as text, so types are converted (`limite=10`),
+    but unknown parameters are refused and bounds apply."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=False, alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
+
+
+class ModeleVue(BaseModel):
+    """Base of response bodies: the public view, never a storage record."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+
+def _en_paris(instant: datetime) -> str:
+    return instant.astimezone(PARIS).isoformat()
+
+
+# An instant shown to people and clients: ISO 8601 with the Paris offset.
+Instant = Annotated[
+    datetime,
+    PlainSerializer(_en_paris, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def _nombre_json(valeur: Any) -> Any:
+    # Strict mode still reads "20" as a Decimal: a number must be a JSON number.
+    if isinstance(valeur, str | bool):
+        raise PydanticCustomError("decimal_type", "Input should be a valid decimal")
+    if isinstance(valeur, int | float):
+        return Decimal(str(valeur))  # 5.5 as written, not as the float's binary value
+    return valeur
+
+
+# A decimal number sent as a JSON number (never as text), e.g. a VAT rate.
+Nombre = Annotated[
+    Decimal, BeforeValidator(_nombre_json), WithJsonSchema({"type": "number"}, mode="validation")
+]
+
+T = TypeVar("T")
+
+
+class Page(ModeleVue, Generic[T]):
+    """One page of a list; `curseurSuivant` (opaque) asks for the next one, null at the end."""
+
+    elements: list[T]
+    curseur_suivant: str | None = None
+
+
+class Erreur(BaseModel):
+    """The error shape of every 4xx and 5xx."""
+
+    code: str = Field(description="Code stable (voir docs/codes-erreur.md).")
+    message: str = Field(description="Explication en français.")
+
+
+class ErreurChamp(BaseModel):
+    champ: str
+    code: str
+    message: str
+
+
+class ErreurRequete(Erreur):
+    """422 REQUETE_INVALIDE: every problem of the request, field by field."""
+
+    erreurs: list[ErreurChamp]
+
+
+# ---------------------------------------------------------------- parsing
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _invalide(erreur: ValidationError, ou: str) -> ErreurApi:
+    details = erreurs_champs(erreur.errors(include_url=False, include_input=False))
+    return ErreurApi(422, "REQUETE_INVALIDE", resume(details, ou), erreurs=details)
+
+
+def corps(request: Any, modele: type[M], *, facultatif: bool = False) -> M:
+    """The request body as `modele`: 400 not JSON, 413 too large, 422 every problem listed.
+    `facultatif`: an empty body stands for `{}`."""
+    brut: bytes | str | None = request.raw_body
+    if not brut or not brut.strip():
+        if facultatif:
+            return modele.model_validate({})
+        raise ErreurApi(400, "CORPS_ABSENT", "Le corps de la requête doit être un objet JSON.")
+    if len(brut) > TAILLE_MAX_CORPS:
+        raise ErreurApi(
+            413,
+            "CORPS_TROP_VOLUMINEUX",
+            f"Le corps de la requête dépasse {TAILLE_MAX_CORPS // 1024} Ko.",
+        )
+    try:
+        # pydantic's JSON parser bounds the nesting depth (no RecursionError).
+        return modele.model_validate_json(brut)
+    except ValidationError as exc:
+        premiere = exc.errors(include_url=False, include_input=False)[0]
+        if premiere["type"] == "json_invalid":
+            raise ErreurApi(
+                400,
+                "JSON_ILLISIBLE",
+                "Le corps de la requête n'est pas un JSON valide (ou est imbriqué trop "
+                "profondément).",
+            ) from None
+        if premiere["type"] in ("model_type", "model_attributes_type") and not premiere["loc"]:
+            raise ErreurApi(
+                400, "JSON_ILLISIBLE", "Le corps de la requête doit être un objet JSON."
+            ) from None
+        raise _invalide(exc, "le corps de la requête") from None
+
+
+def parametres(request: Any, modele: type[M]) -> M:
+    """The query string as `modele` (each parameter once), 422 every problem listed."""
+    brut = request.query_params
+    valeurs: dict[str, str] = {}
+    repetes: list[str] = []
+    if brut:
+        for nom in brut:
+            tous = brut.getlist(nom) if hasattr(brut, "getlist") else [brut[nom]]
+            if len(tous) > 1:
+                repetes.append(nom)
+            valeurs[nom] = tous[-1]
+    try:
+        resultat = modele.model_validate(valeurs)
+    except ValidationError as exc:
+        raise _invalide(exc, "les paramètres de la requête") from None
+    if repetes:
+        details = [
+            {"champ": nom, "code": "PARAMETRE_REPETE", "message": "à donner une seule fois"}
+            for nom in repetes
+        ]
+        raise ErreurApi(
+            422,
+            "REQUETE_INVALIDE",
+            resume(details, "les paramètres de la requête"),
+            erreurs=details,
+        )
+    return resultat
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _json_par_defaut(valeur: Any) -> Any:
+    if isinstance(valeur, datetime):
+        return _en_paris(valeur) if valeur.tzinfo else valeur.isoformat()
+    if isinstance(valeur, date):
+        return valeur.isoformat()
+    if isinstance(valeur, BaseModel):
+        return valeur.model_dump(mode="json", by_alias=True)
+    return str(valeur)  # Decimal, enums, identifiers: their text
+
+
+def en_json(contenu: Any) -> str:
+    if isinstance(contenu, BaseModel):
+        contenu = contenu.model_dump(mode="json", by_alias=True)
+    return json.dumps(contenu, ensure_ascii=False, default=_json_par_defaut)
+
+
+def reponse(
+    vue: BaseModel | Mapping[str, Any] | list[Any],
+    statut: int = 200,
+    entetes: Mapping[str, Any] | None = None,
+) -> Response:
+    """A JSON answer from a view model (or a JSON-ready dict)."""
+    return Response(
+        body=en_json(vue),
+        status_code=statut,
+        headers={"Content-Type": "application/json; charset=utf-8", **(entetes or {})},
+    )
+
+
+def reponse_erreur(statut: int, code: str, message: str, **details: Any) -> Response:
+    return reponse({"code": code, "message": message, **details}, statut)
+
+
+# ---------------------------------------------------------------- cursors
+
+_CURSEUR_INVALIDE = (
+    "Le curseur de pagination n'est pas valide: reprenez la liste depuis le début "
+    "(sans « curseur »), puis suivez « curseurSuivant »."
+)
+
+
+def encoder_curseur(cle: Mapping[str, Any] | None) -> str | None:
+    """DynamoDB's LastEvaluatedKey (typed form) as an opaque text; None at the end."""
+    if not cle:
+        return None
+    texte = json.dumps(cle, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(texte).decode().rstrip("=")
+
+
+def decoder_curseur(
+    texte: str | None, attributs: Collection[str], attendu: Mapping[str, str] | None = None
+) -> dict[str, Any] | None:
+    """The ExclusiveStartKey a cursor stands for, checked: exactly `attributs`, each a
+    string or number of DynamoDB's typed form, and the values of `attendu` (e.g. the
+    caller's own partition). Anything else is a 422, never a DynamoDB error."""
+    if texte is None:
+        return None
+    try:
+        if len(texte) > 2048:
+            raise ValueError
+        cle = json.loads(base64.urlsafe_b64decode(texte + "=" * (-len(texte) % 4)))
+        if not isinstance(cle, dict) or set(cle) != set(attributs):
+            raise ValueError
+        for valeur in cle.values():
+            if not (isinstance(valeur, dict) and len(valeur) == 1):
+                raise ValueError
+            ((genre, contenu),) = valeur.items()
+            if genre not in ("S", "N") or not isinstance(contenu, str) or not contenu:
+                raise ValueError
+            if genre == "N":
+                Decimal(contenu)
+        for nom, valeur in (attendu or {}).items():
+            if cle[nom] != {"S": valeur}:
+                raise ValueError
+    except (ValueError, binascii.Error, UnicodeDecodeError, ArithmeticError):
+        raise ErreurApi(422, "CURSEUR_INVALIDE", _CURSEUR_INVALIDE) from None
+    return cle
+
+
+# ---------------------------------------------------------------- documentation
+
+
+@dataclass(frozen=True)
+class Contrat:
+    resume: str
+    corps: type[BaseModel] | None = None
+    parametres: type[BaseModel] | None = None
+    reponses: Mapping[int, type[BaseModel] | None] = field(default_factory=dict)
+    groupe: str | None = None
+    erreurs: Collection[int] = ()
+    contenu: str = "application/json"  # of the 2xx answer
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def contrat(
+    resume: str,
+    *,
+    corps: type[BaseModel] | None = None,
+    parametres: type[BaseModel] | None = None,
+    reponses: Mapping[int, type[BaseModel] | None] | None = None,
+    groupe: str | None = None,
+    erreurs: Collection[int] = (),
+    contenu: str = "application/json",
+) -> Callable[[F], F]:
+    """Documents a route for the OpenAPI document (place it under `@bp.route`).
+    `reponses`: the 2xx answers and their view model; `erreurs`: the 4xx it may answer
+    beyond those every route can (400, 401, 403, 405, 415, 422, 500)."""
+
+    def decorer(fonction: F) -> F:
+        fonction.__contrat__ = Contrat(  # type: ignore[attr-defined]
+            resume, corps, parametres, dict(reponses or {200: None}), groupe, erreurs, contenu
+        )
+        return fonction
+
+    return decorer
+
+
+# ---------------------------------------------------------------- the app's middleware
+
+_MESSAGES_CADRE = {
+    400: ("REQUETE_INVALIDE", "La requête n'est pas valide."),
+    401: ("NON_AUTHENTIFIE", "Authentification requise: jeton absent, invalide ou expiré."),
+    403: ("ACCES_INTERDIT", "Accès interdit à cette ressource."),
+    404: ("RESSOURCE_INTROUVABLE", "Cette ressource n'existe pas."),
+    405: ("METHODE_NON_AUTORISEE", "Cette méthode n'est pas permise sur cette route."),
+    409: ("CONFLIT", "La requête est en conflit avec l'état de la ressource."),
+    413: ("CORPS_TROP_VOLUMINEUX", "Le corps de la requête est trop volumineux."),
+    415: (
+        "TYPE_DE_CONTENU_NON_PRIS_EN_CHARGE",
+        "Le corps de la requête doit être envoyé en application/json.",
+    ),
+    429: ("TROP_DE_REQUETES", "Trop de requêtes: réessayez dans un instant."),
+    500: ("ERREUR_INTERNE", "Erreur interne de la plateforme: réessayez plus tard."),
+}
+
+
+def erreur_cadre(statut: int) -> tuple[str, str]:
+    """Code and French message for an error the framework (or the gateway) produces."""
+    if statut in _MESSAGES_CADRE:
+        return _MESSAGES_CADRE[statut]
+    return _MESSAGES_CADRE[500] if statut >= 500 else _MESSAGES_CADRE[400]
+
+
+def _francise(reponse_: Response) -> Response:
+    corps_ = reponse_.body
+    if reponse_.status_code < 400 or not (isinstance(corps_, dict) and "Code" in corps_):
+        return reponse_
+    code, message = erreur_cadre(reponse_.status_code)
+    if reponse_.status_code == 405 and (permises := reponse_.headers.get("Allow")):
+        message = f"Cette méthode n'est pas permise sur cette route; méthodes permises: {permises}."
+    entetes = {k: v for k, v in reponse_.headers.items() if k.lower() != "content-type"}
+    return reponse({"code": code, "message": message}, reponse_.status_code, entetes)
+
+
+def intergiciel_erreurs(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Chalice HTTP middleware: `ErreurApi` → its JSON; the framework's own errors
+    (`{"Code", "Message"}` in English: 405, 415, ChaliceViewError, unhandled 500, whose
+    trace Chalice has logged) → the same shape in French."""
+    try:
+        return _francise(get_response(event))
+    except ErreurApi as exc:
+        return reponse(exc.corps(), exc.statut)
+    except Exception:  # a middleware's own failure: logged with its trace, answered in French
+        from shared.observabilite import logger
+
+        logger.exception("Erreur interne")
+        return reponse({"code": "ERREUR_INTERNE", "message": erreur_cadre(500)[1]}, 500)

@@ -52,7 +52,7 @@ class RuntimeLocal:
         import requests
         from moto.server import ThreadedMotoServer
 
-        from infra.local import jetons, shim, verrou_dynamodb
+        from infra.local import dynamodb_moto, jetons, shim, verrou_dynamodb
         from infra.local.planificateur import Planificateur
         from infra.local.provision import Provisionneur
         from infra.local.releveur import Releveur
@@ -94,6 +94,7 @@ class RuntimeLocal:
             timeout=10,
         ).raise_for_status()
         shim.installer()
+        dynamodb_moto.installer()  # before the lock: the lock wraps the patched functions
         verrou_dynamodb.installer()
 
         self.horloge = HorlogeDecalee(self.horloge_depart)

@@ -180,7 +180,7 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
             raise
         except ConditionalCheckFailed as e:
             errors.append(("ConditionalCheckFailed", str(e.message), original_item))  # type: ignore[arg-type]
-        except Exception as e:  # noqa: BLE001 - moto reports any failure as a reason
+        except Exception as e:  # moto reports any failure as a reason
             errors.append((type(e).__name__, str(e), original_item))  # type: ignore[arg-type]
 
     if any(code is not None for code, _, _ in errors):

@@ -27,6 +27,10 @@ class Settings(BaseModel):
     endpoint_url: str | None = Field(None, alias="SEGURNUM_ENDPOINT_URL")
     local: bool = Field(False, alias="SEGURNUM_LOCAL")
     url_portail: str = Field("https://segurnum.example.fr", alias="SEGURNUM_URL_PORTAIL")
+    # The paying agency (debtor of the SEPA credit transfers); local defaults are fictitious.
+    payeur_nom: str = Field("Agence de services et de paiement", alias="SEGURNUM_PAYEUR_NOM")
+    payeur_iban: str = Field("FR0510071750000000100000000", alias="SEGURNUM_PAYEUR_IBAN")
+    payeur_bic: str = Field("TRPUFRP1XXX", alias="SEGURNUM_PAYEUR_BIC")
     version: str = VERSION
 
 

@@ -1,0 +1,74 @@
+"""Ports of the paiement service (implemented by adapters/, faked in unit tests)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from services.paiement.domain.lot import Lot, StatutLot
+from services.paiement.domain.versement import (
+    CoordonneesBancaires,
+    EtatVersement,
+    TypeVersement,
+    Versement,
+)
+from shared.horloge import Horloge
+
+__all__ = ["Enrolements", "Horloge", "Lots", "StockageFichiers", "Versements"]
+
+
+class Versements(Protocol):
+    """One item per (dossier, type); every change is conditional on the version read."""
+
+    def creer(self, versement: Versement) -> bool:
+        """Writes it if no versement of that type exists for the dossier; False otherwise."""
+        ...
+
+    def lire(self, numero_asp: str, type_versement: TypeVersement) -> Versement | None: ...
+
+    def du_dossier(self, numero_asp: str) -> list[Versement]: ...
+
+    def remplacer(self, ancien: Versement, nouveau: Versement) -> Versement | None:
+        """Writes `nouveau` if the stored one is still `ancien` (same version); returns it
+        with its new version, or None when someone changed it first (nothing written)."""
+        ...
+
+    def dans_l_etat(self, etat: EtatVersement, limite: int) -> list[Versement]:
+        """Oldest decisions first (date de validation)."""
+        ...
+
+    def du_lot(self, id_lot: str) -> list[Versement]: ...
+
+
+class Lots(Protocol):
+    def creer_lot(self, lot: Lot) -> None: ...
+
+    def enregistrer_lot(self, lot: Lot) -> None: ...
+
+    def supprimer_lot(self, id_lot: str) -> None: ...
+
+    def lire_lot(self, id_lot: str) -> Lot | None: ...
+
+    def lots(self, statut: StatutLot | None = None) -> list[Lot]:
+        """Newest first."""
+        ...
+
+    def prendre_verrou(self, proprietaire: str, maintenant: datetime, expire_le: datetime) -> bool:
+        """One batch at a time: True if free or expired (then taken by `proprietaire`)."""
+        ...
+
+    def rendre_verrou(self, proprietaire: str) -> None:
+        """Releases it if `proprietaire` still holds it."""
+        ...
+
+
+class Enrolements(Protocol):
+    def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
+        """The bank details of the éditeur's enrolment; None without an enrolment or IBAN."""
+        ...
+
+
+class StockageFichiers(Protocol):
+    def deposer(self, cle: str, contenu: bytes, type_contenu: str) -> None: ...
+
+    def lire(self, cle: str) -> bytes: ...

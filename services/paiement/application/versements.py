@@ -1,0 +1,108 @@
+"""Use cases on versements: a decision creates one, a bank-detail change re-issues the
+rejected ones, the suivi financier lists them."""
+
+from __future__ import annotations
+
+from services.paiement.application.contexte import Paiement, modifier
+from services.paiement.application.messages import DemandeDecidee
+from services.paiement.domain.suivi import LigneSuivi, suivi_financier
+from services.paiement.domain.versement import (
+    ErreurPaiement,
+    EtatVersement,
+    TypeVersement,
+    Versement,
+    avance_reglee,
+    nouveau_solde,
+    nouvelle_avance,
+)
+from shared.montant import Montant
+
+
+def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
+    """One versement per decided demande; a redelivered message creates nothing twice."""
+    type_versement = TypeVersement(message.typeDemande)
+    existant = paiement.versements.lire(message.numeroAsp, type_versement)
+    if existant is not None:
+        return existant
+    montant = Montant.exact(message.montantFinance)
+    if type_versement is TypeVersement.AVANCE:
+        versement = nouvelle_avance(
+            message.numeroAsp, message.siret, message.numeroAns, montant, message.decideeLe
+        )
+    else:
+        avance = paiement.versements.lire(message.numeroAsp, TypeVersement.AVANCE)
+        versement = nouveau_solde(
+            message.numeroAsp,
+            message.siret,
+            message.numeroAns,
+            montant,
+            message.decideeLe,
+            avance,
+        )
+    if not paiement.versements.creer(versement):
+        gagnant = paiement.versements.lire(message.numeroAsp, type_versement)
+        if gagnant is None:  # pragma: no cover - created then deleted: never done
+            raise ErreurPaiement("CONFLIT", "Versement introuvable après sa création.")
+        return gagnant
+    if versement.etat is EtatVersement.EN_ATTENTE_AVANCE:
+        # The avance may have been paid between our read and our write: look again, so
+        # that the solde never waits for a payment that already happened.
+        return liberer_solde(paiement, message.numeroAsp) or versement
+    return paiement.versements.lire(message.numeroAsp, type_versement) or versement
+
+
+def liberer_solde(paiement: Paiement, numero_asp: str) -> Versement | None:
+    """The waiting solde gets its amount once the avance is paid (called on both sides)."""
+    paye = avance_reglee(paiement.versements.lire(numero_asp, TypeVersement.AVANCE))
+    if paye is None:
+        return None
+
+    def liberer(solde: Versement) -> Versement | None:
+        if solde.etat is not EtatVersement.EN_ATTENTE_AVANCE:
+            return None
+        return solde.liberer(paye)
+
+    return modifier(paiement, numero_asp, TypeVersement.SOLDE, liberer)
+
+
+def reemettre(paiement: Paiement, numero_asp: str, type_versement: TypeVersement) -> Versement:
+    """A rejected versement, again to pay (new end-to-end id), once the éditeur's bank
+    details have changed and been validated."""
+    actuel = paiement.versements.lire(numero_asp, type_versement)
+    if actuel is None:
+        raise ErreurPaiement(
+            "VERSEMENT_INCONNU",
+            f"Aucun versement {type_versement} pour le dossier {numero_asp}.",
+            statut_http=404,
+        )
+    coordonnees = paiement.enrolements.coordonnees(actuel.siret, actuel.numero_ans)
+    if coordonnees is None:
+        raise ErreurPaiement(
+            "COORDONNEES_ABSENTES",
+            f"L'enrôlement de l'éditeur {actuel.siret} n'a pas de coordonnées bancaires.",
+        )
+    resultat = modifier(paiement, numero_asp, type_versement, lambda v: v.reemettre(coordonnees))
+    assert resultat is not None  # it existed, and versements are never deleted
+    return resultat
+
+
+def reemettre_pour_editeur(
+    paiement: Paiement, siret: str, numero_ans: str
+) -> tuple[list[Versement], list[ErreurPaiement]]:
+    """After the bank details of an enrolment were changed and validated: every rejected
+    versement of that enrolment is re-issued (those that cannot be are reported)."""
+    reemis: list[Versement] = []
+    refus: list[ErreurPaiement] = []
+    for versement in paiement.versements.dans_l_etat(EtatVersement.REJETE, limite=10_000):
+        if versement.siret != siret or versement.numero_ans != numero_ans:
+            continue
+        try:
+            reemis.append(reemettre(paiement, versement.numero_asp, versement.type))
+        except ErreurPaiement as erreur:
+            refus.append(erreur)
+    return reemis, refus
+
+
+def suivi(paiement: Paiement, numero_asp: str) -> list[LigneSuivi]:
+    """The suivi financier of a dossier (the caller checks who may read it)."""
+    return suivi_financier(paiement.versements.du_dossier(numero_asp))

@@ -1,0 +1,155 @@
+"""Le fichier de virements SEPA d'un lot: pain.001.001.09 (sepaxml), validé contre le XSD
+que sepaxml embarque avant d'être enregistré.
+
+Une transaction par versement, vers l'IBAN/BIC de l'enrôlement; identifiant de bout en
+bout unique (le versement et son rang d'émission); libellé = numéro de la demande + objet.
+Le compte débité est celui de l'agence payeuse (settings). MsgId = identifiant du lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from defusedxml import ElementTree
+from sepaxml import SepaTransfer
+
+from services.paiement.domain.versement import ErreurPaiement, EtatVersement, Versement
+from shared.montant import ZERO, Montant
+
+SCHEMA = "pain.001.001.09"
+ESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
+
+
+@dataclass(frozen=True)
+class Payeur:
+    """Le donneur d'ordre: l'agence de services et de paiement."""
+
+    nom: str
+    iban: str
+    bic: str
+
+
+@dataclass(frozen=True)
+class FichierSepa:
+    contenu: bytes
+    message_id: str
+    nombre: int
+    total: Montant
+
+
+class FichierSepaInvalide(ErreurPaiement):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "FICHIER_SEPA_INVALIDE",
+            f"Le fichier de virements ne respecte pas le schéma {SCHEMA}: {detail}",
+            statut_http=500,
+        )
+
+
+class _Virement(SepaTransfer):  # type: ignore[misc]
+    """sepaxml, avec l'identifiant et l'heure du lot plutôt qu'un aléa et l'heure système."""
+
+    def __init__(self, config: dict[str, Any], message_id: str, cree_le: datetime) -> None:
+        self._message_id = message_id
+        self._cree_le = cree_le
+        super().__init__(config, schema=SCHEMA, clean=True)
+
+    def _create_header(self) -> None:
+        super()._create_header()
+        entete = self._xml.find("CstmrCdtTrfInitn/GrpHdr")
+        entete.find("MsgId").text = self._message_id
+        entete.find("CreDtTm").text = self._cree_le.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.msg_id = self._message_id
+
+
+def _centimes(montant: Montant) -> int:
+    return int(montant.valeur * 100)
+
+
+def libelle(versement: Versement) -> str:
+    """Information de remise (non structurée): numéro de la demande et objet."""
+    return f"{versement.numero_demande} {versement.objet}"
+
+
+def generer_pain001(
+    message_id: str,
+    cree_le: datetime,
+    execution: date,
+    payeur: Payeur,
+    versements: Sequence[Versement],
+) -> FichierSepa:
+    """Le fichier, validé; aucun versement: pas de fichier (ValueError)."""
+    if not versements:
+        raise ValueError("aucun versement: pas de fichier de virements")
+    virement = _Virement(
+        {
+            "name": payeur.nom,
+            "IBAN": payeur.iban,
+            "BIC": payeur.bic,
+            "batch": True,
+            "currency": "EUR",
+        },
+        message_id,
+        cree_le,
+    )
+    total = ZERO
+    identifiants: set[str] = set()
+    for versement in versements:
+        if versement.etat is not EtatVersement.MIS_EN_PAIEMENT or versement.montant is None:
+            raise ValueError(f"{versement.end_to_end} n'est pas mis en paiement")
+        if versement.end_to_end in identifiants:
+            raise ValueError(f"identifiant de bout en bout en double: {versement.end_to_end}")
+        identifiants.add(versement.end_to_end)
+        total = total + versement.montant
+        virement.add_payment(
+            {
+                "name": versement.titulaire or "",
+                "IBAN": versement.iban or "",
+                "BIC": versement.bic or "",
+                "amount": _centimes(versement.montant),
+                "execution_date": execution,
+                "description": libelle(versement),
+                "endtoend_id": versement.end_to_end,
+            }
+        )
+    contenu: bytes = virement.export(validate=False)
+    valider_pain001(contenu)
+    nombre, somme = totaux_pain001(contenu)
+    if nombre != len(versements) or somme != total:
+        raise FichierSepaInvalide(
+            f"{nombre} transactions pour {somme} € au lieu de {len(versements)} pour {total} €"
+        )
+    return FichierSepa(contenu=contenu, message_id=message_id, nombre=nombre, total=total)
+
+
+@lru_cache(maxsize=1)
+def _schema() -> Any:
+    import xmlschema  # lent à charger: seulement quand un lot est produit
+
+    chemin = resources.files("sepaxml") / "schemas" / f"{SCHEMA}.xsd"
+    with resources.as_file(chemin) as fichier:
+        return xmlschema.XMLSchema(str(fichier))
+
+
+def valider_pain001(contenu: bytes) -> None:
+    erreurs = list(_schema().iter_errors(contenu.decode("utf-8")))
+    if erreurs:
+        premiere = erreurs[0]
+        raise FichierSepaInvalide(f"{premiere.reason} ({premiere.path})")
+
+
+def totaux_pain001(contenu: bytes) -> tuple[int, Montant]:
+    """NbOfTxs et CtrlSum de l'en-tête."""
+    racine = ElementTree.fromstring(contenu)
+    entete = racine.find(f"{{{ESPACE}}}CstmrCdtTrfInitn/{{{ESPACE}}}GrpHdr")
+    if entete is None:
+        raise FichierSepaInvalide("en-tête de groupe absent")
+    return (
+        int(entete.findtext(f"{{{ESPACE}}}NbOfTxs", "0")),
+        Montant.exact(entete.findtext(f"{{{ESPACE}}}CtrlSum", "0")),
+    )

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from services.depot.adapters.sources_zip import SourceFichier
-from services.depot.domain.pieces import MO, verifier_archive
+from services.depot.domain.lecteur_zip import verifier_archive
+from services.depot.domain.pieces import MO
 
 NOMBRE_MEMBRES = 100
 TAILLE_ARCHIVE = 200 * MO

@@ -136,7 +136,7 @@ def _verifier_pieces(resultat: ResultatSimulation, archive: Path) -> None:
     its problems in erreursPieces, a missing or refused pièce at its line's pointer."""
     from services.depot.adapters.sources_zip import SourceFichier
     from services.depot.domain.erreurs import Erreur, ErreurPiece
-    from services.depot.domain.pieces import verifier_archive
+    from services.depot.domain.lecteur_zip import verifier_archive
     from services.depot.domain.reconciliation import rapprocher
 
     with SourceFichier(archive) as source:

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from services.depot.adapters.sources_zip import SourceFichier, SourceS3, copier_membre
-from services.depot.domain.pieces import verifier_archive
+from services.depot.domain.lecteur_zip import verifier_archive
 from tests.unit.depot import zips
 
 pytestmark = pytest.mark.integration

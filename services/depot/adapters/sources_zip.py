@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from services.depot.domain.pieces import MO, MembreArchive, extraire_membre
+from services.depot.domain.lecteur_zip import extraire_membre
+from services.depot.domain.pieces import MO, MembreArchive
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

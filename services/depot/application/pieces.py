@@ -39,11 +39,11 @@ from services.depot.domain.depot import (
     analyser_cle_zip,
     cle_zip,
 )
+from services.depot.domain.lecteur_zip import verifier_archive
 from services.depot.domain.pieces import (
     MO,
     MembreArchive,
     SourceAleatoire,
-    verifier_archive,
 )
 from services.depot.domain.reconciliation import normaliser_nom, rapprocher
 from shared.campagnes import TypeDemande

@@ -28,11 +28,11 @@ from services.depot.application.pieces import (
 )
 from services.depot.application.ports import VersionPerimee
 from services.depot.domain.depot import AccesInterdit, Conflit, Depot, Dossier, StatutDepot
+from services.depot.domain.lecteur_zip import extraire_membre
 from services.depot.domain.pieces import (
     MembreArchive,
     SourceAleatoire,
     SourceOctets,
-    extraire_membre,
 )
 from shared.campagnes import TypeDemande
 from shared.contrats import InstructionDemandee, StatutDossier

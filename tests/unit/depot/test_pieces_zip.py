@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from services.depot.domain.lecteur_zip import extraire_membre, verifier_archive
 from services.depot.domain.pieces import (
     MO,
     CodeProbleme,
@@ -20,8 +21,6 @@ from services.depot.domain.pieces import (
     Limites,
     ResultatArchive,
     SourceOctets,
-    extraire_membre,
-    verifier_archive,
 )
 from services.depot.domain.reconciliation import CodeErreurLigne, rapprocher
 

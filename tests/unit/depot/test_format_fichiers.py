@@ -205,8 +205,11 @@ def test_exemple_du_seed() -> None:
         ("NOMENCLATURE_INVALIDE", "/demandes/0/piecesJustificatives/0/nomFichier"),  # M1_, RUC
         ("NOMENCLATURE_INVALIDE", "/demandes/0/piecesJustificatives/1/nomFichier"),
         ("FINESS_INVALIDE", "/demandes/0/scenarioInstallation/0/finessGeo"),  # « ????????? »
-        ("SCENARIO_FINESS_INCONNU", "/demandes/0/scenarioInstallation/0/finessGeo"),
     } <= trouvees
+    # One error per pointer: the invalid FINESS of the scenario is not also « inconnu ».
+    assert ("SCENARIO_FINESS_INCONNU", "/demandes/0/scenarioInstallation/0/finessGeo") not in (
+        trouvees
+    )
     assert cr.code_sortie() == 3
     assert "12" in next(e.message for e in cr.erreurs_fichier if e.code == "SIRET_INVALIDE")
     assert cr.lignes[0].montants is not None

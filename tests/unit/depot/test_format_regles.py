@@ -973,3 +973,14 @@ def test_demande_valide_du_generateur_en_solde_et_ms2() -> None:
     }
     resultat = simuler_doc(document, contexte(type_demande="SOLDE", couloir="MS2"))
     assert erreurs(resultat) == set()
+
+
+@pytest.mark.parametrize("finess", ["?????????", "75071218", "111111111", "2C1234567"])
+def test_un_finess_invalide_de_scenario_une_seule_erreur(finess: str) -> None:
+    """One error per pointer: a scenario's invalid FINESS is not also « inconnu »."""
+    document = valide()
+    _sc(document)["finessGeo"] = finess
+    resultat = simuler_doc(document)
+    chemin = D0 + "/scenarioInstallation/0/finessGeo"
+    codes = [e.code for e in resultat.compte_rendu.lignes[0].erreurs if e.chemin == chemin]
+    assert codes == ["FINESS_INVALIDE"]

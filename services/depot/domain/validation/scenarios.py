@@ -115,19 +115,18 @@ class Scenarios(BaseValidation):
                 )
             elif finess in finess_demande:
                 couverts.add(finess)
+            elif not finess_ok(finess):
+                # Une erreur par pointeur: un numéro invalide n'est, en plus, pas « inconnu ».
+                erreurs.append(Erreur(CodeErreur.FINESS_INVALIDE, chemin_f, message_finess(finess)))
             else:
                 erreurs.append(
                     Erreur(
                         CodeErreur.SCENARIO_FINESS_INCONNU,
                         chemin_f,
-                        f"Le scénario d'installation vise le FINESS {court(finess)}, qui "
-                        "n'est pas un des établissements clients de cette demande.",
+                        f"Le scénario d'installation vise le FINESS {finess}, qui n'est pas un "
+                        "des établissements clients de cette demande.",
                     )
                 )
-                if not finess_ok(finess):
-                    erreurs.append(
-                        Erreur(CodeErreur.FINESS_INVALIDE, chemin_f, message_finess(finess))
-                    )
         else:
             self._type(
                 erreurs,

@@ -12,6 +12,7 @@ from shared.documents.pdf import (
     date_longue,
     montant_francais,
     nouveau_document,
+    taux_francais,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "date_longue",
     "montant_francais",
     "nouveau_document",
+    "taux_francais",
 ]

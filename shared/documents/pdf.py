@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,6 +52,12 @@ Alignement = Literal["LEFT", "RIGHT", "CENTER"]
 def montant_francais(montant: Montant) -> str:
     """« 6 666,67 € » avec des espaces fines insécables (U+202F) partout."""
     return montant.en_francais().replace(" ", ESPACE_FINE)
+
+
+def taux_francais(taux: Decimal) -> str:
+    """« 20 % », « 5,5 % » (espace fine insécable avant le signe)."""
+    texte = format(taux.normalize(), "f")
+    return f"{texte.replace('.', ',')}{ESPACE_FINE}%"
 
 
 def _jour(valeur: date | datetime) -> date:
@@ -128,19 +135,36 @@ class DocumentPdf(FPDF):
         self.set_font(POLICE, "B", 11)
         self.set_fill_color(230, 236, 245)
         self.cell(0, 7, texte, fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # fpdf2's tables take the current fill colour as their cells' background.
+        self.set_fill_color(255)
         self.ln(1)
         self.set_font(POLICE, size=10)
 
-    def champ(self, libelle: str, valeur: str, largeur_libelle: float = 62) -> None:
-        """« Libellé : valeur » sur deux colonnes; la valeur passe à la ligne si besoin."""
-        self.set_font(POLICE, "B", 10)
-        self.cell(largeur_libelle, 6, f"{libelle} :", new_x=XPos.RIGHT, new_y=YPos.TOP)
+    def champ(self, libelle: str, valeur: str) -> None:
+        self.champs([(libelle, valeur)])
+
+    def champs(self, lignes: Iterable[tuple[str, str]], largeur_libelle: float = 74) -> None:
+        """« Libellé : valeur » sur deux colonnes sans bordure; chacune passe à la ligne."""
         self.set_font(POLICE, size=10)
-        self.multi_cell(0, 6, valeur, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        gras = FontFace(emphasis="BOLD")
+        with self.table(
+            borders_layout="NONE",
+            cell_fill_mode=TableCellFillMode.NONE,
+            first_row_as_headings=False,
+            v_align="TOP",
+            col_widths=(largeur_libelle, self.epw - largeur_libelle),
+            line_height=5.5,
+            padding=(0.6, 1, 0.6, 0),
+            text_align="LEFT",
+        ) as table:
+            for libelle, valeur in lignes:
+                ligne = table.row()
+                ligne.cell(f"{libelle} :", style=gras)
+                ligne.cell(valeur)
 
     def paragraphe(self, texte: str) -> None:
         self.set_font(POLICE, size=10)
-        self.multi_cell(0, 5.5, texte, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5.5, texte, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
     def tableau(

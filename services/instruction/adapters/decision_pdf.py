@@ -1,0 +1,125 @@
+"""La décision d'attribution en PDF (fpdf2), signée PAdES par la plateforme.
+
+Mêmes données et même matériel de signature → mêmes octets: le document est daté de
+l'instant de la décision et signé à cet instant (shared/signature.py). Le rejouer après
+un échec écrit donc le même objet S3, jamais un second document différent.
+"""
+
+from __future__ import annotations
+
+from services.instruction.domain.decision import TAUX_AVANCE, DonneesDecision
+from shared.campagnes import TypeDemande
+from shared.documents import (
+    date_francaise,
+    date_heure_francaise,
+    date_longue,
+    montant_francais,
+    nouveau_document,
+    taux_francais,
+)
+from shared.signature import SourceMaterielSignature, signer
+
+TITRE = "Décision d'attribution"
+OBJET = "Financement des opérateurs MSSanté — Ségur numérique"
+_TYPES = {TypeDemande.AVANCE: "Avance", TypeDemande.SOLDE: "Solde"}
+
+
+def _montant(donnees: DonneesDecision, libelle: str) -> str:
+    return f"{libelle} ({donnees.regime_tva})" if donnees.regime_tva else libelle
+
+
+def _versements(donnees: DonneesDecision) -> str:
+    avance = (
+        f"{taux_francais(TAUX_AVANCE)} du montant financé, soit {montant_francais(donnees.avance)}"
+    )
+    solde = montant_francais(donnees.solde)
+    compte = "sur le compte bancaire déclaré lors de l'enrôlement"
+    if donnees.type_demande is TypeDemande.AVANCE:
+        return (
+            f"Une avance de {avance}, est versée {compte}. Le solde, {solde}, est versé "
+            "après l'instruction de la demande de solde."
+        )
+    return (
+        f"L'avance de {avance}, a suivi la demande d'avance. Le solde, {solde}, est versé {compte}."
+    )
+
+
+def rendre_decision(donnees: DonneesDecision) -> bytes:
+    """Le PDF de la décision, non signé."""
+    doc = nouveau_document(f"{TITRE} {donnees.numero_asp}", donnees.numero_asp, donnees.decide_le)
+    doc.titre(TITRE, OBJET)
+
+    doc.section("Récapitulatif")
+    doc.champs(
+        [
+            ("Numéro de Dossier", donnees.numero_asp),
+            ("Type de demande", _TYPES[donnees.type_demande]),
+            ("Déposé le", date_francaise(donnees.depose_le)),
+            ("SIRET", donnees.siret),
+            ("Dénomination sociale", donnees.denomination_sociale),
+            ("Adresse", donnees.adresse),
+            ("N°unique de référencement (ANS)", donnees.numero_ans),
+            ("Couloir", donnees.couloir),
+            ("Campagne", donnees.campagne),
+            ("Taux de TVA applicable", taux_francais(donnees.taux_tva)),
+            *donnees.complements,
+        ]
+    )
+
+    doc.section("Financement")
+    doc.champs(
+        [
+            (_montant(donnees, "Montant financé"), montant_francais(donnees.montant_finance)),
+            (
+                _montant(donnees, f"Avance de {taux_francais(TAUX_AVANCE)}"),
+                montant_francais(donnees.avance),
+            ),
+            (_montant(donnees, "Solde"), montant_francais(donnees.solde)),
+        ]
+    )
+
+    nombre = len(donnees.etablissements)
+    doc.section(f"Établissements financés ({nombre})")
+    doc.tableau(
+        ["N°", "FINESS", "Raison sociale"],
+        [
+            [str(rang), e.finess, e.raison_sociale or "—"]
+            for rang, e in enumerate(donnees.etablissements, start=1)
+        ],
+        largeurs=[14, 36, 120],
+        alignements=["RIGHT", "LEFT", "LEFT"],
+    )
+
+    doc.section("Décision")
+    doc.paragraphe(
+        f"Vu la demande de financement {donnees.numero_asp} déposée le "
+        f"{date_francaise(donnees.depose_le)} pour le SIRET {donnees.siret}, "
+        f"un financement de {montant_francais(donnees.montant_finance)} est attribué à "
+        f"{donnees.denomination_sociale} au titre du financement des opérateurs MSSanté, "
+        f"pour {nombre} établissement{'s' if nombre > 1 else ''} "
+        f"(numéro ANS {donnees.numero_ans}, couloir {donnees.couloir}, "
+        f"campagne {donnees.campagne})."
+    )
+    doc.paragraphe(_versements(donnees))
+    doc.paragraphe(
+        f"Décision prise le {date_longue(donnees.decide_le)} "
+        f"({date_heure_francaise(donnees.decide_le)}, heure de Paris)."
+    )
+    doc.paragraphe(
+        "Ce document est signé électroniquement par la plateforme Ségur numérique; "
+        "sa signature permet de vérifier qu'il a été émis par elle et qu'il n'a pas été "
+        "modifié depuis."
+    )
+    return doc.en_octets()
+
+
+def decision_signee(donnees: DonneesDecision, source: SourceMaterielSignature) -> bytes:
+    """Le PDF de la décision, signé à l'instant de la décision."""
+    materiel = source.materiel()
+    return signer(
+        rendre_decision(donnees),
+        materiel.cle,
+        materiel.certificat,
+        donnees.decide_le,
+        raison=f"{TITRE} {donnees.numero_asp}",
+    )

@@ -7,6 +7,7 @@ The table design is documented in docs/dynamodb.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -61,6 +62,8 @@ class ReferencementAns:
     vague: str
     solution: str
     siret: str
+    version_solution: str = ""
+    raison_sociale: str = ""  # the éditeur's dénomination sociale (kbis rule of E2)
 
 
 def item_referencement(ref: ReferencementAns) -> dict[str, Any]:
@@ -73,6 +76,8 @@ def item_referencement(ref: ReferencementAns) -> dict[str, Any]:
         "vague": ref.vague,
         "solution": ref.solution,
         "siret": ref.siret,
+        "versionSolution": ref.version_solution,
+        "raisonSociale": ref.raison_sociale,
     }
 
 
@@ -84,11 +89,104 @@ def referencement_depuis_item(item: dict[str, Any]) -> ReferencementAns:
         vague=str(item.get("vague", "")),
         solution=str(item.get("solution", "")),
         siret=str(item.get("siret", "")),
+        version_solution=str(item.get("versionSolution", "")),
+        raison_sociale=str(item.get("raisonSociale", "")),
     )
 
 
 def cle_enrolement(siret: str, numero_ans: str) -> dict[str, str]:
     return {"PK": f"EDITEUR#{siret}", "SK": f"ENROLEMENT#{numero_ans}"}
+
+
+STATUT_ENROLEMENT_VALIDE = "VALIDE"
+
+
+class EnrolementEditeur(BaseModel):
+    """An éditeur enrolled for one référencement (E4 validated it).
+
+    Written by the enrolment service, read by the dépôt (D1: statut VALIDE, couloir,
+    email of the dépositaire) and paiement (P3: the IBAN/BIC a gestionnaire validated)
+    services through `item_enrolement` / `enrolement_depuis_item`: the item is the
+    contract, `cle_enrolement` its key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    siret: str
+    numero_ans: str
+    statut: str  # VALIDE: deposits are open; anything else closes them
+    email: str  # the dépositaire's (or représentant légal's): every courriel goes there
+    raison_sociale: str
+    couloir: str = ""
+    nom_commercial: str = ""
+    iban: str | None = None
+    bic: str | None = None
+    titulaire: str | None = None
+    domiciliation: str | None = None
+    coordonnees_validees_le: datetime | None = None  # a gestionnaire validated IBAN/BIC
+    numero_demande: str | None = None  # ENR####M0 of the demande that enrolled it
+    cree_le: datetime | None = None
+    version: int = 1
+
+    @property
+    def valide(self) -> bool:
+        return self.statut == STATUT_ENROLEMENT_VALIDE
+
+
+def _instant_texte(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.astimezone(UTC).isoformat()
+
+
+def _instant_lu(texte: Any) -> datetime | None:
+    return datetime.fromisoformat(str(texte)) if texte else None
+
+
+def item_enrolement(enrolement: EnrolementEditeur) -> dict[str, Any]:
+    """The item (None attributes are left out by the writer)."""
+    return {
+        **cle_enrolement(enrolement.siret, enrolement.numero_ans),
+        "GSI1PK": "ENROLEMENT",
+        "GSI1SK": f"{enrolement.numero_ans}#{enrolement.siret}",
+        "type": "ENROLEMENT",
+        "siret": enrolement.siret,
+        "numeroAns": enrolement.numero_ans,
+        "statut": enrolement.statut,
+        "email": enrolement.email,
+        "raisonSociale": enrolement.raison_sociale,
+        "couloir": enrolement.couloir,
+        "nomCommercial": enrolement.nom_commercial,
+        "iban": enrolement.iban,
+        "bic": enrolement.bic,
+        "titulaire": enrolement.titulaire,
+        "domiciliation": enrolement.domiciliation,
+        "coordonneesValideesLe": _instant_texte(enrolement.coordonnees_validees_le),
+        "numeroDemande": enrolement.numero_demande,
+        "creeLe": _instant_texte(enrolement.cree_le),
+        "version": enrolement.version,
+    }
+
+
+def enrolement_depuis_item(item: dict[str, Any]) -> EnrolementEditeur:
+    def texte(nom: str) -> str | None:
+        valeur = item.get(nom)
+        return None if valeur is None else str(valeur)
+
+    return EnrolementEditeur(
+        siret=str(item["siret"]),
+        numero_ans=str(item["numeroAns"]),
+        statut=str(item.get("statut", "")),
+        email=str(item.get("email", "")),
+        raison_sociale=str(item.get("raisonSociale", "")),
+        couloir=str(item.get("couloir", "")),
+        nom_commercial=str(item.get("nomCommercial", "")),
+        iban=texte("iban"),
+        bic=texte("bic"),
+        titulaire=texte("titulaire"),
+        domiciliation=texte("domiciliation"),
+        coordonnees_validees_le=_instant_lu(item.get("coordonneesValideesLe")),
+        numero_demande=texte("numeroDemande"),
+        cree_le=_instant_lu(item.get("creeLe")),
+        version=int(item.get("version", 1)),
+    )
 
 
 def cle_depot(id_depot: str) -> dict[str, str]:

@@ -1,0 +1,144 @@
+"""Ports of the enrolment service (implemented by adapters/, faked in the unit tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from services.enrolment.domain.courriels import Message
+from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
+from services.enrolment.domain.referentiel import VersionReferentiel
+from shared.contrats import EnrolementEditeur, ReferencementAns
+
+
+class VersionPerimee(Exception):
+    """Optimistic locking: the record changed since it was read."""
+
+
+class CurseurInvalide(Exception):
+    """The pagination cursor was not produced by this listing."""
+
+
+class Referentiel(Protocol):
+    def trouver(self, numero_ans: str) -> ReferencementAns | None: ...
+
+    def tous(self) -> list[ReferencementAns]: ...
+
+    def charger(
+        self,
+        referencements: Sequence[ReferencementAns],
+        anciens: Sequence[ReferencementAns],
+        version: VersionReferentiel,
+    ) -> None:
+        """Upserts `referencements`; keeps `anciens` (their previous values) and `version`
+        in the history."""
+        ...
+
+    def versions(self) -> list[VersionReferentiel]:
+        """The loaded versions, newest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Page:
+    demandes: list[DemandeEnrolement]
+    curseur_suivant: str | None
+
+
+class Demandes(Protocol):
+    def ajouter(self, demande: DemandeEnrolement) -> None:
+        """Creates the record; never overwrites one."""
+        ...
+
+    def lire(self, numero: str) -> DemandeEnrolement | None: ...
+
+    def enregistrer(self, demande: DemandeEnrolement) -> DemandeEnrolement:
+        """Writes it if the stored version is still `demande.version`; returns it with
+        version + 1. Raises VersionPerimee otherwise."""
+        ...
+
+    def lister(self, statut: StatutDemande | None, curseur: str | None, limite: int) -> Page:
+        """Oldest first (the order of instruction). Raises CurseurInvalide."""
+        ...
+
+    def du_siret(self, siret: str) -> list[DemandeEnrolement]:
+        """The demandes of an éditeur, oldest first."""
+        ...
+
+
+class Enrolements(Protocol):
+    """The records other services read (shared/contrats.py `EnrolementEditeur`)."""
+
+    def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None: ...
+
+    def du_siret(self, siret: str) -> list[EnrolementEditeur]: ...
+
+    def enregistrer(self, enrolement: EnrolementEditeur) -> None: ...
+
+
+class Compteur(Protocol):
+    def suivant(self, nom: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class EnvoiAutorise:
+    """A presigned POST: the form fields to send with the file, to `url`."""
+
+    url: str
+    champs: dict[str, str]
+    cle: str
+    expire_le: datetime
+    taille_max: int
+
+
+class Stockage(Protocol):
+    """The bucket of enrolment documents (sensitive: identity, bank)."""
+
+    def autoriser_envoi(
+        self, cle: str, taille_max: int, expiration: timedelta
+    ) -> EnvoiAutorise: ...
+
+    def lire(self, cle: str, limite: int) -> bytes | None:
+        """At most `limite` + 1 bytes of the object; None when there is none."""
+        ...
+
+    def copier(self, source: str, destination: str) -> None: ...
+
+    def autoriser_lecture(self, cle: str, expiration: timedelta) -> str:
+        """A presigned GET URL."""
+        ...
+
+
+class AntiRobot(Protocol):
+    def verifier(self, jeton: str) -> bool:
+        """True when the captcha answer `jeton` is right."""
+        ...
+
+
+@dataclass(frozen=True)
+class Compte:
+    identifiant: str  # the user name in the pool (the email)
+    email: str
+    siret: str | None
+    groupes: frozenset[str]
+
+
+class Comptes(Protocol):
+    """The user pool (Cognito)."""
+
+    def par_email(self, email: str) -> Compte | None: ...
+
+    def creer(self, email: str, siret: str, nom: str, mot_de_passe_provisoire: str) -> Compte:
+        """A new account in the group `editeurs`, `custom:siret`, the temporary password
+        (to change at first sign-in); nothing is sent by the pool itself."""
+        ...
+
+    def etendre(self, compte: Compte, siret: str) -> Compte:
+        """Puts the account in the group `editeurs` (and gives it `siret` if it has none)."""
+        ...
+
+
+class Courriels(Protocol):
+    def envoyer(self, message: Message) -> None: ...

@@ -1,0 +1,146 @@
+"""Use cases with fakes: decisions, batches (one at a time, resumed), re-issue, suivi."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.paiement.adapters.banque_locale import Reponse, repondre
+from services.paiement.application.lots import lancer_lot
+from services.paiement.application.messages import DemandeDecidee
+from services.paiement.application.retours import traiter_retour
+from services.paiement.application.versements import (
+    creer_versement,
+    reemettre,
+    reemettre_pour_editeur,
+    suivi,
+)
+from services.paiement.domain.lot import StatutLot, nouveau_lot
+from services.paiement.domain.sepa import totaux_pain001
+from services.paiement.domain.versement import ErreurPaiement, EtatVersement, TypeVersement
+from shared.montant import Montant
+from tests.unit.paiement.fakes import BIC_B, IBAN_B, paiement_en_memoire
+
+SIRET = "73282932000074"
+LE = datetime(2024, 3, 1, 10, tzinfo=UTC)
+
+
+def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> DemandeDecidee:
+    return DemandeDecidee(
+        numeroAsp=asp,
+        siret=SIRET,
+        numeroAns="ANS1",
+        typeDemande=type_demande,
+        montantFinance=montant,
+        decideeLe=LE,
+    )
+
+
+def test_decision_cree_un_versement_une_seule_fois() -> None:
+    paiement, depot, _enrolements, _, _ = paiement_en_memoire()
+    premier = creer_versement(paiement, decision("FINMS1000001", "22222.22"))
+    assert premier.etat is EtatVersement.A_PAYER and premier.montant == Montant("6666.67")
+    assert premier.valide_le == LE and premier.version == 1
+    again = creer_versement(paiement, decision("FINMS1000001", "22222.22"))
+    assert again == premier and depot.ecritures == 1
+
+
+def test_lot_paiement_et_solde_libere() -> None:
+    paiement, depot, enrolements, stockage, horloge = paiement_en_memoire()
+    enrolements.definir(SIRET, "ANS1")
+    creer_versement(paiement, decision("FINMS1000001", "22222.22"))
+    solde = creer_versement(paiement, decision("FINMS1000001", "22222.22", "SOLDE"))
+    assert solde.etat is EtatVersement.EN_ATTENTE_AVANCE
+    resultat = lancer_lot(paiement)
+    assert resultat.lot is not None and resultat.lot.statut is StatutLot.EMIS
+    assert (resultat.lot.nombre, resultat.lot.total) == (1, Montant("6666.67"))
+    contenu = stockage.lire(resultat.lot.cle_fichier or "")
+    assert totaux_pain001(contenu) == (1, Montant("6666.67"))
+    avance = depot.lire("FINMS1000001", TypeVersement.AVANCE)
+    assert avance is not None and avance.etat is EtatVersement.MIS_EN_PAIEMENT
+    assert avance.mis_en_paiement_le == horloge.maintenant() and avance.lot == resultat.lot.id
+    # Nothing else to pay: no second file.
+    assert lancer_lot(paiement).lot is None
+    assert len(stockage.fichiers) == 1
+    retour = traiter_retour(paiement, repondre(contenu, horloge.maintenant() + timedelta(1)))
+    assert [v.type for v in retour.payes] == [TypeVersement.AVANCE]
+    assert [v.montant for v in retour.soldes_liberes] == [Montant("15555.55")]
+    assert traiter_retour(paiement, repondre(contenu, horloge.maintenant())).deja_traites == 1
+    second = lancer_lot(paiement)
+    assert second.lot is not None and second.lot.total == Montant("15555.55")
+    lignes = suivi(paiement, "FINMS1000001")
+    assert [ligne.etat for ligne in lignes] == ["PAYE", "MIS_EN_PAIEMENT"]
+
+
+def test_un_seul_lot_a_la_fois_puis_reprise_d_un_lot_inacheve() -> None:
+    paiement, depot, enrolements, stockage, horloge = paiement_en_memoire()
+    enrolements.definir(SIRET, "ANS1")
+    creer_versement(paiement, decision("FINMS1000001", "100.00"))
+    maintenant = horloge.maintenant()
+    assert depot.prendre_verrou("AUTRE", maintenant, maintenant + timedelta(minutes=20))
+    occupe = lancer_lot(paiement)
+    assert occupe.lot is None and "déjà en préparation" in occupe.message
+    assert stockage.fichiers == {}
+    # The other run died after claiming (lot EN_PREPARATION, versement MIS_EN_PAIEMENT).
+    v = depot.lire("FINMS1000001", TypeVersement.AVANCE)
+    assert v is not None
+    coordonnees = enrolements.coordonnees(SIRET, "ANS1")
+    assert coordonnees is not None
+    depot.creer_lot(nouveau_lot("AUTRE", maintenant))
+    depot.remplacer(v, v.mettre_en_paiement("AUTRE", maintenant, coordonnees))
+    horloge.regler(maintenant + timedelta(minutes=21))  # its lock expired
+    reprise = lancer_lot(paiement)
+    assert reprise.lot is None  # nothing new to pay...
+    assert [lot.id for lot in reprise.repris] == ["AUTRE"]  # ...but the dead lot's file
+    assert depot.lire_lot("AUTRE").statut is StatutLot.EMIS  # type: ignore[union-attr]
+    assert len(stockage.fichiers) == 1 and depot.verrou is None
+
+
+def test_coordonnees_absentes_laisse_a_payer_et_le_signale() -> None:
+    paiement, depot, _enrolements, stockage, _ = paiement_en_memoire()
+    creer_versement(paiement, decision("FINMS1000001", "100.00"))
+    resultat = lancer_lot(paiement)
+    assert resultat.lot is None and stockage.fichiers == {}
+    assert [a.code for a in resultat.anomalies] == ["COORDONNEES_INUTILISABLES"]
+    assert depot.lots() == []
+    v = depot.lire("FINMS1000001", TypeVersement.AVANCE)
+    assert v is not None and v.etat is EtatVersement.A_PAYER
+
+
+def test_rejet_puis_reemission_apres_changement_de_coordonnees() -> None:
+    paiement, _depot, enrolements, stockage, horloge = paiement_en_memoire()
+    enrolements.definir(SIRET, "ANS1")
+    creer_versement(paiement, decision("FINMS1000001", "100.00"))
+    lot = lancer_lot(paiement).lot
+    assert lot is not None
+    e2e = "FINMS1000001M0-VERSE001-1"
+    pain001 = stockage.lire(lot.cle_fichier or "")
+    rejet = repondre(pain001, horloge.maintenant(), {e2e: Reponse(e2e, "RJCT", "AC04")})
+    assert [v.motif_rejet for v in traiter_retour(paiement, rejet).rejetes] == ["Compte clôturé"]
+    with pytest.raises(ErreurPaiement) as inchange:
+        reemettre(paiement, "FINMS1000001", TypeVersement.AVANCE)
+    assert inchange.value.code == "COORDONNEES_INCHANGEES"
+    enrolements.definir(SIRET, "ANS1", IBAN_B, BIC_B)
+    reemis, refus = reemettre_pour_editeur(paiement, SIRET, "ANS1")
+    assert refus == [] and [v.end_to_end for v in reemis] == ["FINMS1000001M0-VERSE001-2"]
+    # The old rejection replayed changes nothing.
+    assert traiter_retour(paiement, rejet).deja_traites == 1
+    second = lancer_lot(paiement).lot
+    assert second is not None
+    paye = traiter_retour(paiement, repondre(stockage.lire(second.cle_fichier or ""), LE))
+    assert [v.iban for v in paye.payes] == [IBAN_B]
+    ligne = suivi(paiement, "FINMS1000001")[0]
+    assert (ligne.etat, ligne.reemissions, ligne.montant_paye) == ("PAYE", 1, Montant("30.00"))
+    # The first emission announced paid after all: reported, not paid twice.
+    tardif = repondre(pain001, LE)
+    resultat = traiter_retour(paiement, tardif)
+    assert [a.code for a in resultat.anomalies] == ["STATUT_CONTRADICTOIRE"]
+    assert resultat.payes == []
+
+
+def test_reemettre_un_versement_inconnu() -> None:
+    paiement, *_ = paiement_en_memoire()
+    with pytest.raises(ErreurPaiement) as erreur:
+        reemettre(paiement, "FINMS1000009", TypeVersement.SOLDE)
+    assert erreur.value.statut_http == 404

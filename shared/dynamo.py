@@ -3,13 +3,18 @@ error codes, and a base repository (table from settings, client from the factory
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from shared import aws
 from shared.settings import settings
+
+LOT_LECTURE = 100  # BatchGetItem: at most 100 keys per call
+ESSAIS_LOT = 8
 
 
 @lru_cache(maxsize=1)
@@ -104,3 +109,29 @@ class TableDynamo:
             if not dernier:
                 return
             suite = {"ExclusiveStartKey": dernier}
+
+    def _lire_lot(self, cles: Iterable[Mapping[str, str]]) -> dict[tuple[str, ...], dict[str, Any]]:
+        """The items of these keys (absent ones are left out), keyed by their key values in
+        the order of each key's attributes: BatchGetItem, 100 keys per call, consistent;
+        the keys DynamoDB leaves unprocessed are asked again after a short backoff."""
+        uniques = {tuple(cle.values()): dict(cle) for cle in cles}
+        noms = next(iter(uniques.values())).keys() if uniques else ()
+        trouves: dict[tuple[str, ...], dict[str, Any]] = {}
+        restantes = [vers_dynamo(cle) for cle in uniques.values()]
+        essai = 0
+        while restantes:
+            lot, restantes = restantes[:LOT_LECTURE], restantes[LOT_LECTURE:]
+            reponse = self.client.batch_get_item(
+                RequestItems={self.table: {"Keys": lot, "ConsistentRead": True}}
+            )
+            for brut in reponse.get("Responses", {}).get(self.table, []):
+                item = depuis_dynamo(brut)
+                trouves[tuple(str(item[nom]) for nom in noms)] = item
+            non_traitees = reponse.get("UnprocessedKeys", {}).get(self.table, {}).get("Keys")
+            if non_traitees:
+                essai += 1
+                if essai > ESSAIS_LOT:
+                    raise RuntimeError("BatchGetItem: clés toujours non traitées")
+                time.sleep(random.uniform(0, 0.05 * 2**essai))  # jitter, as DynamoDB advises
+                restantes = list(non_traitees) + restantes
+        return trouves

@@ -16,7 +16,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -216,6 +216,25 @@ class DepotRepository(_Table):
                 ScanIndexForward=False,
             )
         ]
+
+    def page(
+        self, siret: str, limite: int, depart: dict[str, Any] | None
+    ) -> tuple[list[Depot], dict[str, Any] | None]:
+        """One page of the éditeur's dépôts, newest first, and the key to resume from."""
+        reponse = self.client.query(
+            TableName=self.table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefixe)",
+            ExpressionAttributeValues={
+                ":pk": {"S": f"EDITEUR#{siret}"},
+                ":prefixe": {"S": "DEPOT#"},
+            },
+            ScanIndexForward=False,
+            Limit=limite,
+            **({"ExclusiveStartKey": depart} if depart else {}),
+        )
+        items = [_depot(_depuis_dynamo(i)) for i in reponse.get("Items", [])]
+        return items, reponse.get("LastEvaluatedKey")
 
 
 def _avec_version(depot: Depot, version: int) -> Depot:
@@ -450,6 +469,35 @@ class DossierRepository(_Table):
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> str | None:
         item = self._lire(cle_numero_dossier(siret, numero_dossier))
         return str(item["numeroAsp"]) if item else None
+
+    def lire_plusieurs(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
+        items = self._lire_lot(cle_dossier(numero) for numero in numeros_asp)
+        return {str(item["numeroAsp"]): _dossier(item) for item in items.values()}
+
+    def detenteurs_finess(
+        self, campagne_id: str, couloir: str, finess: Iterable[str]
+    ) -> dict[str, str]:
+        cles = {tuple(cle_finess(campagne_id, couloir, f).values()): f for f in finess}
+        items = self._lire_lot(cle_finess(campagne_id, couloir, f) for f in cles.values())
+        return {cles[cle]: str(item["numeroAsp"]) for cle, item in items.items()}
+
+    def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> dict[str, str]:
+        cles = {tuple(cle_numero_dossier(siret, n).values()): n for n in numeros}
+        items = self._lire_lot(cle_numero_dossier(siret, n) for n in cles.values())
+        return {cles[cle]: str(item["numeroAsp"]) for cle, item in items.items()}
+
+    def lignes_importees(self, id_depot: str) -> dict[int, str]:
+        return {
+            int(str(item["SK"]).removeprefix("LIGNE#")): str(item["numeroAsp"])
+            for item in self._requete(
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": cle_depot(id_depot)["PK"]},
+                    ":prefixe": {"S": "LIGNE#"},
+                },
+                ConsistentRead=True,
+            )
+        }
 
     # --- writes -----------------------------------------------------------------------
 

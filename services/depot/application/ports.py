@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -51,7 +51,24 @@ class DossierConnu:
 
 
 class RegistrePlateforme(Protocol):
+    """Single lookups, and the same in batches (one call per 100 keys on the platform):
+    the simulation of a file asks for everything it needs at once."""
+
     def editeur_enrole(self, siret: str, numero_ans: str) -> bool: ...
+
+    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
+        """numeroASP -> the dossier, for those that exist."""
+        ...
+
+    def detenteurs_finess(
+        self, campagne_id: str, couloir: str, finess: Iterable[str]
+    ) -> dict[str, str]:
+        """FINESS -> numeroASP of the claim holding it (its dossier may be in creation)."""
+        ...
+
+    def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> set[str]:
+        """Those of these numeroDossier this éditeur already used."""
+        ...
 
     def dossier(self, numero_asp: str) -> DossierConnu | None: ...
 
@@ -111,6 +128,13 @@ class Depots(Protocol):
 
     def lister(self, siret: str) -> list[Depot]:
         """The éditeur's dépôts, newest first."""
+        ...
+
+    def page(
+        self, siret: str, limite: int, depart: dict[str, Any] | None
+    ) -> tuple[list[Depot], dict[str, Any] | None]:
+        """At most `limite` of the éditeur's dépôts, newest first, from `depart` (the store's
+        opaque resume key), and the key to resume from (None at the end)."""
         ...
 
 
@@ -208,6 +232,24 @@ class Dossiers(Protocol):
 
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> str | None:
         """The numeroASP holding this éditeur's numeroDossier claim, if any."""
+        ...
+
+    def lire_plusieurs(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
+        """numeroASP -> dossier, for those that exist (batched reads)."""
+        ...
+
+    def detenteurs_finess(
+        self, campagne_id: str, couloir: str, finess: Iterable[str]
+    ) -> dict[str, str]:
+        """FINESS -> numeroASP holding its claim, for those claimed (batched reads)."""
+        ...
+
+    def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> dict[str, str]:
+        """numeroDossier -> numeroASP holding it, for those claimed (batched reads)."""
+        ...
+
+    def lignes_importees(self, id_depot: str) -> dict[int, str]:
+        """numLigne -> numeroASP, every line of that dépôt already written (one query)."""
         ...
 
     def creer(

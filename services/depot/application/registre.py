@@ -8,6 +8,8 @@ unit tests).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from services.depot.application.ports import DossierConnu, Dossiers, Enrolements
 from services.depot.domain.depot import Dossier
 
@@ -46,3 +48,17 @@ class RegistreDepot:
 
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
         return self._dossiers.numero_dossier_utilise(siret, numero_dossier) is not None
+
+    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
+        return {
+            numero: dossier_connu(dossier)
+            for numero, dossier in self._dossiers.lire_plusieurs(numeros_asp).items()
+        }
+
+    def detenteurs_finess(
+        self, campagne_id: str, couloir: str, finess: Iterable[str]
+    ) -> dict[str, str]:
+        return self._dossiers.detenteurs_finess(campagne_id, couloir, finess)
+
+    def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> set[str]:
+        return set(self._dossiers.numeros_dossier_utilises(siret, numeros))

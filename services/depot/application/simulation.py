@@ -1,7 +1,7 @@
 """La simulation d'un fichier de demandes (D3, D7, B1, B2, B4, B5).
 
 Hors ligne (`segurnum simuler`), sans registre: toutes les règles du format. Sur la
-plateforme, avec le registre: aussi l'enrôlement, les dossiers visés par numeroASP, les
+plateforme, avec le registre: aussi l'enrôlement, les dossiers vises par numeroASP, les
 FINESS déjà financés (quel que soit l'éditeur) et les numeroDossier déjà employés.
 
 Pour la suite (import, pièces du ZIP), `ResultatSimulation` donne les lignes importables,
@@ -172,7 +172,10 @@ def _heure(instant: datetime) -> str:
 def _controler_registre(
     resultat: ResultatValidation, contexte: ContexteDepot, registre: RegistrePlateforme
 ) -> None:
-    """Les règles qui demandent les registres de la plateforme (§3, §4)."""
+    """Les règles qui demandent les registres de la plateforme (§3, §4).
+
+    Tout ce qu'il faut savoir est demandé d'un coup (FINESS, dossiers vises, numeroDossier):
+    sur la plateforme, un appel par 100 clés, quel que soit le nombre de lignes."""
     if (
         resultat.siret is not None
         and resultat.numero_ans is not None
@@ -190,32 +193,59 @@ def _controler_registre(
     siret = contexte.siret_attendu or resultat.siret
     solde = contexte.type_demande is TypeDemande.SOLDE
     campagne = contexte.campagne
-    for ligne in resultat.lignes:
-        if not isinstance(ligne.demande, dict):
-            continue
+    lignes = [ligne for ligne in resultat.lignes if isinstance(ligne.demande, dict)]
+
+    def vise_un_dossier(ligne: LigneValidee) -> bool:
+        return ligne.numero_asp is not None and (solde or ligne.type_action is TypeAction.M)
+
+    def cree(ligne: LigneValidee) -> bool:
+        return not solde and ligne.type_action is TypeAction.C and ligne.numero_dossier is not None
+
+    detenteurs = registre.detenteurs_finess(
+        campagne.id, contexte.couloir, {f for ligne in lignes for f, _ in ligne.finess}
+    )
+    vises = {ligne.numero_asp for ligne in lignes if vise_un_dossier(ligne)}
+    autres = {
+        detenteurs[f]
+        for ligne in lignes
+        for f, _ in ligne.finess
+        if f in detenteurs and detenteurs[f] != ligne.numero_asp
+    }
+    dossiers = registre.dossiers_connus({n for n in vises | autres if n is not None})
+    utilises: set[str] = set()
+    if siret is not None:
+        utilises = registre.numeros_dossier_utilises(
+            siret,
+            {
+                ligne.numero_dossier
+                for ligne in lignes
+                if cree(ligne) and ligne.numero_dossier is not None
+            },
+        )
+    for ligne in lignes:
         base = ligne.chemin
-        if ligne.numero_asp is not None and (solde or ligne.type_action is TypeAction.M):
-            _controler_dossier(ligne, registre.dossier(ligne.numero_asp), siret, solde, contexte)
+        if vise_un_dossier(ligne):
+            assert ligne.numero_asp is not None
+            _controler_dossier(ligne, dossiers.get(ligne.numero_asp), siret, solde, contexte)
         for finess, chemin in ligne.finess:
-            detenteur = registre.detenteur_finess(campagne.id, contexte.couloir, finess)
-            if detenteur is not None and detenteur.numero_asp != ligne.numero_asp:
+            detenteur = detenteurs.get(finess)
+            if detenteur is not None and detenteur != ligne.numero_asp:
+                connu = dossiers.get(detenteur)
+                etat = (
+                    f"dossier {_libelle_statut(connu.statut)}"
+                    if connu is not None
+                    else "dossier en cours de création"
+                )
                 ligne.erreurs.append(
                     Erreur(
                         CodeErreur.FINESS_DEJA_FINANCE,
                         chemin,
                         f"L'établissement {finess} fait déjà l'objet d'une demande de "
-                        f"financement (dossier {_libelle_statut(detenteur.statut)}) pour ce "
-                        "couloir et cette campagne : un établissement n'est financé qu'une "
-                        "fois.",
+                        f"financement ({etat}) pour ce couloir et cette campagne : un "
+                        "établissement n'est financé qu'une fois.",
                     )
                 )
-        if (
-            not solde
-            and ligne.type_action is TypeAction.C
-            and ligne.numero_dossier is not None
-            and siret is not None
-            and registre.numero_dossier_utilise(siret, ligne.numero_dossier)
-        ):
+        if cree(ligne) and ligne.numero_dossier in utilises:
             ligne.erreurs.append(
                 Erreur(
                     CodeErreur.NUMERO_DOSSIER_DEJA_UTILISE,

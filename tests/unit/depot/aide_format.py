@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -76,6 +77,21 @@ class RegistreFactice:
 
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
         return (siret, numero_dossier) in self.numeros_dossier
+
+    # the batched lookups the simulation uses (one call each, whatever the file's size)
+    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
+        self.appels.append("dossiers")
+        return {n: self.dossiers[n] for n in numeros_asp if n in self.dossiers}
+
+    def detenteurs_finess(
+        self, campagne_id: str, couloir: str, finess: Iterable[str]
+    ) -> dict[str, str]:
+        self.appels.append("finess")
+        return {f: self.finess[f] for f in finess if f in self.finess}
+
+    def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> set[str]:
+        self.appels.append("numerosDossier")
+        return {n for n in numeros if (siret, n) in self.numeros_dossier}
 
 
 def dossier(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -164,6 +164,7 @@ class DossiersEnMemoire:
         # that names only the first failed condition would).
         self.ligne_en_dernier = False
         self.transactions = 0
+        self.lectures_par_lots = 0
         self._verrou = threading.RLock()
 
     # reads
@@ -186,6 +187,31 @@ class DossiersEnMemoire:
 
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> str | None:
         return self.numeros_dossier.get((siret, numero_dossier))
+
+    def lire_plusieurs(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
+        self.lectures_par_lots += 1
+        return {n: self.dossiers[n] for n in numeros_asp if n in self.dossiers}
+
+    def detenteurs_finess(
+        self, campagne_id: str, couloir: str, finess: Iterable[str]
+    ) -> dict[str, str]:
+        self.lectures_par_lots += 1
+        return {
+            f: self.finess[(campagne_id, couloir, f)]
+            for f in finess
+            if (campagne_id, couloir, f) in self.finess
+        }
+
+    def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> dict[str, str]:
+        self.lectures_par_lots += 1
+        return {
+            n: self.numeros_dossier[(siret, n)]
+            for n in numeros
+            if (siret, n) in self.numeros_dossier
+        }
+
+    def lignes_importees(self, id_depot: str) -> dict[int, str]:
+        return {n: asp for (i, n), asp in self.lignes.items() if i == id_depot}
 
     # writes
     def _echec_commun(

@@ -161,6 +161,7 @@ class DocumentPdf(FPDF):
                 ligne = table.row()
                 ligne.cell(f"{libelle} :", style=gras)
                 ligne.cell(valeur)
+        self.ln(2)
 
     def paragraphe(self, texte: str) -> None:
         self.set_font(POLICE, size=10)

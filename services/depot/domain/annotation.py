@@ -1,5 +1,6 @@
 """Le fichier retourné (§6, B2): le JSON déposé, avec idFichier et, par demande,
-codeTraitement et libelleTraitement remplis.
+codeTraitement et libelleTraitement remplis. Un fichier rejeté en entier est rendu tel
+que reçu (voir `annoter`).
 
 Les nombres gardent leur écriture décimale exacte (18750.00 reste 18750.00): le JSON est
 relu en Decimal et chaque Decimal est réécrit tel quel.
@@ -72,7 +73,12 @@ def json_exact(valeur: Any) -> str:
 def annoter(
     contenu: bytes, compte_rendu: CompteRendu, id_fichier: str, simulation: bool = False
 ) -> bytes:
-    """Le fichier déposé annoté. ValueError si le fichier n'est pas un objet JSON lisible."""
+    """Le fichier déposé annoté; rejeté en entier, il est rendu tel que reçu, octet pour
+    octet, son compte rendu à côté: le réécrire le restructurerait (une clé dupliquée
+    perdrait une de ses valeurs, un JSON illisible ne se réécrit pas). ValueError si un
+    fichier sans erreur de fichier ne peut pas être annoté."""
+    if compte_rendu.erreurs_fichier:
+        return contenu
     donnees = relire(contenu)
     if not isinstance(donnees, dict):
         raise ValueError("le fichier n'est pas un objet JSON : il ne peut pas être annoté")

@@ -159,20 +159,40 @@ def test_annoter_le_fichier_depose() -> None:
     assert simulation["demandes"][0]["libelleTraitement"] == "Demande importable."
 
 
-def test_annoter_un_fichier_rejete_en_entier() -> None:
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        # A duplicated key: rewriting the file would keep one value and lose the other.
+        b'{"idFichier": null, "numeroAns": "A1B2C3D4E5", "numeroAns": "X", "demandes": []}',
+        b"pas du json",
+        b"[1, 2]",  # the wrong root
+        b'\xef\xbb\xbf{"siret": "123",\n  "demandes": [{"a": 1.50}]}  ',
+        b'{"x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    ],
+)
+def test_un_fichier_rejete_en_entier_est_rendu_tel_que_recu(contenu: bytes) -> None:
+    resultat = simuler_doc(contenu)
+    assert resultat.compte_rendu.erreurs_fichier
+    assert annoter(contenu, resultat.compte_rendu, "1") == contenu
+    assert annoter(contenu, resultat.compte_rendu, "1", simulation=True) == contenu
+
+
+def test_une_cle_dupliquee_n_est_jamais_restructuree() -> None:
+    document = valide()
+    contenu = octets(document).replace(
+        b'"verrouillage": "1.4.2",', b'"verrouillage": "1.4.2", "verrouillage": "2",', 1
+    )
+    resultat = simuler_doc(contenu)
+    assert "CLE_DUPLIQUEE" in {e.code for e in resultat.compte_rendu.erreurs_fichier}
+    assert annoter(contenu, resultat.compte_rendu, "1") == contenu
+
+
+def test_un_fichier_rejete_pour_son_entete_est_rendu_tel_que_recu() -> None:
     document = valide()
     document["siret"] = "123"
     contenu = octets(document)
     resultat = simuler_doc(contenu)
-    annote = json.loads(annoter(contenu, resultat.compte_rendu, "1"))
-    assert {d["codeTraitement"] for d in annote["demandes"]} == {2}
-    assert annote["demandes"][0]["libelleTraitement"].startswith("Fichier rejeté en entier : ")
-
-
-def test_annoter_un_fichier_illisible() -> None:
-    resultat = simuler_doc(b"pas du json")
-    with pytest.raises(ValueError):
-        annoter(b"pas du json", resultat.compte_rendu, "1")
+    assert annoter(contenu, resultat.compte_rendu, "1") == contenu
 
 
 def test_simulation_sans_registre_ne_juge_pas_les_registres() -> None:

@@ -11,6 +11,7 @@ rejetée; 3 le fichier est rejeté en entier; 2 erreur d'utilisation.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,9 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from services.depot.application.ports import ContexteDepot
 from services.depot.application.simulation import ResultatSimulation, annoter, simuler
@@ -73,11 +76,46 @@ def _lire(fichier: str) -> bytes:
         _usage(f"le fichier {fichier} ne peut pas être lu ({exc.strerror}).")
 
 
+def _console() -> Console:
+    """La largeur du terminal (ou de COLUMNS); vers un fichier sans COLUMNS, 160 colonnes."""
+    console = Console()
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
+        console = Console(width=160)
+    return console
+
+
+_MESSAGE_MIN = 24  # colonnes laissées au moins au message, qui se replie
+
+
+def _problemes(
+    console: Console, titre: str, colonnes: tuple[str, ...], rangs: list[tuple[str, ...]]
+) -> None:
+    """Un tableau dont seule la dernière colonne (le message) se replie: un pointeur JSON,
+    un code ou un nom restent entiers. S'ils ne tiennent pas dans la largeur du terminal,
+    une fiche par problème: ces valeurs sur une ligne logique (jamais coupée par rich, le
+    terminal la replie seulement à l'affichage), le message en dessous."""
+    if not rangs:
+        return
+    largeurs = [max(len(c), *(len(r[i]) for r in rangs)) for i, c in enumerate(colonnes[:-1])]
+    bordures = 3 * len(colonnes) + 1  # « │ » et une espace de chaque côté de chaque cellule
+    if sum(largeurs) + _MESSAGE_MIN + bordures <= console.width:
+        table = Table(title=titre, expand=True)
+        for colonne, largeur in zip(colonnes[:-1], largeurs, strict=True):
+            table.add_column(colonne, no_wrap=True, min_width=largeur)
+        table.add_column(colonnes[-1], overflow="fold", ratio=1)
+        for rang in rangs:
+            table.add_row(*rang)
+        console.print(table, highlight=False)
+        return
+    console.print(f"[bold]{titre}[/bold]")
+    for rang in rangs:
+        console.print(" — ".join(rang[:-1]), soft_wrap=True, highlight=False, markup=False)
+        console.print(Padding(Text(rang[-1]), (0, 0, 1, 2), expand=False))
+
+
 def _afficher_texte(resultat: ResultatSimulation, entete: str) -> None:
     compte_rendu = resultat.compte_rendu
-    console = Console()
-    if not console.is_terminal:  # redirigé vers un fichier: des lignes assez longues
-        console = Console(width=160)
+    console = _console()
     console.print(entete, highlight=False)
     console.print(
         f"Demandes : {compte_rendu.nombre_lignes} — importables : "
@@ -86,25 +124,22 @@ def _afficher_texte(resultat: ResultatSimulation, entete: str) -> None:
     )
     if compte_rendu.erreurs_fichier:
         console.print("[bold red]Fichier rejeté en entier.[/bold red]")
-    erreurs = Table(title="Erreurs", show_lines=False, expand=True)
-    erreurs.add_column("Ligne", justify="right", no_wrap=True)
-    erreurs.add_column("Code", no_wrap=True)
-    erreurs.add_column("Chemin", overflow="fold")
-    erreurs.add_column("Message", overflow="fold")
-    for erreur in compte_rendu.erreurs_fichier:
-        erreurs.add_row("fichier", erreur.code, erreur.chemin or "/", erreur.message)
+    erreurs: list[tuple[str, ...]] = [
+        ("fichier", e.code, e.chemin or "/", e.message) for e in compte_rendu.erreurs_fichier
+    ]
     for ligne in compte_rendu.lignes:
-        for erreur in ligne.erreurs:
-            erreurs.add_row(str(ligne.num_ligne), erreur.code, erreur.chemin, erreur.message)
-        for avertissement in ligne.avertissements:
-            erreurs.add_row(
-                str(ligne.num_ligne),
-                f"{avertissement.code} (avertissement)",
-                avertissement.chemin,
-                avertissement.message,
-            )
-    if erreurs.row_count:
-        console.print(erreurs)
+        erreurs.extend((str(ligne.num_ligne), e.code, e.chemin, e.message) for e in ligne.erreurs)
+        erreurs.extend(
+            (str(ligne.num_ligne), f"{a.code} (avertissement)", a.chemin, a.message)
+            for a in ligne.avertissements
+        )
+    _problemes(console, "Erreurs", ("Ligne", "Code", "Chemin", "Message"), erreurs)
+    _problemes(
+        console,
+        "Problèmes du ZIP de pièces",
+        ("Code", "Fichier", "Message"),
+        [(e.code, e.fichier or "(l'archive)", e.message) for e in compte_rendu.erreurs_pieces],
+    )
     montants = Table(title="Montants des demandes importables (€)")
     montants.add_column("Ligne", justify="right")
     montants.add_column("Montant financé", justify="right")
@@ -120,7 +155,11 @@ def _afficher_texte(resultat: ResultatSimulation, entete: str) -> None:
         )
     if montants.row_count:
         console.print(montants)
-    if not compte_rendu.erreurs_fichier and not compte_rendu.lignes_rejetees:
+    if (
+        not compte_rendu.erreurs_fichier
+        and not compte_rendu.lignes_rejetees
+        and not compte_rendu.erreurs_pieces
+    ):
         console.print("[bold green]Toutes les demandes sont importables.[/bold green]")
     console.print(
         "Hors ligne, l'enrôlement, les dossiers visés par numeroASP, les FINESS déjà financés "
@@ -230,7 +269,12 @@ def commande_simuler(
                 annoter_vers.write_bytes(annote)
             except OSError as exc:
                 _usage(f"le fichier annoté {annoter_vers} ne peut pas être écrit ({exc.strerror}).")
-            if format_sortie == "texte":
+            if format_sortie == "texte" and resultat.compte_rendu.fichier_rejete:
+                typer.echo(
+                    f"Fichier rejeté en entier : copié tel que reçu dans {annoter_vers} (le "
+                    "compte rendu ci-dessus dit pourquoi)."
+                )
+            elif format_sortie == "texte":
                 typer.echo(f"Fichier annoté écrit : {annoter_vers}")
     raise typer.Exit(resultat.code_sortie())
 

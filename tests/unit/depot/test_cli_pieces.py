@@ -72,3 +72,25 @@ def test_zip_introuvable_erreur_d_usage(tmp_path: Path) -> None:
         app, ["simuler", str(FIXTURE), "--pieces", str(tmp_path / "absent.zip")]
     )
     assert resultat.exit_code == 2 and "introuvable" in resultat.output
+
+
+def test_le_texte_montre_les_problemes_du_zip(tmp_path: Path) -> None:
+    membres = {n: pdf(n) for n in NOMS} | {"MS1_inconnu-BDC-X.pdf": pdf("x")}
+    resultat = CliRunner().invoke(
+        app,
+        ["simuler", str(FIXTURE), "--pieces", str(_zip(tmp_path / "p.zip", membres))],
+        env={"COLUMNS": "120"},
+    )
+    assert resultat.exit_code == 1, resultat.output
+    assert "Problèmes du ZIP de pièces" in resultat.output
+    assert "PIECE_NON_REFERENCEE" in resultat.output
+    assert "MS1_inconnu-BDC-X.pdf" in resultat.output
+    assert "Toutes les demandes sont importables" not in resultat.output
+
+
+def test_le_texte_montre_une_archive_illisible(tmp_path: Path) -> None:
+    faux = tmp_path / "p.zip"
+    faux.write_bytes(b"ceci n'est pas une archive")
+    resultat = CliRunner().invoke(app, ["simuler", str(FIXTURE), "--pieces", str(faux)])
+    assert resultat.exit_code == 1
+    assert "ZIP_ILLISIBLE" in resultat.output and "(l'archive)" in resultat.output

@@ -192,3 +192,39 @@ def test_un_fichier_tres_imbrique_ne_fait_jamais_planter(tmp_path: Path) -> None
         assert resultat.exception is None or isinstance(resultat.exception, SystemExit)
         assert resultat.exit_code in (1, 3), (profondeur, resultat.output)
         json.loads(resultat.stdout)
+
+
+@pytest.mark.parametrize("colonnes", [40, 60, 80, 100, 120, 160, 200])
+def test_le_tableau_suit_la_largeur_et_ne_coupe_aucun_pointeur(
+    tmp_path: Path, colonnes: int
+) -> None:
+    document = valide()
+    etablissement = document["demandes"][0]["beneficiaires"][0]["etablissementsClients"][0]
+    etablissement["emailResponsable"] = "pas-un-courriel"
+    document["demandes"][1]["commande"]["dateCommande"] = "31/02/2023"
+    resultat = runner.invoke(
+        app, ["simuler", str(_ecrire(tmp_path, document))], env={"COLUMNS": str(colonnes)}
+    )
+    assert resultat.exit_code == 1, resultat.output
+    # rich never breaks a pointer: each is whole on one line of the output.
+    for pointeur in (
+        "/demandes/0/beneficiaires/0/etablissementsClients/0/emailResponsable",
+        "/demandes/1/commande/dateCommande",
+    ):
+        assert any(pointeur in ligne for ligne in resultat.output.splitlines()), resultat.output
+    lignes_tableau = [ligne for ligne in resultat.output.splitlines() if "│" in ligne]
+    assert all(len(ligne) <= colonnes for ligne in lignes_tableau)
+    if colonnes >= 160:  # wide enough for a table: as wide as the terminal
+        assert lignes_tableau and max(len(ligne) for ligne in lignes_tableau) == colonnes
+
+
+def test_annoter_un_fichier_rejete_le_copie_tel_que_recu(tmp_path: Path) -> None:
+    contenu = octets(valide()).replace(b'"siret":', b'"siret": "1", "siret":', 1)
+    sortie = tmp_path / "annote.json"
+    resultat = runner.invoke(
+        app, ["simuler", str(_ecrire(tmp_path, contenu)), "--annoter", str(sortie)]
+    )
+    assert resultat.exit_code == 3, resultat.output
+    assert "CLE_DUPLIQUEE" in resultat.output
+    assert sortie.read_bytes() == contenu
+    assert "copié tel que reçu" in resultat.output

@@ -58,6 +58,7 @@ class Provisionneur:
         self.queues()
         self.ses()
         self.cognito()
+        self.signature()
         # Functions and their SQS mappings before the bucket notifications: configuring a
         # notification sends an s3:TestEvent, which the mapping must consume at once (moto
         # delivers only `batch size` messages per message sent, so a backlog would stay).
@@ -178,6 +179,13 @@ class Provisionneur:
             client("sesv2").create_email_identity(EmailIdentity=identite)
             # moto's SES v2 sends through the v1 backend, which wants a verified sender.
             client("ses").verify_email_identity(EmailAddress=identite)
+
+    def signature(self) -> None:
+        """The documents' signing pair: self-signed, made once and kept (on AWS the deploy
+        step puts the platform's pair in the secret; docs/documents.md)."""
+        from shared.secrets_aws import assurer_materiel_local
+
+        assurer_materiel_local()
 
     def cognito(self) -> None:
         idp = client("cognito-idp")

@@ -105,7 +105,5 @@ def rapport_pain002(
                 montant = _sous(_sous(_sous(info, "OrgnlTxRef"), "Amt"), "InstdAmt")
                 montant.set("Ccy", "EUR")
                 montant.text = transaction.montant
-    return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        + ElementTree.tostring(document, encoding="utf-8").split(b"?>", 1)[-1].lstrip()
-    )
+    corps: bytes = ElementTree.tostring(document, encoding="unicode").encode("utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + corps

@@ -1,7 +1,9 @@
-"""What the paiement service receives from the instruction service.
+"""What the paiement service reads from the instruction's hand-off message.
 
-`DemandeDecidee` is the hand-off of a decided demande (DECIDEE): once the instruction
-service sends it, it belongs in shared/contrats.py (the lead moves it there when wiring).
+The instruction service sends `VersementDemande` (shared/dossier.py, queue
+`segurnum-paiement-versements`); this model validates the same JSON body and keeps only
+what paiement needs. The amount to pay is computed here from `montantFinance` (the solde
+from the avance actually paid), never taken from the message's `montant`.
 """
 
 from __future__ import annotations
@@ -18,3 +20,5 @@ class DemandeDecidee(BaseModel):
     typeDemande: str = Field(pattern=r"^(AVANCE|SOLDE)$")
     montantFinance: str = Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$")  # montant financé TTC
     decideeLe: AwareDatetime  # date de validation du versement
+    # The instruction's task token: answered (SendTaskSuccess) once the versement is paid.
+    jeton: str | None = None

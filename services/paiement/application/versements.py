@@ -3,6 +3,8 @@ rejected ones, the suivi financier lists them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.paiement.application.contexte import Paiement, modifier
 from services.paiement.application.messages import DemandeDecidee
 from services.paiement.domain.suivi import LigneSuivi, suivi_financier
@@ -39,6 +41,7 @@ def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
             message.decideeLe,
             avance,
         )
+    versement = replace(versement, jeton=message.jeton)
     if not paiement.versements.creer(versement):
         gagnant = paiement.versements.lire(message.numeroAsp, type_versement)
         if gagnant is None:  # pragma: no cover - created then deleted: never done

@@ -137,6 +137,7 @@ class Versement:
     rejete_le: datetime | None = None
     emissions_rejetees: tuple[EmissionRejetee, ...] = ()
     cle_avis: str | None = None  # l'avis de paiement (PDF) une fois produit
+    jeton: str | None = None  # jeton de tâche de l'instruction, rendu une fois payé
     version: int = 0  # 0: pas encore enregistré
 
     @property

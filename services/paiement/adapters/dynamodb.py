@@ -1,0 +1,301 @@
+"""DynamoDB repositories of the paiement service (single table, docs/dynamodb.md).
+
+- versement: `DOSSIER#{numeroAsp}` / `VERSEMENT#{AVANCE|SOLDE}`; GSI2 `VERSEMENT#{etat}` /
+  `{valideLe}#{numeroAsp}#{type}` (the A_PAYER queue, oldest decision first); GSI1
+  `LOT#{idLot}` / `{endToEnd}` once claimed by a lot. Every change is a Put conditional on
+  `version` (never sent twice nor paid twice); creation on `attribute_not_exists(PK)`.
+- lot: `LOT#{idLot}` / `LOT`; GSI1 `LOTS` / `{creeLe}#{idLot}`; GSI2 `LOT#{statut}` /
+  `{creeLe}`.
+- batch lock: `PAIEMENT` / `VERROU_LOT` (proprietaire, expireLe), taken on
+  `attribute_not_exists(PK) OR expireLe < :maintenant`.
+- bank details: read from the enrolment item `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from services.paiement.domain.lot import Lot, StatutLot
+from services.paiement.domain.versement import (
+    CoordonneesBancaires,
+    EmissionRejetee,
+    EtatVersement,
+    TypeVersement,
+    Versement,
+)
+from shared.contrats import cle_enrolement
+from shared.dynamo import TableDynamo, condition_echouee, instant, instant_ou_rien, iso, vers_dynamo
+from shared.montant import Montant
+
+CLE_VERROU = {"PK": "PAIEMENT", "SK": "VERROU_LOT"}
+
+
+def cle_versement(numero_asp: str, type_versement: TypeVersement) -> dict[str, str]:
+    return {"PK": f"DOSSIER#{numero_asp}", "SK": f"VERSEMENT#{type_versement}"}
+
+
+def cle_lot(id_lot: str) -> dict[str, str]:
+    return {"PK": f"LOT#{id_lot}", "SK": "LOT"}
+
+
+def _texte(valeur: object | None) -> str | None:
+    return None if valeur is None else str(valeur)
+
+
+def _iso(valeur: datetime | None) -> str | None:
+    return None if valeur is None else iso(valeur)
+
+
+def item_versement(v: Versement, version: int) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **cle_versement(v.numero_asp, v.type),
+        "type": "VERSEMENT",
+        "GSI2PK": f"VERSEMENT#{v.etat}",
+        "GSI2SK": f"{iso(v.valide_le)}#{v.numero_asp}#{v.type}",
+        "numeroAsp": v.numero_asp,
+        "siret": v.siret,
+        "numeroAns": v.numero_ans,
+        "typeVersement": v.type.value,
+        "numeroDemande": v.numero_demande,
+        "objet": v.objet,
+        "montantFinance": str(v.montant_finance),
+        "montant": _texte(v.montant),
+        "etat": v.etat.value,
+        "valideLe": iso(v.valide_le),
+        "rang": v.rang,
+        "endToEnd": v.end_to_end,
+        "lot": v.lot,
+        "misEnPaiementLe": _iso(v.mis_en_paiement_le),
+        "titulaire": v.titulaire,
+        "iban": v.iban,
+        "bic": v.bic,
+        "payeLe": _iso(v.paye_le),
+        "montantPaye": _texte(v.montant_paye),
+        "codeRejet": v.code_rejet,
+        "motifRejet": v.motif_rejet,
+        "rejeteLe": _iso(v.rejete_le),
+        "emissionsRejetees": [
+            {
+                k: val
+                for k, val in {
+                    "rang": e.rang,
+                    "lot": e.lot,
+                    "iban": e.iban,
+                    "bic": e.bic,
+                    "codeRejet": e.code_rejet,
+                    "rejeteLe": _iso(e.rejete_le),
+                }.items()
+                if val is not None
+            }
+            for e in v.emissions_rejetees
+        ],
+        "cleAvis": v.cle_avis,
+        "jetonInstruction": v.jeton,
+        "version": version,
+    }
+    if v.lot is not None:
+        item["GSI1PK"] = f"LOT#{v.lot}"
+        item["GSI1SK"] = v.end_to_end
+    return item
+
+
+def versement_depuis_item(item: Mapping[str, Any]) -> Versement:
+    def montant(nom: str) -> Montant | None:
+        return Montant.exact(str(item[nom])) if item.get(nom) is not None else None
+
+    return Versement(
+        numero_asp=str(item["numeroAsp"]),
+        siret=str(item["siret"]),
+        numero_ans=str(item["numeroAns"]),
+        type=TypeVersement(str(item["typeVersement"])),
+        montant_finance=Montant.exact(str(item["montantFinance"])),
+        montant=montant("montant"),
+        etat=EtatVersement(str(item["etat"])),
+        valide_le=instant(item["valideLe"]),
+        rang=int(item.get("rang", 1)),
+        lot=_texte(item.get("lot")),
+        mis_en_paiement_le=instant_ou_rien(item.get("misEnPaiementLe")),
+        titulaire=_texte(item.get("titulaire")),
+        iban=_texte(item.get("iban")),
+        bic=_texte(item.get("bic")),
+        paye_le=instant_ou_rien(item.get("payeLe")),
+        montant_paye=montant("montantPaye"),
+        code_rejet=_texte(item.get("codeRejet")),
+        rejete_le=instant_ou_rien(item.get("rejeteLe")),
+        emissions_rejetees=tuple(
+            EmissionRejetee(
+                rang=int(e["rang"]),
+                lot=_texte(e.get("lot")),
+                iban=_texte(e.get("iban")),
+                bic=_texte(e.get("bic")),
+                code_rejet=_texte(e.get("codeRejet")),
+                rejete_le=instant_ou_rien(e.get("rejeteLe")),
+            )
+            for e in item.get("emissionsRejetees", [])
+        ),
+        cle_avis=_texte(item.get("cleAvis")),
+        jeton=_texte(item.get("jetonInstruction")),
+        version=int(item["version"]),
+    )
+
+
+def item_lot(lot: Lot) -> dict[str, Any]:
+    return {
+        **cle_lot(lot.id),
+        "type": "LOT",
+        "GSI1PK": "LOTS",
+        "GSI1SK": f"{iso(lot.cree_le)}#{lot.id}",
+        "GSI2PK": f"LOT#{lot.statut}",
+        "GSI2SK": iso(lot.cree_le),
+        "idLot": lot.id,
+        "creeLe": iso(lot.cree_le),
+        "execution": lot.execution.isoformat(),
+        "statut": lot.statut.value,
+        "nombre": lot.nombre,
+        "total": str(lot.total),
+        "cleFichier": lot.cle_fichier,
+    }
+
+
+def lot_depuis_item(item: Mapping[str, Any]) -> Lot:
+    return Lot(
+        id=str(item["idLot"]),
+        cree_le=instant(item["creeLe"]),
+        execution=date.fromisoformat(str(item["execution"])),
+        statut=StatutLot(str(item["statut"])),
+        nombre=int(item.get("nombre", 0)),
+        total=Montant.exact(str(item.get("total", "0"))),
+        cle_fichier=_texte(item.get("cleFichier")),
+    )
+
+
+class VersementsDynamo(TableDynamo):
+    """Implements the `Versements` and `Lots` ports."""
+
+    def creer(self, versement: Versement) -> bool:
+        return self._creer(item_versement(versement, version=1))
+
+    def lire(self, numero_asp: str, type_versement: TypeVersement) -> Versement | None:
+        item = self._lire(cle_versement(numero_asp, type_versement))
+        return None if item is None else versement_depuis_item(item)
+
+    def du_dossier(self, numero_asp: str) -> list[Versement]:
+        return [
+            versement_depuis_item(item)
+            for item in self._requete(
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
+                ExpressionAttributeValues=vers_dynamo(
+                    {":pk": f"DOSSIER#{numero_asp}", ":sk": "VERSEMENT#"}
+                ),
+                ConsistentRead=True,
+            )
+        ]
+
+    def remplacer(self, ancien: Versement, nouveau: Versement) -> Versement | None:
+        version = ancien.version + 1
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=vers_dynamo(item_versement(nouveau, version)),
+                ConditionExpression="version = :attendue",
+                ExpressionAttributeValues=vers_dynamo({":attendue": ancien.version}),
+            )
+        except Exception as erreur:
+            if condition_echouee(erreur):
+                return None
+            raise
+        return versement_depuis_item(item_versement(nouveau, version))
+
+    def _index(self, index: str, cle: str, limite: int | None = None) -> list[dict[str, Any]]:
+        trouves: list[dict[str, Any]] = []
+        for item in self._requete(
+            IndexName=index,
+            KeyConditionExpression=f"{index}PK = :pk",
+            ExpressionAttributeValues=vers_dynamo({":pk": cle}),
+        ):
+            trouves.append(item)
+            if limite is not None and len(trouves) >= limite:
+                break
+        return trouves
+
+    def dans_l_etat(self, etat: EtatVersement, limite: int) -> list[Versement]:
+        # GSI reads are eventually consistent: each candidate is read again before use
+        # (the claim is conditional on the version read here).
+        candidats = [
+            versement_depuis_item(i) for i in self._index("GSI2", f"VERSEMENT#{etat}", limite)
+        ]
+        frais = [self.lire(v.numero_asp, v.type) for v in candidats]
+        return [v for v in frais if v is not None and v.etat is etat]
+
+    def du_lot(self, id_lot: str) -> list[Versement]:
+        return [versement_depuis_item(i) for i in self._index("GSI1", f"LOT#{id_lot}")]
+
+    def creer_lot(self, lot: Lot) -> None:
+        if not self._creer(item_lot(lot)):
+            raise RuntimeError(f"lot {lot.id} déjà existant")
+
+    def enregistrer_lot(self, lot: Lot) -> None:
+        self._ecrire(item_lot(lot))
+
+    def supprimer_lot(self, id_lot: str) -> None:
+        self.client.delete_item(TableName=self.table, Key=vers_dynamo(cle_lot(id_lot)))
+
+    def lire_lot(self, id_lot: str) -> Lot | None:
+        item = self._lire(cle_lot(id_lot))
+        return None if item is None else lot_depuis_item(item)
+
+    def lots(self, statut: StatutLot | None = None) -> list[Lot]:
+        index, cle = ("GSI1", "LOTS") if statut is None else ("GSI2", f"LOT#{statut}")
+        items = self._requete(
+            IndexName=index,
+            KeyConditionExpression=f"{index}PK = :pk",
+            ExpressionAttributeValues=vers_dynamo({":pk": cle}),
+            ScanIndexForward=False,
+        )
+        return [lot_depuis_item(item) for item in items]
+
+    def prendre_verrou(self, proprietaire: str, maintenant: datetime, expire_le: datetime) -> bool:
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=vers_dynamo(
+                    {**CLE_VERROU, "proprietaire": proprietaire, "expireLe": iso(expire_le)}
+                ),
+                ConditionExpression="attribute_not_exists(PK) OR expireLe < :maintenant",
+                ExpressionAttributeValues=vers_dynamo({":maintenant": iso(maintenant)}),
+            )
+        except Exception as erreur:
+            if condition_echouee(erreur):
+                return False
+            raise
+        return True
+
+    def rendre_verrou(self, proprietaire: str) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self.table,
+                Key=vers_dynamo(CLE_VERROU),
+                ConditionExpression="proprietaire = :p",
+                ExpressionAttributeValues=vers_dynamo({":p": proprietaire}),
+            )
+        except Exception as erreur:
+            if not condition_echouee(erreur):  # taken over after expiry: not ours any more
+                raise
+
+
+class EnrolementsDynamo(TableDynamo):
+    """Implements `Enrolements`: the IBAN/BIC of the enrolment item (docs/dynamodb.md)."""
+
+    def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
+        item = self._lire(cle_enrolement(siret, numero_ans))
+        if item is None or not item.get("iban") or not item.get("bic"):
+            return None
+        return CoordonneesBancaires(
+            titulaire=str(item.get("titulaire") or item.get("raisonSociale") or siret),
+            iban=str(item["iban"]),
+            bic=str(item["bic"]),
+            # A gestionnaire validated the enrolment (and with it these bank details).
+            validees=item.get("statut") == "VALIDE",
+        )

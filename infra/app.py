@@ -15,7 +15,7 @@ from services.depot.api import bp as depot
 from services.enrolment.api import bp as enrolment
 from services.instruction.api import bp as instruction
 from services.paiement.api import bp as paiement
-from shared.api import intergiciel_erreurs
+from shared.api import contrat, intergiciel_erreurs, reponse
 from shared.observabilite import logger, metrics
 
 app = Chalice(app_name="segurnum")
@@ -24,6 +24,17 @@ app.register_blueprint(enrolment)
 app.register_blueprint(depot)
 app.register_blueprint(instruction)
 app.register_blueprint(paiement)
+
+
+@app.route("/openapi.json", methods=["GET"])
+@contrat("Le document OpenAPI 3.1 de l'API (public)")
+def openapi() -> Any:
+    """Generated from the routes' contracts, once per process (docs/openapi.json is a copy)."""
+    from infra.openapi import document_de
+
+    return reponse(document_de(app))
+
+
 # First of the app's middlewares (outermost): every 4xx/5xx leaves as {"code", "message"} in French.
 app.register_middleware(intergiciel_erreurs, "http")
 

@@ -164,6 +164,26 @@ def enroler(
     typer.echo(f"Éditeur {siret} enrôlé pour le référencement {numero_ans} ({couloir}).")
 
 
+@app.command()
+def openapi(
+    sortie: Annotated[
+        str, typer.Option(help="Fichier à écrire; « - » pour la sortie standard.")
+    ] = ("docs/openapi.json"),
+) -> None:
+    """Génère le document OpenAPI 3.1 de l'API (à partir des modèles des routes)."""
+    from pathlib import Path
+
+    from infra.openapi import ecrire, en_texte
+
+    if sortie == "-":
+        from infra.app import app as application
+        from infra.openapi import document
+
+        typer.echo(en_texte(document(application)), nl=False)
+    else:
+        typer.echo(f"Écrit: {ecrire(Path(sortie))}")
+
+
 def main() -> None:
     _monter_depot()
     app()

@@ -7,8 +7,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from shared.api import ModeleVue, contrat, reponse
 from shared.settings import settings
-from shared.web import reponse
 
 bp = Blueprint(__name__)
 
@@ -34,7 +34,16 @@ def _verifications() -> dict[str, Callable[[], Any]]:
     }
 
 
+class VueSante(ModeleVue):
+    version: str
+    ressources: dict[str, str]
+
+
 @bp.route("/sante", methods=["GET"])
+@contrat(
+    "Version et état de chaque ressource (503 si l'une ne répond pas)",
+    reponses={200: VueSante, 503: VueSante},
+)
 def sante() -> Any:
     etats: dict[str, str] = {}
     for nom, verifier in _verifications().items():
@@ -44,4 +53,4 @@ def sante() -> Any:
         except Exception as exc:  # report, never fail: this is the health page
             etats[nom] = f"KO: {type(exc).__name__}"
     statut = 200 if all(v == "OK" for v in etats.values()) else 503
-    return reponse({"version": settings().version, "ressources": etats}, statut)
+    return reponse(VueSante(version=settings().version, ressources=etats), statut)

@@ -7,8 +7,24 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
+from services.depot.api_modeles import (
+    DemarrerDepotRequete,
+    ListeParametres,
+    StatutImport,
+    Vide,
+    VueDepot,
+    VueDepotDemarre,
+    VueDepotDetaille,
+    VueDossierComplet,
+    VueEnvoi,
+    VueEnvoiPieces,
+    VueGuichet,
+    VueListeDossiers,
+    VueTerminer,
+)
+from shared.api import Page, contrat, corps, decoder_curseur, encoder_curseur, parametres
 from shared.observabilite import observe
-from shared.web import GROUPE_EDITEURS, cognito, corps_json, erreur, exiger, reponse
+from shared.web import GROUPE_EDITEURS, cognito, erreur, exiger, reponse
 
 bp = Blueprint(__name__)
 
@@ -132,39 +148,73 @@ def _metier(action: Callable[[], Any]) -> Any:
         return erreur(exc.statut_http, exc.code, exc.message)
 
 
-def _envoi(envoi: Any) -> dict[str, Any]:
-    return {
-        "url": envoi.url,
-        "champs": envoi.champs,
-        "cle": envoi.cle,
-        "expireLe": envoi.expire_le.isoformat(),
-        "tailleMax": envoi.taille_max,
-    }
+def _envoi(envoi: Any) -> VueEnvoi:
+    return VueEnvoi(
+        url=envoi.url,
+        champs=dict(envoi.champs),
+        cle=envoi.cle,
+        expire_le=envoi.expire_le,
+        taille_max=envoi.taille_max,
+    )
 
 
 @bp.route("/depots", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Ouvrir un dépôt: le POST présigné du fichier JSON des demandes",
+    corps=DemarrerDepotRequete,
+    reponses={201: VueDepotDemarre},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(409,),
+)
 def demarrer_depot() -> Any:
     """D2: type, numéro ANS, taux de TVA → the dépôt and a presigned POST for the JSON."""
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    corps = corps_json(bp.current_request)
-    if not isinstance(corps, dict):
-        return corps
+    demande = corps(bp.current_request, DemarrerDepotRequete)
 
     def action() -> Any:
         demarre = composants().demarrer(
             str(qui.siret),
-            corps.get("typeDemande"),
-            str(corps.get("numeroAns") or ""),
-            corps.get("tauxTva"),
-            corps.get("nomFichier"),
-            bool(corps.get("modification")),
+            demande.type_demande,
+            demande.numero_ans,
+            demande.taux_tva,
+            demande.nom_fichier,
+            demande.modification,
         )
-        return reponse(demarre.to_dict(), 201)
+        return reponse(VueDepotDemarre.model_validate(demarre.to_dict()), 201)
 
     return _metier(action)
 
 
+@bp.route("/depots", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Les dépôts de l'éditeur, du plus récent au plus ancien (paginé)",
+    parametres=ListeParametres,
+    reponses={200: Page[VueDepot]},
+    groupe=GROUPE_EDITEURS,
+)
+def lister_depots() -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    p = parametres(bp.current_request, ListeParametres)
+    siret = str(qui.siret)
+    # The cursor is the GSI query's LastEvaluatedKey: checked to stay in the caller's partition.
+    depart = decoder_curseur(
+        p.curseur, ("PK", "SK", "GSI1PK", "GSI1SK"), {"GSI1PK": f"EDITEUR#{siret}"}
+    )
+    vues, suite = composants().consultation.page_depots(siret, p.limite, depart)
+    page = Page[VueDepot](
+        elements=[VueDepot.model_validate(v) for v in vues],
+        curseur_suivant=encoder_curseur(suite),
+    )
+    return reponse(page)
+
+
 @bp.route("/depots/{id_depot}", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Un dépôt: statut, compte rendu, ZIP reçus, dossiers et pièces manquantes",
+    reponses={200: VueDepotDetaille},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404,),
+)
 def lire_depot(id_depot: str) -> Any:
     """Status, compte rendu (§6) and, once imported, the ZIPs and incomplete dossiers."""
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
@@ -173,12 +223,17 @@ def lire_depot(id_depot: str) -> Any:
         c = composants()
         vue = c.consultation.lire_depot(id_depot, str(qui.siret))
         vue.update(c.consulter_pieces(id_depot, str(qui.siret)).to_dict())
-        return reponse(vue)
+        return reponse(VueDepotDetaille.model_validate(vue))
 
     return _metier(action)
 
 
 @bp.route("/depots/{id_depot}/fichier-annote", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Le fichier déposé, annoté ligne par ligne (idFichier, codeTraitement…)",
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404, 409),
+)
 def fichier_annote(id_depot: str) -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
@@ -197,6 +252,12 @@ def fichier_annote(id_depot: str) -> Any:
 
 
 @bp.route("/depots/{id_depot}/import", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Importer les lignes importables: un dossier par ligne",
+    reponses={200: StatutImport, 202: StatutImport},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404, 409),
+)
 def importer(id_depot: str) -> Any:
     """D4: one dossier per importable line; the updated compte rendu."""
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
@@ -209,33 +270,71 @@ def importer(id_depot: str) -> Any:
 
 
 @bp.route("/depots/{id_depot}/pieces", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Le POST présigné d'un ZIP de pièces justificatives (200 Mo au plus)",
+    corps=Vide,
+    reponses={201: VueEnvoiPieces},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404, 409),
+)
 def autoriser_pieces(id_depot: str) -> Any:
-    """D5: a presigned POST for the ZIP of pièces (≤ 200 MB)."""
+    """D5: a presigned POST for the ZIP of pièces (≤ 200 MB), shaped like POST /depots'."""
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    return _metier(
-        lambda: reponse(_envoi(composants().autoriser_zip(id_depot, str(qui.siret))), 201)
-    )
+    corps(bp.current_request, Vide, facultatif=True)
+
+    def action() -> Any:
+        envoi = _envoi(composants().autoriser_zip(id_depot, str(qui.siret)))
+        return reponse(VueEnvoiPieces(id_depot=id_depot, envoi=envoi), 201)
+
+    return _metier(action)
 
 
 @bp.route("/depots/{id_depot}/terminer", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Terminer le dépôt: la liste des dossiers encore incomplets",
+    corps=Vide,
+    reponses={200: VueTerminer},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404, 409),
+)
 def terminer(id_depot: str) -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    return _metier(lambda: reponse(composants().terminer(id_depot, str(qui.siret)).to_dict()))
+    corps(bp.current_request, Vide, facultatif=True)
+    return _metier(
+        lambda: reponse(
+            VueTerminer.model_validate(composants().terminer(id_depot, str(qui.siret)).to_dict())
+        )
+    )
 
 
 @bp.route("/depots/dossiers", methods=["GET"], authorizer=cognito)
+@contrat("Les dossiers de l'éditeur", reponses={200: VueListeDossiers}, groupe=GROUPE_EDITEURS)
 def lister_dossiers() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     return _metier(
-        lambda: reponse({"dossiers": composants().consultation.lister_dossiers(str(qui.siret))})
+        lambda: reponse(
+            VueListeDossiers.model_validate(
+                {"dossiers": composants().consultation.lister_dossiers(str(qui.siret))}
+            )
+        )
     )
 
 
 @bp.route("/depots/dossiers/{numero_asp}", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Un dossier de l'éditeur: demande, montants, pièces, historique",
+    reponses={200: VueDossierComplet},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404,),
+)
 def lire_dossier(numero_asp: str) -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     return _metier(
-        lambda: reponse(composants().consultation.lire_dossier(numero_asp, str(qui.siret)))
+        lambda: reponse(
+            VueDossierComplet.model_validate(
+                composants().consultation.lire_dossier(numero_asp, str(qui.siret))
+            )
+        )
     )
 
 
@@ -266,9 +365,13 @@ def depot_rappel_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 @bp.route("/guichet", methods=["GET"])
+@contrat(
+    "Chaque campagne: fenêtres avance et solde, ouvertes ou non, temps restant",
+    reponses={200: VueGuichet},
+)
 def guichet() -> Any:
     """Public: each campaign's windows, open or not now, and the time left."""
     from services.depot.application.guichet import etat_guichet
     from shared.horloge import horloge
 
-    return reponse(etat_guichet(horloge().maintenant()))
+    return reponse(VueGuichet.model_validate(etat_guichet(horloge().maintenant())))

@@ -106,8 +106,9 @@ def test_depot_complet_de_bout_en_bout(runtime: RuntimeLocal, jeton_editeur: str
     manquante = noms[-1]
     envoi_zip = requests.post(f"{api}/depots/{id_depot}/pieces", headers=h, timeout=10)
     assert envoi_zip.status_code == 201, envoi_zip.text
-    assert envoi_zip.json()["tailleMax"] == 200 * 1024 * 1024
-    envoyer(envoi_zip.json(), "pieces.zip", zip_de({n: pdf(n) for n in noms[:-1]}))
+    assert envoi_zip.json()["idDepot"] == id_depot
+    assert envoi_zip.json()["envoi"]["tailleMax"] == 200 * 1024 * 1024
+    envoyer(envoi_zip.json()["envoi"], "pieces.zip", zip_de({n: pdf(n) for n in noms[:-1]}))
 
     def etat() -> dict[str, Any]:
         return requests.get(f"{api}/depots/{id_depot}", headers=h, timeout=10).json()
@@ -120,7 +121,7 @@ def test_depot_complet_de_bout_en_bout(runtime: RuntimeLocal, jeton_editeur: str
     assert complet["statut"] == "EN_COURS"
 
     envoi_zip = requests.post(f"{api}/depots/{id_depot}/pieces", headers=h, timeout=10)
-    envoyer(envoi_zip.json(), "complement.zip", zip_de({manquante: pdf(manquante)}))
+    envoyer(envoi_zip.json()["envoi"], "complement.zip", zip_de({manquante: pdf(manquante)}))
 
     def complets() -> dict[str, Any] | None:
         v = etat()
@@ -162,7 +163,8 @@ def test_zip_hostile_refuse_en_entier(runtime: RuntimeLocal, jeton_editeur: str)
     )
     assert requests.post(f"{api}/depots/{id_depot}/import", headers=h, timeout=30).ok
     nom = document["demandes"][0]["piecesJustificatives"][0]["nomFichier"]
-    envoi_zip = requests.post(f"{api}/depots/{id_depot}/pieces", headers=h, timeout=10).json()
+    reponse_zip = requests.post(f"{api}/depots/{id_depot}/pieces", headers=h, timeout=10)
+    envoi_zip = reponse_zip.json()["envoi"]
     envoyer(envoi_zip, "pieces.zip", zip_de({nom: b"\x89PNG\r\n\x1a\n pas un PDF"}))
     vue = attendre(
         lambda: (

@@ -128,6 +128,12 @@ class Consultation:
     def lister_depots(self, siret: str) -> list[dict[str, Any]]:
         return [vue_depot(depot) for depot in self._depots.lister(siret)]
 
+    def page_depots(
+        self, siret: str, limite: int, depart: dict[str, Any] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        depots, suite = self._depots.page(siret, limite, depart)
+        return [vue_depot(depot) for depot in depots], suite
+
     def lister_dossiers(self, siret: str) -> list[dict[str, Any]]:
         return [vue_dossier(dossier) for dossier in self._dossiers.lister(siret)]
 

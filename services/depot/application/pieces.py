@@ -322,8 +322,9 @@ class AutoriserZip:
         if depot.statut is StatutDepot.TERMINE:
             raise Conflit(
                 "DEPOT_TERMINE",
-                "Ce dépôt est terminé : il n'accepte plus de pièces. Les dossiers incomplets "
-                "se complètent depuis leur page.",
+                "Ce dépôt est terminé : il n'accepte plus de pièces. Pour compléter un dossier "
+                "incomplet, ouvrez un nouveau dépôt (POST /depots) avec une ligne de "
+                "modification (typeAction M) pour ce dossier, puis déposez son ZIP de pièces.",
             )
         if depot.statut is not StatutDepot.IMPORTE:
             raise Conflit(

@@ -34,6 +34,33 @@ class Settings(BaseModel):
     version: str = VERSION
 
 
+class ReglageManquant(RuntimeError):
+    """A setting a handler cannot work without is absent: raised at its cold start (the
+    composition root), never discovered later by an event silently ignored."""
+
+
+# The settings without a usable default, by the environment variable that sets them.
+VARIABLES_REQUISES = {
+    "state_machine_instruction": "SEGURNUM_SM_INSTRUCTION",
+    "user_pool_id": "SEGURNUM_USER_POOL_ID",
+}
+
+
+def requis(*champs: str) -> Settings:
+    """The settings, after checking that each of `champs` is set (cold start of a handler).
+
+    Raises ReglageManquant naming every missing variable at once."""
+    reglages = settings()
+    manquants = [
+        VARIABLES_REQUISES.get(champ, champ) for champ in champs if not getattr(reglages, champ)
+    ]
+    if manquants:
+        raise ReglageManquant(
+            "Réglage(s) requis absent(s) de l'environnement : " + ", ".join(manquants) + "."
+        )
+    return reglages
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     return Settings.model_validate(

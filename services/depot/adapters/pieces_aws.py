@@ -37,7 +37,7 @@ from shared.dynamo import depuis_dynamo as _p
 from shared.dynamo import instant_ou_rien as _instant
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _d
-from shared.settings import settings
+from shared.settings import requis, settings
 
 logger = logging.getLogger(__name__)
 _TERMINAUX = (StatutZip.OK, StatutZip.REJETE)
@@ -308,15 +308,16 @@ class InstructionStepFunctions:
     """Port Instruction: StartExecution named so that a duplicate starts nothing twice."""
 
     def __init__(self, state_machine: str | None = None, client: Any | None = None) -> None:
-        self._state_machine = state_machine
+        # Resolved in the composition root: a missing ARN stops the cold start (loud), it
+        # never lets a complete dossier wait for an instruction that was never started.
+        self._state_machine = (
+            state_machine or requis("state_machine_instruction").state_machine_instruction
+        )
         self._client = client
 
     def demarrer(self, demande: InstructionDemandee) -> None:
         client = self._client if self._client is not None else aws.client("stepfunctions")
-        arn = self._state_machine or settings().state_machine_instruction
-        if not arn:
-            logger.warning("Pas de machine d'instruction configurée: %s", demande.model_dump())
-            return
+        arn = self._state_machine
         try:
             client.start_execution(
                 stateMachineArn=arn, name=nom_execution(demande), input=demande.model_dump_json()

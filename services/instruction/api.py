@@ -1,69 +1,267 @@
-"""Instruction: the state machine's tasks and the gestionnaires' routes (I1, I2)."""
+"""Instruction: the state machine's tasks, the éditeur's answers (queue), the
+gestionnaires' desk under `/gestion/` and the éditeur's dossiers under `/dossiers` (I1–I5).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalice.app import Blueprint
 
+from services.instruction.api_modeles import (
+    MOTIF_NUMERO_ASP,
+    DecisionRequete,
+    ListeDemandesParametres,
+    ListeDossiersParametres,
+    PageDemandes,
+    PageDossiers,
+    VueDemande,
+    VueDossier,
+)
+from shared.api import (
+    ErreurApi,
+    contrat,
+    corps,
+    decoder_curseur,
+    encoder_curseur,
+    parametres,
+    reponse,
+)
 from shared.observabilite import observe
-from shared.web import GROUPE_GESTIONNAIRES, cognito, corps_json, erreur, exiger, reponse
+from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 bp = Blueprint(__name__)
 
+QUEUE_REPONSES = "segurnum-instruction-reponses"
 
-def _instruction() -> Any:
-    from services.instruction.adapters.aws import DossiersDynamo, WorkflowStepFunctions
-    from services.instruction.application.instruction import Instruction
-    from shared.horloge import horloge
 
-    return Instruction(DossiersDynamo(), WorkflowStepFunctions(), horloge())
+def _composants() -> Any:
+    from services.instruction.bootstrap import composants
+
+    return composants()
+
+
+def _metier(action: Any) -> Any:
+    from services.instruction.domain.instruction import ActionImpossible
+
+    try:
+        return action()
+    except ActionImpossible as exc:
+        raise ErreurApi(exc.statut_http, exc.code, exc.message) from None
+
+
+def _numero(numero_asp: str) -> str:
+    if not re.fullmatch(MOTIF_NUMERO_ASP, numero_asp):
+        raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
+    return numero_asp
+
+
+def _type(type_demande: str) -> Any:
+    from shared.campagnes import TypeDemande
+
+    try:
+        return TypeDemande(type_demande)
+    except ValueError:
+        raise ErreurApi(
+            404,
+            "DEMANDE_INTROUVABLE",
+            f"Type de demande « {type_demande[:40]} » inconnu: AVANCE ou SOLDE.",
+        ) from None
+
+
+# --- the state machine's tasks -------------------------------------------------------------
 
 
 @bp.lambda_function(name="instruction_attendre")
 @observe
 def instruction_attendre(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """waitForTaskToken task: record the token; the workflow resumes on an API call."""
-    _instruction().attendre(event["numeroAsp"], event["statut"], event["attendu"], event["jeton"])
-    return {"statut": event["statut"]}
+    """waitForTaskToken tasks: record the token; the workflow resumes on a decision, the
+    éditeur's answer, the payment signal or a relance."""
+    from services.instruction.application.instruction import Tache
+
+    tache = Tache.model_validate(event)
+    _composants().instruction.attendre(tache)
+    return {"statut": str(tache.statut)}
 
 
-@bp.lambda_function(name="instruction_appliquer")
+@bp.lambda_function(name="instruction_etape")
 @observe
-def instruction_appliquer(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    decision = event.get("decision") or {}
-    _instruction().appliquer(
-        event["numeroAsp"],
-        event["statut"],
-        str(decision.get("auteur", "instruction")),
-        str(decision.get("motif", "")),
+def instruction_etape(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Steps of their own: courriel, décision d'attribution, payment recorded."""
+    from services.instruction.application.instruction import Tache
+
+    tache = Tache.model_validate(event)
+    _composants().instruction.etape(tache)
+    return {"statut": str(tache.statut)}
+
+
+@bp.on_sqs_message(queue=QUEUE_REPONSES, batch_size=1, name="instruction_reponses")
+@observe
+def instruction_reponses(event: Any) -> dict[str, Any]:
+    """Dépôt → instruction: an éditeur answered (M imported, pièces complémentaires OK)."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
     )
-    return {"statut": event["statut"]}
+
+    from shared.dossier import ReponseEditeur
+
+    def traiter(record: Any) -> None:
+        _composants().instruction.repondre(ReponseEditeur.model_validate_json(record.body))
+
+    return process_partial_response(  # type: ignore[return-value]
+        event=event.to_dict(),
+        record_handler=traiter,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=event.context,
+    )
+
+
+# --- the gestionnaire's desk ---------------------------------------------------------------
+
+CURSEUR = ("PK", "SK")
+
+
+@bp.route("/gestion/dossiers", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Les demandes en instruction, filtrées, page par page",
+    parametres=ListeDemandesParametres,
+    reponses={200: PageDemandes},
+    groupe=GROUPE_GESTIONNAIRES,
+)
+def gestion_lister() -> Any:
+    from services.instruction.adapters.aws import INDEX, InstructionsDynamo
+    from services.instruction.application.ports import Filtres
+    from services.instruction.vues import vue_resume_demande
+
+    exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    p = parametres(bp.current_request, ListeDemandesParametres)
+    filtres = Filtres(p.statut, p.type_demande, p.couloir, p.siret, p.numero_ans)
+    index, partition, _, _ = InstructionsDynamo.requete_liste(filtres)
+    cle_index = INDEX[index]
+    curseur = decoder_curseur(p.curseur, (*CURSEUR, *cle_index), {cle_index[0]: partition})
+    etats, suivant = _composants().consultation.demandes(filtres, p.limite, curseur)
+    return reponse(
+        PageDemandes(
+            elements=[vue_resume_demande(e) for e in etats],
+            curseur_suivant=encoder_curseur(suivant),
+        )
+    )
+
+
+@bp.route("/gestion/dossiers/{numero_asp}", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Un dossier: demandes et instruction, pièces, décision, courriels, historique",
+    reponses={200: VueDossier},
+    groupe=GROUPE_GESTIONNAIRES,
+    erreurs=(404,),
+)
+def gestion_dossier(numero_asp: str) -> Any:
+    from services.instruction.vues import vue_dossier
+
+    exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    numero = _numero(numero_asp)
+    complet = _metier(lambda: _composants().consultation.dossier(numero))
+    return reponse(vue_dossier(complet, gestionnaire=True))
+
+
+@bp.route(
+    "/gestion/dossiers/{numero_asp}/{type_demande}/decision",
+    methods=["POST"],
+    authorizer=cognito,
+)
+@contrat(
+    "Décider d'une demande: reprend son instruction",
+    corps=DecisionRequete,
+    reponses={200: VueDemande},
+    groupe=GROUPE_GESTIONNAIRES,
+    erreurs=(404, 409),
+)
+def gestion_decider(numero_asp: str, type_demande: str) -> Any:
+    from services.instruction.vues import vue_demande
+
+    qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    numero, type_ = _numero(numero_asp), _type(type_demande)
+    demande = corps(bp.current_request, DecisionRequete)
+    c = _composants()
+    etat = _metier(
+        lambda: c.instruction.decider(
+            numero, type_, demande.decision, demande.motif, demande.pieces_demandees, qui.nom
+        )
+    )
+    return reponse(_vue_demande(c, etat, vue_demande))
+
+
+@bp.route(
+    "/gestion/dossiers/{numero_asp}/{type_demande}/relancer",
+    methods=["POST"],
+    authorizer=cognito,
+)
+@contrat(
+    "Relancer une demande en erreur technique à l'étape qui a échoué",
+    reponses={200: VueDemande},
+    groupe=GROUPE_GESTIONNAIRES,
+    erreurs=(404, 409),
+)
+def gestion_relancer(numero_asp: str, type_demande: str) -> Any:
+    from services.instruction.vues import vue_demande
+
+    qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    numero, type_ = _numero(numero_asp), _type(type_demande)
+    c = _composants()
+    etat = _metier(lambda: c.instruction.relancer(numero, type_, qui.nom))
+    return reponse(_vue_demande(c, etat, vue_demande))
+
+
+def _vue_demande(c: Any, etat: Any, vue_demande: Any) -> Any:
+    dossier = c.instructions.lire_dossier(etat.numero_asp)
+    if dossier is None or etat.type_demande not in dossier.demandes:
+        raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {etat.numero_asp} n'existe pas.")
+    return vue_demande(dossier.demandes[etat.type_demande], etat, True)
+
+
+# --- the éditeur's dossiers --------------------------------------------------------------
 
 
 @bp.route("/dossiers", methods=["GET"], authorizer=cognito)
-def lister_dossiers() -> Any:
-    exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    params = dict(bp.current_request.query_params or {})
-    dossiers = _instruction().dossiers.lister(
-        params.get("statut"), int(params.get("limite", "100"))
+@contrat(
+    "Les dossiers de l'éditeur, page par page, avec le statut de chaque demande",
+    parametres=ListeDossiersParametres,
+    reponses={200: PageDossiers},
+    groupe=GROUPE_EDITEURS,
+)
+def editeur_lister() -> Any:
+    from services.instruction.vues import vue_resume_dossier
+
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    assert qui.siret is not None  # exiger checked it
+    p = parametres(bp.current_request, ListeDossiersParametres)
+    curseur = decoder_curseur(
+        p.curseur, ("PK", "SK", "GSI1PK", "GSI1SK"), {"GSI1PK": f"EDITEUR#{qui.siret}"}
     )
-    return reponse({"dossiers": dossiers})
-
-
-@bp.route("/dossiers/{numero_asp}/decision", methods=["POST"], authorizer=cognito)
-def decider(numero_asp: str) -> Any:
-    from services.instruction.domain.instruction import ActionImpossible
-
-    qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    corps = corps_json(bp.current_request)
-    if not isinstance(corps, dict):
-        return corps
-    try:
-        sortie = _instruction().decider(
-            numero_asp, str(corps.get("decision", "")), corps.get("motif"), qui.nom
+    dossiers, suivant = _composants().consultation.dossiers_editeur(qui.siret, p.limite, curseur)
+    return reponse(
+        PageDossiers(
+            elements=[vue_resume_dossier(d) for d in dossiers],
+            curseur_suivant=encoder_curseur(suivant),
         )
-    except ActionImpossible as exc:
-        statut = {"DOSSIER_INCONNU": 404, "ACTION_CONCURRENTE": 409, "ACTION_NON_ATTENDUE": 409}
-        return erreur(statut.get(exc.code, 422), exc.code, exc.message)
-    return reponse(sortie)
+    )
+
+
+@bp.route("/dossiers/{numero_asp}", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Un dossier de l'éditeur: statut de chaque demande, motif, pièces et décision, "
+    "courriels, historique",
+    reponses={200: VueDossier},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404,),
+)
+def editeur_dossier(numero_asp: str) -> Any:
+    from services.instruction.vues import vue_dossier
+
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    numero = _numero(numero_asp)
+    complet = _metier(lambda: _composants().consultation.dossier(numero, qui.siret))
+    return reponse(vue_dossier(complet, gestionnaire=False))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -54,6 +53,8 @@ from shared.contrats import (
     cle_numero_dossier,
     referencement_depuis_item,
 )
+from shared.dossier import EntreeHistorique as EntreeDossier
+from shared.dossier import historique_depuis_item, item_historique
 from shared.dynamo import TableDynamo as _Table
 from shared.dynamo import code_erreur as _code
 from shared.dynamo import depuis_dynamo as _depuis_dynamo
@@ -331,16 +332,14 @@ def _dossier(item: Mapping[str, Any]) -> Dossier:
 
 
 def _entree(item: Mapping[str, Any]) -> EntreeHistorique:
-    details = {
-        k: int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v
-        for k, v in dict(item.get("details") or {}).items()
-    }
-    return EntreeHistorique(
-        action=str(item["action"]),
-        auteur=str(item.get("auteur", "")),
-        le=_instant(item["le"]),
-        details=details,
-    )
+    """The shared reader of history entries (shared/dossier.py), in the dépôt's terms."""
+    lu = historique_depuis_item(item)
+    details = dict(lu.details)
+    if lu.motif:
+        details.setdefault("motif", lu.motif)
+    if lu.type_demande:
+        details.setdefault("typeDemande", lu.type_demande)
+    return EntreeHistorique(action=lu.action, auteur=lu.qui, le=lu.instant, details=details)
 
 
 class _Transaction:
@@ -663,16 +662,13 @@ def _reservation_numero_dossier(dossier: Dossier, le: datetime) -> dict[str, Any
 
 
 def _item_historique(numero_asp: str, entree: EntreeHistorique) -> dict[str, Any]:
-    le = _iso(entree.le)
-    return {
-        "PK": cle_dossier(numero_asp)["PK"],
-        "SK": f"HISTO#{le}#{uuid.uuid4()}",
-        "type": "HISTORIQUE",
-        "action": entree.action,
-        "auteur": entree.auteur,
-        "le": le,
-        "details": dict(entree.details),
-    }
+    """The shared writer of history entries: one shape (qui, action, motif, instant)."""
+    return item_historique(
+        numero_asp,
+        EntreeDossier(
+            qui=entree.auteur, action=entree.action, instant=entree.le, details=entree.details
+        ),
+    )
 
 
 # --- Counter, enrolments, registre ---------------------------------------------------------

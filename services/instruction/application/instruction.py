@@ -1,50 +1,462 @@
-"""Use cases of instruction: the workflow waits, the gestionnaire decides, the state applies."""
+"""Use cases of instruction (I1, I2): the workflow's tasks, the gestionnaire's decision and
+relance, the éditeur's answer. Every hand-over of a task token is one conditional write
+(the token is consumed with what was decided) followed by SendTaskSuccess, which
+`rendre` can replay until Step Functions has it: no demande is left that no one can move.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
-from services.instruction.application.ports import DossiersInstruction, Workflow
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.instruction.application.ports import (
+    Decisions,
+    Instructions,
+    JetonPerime,
+    Metriques,
+    Notifications,
+    Versements,
+    VersionPerimee,
+    Workflow,
+)
 from services.instruction.domain.instruction import (
-    ATTENDU_GESTIONNAIRE,
     ActionImpossible,
-    decision,
-    verifier_attente,
+    attendu_apres,
+    decider,
+    verifier_tour,
+)
+from shared.campagnes import TypeDemande
+from shared.dossier import (
+    Attendu,
+    EntreeHistorique,
+    ErreurTechnique,
+    EtatInstruction,
+    ReponseEditeur,
+    Reprise,
+    ResumeDossier,
+    ResumeVersement,
+    StatutDemande,
+    VersementDemande,
+    VersementEffectue,
+    item_decision,
 )
 from shared.horloge import Horloge
 
+logger = logging.getLogger(__name__)
+
+TENTATIVES = 5
+PLATEFORME = "plateforme"
+
+
+class ErreurTransitoire(RuntimeError):
+    """Raised by a task for a failure worth retrying (the ASL's Retry names it)."""
+
+
+class DonneesIncoherentes(RuntimeError):
+    """Not retried: the demande goes EN_ERREUR_TECHNIQUE with this cause."""
+
+
+class EntreeDemande(BaseModel):
+    """The execution's input (shared.contrats.InstructionDemandee) and what the workflow
+    added to it on its way (the decision, the éditeur's answer, the payment)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    numeroAsp: str
+    typeDemande: TypeDemande
+    siret: str = ""
+    montantFinance: str = "0.00"
+    version: int = 1
+    versement: dict[str, Any] | None = None
+    erreur: dict[str, Any] | None = None
+    etapeEchouee: str | None = None
+
+
+class Tache(BaseModel):
+    """The Payload of a Lambda task of infra/statemachines/instruction.asl.json."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    demande: EntreeDemande
+    statut: StatutDemande
+    attendu: Attendu | None = None
+    etape: str | None = None
+    jeton: str | None = Field(default=None, min_length=1)
+
+
+def _cause(erreur: dict[str, Any] | None) -> str:
+    if not erreur:
+        return "Erreur inconnue"
+    cause = str(erreur.get("Cause") or "")
+    return f"{erreur.get('Error', 'Erreur')}: {cause}"[:1000]
+
+
+def montant_a_verser(dossier: ResumeDossier, type_demande: TypeDemande) -> str:
+    demande = dossier.demandes.get(type_demande)
+    montants = demande.montants if demande is not None else {}
+    cle = "avance" if type_demande is TypeDemande.AVANCE else "solde"
+    return str(montants.get(cle) or montants.get("montantFinance") or "0.00")
+
 
 class Instruction:
-    def __init__(self, dossiers: DossiersInstruction, workflow: Workflow, horloge: Horloge) -> None:
-        self.dossiers = dossiers
+    def __init__(
+        self,
+        instructions: Instructions,
+        workflow: Workflow,
+        horloge: Horloge,
+        versements: Versements,
+        notifications: Notifications,
+        decisions: Decisions,
+        metriques: Metriques,
+    ) -> None:
+        self.instructions = instructions
         self.workflow = workflow
         self.horloge = horloge
+        self.versements = versements
+        self.notifications = notifications
+        self.decisions = decisions
+        self.metriques = metriques
 
-    def attendre(self, numero_asp: str, statut: str, attendu: str, jeton: str) -> None:
-        """Called by the state machine's waitForTaskToken task: the dossier now waits."""
-        self.dossiers.enregistrer_attente(
-            numero_asp, statut, attendu, jeton, self.horloge.maintenant().isoformat()
+    # --- reads ---------------------------------------------------------------------------
+
+    def etat(self, numero_asp: str, type_demande: TypeDemande) -> EtatInstruction:
+        etat = self.instructions.lire(numero_asp, type_demande)
+        if etat is None:
+            raise ActionImpossible(
+                "DEMANDE_INTROUVABLE",
+                f"Le dossier {numero_asp} n'a pas de demande {type_demande} en instruction.",
+                404,
+            )
+        return etat
+
+    def _dossier(self, numero_asp: str) -> ResumeDossier:
+        dossier = self.instructions.lire_dossier(numero_asp)
+        if dossier is None:
+            raise DonneesIncoherentes(f"Le dossier {numero_asp} n'existe pas.")
+        return dossier
+
+    # --- the workflow's tasks -----------------------------------------------------------
+
+    def attendre(self, tache: Tache) -> None:
+        """A waitForTaskToken task: the demande now waits for `tache.attendu`."""
+        if not tache.jeton or tache.attendu is None:
+            raise DonneesIncoherentes("Tâche d'attente sans jeton ni partie attendue.")
+        d = tache.demande
+        for _ in range(TENTATIVES):
+            maintenant = self.horloge.maintenant()
+            avant = self.instructions.lire(d.numeroAsp, d.typeDemande)
+            entree: EntreeHistorique | None = None
+            if avant is None:
+                dossier = self._dossier(d.numeroAsp)
+                apres = EtatInstruction(
+                    numero_asp=d.numeroAsp,
+                    type_demande=d.typeDemande,
+                    siret=dossier.siret,
+                    numero_ans=dossier.numero_ans,
+                    couloir=dossier.couloir,
+                    campagne=dossier.campagne,
+                    montant_finance=d.montantFinance,
+                    statut=StatutDemande.EN_COURS,
+                    attendu=tache.attendu,
+                    demarre_le=maintenant,
+                    modifie_le=maintenant,
+                    execution=f"{d.numeroAsp}-{d.typeDemande}-{d.version}",
+                    jeton=tache.jeton,
+                )
+                entree = EntreeHistorique(
+                    PLATEFORME, "INSTRUCTION_COMMENCEE", maintenant, type_demande=d.typeDemande
+                )
+            elif tache.statut is StatutDemande.EN_ERREUR_TECHNIQUE:
+                erreur = ErreurTechnique(_cause(d.erreur), d.etapeEchouee or "", maintenant)
+                apres = replace(
+                    avant,
+                    statut=StatutDemande.EN_ERREUR_TECHNIQUE,
+                    statut_avant_erreur=avant.statut_avant_erreur
+                    if avant.statut is StatutDemande.EN_ERREUR_TECHNIQUE
+                    else avant.statut,
+                    attendu=Attendu.GESTIONNAIRE,
+                    jeton=tache.jeton,
+                    erreur=erreur,
+                    reprise=None,
+                    modifie_le=maintenant,
+                    version=avant.version + 1,
+                )
+                entree = EntreeHistorique(
+                    PLATEFORME,
+                    "ERREUR_TECHNIQUE",
+                    maintenant,
+                    motif=erreur.cause,
+                    type_demande=d.typeDemande,
+                    details={"etape": erreur.etape},
+                )
+            else:
+                apres = replace(
+                    avant,
+                    statut=tache.statut,
+                    attendu=tache.attendu,
+                    jeton=tache.jeton,
+                    reprise=None,  # the workflow moved on: the previous token was used
+                    erreur=None,
+                    statut_avant_erreur=None,
+                    modifie_le=maintenant,
+                    version=avant.version + 1,
+                )
+            try:
+                self.instructions.ecrire(avant, apres, entree)
+            except VersionPerimee:
+                continue
+            if apres.statut is StatutDemande.EN_ERREUR_TECHNIQUE:
+                self.metriques.erreur_technique(d.etapeEchouee or "")
+                logger.error("Instruction en erreur technique: %s", apres.erreur)
+            if tache.attendu is Attendu.PAIEMENT:
+                self._demander_versement(apres, tache.jeton)
+            return
+        raise ErreurTransitoire(f"La demande {d.numeroAsp} {d.typeDemande} change sans cesse.")
+
+    def _demander_versement(self, etat: EtatInstruction, jeton: str) -> None:
+        dossier = self._dossier(etat.numero_asp)
+        decidee_le = etat.decision.le if etat.decision is not None else etat.modifie_le
+        self.versements.demander(
+            VersementDemande(
+                numeroAsp=etat.numero_asp,
+                typeDemande=etat.type_demande,
+                siret=etat.siret,
+                numeroAns=etat.numero_ans,
+                couloir=etat.couloir,
+                campagne=etat.campagne,
+                montantFinance=etat.montant_finance,
+                montant=montant_a_verser(dossier, etat.type_demande),
+                decideeLe=decidee_le,
+                jeton=jeton,
+                demandeLe=self.horloge.maintenant(),
+                cleIdempotence=f"{etat.numero_asp}-{etat.type_demande}",
+            )
         )
+
+    def etape(self, tache: Tache) -> None:
+        """A step the workflow runs on its own: a courriel, the décision PDF, the payment."""
+        d = tache.demande
+        etat = self.etat(d.numeroAsp, d.typeDemande)
+        if tache.etape == "COURRIEL":
+            self.notifications.notifier(etat, self._dossier(d.numeroAsp), str(tache.statut))
+        elif tache.etape == "DECISION_PDF":
+            cle = self.decisions.produire(etat, self._dossier(d.numeroAsp))
+            if etat.decision_document != cle:
+                self._mettre_a_jour(d.numeroAsp, d.typeDemande, decision_document=cle)
+        elif tache.etape == "PAYEE":
+            effectue = VersementEffectue.model_validate(d.versement or {})
+            versement = ResumeVersement(
+                effectue.idVersement, effectue.montant, effectue.payeLe, effectue.reference
+            )
+            entree = EntreeHistorique(
+                "paiement",
+                "PAIEMENT_EFFECTUE",
+                self.horloge.maintenant(),
+                type_demande=d.typeDemande,
+                details={"idVersement": effectue.idVersement, "montant": effectue.montant},
+            )
+            self._mettre_a_jour(
+                d.numeroAsp,
+                d.typeDemande,
+                entree,
+                statut=StatutDemande.PAYEE,
+                attendu=Attendu.PERSONNE,
+                jeton=None,
+                versement=versement,
+            )
+        else:
+            raise DonneesIncoherentes(f"Étape inconnue: {tache.etape}")
+
+    def _mettre_a_jour(
+        self,
+        numero_asp: str,
+        type_demande: TypeDemande,
+        entree: EntreeHistorique | None = None,
+        **champs: Any,
+    ) -> None:
+        for _ in range(TENTATIVES):
+            avant = self.etat(numero_asp, type_demande)
+            apres = replace(
+                avant, **champs, modifie_le=self.horloge.maintenant(), version=avant.version + 1
+            )
+            try:
+                self.instructions.ecrire(avant, apres, entree)
+            except VersionPerimee:
+                continue
+            return
+        raise ErreurTransitoire(f"La demande {numero_asp} {type_demande} change sans cesse.")
+
+    # --- the gestionnaire ---------------------------------------------------------------
 
     def decider(
-        self, numero_asp: str, valeur: str, motif: str | None, gestionnaire: str
-    ) -> dict[str, Any]:
-        dossier = self.dossiers.lire(numero_asp)
-        if dossier is None:
-            raise ActionImpossible("DOSSIER_INCONNU", f"Le dossier {numero_asp} n'existe pas.")
-        verifier_attente(dossier.get("attendu"), ATTENDU_GESTIONNAIRE)
-        choix = decision(valeur, motif, gestionnaire)
-        jeton = str(dossier.get("jeton") or "")
-        # Two gestionnaires acting at once: the conditional clear lets exactly one win.
-        if not jeton or not self.dossiers.consommer_jeton(numero_asp, ATTENDU_GESTIONNAIRE, jeton):
-            raise ActionImpossible(
-                "ACTION_CONCURRENTE", "Une autre action vient d'être enregistrée sur ce dossier."
-            )
-        sortie = {"decision": choix.statut.value, "motif": choix.motif, "auteur": choix.auteur}
-        self.workflow.reprendre(jeton, sortie)
-        return sortie
-
-    def appliquer(self, numero_asp: str, statut: str, qui: str, motif: str) -> None:
-        self.dossiers.appliquer_statut(
-            numero_asp, statut, qui, motif, self.horloge.maintenant().isoformat()
+        self,
+        numero_asp: str,
+        type_demande: TypeDemande,
+        valeur: str,
+        motif: str | None,
+        pieces: list[str] | None,
+        auteur: str,
+    ) -> EtatInstruction:
+        etat = self.etat(numero_asp, type_demande)
+        if etat.reprise is not None and etat.decision is not None:
+            # A decision recorded whose SendTaskSuccess failed: replay it. The same
+            # decision sent again is answered as a success (the client's retry).
+            self.rendre(etat)
+            if (
+                str(etat.decision.decision) == valeur
+                and etat.decision.motif == (motif or "").strip()
+            ):
+                return etat
+        maintenant = self.horloge.maintenant()
+        choix = decider(etat, valeur, motif, pieces, auteur, maintenant)
+        jeton = etat.jeton
+        assert jeton is not None  # verifier_tour checked it
+        apres = replace(
+            etat,
+            statut=choix.decision,
+            attendu=attendu_apres(choix.decision),
+            jeton=None,
+            decision=choix,
+            pieces_demandees=choix.pieces_demandees,
+            reprise=Reprise(jeton, item_decision(choix)),
+            modifie_le=maintenant,
+            version=etat.version + 1,
         )
+        entree = EntreeHistorique(
+            auteur,
+            f"DECISION_{choix.decision}",
+            maintenant,
+            motif=choix.motif,
+            type_demande=type_demande,
+            details={"piecesDemandees": list(choix.pieces_demandees)}
+            if choix.pieces_demandees
+            else {},
+        )
+        self._consommer(etat, apres, entree, jeton)
+        self.rendre(apres)
+        return apres
+
+    def relancer(self, numero_asp: str, type_demande: TypeDemande, auteur: str) -> EtatInstruction:
+        """EN_ERREUR_TECHNIQUE → the failed step runs again. Also replays a pending
+        SendTaskSuccess, whatever the state."""
+        etat = self.etat(numero_asp, type_demande)
+        if etat.reprise is not None:
+            self.rendre(etat)
+            return self.etat(numero_asp, type_demande)
+        if etat.statut is not StatutDemande.EN_ERREUR_TECHNIQUE:
+            raise ActionImpossible(
+                "RELANCE_INUTILE",
+                f"La demande {type_demande} du dossier {numero_asp} n'est pas en erreur "
+                f"technique (statut « {etat.libelle} »): rien à relancer.",
+                409,
+            )
+        verifier_tour(etat, Attendu.GESTIONNAIRE)
+        maintenant = self.horloge.maintenant()
+        jeton = etat.jeton
+        assert jeton is not None
+        apres = replace(
+            etat,
+            statut=etat.statut_avant_erreur or StatutDemande.EN_COURS,
+            statut_avant_erreur=None,
+            attendu=Attendu.PLATEFORME,
+            jeton=None,
+            erreur=None,
+            reprise=Reprise(jeton, {"relance": auteur}),
+            modifie_le=maintenant,
+            version=etat.version + 1,
+        )
+        cause = etat.erreur.cause if etat.erreur else ""
+        entree = EntreeHistorique(
+            auteur, "RELANCE", maintenant, motif=cause, type_demande=type_demande
+        )
+        self._consommer(etat, apres, entree, jeton)
+        self.rendre(apres)
+        return apres
+
+    def _consommer(
+        self, avant: EtatInstruction, apres: EtatInstruction, entree: EntreeHistorique, jeton: str
+    ) -> None:
+        try:
+            self.instructions.ecrire(avant, apres, entree, jeton_consomme=jeton)
+        except VersionPerimee:
+            actuel = self.etat(avant.numero_asp, avant.type_demande)
+            raise ActionImpossible(
+                "ACTION_CONCURRENTE",
+                f"Une autre action vient d'être enregistrée sur la demande "
+                f"{avant.type_demande} du dossier {avant.numero_asp}: elle est maintenant au "
+                f"statut « {actuel.libelle} » et attend une action de "
+                f"{_libelle_attendu(actuel.attendu)}.",
+                409,
+            ) from None
+
+    # --- the éditeur (through the dépôt service's message) ------------------------------
+
+    def repondre(self, reponse: ReponseEditeur) -> bool:
+        """A_MODIFIER / EN_ATTENTE_PIECES → EN_COURS. False when the demande was not
+        waiting for the éditeur (nothing to resume: the message is dropped)."""
+        for _ in range(TENTATIVES):
+            etat = self.instructions.lire(reponse.numeroAsp, reponse.typeDemande)
+            if etat is None:
+                logger.info("Réponse d'éditeur sans instruction: %s", reponse.model_dump())
+                return False
+            if etat.reprise is not None:
+                if not self.rendre(etat):
+                    raise ErreurTransitoire("La reprise du workflow a échoué: à rejouer.")
+                continue
+            if etat.attendu is not Attendu.EDITEUR or not etat.jeton:
+                logger.info("Demande %s %s n'attend pas l'éditeur.", etat.numero_asp, etat.statut)
+                return False
+            maintenant = self.horloge.maintenant()
+            apres = replace(
+                etat,
+                statut=StatutDemande.EN_COURS,
+                attendu=Attendu.PLATEFORME,
+                jeton=None,
+                pieces_demandees=(),
+                reprise=Reprise(etat.jeton, {"reponse": str(reponse.action)}),
+                modifie_le=maintenant,
+                version=etat.version + 1,
+            )
+            entree = EntreeHistorique(
+                reponse.qui,
+                str(reponse.action),
+                reponse.instant,
+                motif=f"Retour en cours après « {etat.libelle} »",
+                type_demande=reponse.typeDemande,
+                details=dict(reponse.details),
+            )
+            try:
+                self.instructions.ecrire(etat, apres, entree, jeton_consomme=etat.jeton)
+            except VersionPerimee:
+                continue
+            if not self.rendre(apres):
+                raise ErreurTransitoire("La reprise du workflow a échoué: à rejouer.")
+            return True
+        raise ErreurTransitoire(f"La demande {reponse.numeroAsp} change sans cesse.")
+
+    # --- replaying SendTaskSuccess ------------------------------------------------------
+
+    def rendre(self, etat: EtatInstruction) -> bool:
+        """Hands the consumed token back to Step Functions; True once it has it."""
+        reprise = etat.reprise
+        if reprise is None:
+            return True
+        try:
+            self.workflow.reprendre(reprise.jeton, reprise.sortie)
+        except JetonPerime:
+            logger.info("Jeton déjà rendu pour %s %s.", etat.numero_asp, etat.type_demande)
+        except Exception:
+            logger.exception("SendTaskSuccess en échec: la reprise sera rejouée.")
+            self.metriques.reprise_en_echec()
+            return False
+        self.instructions.effacer_reprise(etat.numero_asp, etat.type_demande, reprise.jeton)
+        return True
+
+
+def _libelle_attendu(attendu: Attendu) -> str:
+    from shared.dossier import LIBELLES_ATTENDU
+
+    return LIBELLES_ATTENDU[attendu]

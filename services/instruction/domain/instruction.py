@@ -1,61 +1,134 @@
-"""Lifecycle of a dossier under instruction (I1): which decision is possible from where."""
+"""Lifecycle of a demande under instruction (I1): the transition table and the rules of a
+gestionnaire's decision. The state machine (infra/statemachines/instruction.asl.json)
+follows this table; tests/unit/instruction checks its Choice states against it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from shared.contrats import StatutDossier
-
-DECISIONS_GESTIONNAIRE = frozenset(
-    {
-        StatutDossier.DECIDEE,
-        StatutDossier.REJETEE,
-        StatutDossier.A_MODIFIER,
-        StatutDossier.EN_ATTENTE_PIECES,
-    }
+from shared.dossier import (
+    LIBELLES_ATTENDU,
+    LIBELLES_DEMANDE,
+    Attendu,
+    DecisionGestionnaire,
+    EtatInstruction,
+    StatutDemande,
 )
-ATTENDU_GESTIONNAIRE = "GESTIONNAIRE"
-ATTENDU_EDITEUR = "EDITEUR"
 
-
-class ActionImpossible(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+S = StatutDemande
 
 
 @dataclass(frozen=True)
-class Decision:
-    statut: StatutDossier
-    motif: str
-    auteur: str
+class Transition:
+    depuis: StatutDemande
+    acteur: Attendu
+    vers: StatutDemande
+    etat_asl: str  # the state the workflow goes to (the Choice's Next)
 
 
-def decision(valeur: str, motif: str | None, auteur: str) -> Decision:
-    """A gestionnaire's decision; a motif is required except to accept."""
-    try:
-        statut = StatutDossier(valeur)
-    except ValueError:
-        statut = None
-    if statut not in DECISIONS_GESTIONNAIRE:
-        attendues = ", ".join(sorted(DECISIONS_GESTIONNAIRE))
-        raise ActionImpossible(
-            "DECISION_INCONNUE", f"La décision « {valeur} » est inconnue: attendu {attendues}."
-        )
-    assert statut is not None
-    motif_propre = (motif or "").strip()
-    if statut is not StatutDossier.DECIDEE and not motif_propre:
-        raise ActionImpossible(
-            "MOTIF_OBLIGATOIRE", "Le motif est obligatoire pour rejeter ou demander un complément."
-        )
-    return Decision(statut=statut, motif=motif_propre, auteur=auteur)
+# Who moves a demande from where to where. EN_ERREUR_TECHNIQUE returns, on relance, to the
+# step that failed (any of the states below), so it is not listed as a business transition.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.EN_COURS, Attendu.GESTIONNAIRE, S.DECIDEE, "DecisionPdf"),
+    Transition(S.EN_COURS, Attendu.GESTIONNAIRE, S.REJETEE, "NotifierRejet"),
+    Transition(S.EN_COURS, Attendu.GESTIONNAIRE, S.A_MODIFIER, "NotifierEditeur"),
+    Transition(S.EN_COURS, Attendu.GESTIONNAIRE, S.EN_ATTENTE_PIECES, "NotifierEditeur"),
+    Transition(S.A_MODIFIER, Attendu.EDITEUR, S.EN_COURS, "EnCours"),
+    Transition(S.EN_ATTENTE_PIECES, Attendu.EDITEUR, S.EN_COURS, "EnCours"),
+    Transition(S.DECIDEE, Attendu.PAIEMENT, S.PAYEE, "Payee"),
+)
+
+STATUTS_FINAUX = frozenset({S.REJETEE, S.PAYEE})
 
 
-def verifier_attente(attendu: str | None, qui: str) -> None:
-    """Only the party the workflow waits for can act."""
-    if attendu != qui:
+def decisions_possibles(depuis: StatutDemande, acteur: Attendu) -> frozenset[StatutDemande]:
+    return frozenset(t.vers for t in TRANSITIONS if t.depuis is depuis and t.acteur is acteur)
+
+
+DECISIONS_GESTIONNAIRE = decisions_possibles(S.EN_COURS, Attendu.GESTIONNAIRE)
+
+
+class ActionImpossible(ValueError):
+    """`statut_http`: 404 unknown demande, 409 not its turn, 422 invalid decision."""
+
+    def __init__(self, code: str, message: str, statut_http: int = 422) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.statut_http = statut_http
+
+
+def _libelle(statut: StatutDemande) -> str:
+    return LIBELLES_DEMANDE[statut]
+
+
+def verifier_tour(
+    etat: EtatInstruction, acteur: Attendu, statut: StatutDemande | None = None
+) -> None:
+    """Only the party the workflow waits for can act (in `statut`, if given); otherwise 409
+    naming the state and who must act."""
+    if etat.attendu is acteur and etat.jeton and (statut is None or etat.statut is statut):
+        return
+    if etat.statut is S.EN_ERREUR_TECHNIQUE:
         raise ActionImpossible(
             "ACTION_NON_ATTENDUE",
-            "Le dossier n'attend pas d'action de votre part dans son état actuel.",
+            f"La demande {etat.type_demande} du dossier {etat.numero_asp} est « en erreur "
+            "technique »: un gestionnaire doit d'abord la relancer (route relancer).",
+            409,
         )
+    raise ActionImpossible(
+        "ACTION_NON_ATTENDUE",
+        f"La demande {etat.type_demande} du dossier {etat.numero_asp} est au statut "
+        f"« {_libelle(etat.statut)} »: elle attend une action de "
+        f"{LIBELLES_ATTENDU[etat.attendu]}, pas de {LIBELLES_ATTENDU[acteur]}.",
+        409,
+    )
+
+
+def decider(
+    etat: EtatInstruction,
+    valeur: str,
+    motif: str | None,
+    pieces: list[str] | None,
+    auteur: str,
+    le: datetime,
+) -> DecisionGestionnaire:
+    """A gestionnaire's decision on a demande that waits for one."""
+    try:
+        statut: StatutDemande | None = StatutDemande(valeur)
+    except ValueError:
+        statut = None
+    if statut is None or statut not in DECISIONS_GESTIONNAIRE:
+        attendues = ", ".join(sorted(DECISIONS_GESTIONNAIRE))
+        raise ActionImpossible(
+            "DECISION_INCONNUE",
+            f"Le champ « decision » vaut « {valeur} »: attendu l'une de {attendues}.",
+        )
+    verifier_tour(etat, Attendu.GESTIONNAIRE, S.EN_COURS)
+    motif_propre = (motif or "").strip()
+    if statut is not S.DECIDEE and not motif_propre:
+        raise ActionImpossible(
+            "MOTIF_OBLIGATOIRE",
+            f"Le champ « motif » est obligatoire pour la décision {statut}: expliquez-la "
+            "à l'éditeur.",
+        )
+    pieces_propres = tuple(dict.fromkeys(p.strip() for p in pieces or () if p and p.strip()))
+    if statut is S.EN_ATTENTE_PIECES and not pieces_propres:
+        raise ActionImpossible(
+            "PIECES_DEMANDEES_OBLIGATOIRES",
+            "Le champ « piecesDemandees » doit nommer au moins une pièce pour la décision "
+            "EN_ATTENTE_PIECES.",
+        )
+    if statut is not S.EN_ATTENTE_PIECES and pieces_propres:
+        raise ActionImpossible(
+            "PIECES_DEMANDEES_INATTENDUES",
+            "Le champ « piecesDemandees » ne s'emploie qu'avec la décision EN_ATTENTE_PIECES.",
+        )
+    return DecisionGestionnaire(statut, motif_propre, pieces_propres, auteur, le)
+
+
+def attendu_apres(decision: StatutDemande) -> Attendu:
+    """Right after a decision, the workflow runs its steps (courriel, PDF…) before the next
+    party is asked; the conditional write records this interval as PLATEFORME."""
+    return Attendu.PERSONNE if decision in STATUTS_FINAUX else Attendu.PLATEFORME

@@ -1,0 +1,202 @@
+"""S3 documents of a dossier (pièces, décision d'attribution), the décision's production,
+the courriels of the transitions and the error metric."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from decimal import Decimal
+from typing import Any
+
+from services.instruction.application.consultation import Document
+from shared.aws import client
+from shared.contrats import cle_enrolement
+from shared.dossier import EtatInstruction, ResumeDossier
+from shared.dynamo import TableDynamo
+from shared.montant import Montant
+from shared.settings import settings
+
+logger = logging.getLogger(__name__)
+
+DUREE_URL = 300  # seconds: a presigned GET valid a few minutes
+PREFIXE_DECISION = "decision"
+
+
+def cle_decision(numero_asp: str) -> str:
+    from services.instruction.domain.decision import nom_fichier_decision
+
+    return f"dossiers/{numero_asp}/{PREFIXE_DECISION}/{nom_fichier_decision(numero_asp)}"
+
+
+class DocumentsS3:
+    """Lists `dossiers/{numeroAsp}/` in the documents bucket (pièces, décision)."""
+
+    def __init__(self, bucket: str | None = None, client_s3: Any | None = None) -> None:
+        self._bucket = bucket
+        self._client = client_s3
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket or settings().bucket_documents
+
+    @property
+    def s3(self) -> Any:
+        return self._client if self._client is not None else client("s3")
+
+    def lister(self, numero_asp: str) -> list[Document]:
+        documents: list[Document] = []
+        pages = self.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"dossiers/{numero_asp}/"
+        )
+        for page in pages:
+            for objet in page.get("Contents", []):
+                cle = str(objet["Key"])
+                genre = (
+                    "DECISION_ATTRIBUTION" if cle.split("/")[2:3] == [PREFIXE_DECISION] else "PIECE"
+                )
+                documents.append(
+                    Document(
+                        nom=cle.rsplit("/", 1)[-1],
+                        cle=cle,
+                        genre=genre,
+                        depose_le=objet["LastModified"].astimezone(UTC),
+                        url=self.url(cle),
+                    )
+                )
+        return sorted(documents, key=lambda d: (d.genre != "DECISION_ATTRIBUTION", d.nom))
+
+    def url(self, cle: str) -> str:
+        return str(
+            self.s3.generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": cle}, ExpiresIn=DUREE_URL
+            )
+        )
+
+    def deposer(self, cle: str, contenu: bytes, type_contenu: str) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=cle, Body=contenu, ContentType=type_contenu)
+
+
+class Enrolements(TableDynamo):
+    """What instruction reads of the enrolment item (shared.contrats.cle_enrolement)."""
+
+    def lire(self, siret: str, numero_ans: str) -> dict[str, Any]:
+        return self._lire(cle_enrolement(siret, numero_ans)) or {}
+
+
+def _montant(valeur: object) -> Montant:
+    return Montant(str(valeur or "0"))
+
+
+class DecisionsPdf:
+    """Port Decisions: fpdf2 + PAdES (H4's modules), stored in the documents bucket. The
+    same data and key material give the same bytes: a replay writes the same object."""
+
+    def __init__(
+        self, documents: DocumentsS3, enrolements: Enrolements, source: Any | None = None
+    ) -> None:
+        self._documents = documents
+        self._enrolements = enrolements
+        self._source = source
+
+    def produire(self, etat: EtatInstruction, dossier: ResumeDossier) -> str:
+        from services.instruction.adapters.decision_pdf import decision_signee
+        from services.instruction.domain.decision import DonneesDecision, EtablissementFinance
+
+        source = self._source
+        if source is None:
+            from shared.secrets_aws import MaterielSecretsManager
+
+            source = MaterielSecretsManager()
+        demande = dossier.demandes.get(etat.type_demande) or dossier.avance
+        enrolement = self._enrolements.lire(dossier.siret, dossier.numero_ans)
+        commande = demande.demande.get("commande") if demande.demande else None
+        regime = str(commande.get("regimeTVA", "")) if isinstance(commande, dict) else ""
+        decision = etat.decision
+        donnees = DonneesDecision(
+            numero_asp=dossier.numero_asp,
+            type_demande=etat.type_demande,
+            siret=dossier.siret,
+            denomination_sociale=str(enrolement.get("raisonSociale", "")),
+            adresse=str(enrolement.get("adresse", "")),
+            numero_ans=dossier.numero_ans,
+            couloir=dossier.couloir,
+            campagne=dossier.campagne,
+            taux_tva=Decimal(demande.taux_tva or "0"),
+            etablissements=tuple(EtablissementFinance(f) for f in dossier.finess),
+            montant_finance=_montant(demande.montants.get("montantFinance")),
+            avance=_montant(dossier.avance.montants.get("avance")),
+            depose_le=(demande.depose_le or dossier.depose_le).date(),
+            decide_le=decision.le if decision is not None else etat.modifie_le,
+            regime_tva=regime,
+        )
+        cle = cle_decision(dossier.numero_asp)
+        self._documents.deposer(cle, decision_signee(donnees, source), "application/pdf")
+        return cle
+
+
+class NotificationsCourriels:
+    """Port Notifications: shared/courriels (claim per demande and transition, journal)."""
+
+    def __init__(self, enrolements: Enrolements, courrier: Any | None = None) -> None:
+        self._enrolements = enrolements
+        self._courrier = courrier
+
+    def notifier(self, etat: EtatInstruction, dossier: ResumeDossier, statut: str) -> None:
+        from shared.courriels import dossier as modeles
+
+        courrier = self._courrier
+        if courrier is None:
+            from shared.courriels.composition import courrier as fabrique
+
+            courrier = fabrique()
+        email = self._enrolements.lire(dossier.siret, dossier.numero_ans).get("email")
+        if not email:
+            logger.warning("Pas d'email de dépositaire pour %s: courriel non envoyé", etat.siret)
+            return
+        demande_dossier = dossier.demandes.get(etat.type_demande) or dossier.avance
+        notifiee = modeles.DemandeNotifiee(
+            numero_asp=dossier.numero_asp,
+            type_demande=etat.type_demande,
+            siret=dossier.siret,
+            depose_le=demande_dossier.depose_le or dossier.depose_le,
+            url_portail=settings().url_portail,
+        )
+        decision = etat.decision
+        motif = decision.motif if decision is not None else ""
+        # A_MODIFIER / EN_ATTENTE_PIECES can happen again: the decision's instant names it.
+        occurrence = decision.le.isoformat() if decision is not None else ""
+        transition = modeles.TransitionCourriel(statut)
+        if transition is modeles.TransitionCourriel.DECIDEE:
+            avis = modeles.avis_decidee(notifiee)
+            occurrence = ""
+        elif transition is modeles.TransitionCourriel.REJETEE:
+            avis = modeles.avis_rejetee(notifiee, motif)
+            occurrence = ""
+        elif transition is modeles.TransitionCourriel.A_MODIFIER:
+            avis = modeles.avis_a_modifier(notifiee, motif)
+        elif transition is modeles.TransitionCourriel.EN_ATTENTE_PIECES:
+            avis = modeles.avis_en_attente_pieces(notifiee, motif, etat.pieces_demandees)
+        else:
+            raise ValueError(f"Pas de courriel pour le statut {statut}")
+        courrier.envoyer_une_fois(
+            modeles.cle_transition(notifiee, transition, occurrence),
+            [str(email)],
+            avis,
+            dossiers=(dossier.numero_asp,),
+        )
+
+
+class MetriquesPowertools:
+    def erreur_technique(self, etape: str) -> None:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        from shared.observabilite import metrics
+
+        metrics.add_metric(name="InstructionErreurTechnique", unit=MetricUnit.Count, value=1)
+
+    def reprise_en_echec(self) -> None:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        from shared.observabilite import metrics
+
+        metrics.add_metric(name="InstructionRepriseEnEchec", unit=MetricUnit.Count, value=1)

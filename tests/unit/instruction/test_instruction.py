@@ -1,0 +1,256 @@
+"""Instruction use cases with fakes: per-demande state, the decision as one conditional
+write, SendTaskSuccess replayed, concurrent decisions, the éditeur's answer, errors."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from services.instruction.application.instruction import EntreeDemande, Tache
+from services.instruction.domain.instruction import ActionImpossible
+from shared.campagnes import TypeDemande
+from shared.dossier import ActionEditeur, Attendu, ReponseEditeur, StatutDemande
+from tests.unit.instruction.faux import NUMERO, Monde, dossier, monde
+
+AVANCE, SOLDE = TypeDemande.AVANCE, TypeDemande.SOLDE
+
+
+def _attendre(m: Monde, statut: str, attendu: str, jeton: str, type_: TypeDemande = AVANCE,
+              **demande: object) -> None:
+    m.instruction.attendre(
+        Tache(
+            demande=EntreeDemande(numeroAsp=NUMERO, typeDemande=type_, **demande),  # type: ignore[arg-type]
+            statut=StatutDemande(statut),
+            attendu=Attendu(attendu),
+            jeton=jeton,
+        )
+    )
+
+
+def _en_cours(m: Monde, jeton: str = "j1", type_: TypeDemande = AVANCE) -> None:
+    _attendre(m, "EN_COURS", "GESTIONNAIRE", jeton, type_)
+
+
+def test_la_premiere_attente_cree_l_etat_de_la_demande_et_l_historique() -> None:
+    m = monde()
+    _en_cours(m)
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert (etat.statut, etat.attendu, etat.jeton) == (
+        StatutDemande.EN_COURS,
+        Attendu.GESTIONNAIRE,
+        "j1",
+    )
+    assert [e.action for _, e in m.instructions.histo] == ["INSTRUCTION_COMMENCEE"]
+
+
+def test_decider_consomme_le_jeton_et_rend_la_main_au_workflow() -> None:
+    m = monde()
+    _en_cours(m)
+    etat = m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    assert etat.statut is StatutDemande.DECIDEE and etat.jeton is None
+    assert m.workflow.rendus[0][0] == "j1"
+    assert m.workflow.rendus[0][1]["decision"] == "DECIDEE"
+    relu = m.instruction.etat(NUMERO, AVANCE)
+    assert relu.reprise is None and relu.decision is not None
+    assert relu.decision.auteur == "DUPONT"
+    assert m.instructions.miroirs == [(NUMERO, AVANCE, StatutDemande.DECIDEE)]
+    entree = m.instructions.histo[-1][1]
+    assert (entree.qui, entree.action) == ("DUPONT", "DECISION_DECIDEE")
+
+
+def test_sendtasksuccess_en_echec_une_fois_la_decision_passe_quand_meme() -> None:
+    m = monde()
+    _en_cours(m)
+    m.workflow.pannes = 1
+    etat = m.instruction.decider(NUMERO, AVANCE, "REJETEE", "hors périmètre", None, "DUPONT")
+    # The decision is recorded (token consumed, author and motif kept), the hand-over pending.
+    assert etat.statut is StatutDemande.REJETEE
+    assert m.workflow.rendus == [] and m.metriques.reprises == 1
+    assert m.instruction.etat(NUMERO, AVANCE).reprise is not None
+    # The client retries the same decision: the hand-over is replayed, the answer is 200.
+    again = m.instruction.decider(NUMERO, AVANCE, "REJETEE", "hors périmètre", None, "DUPONT")
+    assert again.statut is StatutDemande.REJETEE
+    assert [j for j, _ in m.workflow.rendus] == ["j1"]
+    assert m.instruction.etat(NUMERO, AVANCE).reprise is None
+
+
+def test_relancer_rejoue_une_reprise_en_attente() -> None:
+    m = monde()
+    _en_cours(m)
+    m.workflow.pannes = 1
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
+    assert [j for j, _ in m.workflow.rendus] == ["j1"]
+
+
+def test_une_reprise_deja_recue_par_step_functions_est_oubliee() -> None:
+    m = monde()
+    _en_cours(m)
+    m.workflow.consommes.add("j1")  # the first call went through, its answer was lost
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    assert m.instruction.etat(NUMERO, AVANCE).reprise is None
+
+
+def test_de_deux_decisions_concurrentes_une_seule_l_emporte() -> None:
+    m = monde()
+    _en_cours(m)
+
+    def autre() -> None:
+        m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "MARTIN")
+
+    m.instructions.avant_ecriture = autre
+    with pytest.raises(ActionImpossible) as exc:
+        m.instruction.decider(NUMERO, AVANCE, "REJETEE", "doublon", None, "DUPONT")
+    assert exc.value.statut_http == 409 and exc.value.code == "ACTION_CONCURRENTE"
+    assert "Décidée" in exc.value.message
+    assert [j for j, _ in m.workflow.rendus] == ["j1"]
+    assert m.instruction.etat(NUMERO, AVANCE).decision.auteur == "MARTIN"  # type: ignore[union-attr]
+
+
+def test_decisions_en_parallele_exactement_une_gagne() -> None:
+    m = monde()
+    _en_cours(m)
+    verrou = threading.Lock()
+    issues: list[str] = []
+
+    def decider(valeur: str, motif: str | None) -> None:
+        try:
+            with verrou:  # the fake store is not thread-safe; the race is on the read
+                pass
+            m.instruction.decider(NUMERO, AVANCE, valeur, motif, None, valeur)
+            issues.append("ok")
+        except ActionImpossible as exc:
+            issues.append(str(exc.statut_http))
+
+    fils = [threading.Thread(target=decider, args=a) for a in [("DECIDEE", None), ("REJETEE", "x")]]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert sorted(issues) == ["409", "ok"]
+
+
+def test_decision_hors_de_son_tour_409_nomme_le_statut_et_qui_doit_agir() -> None:
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "A_MODIFIER", "RIB illisible", None, "DUPONT")
+    _attendre(m, "A_MODIFIER", "EDITEUR", "j2")
+    with pytest.raises(ActionImpossible) as exc:
+        m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    assert exc.value.statut_http == 409
+    assert "À modifier" in exc.value.message and "l'éditeur" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("decision", "motif", "pieces", "code"),
+    [
+        ("REJETEE", None, None, "MOTIF_OBLIGATOIRE"),
+        ("A_MODIFIER", "  ", None, "MOTIF_OBLIGATOIRE"),
+        ("EN_ATTENTE_PIECES", "manque", None, "PIECES_DEMANDEES_OBLIGATOIRES"),
+        ("DECIDEE", None, ["rib.pdf"], "PIECES_DEMANDEES_INATTENDUES"),
+        ("PAYEE", None, None, "DECISION_INCONNUE"),
+        ("n'importe", None, None, "DECISION_INCONNUE"),
+    ],
+)
+def test_decisions_invalides(
+    decision: str, motif: str | None, pieces: list[str] | None, code: str
+) -> None:
+    m = monde()
+    _en_cours(m)
+    with pytest.raises(ActionImpossible) as exc:
+        m.instruction.decider(NUMERO, AVANCE, decision, motif, pieces, "DUPONT")
+    assert (exc.value.code, exc.value.statut_http) == (code, 422)
+    assert m.instruction.etat(NUMERO, AVANCE).jeton == "j1"  # nothing consumed
+
+
+def test_la_reponse_de_l_editeur_remet_en_cours_avec_une_entree_d_historique() -> None:
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "EN_ATTENTE_PIECES", "RIB", ["rib.pdf"], "DUPONT")
+    _attendre(m, "EN_ATTENTE_PIECES", "EDITEUR", "j2")
+    assert m.instruction.etat(NUMERO, AVANCE).pieces_demandees == ("rib.pdf",)
+    reponse = ReponseEditeur(
+        numeroAsp=NUMERO,
+        typeDemande=AVANCE,
+        action=ActionEditeur.PIECES_COMPLEMENTAIRES_RECUES,
+        qui="editeur 73282932000074",
+        instant=m.horloge.maintenant(),
+    )
+    assert m.instruction.repondre(reponse) is True
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert etat.statut is StatutDemande.EN_COURS and etat.pieces_demandees == ()
+    assert [j for j, _ in m.workflow.rendus] == ["j1", "j2"]
+    assert m.instructions.histo[-1][1].action == "PIECES_COMPLEMENTAIRES_RECUES"
+    # The same message again (redelivery): nothing to resume.
+    assert m.instruction.repondre(reponse) is False
+
+
+def test_avance_et_solde_ont_chacune_leur_etat() -> None:
+    m = monde(dossier(solde=True))
+    _en_cours(m, "ja", AVANCE)
+    _en_cours(m, "js", SOLDE)
+    m.instruction.decider(NUMERO, SOLDE, "REJETEE", "non", None, "DUPONT")
+    assert m.instruction.etat(NUMERO, AVANCE).jeton == "ja"
+    assert m.instruction.etat(NUMERO, AVANCE).statut is StatutDemande.EN_COURS
+    assert m.instruction.etat(NUMERO, SOLDE).statut is StatutDemande.REJETEE
+
+
+def test_erreur_technique_puis_relance_revient_au_statut_precedent() -> None:
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    _attendre(
+        m,
+        "EN_ERREUR_TECHNIQUE",
+        "GESTIONNAIRE",
+        "j9",
+        erreur={"Error": "RuntimeError", "Cause": "PDF"},
+        etapeEchouee="DecisionPdf",
+    )
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert etat.statut is StatutDemande.EN_ERREUR_TECHNIQUE and etat.erreur is not None
+    assert etat.erreur.etape == "DecisionPdf" and "PDF" in etat.erreur.cause
+    assert m.metriques.erreurs == ["DecisionPdf"]
+    with pytest.raises(ActionImpossible) as exc:
+        m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    assert exc.value.statut_http == 409 and "relancer" in exc.value.message
+    relance = m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
+    assert relance.statut is StatutDemande.DECIDEE and relance.erreur is None
+    assert m.workflow.rendus[-1] == ("j9", {"relance": "MARTIN"})
+
+
+def test_relancer_sans_erreur_409() -> None:
+    m = monde()
+    _en_cours(m)
+    with pytest.raises(ActionImpossible) as exc:
+        m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
+    assert exc.value.statut_http == 409
+
+
+def test_attente_du_paiement_envoie_la_demande_de_versement_avec_le_jeton() -> None:
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    _attendre(m, "DECIDEE", "PAIEMENT", "jp")
+    (message,) = m.versements.messages
+    assert message.jeton == "jp" and message.montant == "6750.00"
+    assert message.cleIdempotence == f"{NUMERO}-AVANCE"
+    m.instruction.etape(
+        Tache(
+            demande=EntreeDemande(
+                numeroAsp=NUMERO,
+                typeDemande=AVANCE,
+                versement={
+                    "idVersement": "V1",
+                    "montant": "6750.00",
+                    "payeLe": "2024-03-01T10:00:00+00:00",
+                },
+            ),
+            statut=StatutDemande.PAYEE,
+            etape="PAYEE",
+        )
+    )
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert etat.statut is StatutDemande.PAYEE and etat.versement is not None
+    assert etat.libelle == "Décidée et payée"

@@ -262,3 +262,25 @@ def verifier(pdf: bytes, certificat_de_confiance: bytes) -> ResultatVerification
         instant_signature=statut.signer_reported_dt,
         motif=motif if motif or statut.bottom_line else "signature non conforme",
     )
+
+
+def main(arguments: list[str] | None = None) -> int:
+    """python -m shared.signature document.pdf certificat.pem: 0 si la signature est valide."""
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if arguments is None else arguments
+    if len(args) != 2:
+        print("usage: python -m shared.signature document.pdf certificat.pem", file=sys.stderr)
+        return 2
+    resultat = verifier(Path(args[0]).read_bytes(), Path(args[1]).read_bytes())
+    if resultat.valide:
+        instant = resultat.instant_signature.isoformat() if resultat.instant_signature else "?"
+        print(f"signature valide: {resultat.signataire}, signé le {instant}")
+        return 0
+    print(f"signature NON valide: {resultat.motif}")
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

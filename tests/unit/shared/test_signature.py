@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -17,6 +18,7 @@ from shared.signature import (
     MaterielSignature,
     SignatureImpossible,
     generer_materiel,
+    main,
     materiel_depuis_json,
     materiel_en_json,
     signer,
@@ -191,3 +193,19 @@ def test_secrets_manager_rend_la_paire(
     nouvelle = assurer_materiel_local("segurnum-signature-locale")
     assert lire_materiel("segurnum-signature-locale") == nouvelle
     assert b"BEGIN CERTIFICATE" in nouvelle.certificat
+
+
+def test_la_ligne_de_commande(
+    tmp_path: Path, signe: bytes, materiel: MaterielSignature, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "decision.pdf").write_bytes(signe)
+    (tmp_path / "certificat.pem").write_bytes(materiel.certificat)
+    altere = bytearray(signe)
+    altere[len(signe) // 4] ^= 0x01
+    (tmp_path / "altere.pdf").write_bytes(bytes(altere))
+    certificat = str(tmp_path / "certificat.pem")
+    assert main([str(tmp_path / "decision.pdf"), certificat]) == 0
+    assert "signature valide: Plateforme de test" in capsys.readouterr().out
+    assert main([str(tmp_path / "altere.pdf"), certificat]) == 1
+    assert "signature NON valide" in capsys.readouterr().out
+    assert main([]) == 2

@@ -238,12 +238,8 @@ class SoumettreEnrolement(_Soumission):
     def executer(self, brut: Mapping[str, Any], jeton_anti_robot: str) -> Confirmation:
         """E2 → E3. Raises DemandeInvalide with every problem."""
         referencement = self._referencement(brut)
-        siret = controles.texte(brut, "demandeur", "siret")
-        connue = None  # the dénomination known for the SIRET: the référentiel's éditeur
-        if referencement is not None and siret and referencement.siret == siret.replace(" ", ""):
-            connue = referencement.raison_sociale
         formulaire, problemes = _valider(FormulaireEnrolement, brut)
-        croises = controles.controler_enrolement(brut, referencement, connue)
+        croises = controles.controler_enrolement(brut, referencement)
         contenus, tailles = self._contenus(brut)
         autres: list[Probleme] = []
         if not self.anti_robot.verifier(jeton_anti_robot):

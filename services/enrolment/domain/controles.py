@@ -9,10 +9,11 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from services.enrolment.domain.documents import Reponses, controler_presence, documents_requis
+from services.enrolment.domain.documents import Reponses, controler_presence
 from services.enrolment.domain.erreurs import Probleme, probleme
 from services.enrolment.domain.referentiel import numero_ans_valide
 from shared.contrats import ReferencementAns
+from shared.identifiants import siret_valide
 
 
 def _valeur(brut: Any, *chemin: str) -> Any:
@@ -90,10 +91,20 @@ def _personnes(brut: Any) -> list[Probleme]:
     ]
 
 
+def _kbis_requis(brut: Mapping[str, Any], referencement: ReferencementAns | None) -> bool:
+    """The dénomination sociale differs from the one the référentiel knows for the SIRET
+    (or the SIRET is not the référencement's éditeur). Not judged while the référencement,
+    the SIRET or the dénomination is itself at fault (that error is reported instead)."""
+    siret = (texte(brut, "demandeur", "siret") or "").replace(" ", "")
+    denomination = texte(brut, "demandeur", "denominationSociale")
+    if referencement is None or not siret_valide(siret) or not (denomination or "").strip():
+        return False
+    connue = referencement.raison_sociale if referencement.siret == siret else None
+    return denomination_modifiee(denomination, connue)
+
+
 def controler_enrolement(
-    brut: Mapping[str, Any],
-    referencement: ReferencementAns | None,
-    denomination_connue: str | None,
+    brut: Mapping[str, Any], referencement: ReferencementAns | None
 ) -> list[Probleme]:
     """E2: the rules across fields of a first demande d'enrôlement."""
     problemes = [*_referencement(brut, referencement), *_personnes(brut)]
@@ -119,14 +130,13 @@ def controler_enrolement(
             )
         )
     reponses = Reponses(
-        tiers_declarant=representant_legal is False,
+        # Without the tiers déclarant, its documents are not asked for: its absence is said.
+        tiers_declarant=representant_legal is False and isinstance(tiers, Mapping),
         qualite=texte(brut, "tiersDeclarant", "qualite"),
         hors_taxes=_valeur(brut, "tauxTva") == "HT",
-        denomination_modifiee=denomination_modifiee(
-            texte(brut, "demandeur", "denominationSociale"), denomination_connue
-        ),
+        denomination_modifiee=_kbis_requis(brut, referencement),
     )
-    problemes.extend(controler_presence(_cles(brut, "documents"), documents_requis(reponses)))
+    problemes.extend(controler_presence(_cles(brut, "documents"), reponses))
     return problemes
 
 
@@ -163,7 +173,7 @@ def controler_complementaire(
         avec_identite=avec_identite,
         avec_banque=_valeur(brut, "coordonneesBancaires") is not None,
     )
-    problemes.extend(controler_presence(_cles(brut, "documents"), documents_requis(reponses)))
+    problemes.extend(controler_presence(_cles(brut, "documents"), reponses))
     return problemes
 
 
@@ -178,4 +188,4 @@ def controler_coordonnees(brut: Mapping[str, Any]) -> list[Probleme]:
         avec_banque=True,
         avec_certificat=False,
     )
-    return controler_presence(_cles(brut, "documents"), documents_requis(reponses))
+    return controler_presence(_cles(brut, "documents"), reponses)

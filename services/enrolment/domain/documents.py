@@ -77,7 +77,7 @@ def documents_requis(reponses: Reponses) -> frozenset[TypeDocument]:
             requis.add(TypeDocument.PIECE_IDENTITE_DEPOSITAIRE)
             if reponses.qualite == "EMPLOYE":
                 requis.add(TypeDocument.MANDAT)
-            elif reponses.qualite is not None:
+            elif reponses.qualite in ("CENTRE_DE_GESTION", "EXPERT_COMPTABLE"):
                 requis.add(TypeDocument.CONTRAT_PRESTATION)
     if reponses.avec_banque:
         requis.add(TypeDocument.RIB)
@@ -100,10 +100,23 @@ def _pourquoi(type_document: TypeDocument) -> str:
     }.get(type_document, "pour toute demande")
 
 
-def controler_presence(fournis: Collection[str], requis: frozenset[TypeDocument]) -> list[Probleme]:
+def indetermines(reponses: Reponses) -> frozenset[TypeDocument]:
+    """Documents that cannot be judged while an answer is itself wrong (a qualité outside
+    the list): neither required nor refused, the answer's error says it."""
+    connue = reponses.qualite in ("CENTRE_DE_GESTION", "EXPERT_COMPTABLE", "EMPLOYE")
+    if reponses.tiers_declarant and reponses.avec_identite and not connue:
+        return frozenset({TypeDocument.CONTRAT_PRESTATION, TypeDocument.MANDAT})
+    return frozenset()
+
+
+def controler_presence(fournis: Collection[str], reponses: Reponses) -> list[Probleme]:
     """A problem per required document missing and per document given but not expected."""
+    requis = documents_requis(reponses)
+    ignores = indetermines(reponses)
     problemes: list[Probleme] = []
     for type_document in TypeDocument:
+        if type_document in ignores:
+            continue
         champ = f"documents.{type_document.value}"
         if type_document in requis and type_document.value not in fournis:
             problemes.append(

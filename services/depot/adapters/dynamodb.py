@@ -24,6 +24,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from services.depot.application.ports import (
+    Bail,
     Enrolement,
     EntreeHistorique,
     IssueEcriture,
@@ -37,6 +38,7 @@ from services.depot.domain.depot import (
     Depot,
     Dossier,
     FichierRecu,
+    ImportEnCours,
     ResumeSimulation,
     StatutDepot,
     json_canonique,
@@ -65,6 +67,7 @@ from shared.dynamo import vers_dynamo as _vers_dynamo
 
 logger = logging.getLogger(__name__)
 
+MAX_ARTICLES = 100  # TransactWriteItems: at most 100 items
 ESSAIS_TRANSACTION = 6  # TransactionConflict: another transaction touched the same item
 # A claim is taken when free, or already held by the same dossier (a replayed write).
 _LIBRE = "attribute_not_exists(PK) OR numeroAsp = :asp"
@@ -122,7 +125,32 @@ def _depot_item(depot: Depot, version: int) -> dict[str, Any]:
         item["lignesRejeteesALImport"] = depot.lignes_rejetees_a_l_import
     if depot.termine_le is not None:
         item["termineLe"] = _iso(depot.termine_le)
+    if depot.cle_json is not None:
+        item["cleJson"] = depot.cle_json
+    encours = depot.import_en_cours
+    if encours is not None:
+        item["import"] = {
+            "lignesATraiter": encours.lignes_a_traiter,
+            "lignesTraitees": encours.lignes_traitees,
+            "premierNumero": encours.premier_numero,
+            "bailJusquA": Decimal(str(round(encours.bail_jusqu_a, 3))),
+        }
+        # top level: the condition of every write of the run that holds the lease
+        item["importJeton"] = encours.jeton
     return item
+
+
+def _import_en_cours(brut: Any, jeton: Any) -> ImportEnCours | None:
+    if not brut:
+        return None
+    premier = brut.get("premierNumero")
+    return ImportEnCours(
+        lignes_a_traiter=int(brut.get("lignesATraiter", 0)),
+        lignes_traitees=int(brut.get("lignesTraitees", 0)),
+        premier_numero=int(premier) if premier is not None else None,
+        jeton=str(jeton) if jeton else None,
+        bail_jusqu_a=float(brut.get("bailJusquA", 0)),
+    )
 
 
 def _depot(item: Mapping[str, Any]) -> Depot:
@@ -163,6 +191,8 @@ def _depot(item: Mapping[str, Any]) -> Depot:
         termine_le=_instant_ou_rien(item.get("termineLe")),
         numeros_asp={int(k): str(v) for k, v in (item.get("numerosAsp") or {}).items()},
         lignes_rejetees_a_l_import=int(item.get("lignesRejeteesALImport", 0)),
+        cle_json=item.get("cleJson"),
+        import_en_cours=_import_en_cours(item.get("import"), item.get("importJeton")),
         version=int(item["version"]),
     )
 
@@ -405,6 +435,21 @@ class _Transaction:
         )
         self.roles.append((role, None))
 
+    def verifier(
+        self, role: str, cle: Mapping[str, str], condition: str, valeurs: Mapping[str, Any]
+    ) -> None:
+        self.items.append(
+            {
+                "ConditionCheck": {
+                    "TableName": self.table,
+                    "Key": _vers_dynamo(cle),
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeValues": _vers_dynamo(valeurs),
+                }
+            }
+        )
+        self.roles.append((role, None))
+
     def delete(self, role: str, cle: Mapping[str, str], numero_asp: str, detail: str) -> None:
         self.items.append(
             {
@@ -501,19 +546,29 @@ class DossierRepository(_Table):
     # --- writes -----------------------------------------------------------------------
 
     def creer(
-        self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique
+        self,
+        dossier: Dossier,
+        reservation: ReservationLigne,
+        entree: EntreeHistorique,
+        bail: Bail | None = None,
     ) -> IssueEcriture:
+        finess = sorted(dict.fromkeys(dossier.finess))
+        place = MAX_ARTICLES - 4 - (bail is not None)
+        avant, dans = finess[: max(0, len(finess) - place)], finess[max(0, len(finess) - place) :]
+        pris = self._reserver_d_abord(dossier, avant, entree.le, bail)
+        if isinstance(pris, IssueEcriture):
+            return pris
         transaction = _Transaction(self.table)
         # The line claim first: whatever else fails, a replayed line is recognised.
         self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.le)
         transaction.put("dossier", _dossier_item(dossier), "attribute_not_exists(PK)")
-        for finess in dossier.finess:
+        for f in dans:
             transaction.put(
                 "finess",
-                _reservation_finess(dossier, finess, entree.le),
+                _reservation_finess(dossier, f, entree.le),
                 _LIBRE,
                 {":asp": dossier.numero_asp},
-                detail=finess,
+                detail=f,
             )
         transaction.put(
             "numeroDossier",
@@ -522,7 +577,10 @@ class DossierRepository(_Table):
             {":asp": dossier.numero_asp},
         )
         transaction.put("historique", _item_historique(dossier.numero_asp, entree))
-        return self._executer(transaction, dossier.numero_asp, creation=True)
+        _verifier_bail(transaction, bail)
+        issue = self._executer(transaction, dossier.numero_asp, creation=True)
+        self._rendre_si_echec(issue, dossier, pris, bail)
+        return issue
 
     def modifier(
         self,
@@ -530,7 +588,18 @@ class DossierRepository(_Table):
         apres: Dossier,
         reservation: ReservationLigne,
         entree: EntreeHistorique,
+        bail: Bail | None = None,
     ) -> IssueEcriture:
+        nouveaux = sorted(f for f in dict.fromkeys(apres.finess) if f not in avant.finess)
+        liberes = [f for f in avant.finess if f not in apres.finess]
+        change_numero = apres.numero_dossier != avant.numero_dossier
+        place = MAX_ARTICLES - 3 - 2 * change_numero - (bail is not None)
+        liberes_dans, liberes_apres = liberes[:place], liberes[place:]
+        place -= len(liberes_dans)
+        coupe = max(0, len(nouveaux) - place)
+        pris = self._reserver_d_abord(apres, nouveaux[:coupe], entree.le, bail)
+        if isinstance(pris, IssueEcriture):
+            return pris
         transaction = _Transaction(self.table)
         self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.le)
         transaction.update(
@@ -540,24 +609,19 @@ class DossierRepository(_Table):
             "version = :attendue",
             {":attendue": avant.version},
         )
-        for finess in dict.fromkeys(apres.finess):
-            if finess not in avant.finess:
-                transaction.put(
-                    "finess",
-                    _reservation_finess(apres, finess, entree.le),
-                    _LIBRE,
-                    {":asp": apres.numero_asp},
-                    detail=finess,
-                )
-        for finess in avant.finess:
-            if finess not in apres.finess:
-                transaction.delete(
-                    "liberation",
-                    cle_finess(avant.campagne, avant.couloir, finess),
-                    avant.numero_asp,
-                    finess,
-                )
-        if apres.numero_dossier != avant.numero_dossier:
+        for f in nouveaux[coupe:]:
+            transaction.put(
+                "finess",
+                _reservation_finess(apres, f, entree.le),
+                _LIBRE,
+                {":asp": apres.numero_asp},
+                detail=f,
+            )
+        for f in liberes_dans:
+            transaction.delete(
+                "liberation", cle_finess(avant.campagne, avant.couloir, f), avant.numero_asp, f
+            )
+        if change_numero:
             transaction.put(
                 "numeroDossier",
                 _reservation_numero_dossier(apres, entree.le),
@@ -571,7 +635,67 @@ class DossierRepository(_Table):
                 avant.numero_dossier,
             )
         transaction.put("historique", _item_historique(avant.numero_asp, entree))
-        return self._executer(transaction, avant.numero_asp, creation=False)
+        _verifier_bail(transaction, bail)
+        issue = self._executer(transaction, avant.numero_asp, creation=False)
+        self._rendre_si_echec(issue, apres, pris, bail)
+        if issue.type is TypeIssue.ECRIT and liberes_apres:
+            # Past one transaction: released right after. Interrupted here, these claims
+            # stay held by this dossier (never financed twice); the log names them.
+            logger.warning(
+                "Libérations après la modification de %s: %s", avant.numero_asp, liberes_apres
+            )
+            self._liberer(avant, liberes_apres, bail)
+        return issue
+
+    # --- claims beyond one transaction --------------------------------------------------
+
+    def _reserver_d_abord(
+        self, dossier: Dossier, finess: list[str], le: datetime, bail: Bail | None
+    ) -> list[str] | IssueEcriture:
+        """Claims taken before the dossier's transaction, in sorted order (two runs
+        disputing several FINESS: the first disputed one decides, no deadlock); on a
+        failure, those taken are released and the failure is returned."""
+        pris: list[str] = []
+        for lot in _lots(finess, MAX_ARTICLES - (bail is not None)):
+            transaction = _Transaction(self.table)
+            for f in lot:
+                transaction.put(
+                    "finess",
+                    _reservation_finess(dossier, f, le),
+                    _LIBRE,
+                    {":asp": dossier.numero_asp},
+                    detail=f,
+                )
+            _verifier_bail(transaction, bail)
+            issue = self._executer(transaction, dossier.numero_asp, creation=False)
+            if issue.type is not TypeIssue.ECRIT:
+                self._liberer(dossier, pris, bail)
+                return issue
+            pris += lot
+        return pris
+
+    def _rendre_si_echec(
+        self, issue: IssueEcriture, dossier: Dossier, pris: list[str], bail: Bail | None
+    ) -> None:
+        # LIGNE_DEJA_IMPORTEE: the same line, written by another run, holds those claims.
+        if pris and issue.type not in (TypeIssue.ECRIT, TypeIssue.LIGNE_DEJA_IMPORTEE):
+            self._liberer(dossier, pris, bail)
+
+    def _liberer(self, dossier: Dossier, finess: list[str], bail: Bail | None) -> None:
+        """Releases claims held by this dossier (a claim held by another stays)."""
+        for lot in _lots(finess, MAX_ARTICLES - (bail is not None)):
+            transaction = _Transaction(self.table)
+            for f in lot:
+                transaction.delete(
+                    "liberation",
+                    cle_finess(dossier.campagne, dossier.couloir, f),
+                    dossier.numero_asp,
+                    f,
+                )
+            _verifier_bail(transaction, bail)
+            issue = self._executer(transaction, dossier.numero_asp, creation=False)
+            if issue.type is TypeIssue.BAIL_PERDU:
+                return  # the run that holds the dépôt now decides for these claims
 
     @staticmethod
     def _reserver_ligne(
@@ -614,6 +738,8 @@ class DossierRepository(_Table):
         for (role, detail), raison in zip(transaction.roles, raisons, strict=False):
             if raison.get("Code") == "ConditionalCheckFailed":
                 echecs.setdefault(role, []).append((detail, raison.get("Item") or {}))
+        if "bail" in echecs:
+            return IssueEcriture(TypeIssue.BAIL_PERDU)
         if "ligne" in echecs:
             ancien = _depuis_dynamo(echecs["ligne"][0][1])
             return IssueEcriture(
@@ -634,6 +760,17 @@ class DossierRepository(_Table):
         if not raisons:
             logger.warning("Transaction annulée sans motif détaillé: %s", erreur)
         return None  # TransactionConflict (or unknown): try again
+
+
+def _lots(valeurs: list[str], taille: int) -> list[list[str]]:
+    return [valeurs[i : i + taille] for i in range(0, len(valeurs), taille)]
+
+
+def _verifier_bail(transaction: _Transaction, bail: Bail | None) -> None:
+    if bail is not None:
+        transaction.verifier(
+            "bail", cle_depot(bail.id_depot), "importJeton = :jeton", {":jeton": bail.jeton}
+        )
 
 
 def _cle_ligne(reservation: ReservationLigne) -> dict[str, str]:
@@ -681,14 +818,17 @@ class CompteurRepository(_Table):
         super().__init__(table, client)
 
     def suivant(self, nom: str) -> int:
+        return self.reserver(nom, 1)
+
+    def reserver(self, nom: str, nombre: int) -> int:
         reponse = self.client.update_item(
             TableName=self.table,
             Key=_vers_dynamo({"PK": f"COMPTEUR#{nom}", "SK": "COMPTEUR"}),
-            UpdateExpression="ADD valeur :un",
-            ExpressionAttributeValues={":un": {"N": "1"}},
+            UpdateExpression="ADD valeur :n",
+            ExpressionAttributeValues={":n": {"N": str(nombre)}},
             ReturnValues="UPDATED_NEW",
         )
-        return int(reponse["Attributes"]["valeur"]["N"])
+        return int(reponse["Attributes"]["valeur"]["N"]) - nombre + 1
 
 
 class EnrolementReader(_Table):

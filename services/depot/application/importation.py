@@ -1,66 +1,65 @@
-"""D4 and D6: import the importable lines of a simulated dépôt.
+"""D4 and D6: import the importable lines of a simulated dépôt, out of the API request.
 
-Each line is written in one all-or-nothing transaction (see `Dossiers.creer` and
-`Dossiers.modifier`): a dossier never exists without its FINESS claims, a claim never
-without its dossier. A line that loses a race (a FINESS claimed meanwhile by another
-import) becomes REJETEE in the compte rendu with FINESS_DEJA_FINANCE; it is never a 500.
-The line claim `DEPOT#{id}` / `LIGNE#{numLigne}` makes a retried request, or a second
-request running at the same time, reuse what the first one created.
+`POST /depots/{id}/import` (`DemanderImport`) marks the dépôt IMPORT_EN_COURS and puts a
+message on the import queue; the queue's handler runs `Importer.executer`: one run at a
+time per dépôt (a lease on the dépôt item, checked by every write of the run), progress
+on the dépôt (lines done), then IMPORTE with the compte rendu. A run interrupted anywhere
+is resumed by the next delivery: the line claims say which lines are written, the numbers
+of the C lines are reserved once (the same number for the same line at each run), and
+each line is written all or nothing (`EcritureLignes`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
+from services.depot.application.ecriture import BailPerdu, EcritureLignes
 from services.depot.application.lignes import LigneAImporter, decoder_lignes
 from services.depot.application.ports import (
     Annotateur,
+    Bail,
     Compteur,
     Depots,
     Dossiers,
-    EntreeHistorique,
-    IssueEcriture,
-    ReservationLigne,
+    FileImport,
     Stockage,
-    TypeIssue,
     VersionPerimee,
 )
 from services.depot.domain.compte_rendu import CompteRendu, LigneCompteRendu
 from services.depot.domain.depot import (
-    MAX_ETABLISSEMENTS_IMPORTABLES,
     RAPPORT_COMPTE_RENDU,
     RAPPORT_FICHIER_ANNOTE,
     RAPPORT_LIGNES,
     Conflit,
     Depot,
-    Dossier,
     ErreurMetier,
+    ImportEnCours,
     Introuvable,
     RefusLigne,
     StatutDepot,
-    chemins_finess,
     json_canonique,
-    libelle_statut,
     lire_json,
     numero_asp,
     prefixe_numero_asp,
-    refus_finess_detenu,
     verifier_guichet,
 )
 from services.depot.domain.erreurs import Erreur, ErreurPiece
 from services.depot.domain.montants import Montants
 from shared.campagnes import Campagne, TypeDemande, campagne
-from shared.contrats import STATUTS_MODIFIABLES, StatutDossier
 from shared.horloge import Horloge
 from shared.montant import Montant
 
 logger = logging.getLogger(__name__)
 
 TENTATIVES = 5
+DUREE_BAIL = 300.0  # seconds a run holds the dépôt without writing progress
+PROGRESSION_LIGNES = 10  # progress is written every 10 lines…
+PROGRESSION_SECONDES = 5.0  # …or every 5 s, whichever comes first
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,6 @@ class ResultatImport:
     compte_rendu: dict[str, Any]
     numeros_asp: Mapping[int, str]  # numLigne -> numeroASP
     refus: Mapping[int, RefusLigne]  # numLigne -> why it was rejected at import
-
-
-def _iso(instant: datetime) -> str:
-    return instant.isoformat()
 
 
 def _erreur(brute: Mapping[str, Any]) -> Erreur:
@@ -129,7 +124,10 @@ def appliquer_import(
     `lignesImportees` and `numeroAsp` per imported line)."""
     objet = compte_rendu_depuis(compte_rendu)
     index = {ligne.num_ligne: ligne.index for ligne in lignes}
+    deja = {(ligne.num_ligne, e.code, e.chemin) for ligne in objet.lignes for e in ligne.erreurs}
     for num_ligne, motif in refus.items():
+        if (num_ligne, motif.code, motif.chemin) in deja:
+            continue  # a resumed run: this compte rendu already says it
         objet.rejeter_ligne(index[num_ligne], Erreur(motif.code, motif.chemin, motif.message))
     document: dict[str, Any] = {**dict(compte_rendu), **objet.to_dict()}
     for ligne in document["lignes"]:
@@ -140,7 +138,74 @@ def appliquer_import(
     return objet, document
 
 
+def _lire_depot(depots: Depots, id_depot: str, siret: str) -> Depot:
+    depot = depots.lire(id_depot)
+    if depot is None:
+        raise Introuvable("DEPOT_INTROUVABLE", f"Le dépôt {id_depot} n'existe pas.")
+    depot.verifier_proprietaire(siret)
+    return depot
+
+
+def _verifier_guichet_solde(depot: Depot) -> None:
+    """A solde received after its deadline: every line is refused; say it as the guichet
+    does, at once. (Avance lines: decided per line, a modification stays possible.)"""
+    recu_le = depot.json_recu_le
+    assert recu_le is not None
+    if depot.type_demande is TypeDemande.SOLDE:
+        verifier_guichet(campagne(depot.campagne), depot.type_demande, recu_le)
+
+
+def refus_guichet(depot: Depot, camp: Campagne, ligne: LigneAImporter) -> RefusLigne | None:
+    """G2/G3 again, at the JSON's upload time (the simulation checked it already)."""
+    recu_le = depot.json_recu_le
+    assert recu_le is not None
+    if depot.type_demande is TypeDemande.AVANCE and ligne.type_action == "M":
+        return None  # une modification d'avance reste possible après l'échéance
+    if camp.fenetre_ouverte(depot.type_demande, recu_le):
+        return None
+    try:
+        verifier_guichet(camp, depot.type_demande, recu_le)
+    except ErreurMetier as erreur:
+        return RefusLigne(erreur.code, f"/demandes/{ligne.index}/typeAction", erreur.message)
+    return None
+
+
+class DemanderImport:
+    """`POST /depots/{id}/import`: IMPORT_EN_COURS at once, the work to the import queue.
+
+    Asked again while the import runs, the message is sent again (a lost message is
+    recovered; a duplicate finds the dépôt held by the running import and stops)."""
+
+    def __init__(self, depots: Depots, file: FileImport, horloge: Horloge) -> None:
+        self._depots = depots
+        self._file = file
+        self._horloge = horloge
+
+    def __call__(self, id_depot: str, siret: str, auteur: str | None = None) -> Depot:
+        depot = _lire_depot(self._depots, id_depot, siret)
+        for _ in range(TENTATIVES):
+            depot.verifier_import_possible()
+            _verifier_guichet_solde(depot)
+            commence = depot.commencer_import(self._horloge.maintenant())
+            if commence is not depot:
+                try:
+                    depot = self._depots.enregistrer(commence)
+                except VersionPerimee:
+                    depot = _lire_depot(self._depots, id_depot, siret)
+                    continue
+            self._file.demander(depot.id, auteur or siret)
+            return depot
+        raise Conflit("DEPOT_OCCUPE", "Le dépôt est modifié en ce moment: réessayez.")
+
+
+class _Interrompu(Exception):
+    """The run stops before its time is up; the next delivery resumes it."""
+
+
 class Importer:
+    """Runs an import (`executer`, from the queue), or asks and runs it at once (`__call__`,
+    for the tests and tools)."""
+
     def __init__(
         self,
         depots: Depots,
@@ -149,6 +214,8 @@ class Importer:
         stockage: Stockage,
         horloge: Horloge,
         annoter: Annotateur | None = None,
+        file: FileImport | None = None,
+        secondes: Callable[[], float] = time.time,
     ) -> None:
         self._depots = depots
         self._dossiers = dossiers
@@ -156,57 +223,209 @@ class Importer:
         self._stockage = stockage
         self._horloge = horloge
         self._annoter = annoter
+        self._file = file
+        self._secondes = secondes
 
     def __call__(self, id_depot: str, siret: str, auteur: str | None = None) -> ResultatImport:
-        """Imports the dépôt `id_depot` for the éditeur `siret` (`auteur`: who asked, for
-        the dossiers' history; the SIRET by default)."""
-        qui = auteur or siret
-        depot = self._lire(id_depot, siret)
+        depot = _lire_depot(self._depots, id_depot, siret)
         depot.verifier_import_possible()
+        camp = campagne(depot.campagne)
+        if all(refus_guichet(depot, camp, ligne) for ligne in self._lignes(depot)):
+            assert depot.json_recu_le is not None
+            verifier_guichet(camp, depot.type_demande, depot.json_recu_le)
+        resultat = self.executer(id_depot, auteur or siret)
+        if resultat is None:
+            raise Conflit("IMPORT_EN_COURS", "L'import de ce dépôt est en cours: patientez.")
+        return resultat
+
+    def executer(
+        self, id_depot: str, auteur: str, continuer: Callable[[], bool] = lambda: True
+    ) -> ResultatImport | None:
+        """One run: None when there is nothing to do here (done already, held by another
+        run, or stopped because `continuer()` said so: then the import is asked again)."""
+        depot = self._depots.lire(id_depot)
+        if depot is None or depot.statut in (StatutDepot.IMPORTE, StatutDepot.TERMINE):
+            logger.info("Import sans objet.", extra={"idDepot": id_depot})
+            return None
+        jeton = uuid.uuid4().hex
+        pris = self._prendre(depot, jeton)
+        if pris is None:
+            logger.info("Import mené par une autre exécution.", extra={"idDepot": id_depot})
+            return None
+        bail = Bail(id_depot, jeton)
+        try:
+            return self._executer(pris, bail, auteur, continuer)
+        except BailPerdu:
+            logger.warning("Bail d'import perdu: arrêt.", extra={"idDepot": id_depot})
+            return None
+        except _Interrompu:
+            self._rendre(bail)
+            if self._file is not None:
+                self._file.demander(id_depot, auteur)
+            logger.info("Import interrompu, redemandé.", extra={"idDepot": id_depot})
+            return None
+        except BaseException:
+            self._rendre(bail)  # the next delivery resumes at once, without waiting
+            raise
+
+    # --- the run ------------------------------------------------------------------------
+
+    def _executer(
+        self, depot: Depot, bail: Bail, auteur: str, continuer: Callable[[], bool]
+    ) -> ResultatImport:
         camp = campagne(depot.campagne)
         lignes = self._lignes(depot)
         refus: dict[int, RefusLigne] = {}
         a_importer: list[LigneAImporter] = []
         for ligne in lignes:
-            motif = self._refus_guichet(depot, camp, ligne)
+            motif = refus_guichet(depot, camp, ligne)
             if motif is None:
                 a_importer.append(ligne)
             else:
                 refus[ligne.num_ligne] = motif
-        if not a_importer:
-            # Every line was refused by the guichet: say it as the guichet says it.
-            assert depot.json_recu_le is not None
-            verifier_guichet(camp, depot.type_demande, depot.json_recu_le)
-
-        depot = self._commencer(depot)
-        numeros: dict[int, str] = {}
-        for ligne in a_importer:
-            issue = self._importer_ligne(depot, camp, ligne, qui)
+        faites = self._dossiers.lignes_importees(depot.id)
+        restantes = [ligne for ligne in a_importer if ligne.num_ligne not in faites]
+        creations = [
+            ligne
+            for ligne in a_importer
+            if depot.type_demande is TypeDemande.AVANCE and ligne.type_action == "C"
+        ]
+        encours = depot.import_en_cours or ImportEnCours()
+        encours = replace(encours, lignes_a_traiter=len(lignes))
+        if encours.premier_numero is None and any(c.num_ligne not in faites for c in creations):
+            # One reservation for the whole file: a resumed run gives each line its number.
+            premier = self._compteur.reserver(prefixe_numero_asp(depot.couloir), len(creations))
+            encours = replace(encours, premier_numero=premier)
+        depot = self._avancer(depot, bail, encours)
+        rangs = {ligne.num_ligne: rang for rang, ligne in enumerate(creations)}
+        vises = {
+            ligne.numero_asp
+            for ligne in restantes
+            if ligne.numero_asp and ligne.num_ligne not in rangs
+        }
+        ecriture = EcritureLignes(
+            self._dossiers,
+            self._compteur,
+            self._horloge,
+            bail,
+            self._dossiers.lire_plusieurs(vises) if vises else {},
+        )
+        traitees = len(lignes) - len(restantes)
+        dernier = self._secondes()
+        for ecrites, ligne in enumerate(restantes, start=1):
+            if not continuer():
+                self._progresser(depot, bail, traitees)
+                raise _Interrompu(depot.id)
+            numero = None
+            if ligne.num_ligne in rangs:
+                assert depot.import_en_cours is not None
+                premier_numero = depot.import_en_cours.premier_numero
+                assert premier_numero is not None
+                numero = numero_asp(depot.couloir, premier_numero + rangs[ligne.num_ligne])
+            issue = ecriture.ecrire(depot, camp, ligne, auteur, numero)
             if isinstance(issue, RefusLigne):
                 refus[ligne.num_ligne] = issue
                 logger.info(
                     "Ligne rejetée à l'import.",
                     extra={"idDepot": depot.id, "numLigne": ligne.num_ligne, "code": issue.code},
                 )
-            else:
-                numeros[ligne.num_ligne] = issue
+            traitees += 1
+            if (
+                ecrites % PROGRESSION_LIGNES == 0
+                or self._secondes() - dernier >= PROGRESSION_SECONDES
+            ):
+                depot = self._progresser(depot, bail, traitees)
+                dernier = self._secondes()
 
+        dans_le_fichier = {ligne.num_ligne for ligne in lignes}
+        numeros = {
+            n: asp
+            for n, asp in self._dossiers.lignes_importees(depot.id).items()
+            if n in dans_le_fichier
+        }
+        refus = {n: motif for n, motif in refus.items() if n not in numeros}
         objet, compte_rendu = appliquer_import(self._compte_rendu(depot), lignes, numeros, refus)
         self._stockage.ecrire(
             depot.cle_rapport(RAPPORT_COMPTE_RENDU), json_canonique(compte_rendu).encode("utf-8")
         )
         self._annoter_fichier(depot, objet)
-        depot = self._terminer(depot, numeros, len(refus))
+        depot = self._terminer(depot, bail, numeros, len(refus))
         return ResultatImport(depot, compte_rendu, numeros, refus)
 
-    # --- the dépôt ----------------------------------------------------------------------
+    # --- the dépôt: lease and progress ----------------------------------------------------
 
-    def _lire(self, id_depot: str, siret: str) -> Depot:
-        depot = self._depots.lire(id_depot)
-        if depot is None:
-            raise Introuvable("DEPOT_INTROUVABLE", f"Le dépôt {id_depot} n'existe pas.")
-        depot.verifier_proprietaire(siret)
-        return depot
+    def _prendre(self, depot: Depot, jeton: str) -> Depot | None:
+        """The dépôt held by this run (lease), or None when another run holds it."""
+        for _ in range(TENTATIVES):
+            if depot.statut in (StatutDepot.IMPORTE, StatutDepot.TERMINE):
+                return None
+            commence = depot.commencer_import(self._horloge.maintenant())
+            encours = commence.import_en_cours or ImportEnCours()
+            maintenant = self._secondes()
+            if not encours.bail_libre(maintenant, jeton):
+                return None
+            try:
+                return self._depots.enregistrer(
+                    commence.avancer_import(
+                        replace(encours, jeton=jeton, bail_jusqu_a=maintenant + DUREE_BAIL)
+                    )
+                )
+            except VersionPerimee:
+                relu = self._depots.lire(depot.id)
+                if relu is None:
+                    return None
+                depot = relu
+        return None
+
+    def _avancer(self, depot: Depot, bail: Bail, encours: ImportEnCours) -> Depot:
+        for _ in range(TENTATIVES):
+            encours = replace(encours, bail_jusqu_a=self._secondes() + DUREE_BAIL)
+            try:
+                return self._depots.enregistrer(depot.avancer_import(encours))
+            except VersionPerimee:
+                relu = self._depots.lire(depot.id)
+                if relu is None or relu.import_en_cours is None:
+                    raise BailPerdu(depot.id) from None
+                if relu.import_en_cours.jeton != bail.jeton:
+                    raise BailPerdu(depot.id) from None
+                depot = relu
+        raise Conflit("DEPOT_OCCUPE", "Le dépôt est modifié en ce moment: réessayez.")
+
+    def _progresser(self, depot: Depot, bail: Bail, traitees: int) -> Depot:
+        assert depot.import_en_cours is not None
+        return self._avancer(depot, bail, replace(depot.import_en_cours, lignes_traitees=traitees))
+
+    def _rendre(self, bail: Bail) -> None:
+        """Gives the dépôt back (best effort: otherwise the lease expires)."""
+        try:
+            depot = self._depots.lire(bail.id_depot)
+            encours = depot.import_en_cours if depot is not None else None
+            if depot is not None and encours is not None and encours.jeton == bail.jeton:
+                self._depots.enregistrer(
+                    depot.avancer_import(replace(encours, jeton=None, bail_jusqu_a=0.0))
+                )
+        except Exception:
+            logger.exception("Bail d'import non rendu: il expirera.")
+
+    def _terminer(
+        self, depot: Depot, bail: Bail, numeros: Mapping[int, str], rejetees: int
+    ) -> Depot:
+        for _ in range(TENTATIVES):
+            try:
+                return self._depots.enregistrer(
+                    depot.marquer_importe(numeros, rejetees, self._horloge.maintenant())
+                )
+            except VersionPerimee:
+                relu = self._depots.lire(depot.id)
+                assert relu is not None
+                if relu.statut in (StatutDepot.IMPORTE, StatutDepot.TERMINE):
+                    return relu  # a concurrent run finished the same import
+                if relu.import_en_cours is None or relu.import_en_cours.jeton != bail.jeton:
+                    raise BailPerdu(depot.id) from None
+                depot = relu
+        raise Conflit("DEPOT_OCCUPE", "Le dépôt est modifié en ce moment: réessayez.")
+
+    # --- the stored reports ---------------------------------------------------------------
 
     def _lignes(self, depot: Depot) -> list[LigneAImporter]:
         objet = self._stockage.lire(depot.cle_rapport(RAPPORT_LIGNES))
@@ -239,305 +458,3 @@ class Importer:
             logger.exception("Fichier annoté impossible à produire.")
             return
         self._stockage.ecrire(depot.cle_rapport(RAPPORT_FICHIER_ANNOTE), annote)
-
-    def _commencer(self, depot: Depot) -> Depot:
-        for _ in range(TENTATIVES):
-            commence = depot.commencer_import(self._horloge.maintenant())
-            if commence is depot:
-                return depot
-            try:
-                return self._depots.enregistrer(commence)
-            except VersionPerimee:
-                relu = self._depots.lire(depot.id)
-                assert relu is not None
-                depot = relu
-                depot.verifier_import_possible()
-        raise Conflit("DEPOT_OCCUPE", "Le dépôt est modifié en ce moment: réessayez.")
-
-    def _terminer(self, depot: Depot, numeros: Mapping[int, str], rejetees: int) -> Depot:
-        for _ in range(TENTATIVES):
-            try:
-                return self._depots.enregistrer(
-                    depot.marquer_importe(numeros, rejetees, self._horloge.maintenant())
-                )
-            except VersionPerimee:
-                relu = self._depots.lire(depot.id)
-                assert relu is not None
-                if relu.statut in (StatutDepot.IMPORTE, StatutDepot.TERMINE):
-                    return relu  # a concurrent request finished the same import
-                depot = relu
-        raise Conflit("DEPOT_OCCUPE", "Le dépôt est modifié en ce moment: réessayez.")
-
-    # --- one line -----------------------------------------------------------------------
-
-    @staticmethod
-    def _refus_guichet(depot: Depot, camp: Campagne, ligne: LigneAImporter) -> RefusLigne | None:
-        """G2/G3 again, at the JSON's upload time (the simulation checked it already)."""
-        recu_le = depot.json_recu_le
-        assert recu_le is not None
-        if depot.type_demande is TypeDemande.AVANCE and ligne.type_action == "M":
-            return None  # une modification d'avance reste possible après l'échéance
-        if camp.fenetre_ouverte(depot.type_demande, recu_le):
-            return None
-        try:
-            verifier_guichet(camp, depot.type_demande, recu_le)
-        except ErreurMetier as erreur:
-            return RefusLigne(erreur.code, f"/demandes/{ligne.index}/typeAction", erreur.message)
-        return None
-
-    def _importer_ligne(
-        self, depot: Depot, camp: Campagne, ligne: LigneAImporter, auteur: str
-    ) -> str | RefusLigne:
-        reservation = ReservationLigne(depot.id, ligne.num_ligne)
-        deja = self._dossiers.ligne_importee(reservation)
-        if deja is not None:
-            return deja
-        if len(ligne.finess) > MAX_ETABLISSEMENTS_IMPORTABLES:
-            return RefusLigne(
-                "TROP_D_ETABLISSEMENTS",
-                f"/demandes/{ligne.index}/beneficiaires",
-                f"Une demande ne peut pas porter sur plus de {MAX_ETABLISSEMENTS_IMPORTABLES} "
-                "établissements: répartissez-les sur plusieurs demandes.",
-            )
-        if depot.type_demande is TypeDemande.SOLDE:
-            return self._joindre_solde(depot, camp, ligne, reservation, auteur)
-        if ligne.type_action == "M":
-            return self._modifier(depot, camp, ligne, reservation, auteur)
-        return self._creer(depot, camp, ligne, reservation, auteur)
-
-    def _creer(
-        self,
-        depot: Depot,
-        camp: Campagne,
-        ligne: LigneAImporter,
-        reservation: ReservationLigne,
-        auteur: str,
-    ) -> str | RefusLigne:
-        maintenant = self._horloge.maintenant()
-        assert depot.json_recu_le is not None
-        for _ in range(TENTATIVES):
-            numero = numero_asp(
-                depot.couloir, self._compteur.suivant(prefixe_numero_asp(depot.couloir))
-            )
-            dossier = Dossier(
-                numero_asp=numero,
-                siret=depot.siret,
-                numero_ans=depot.numero_ans,
-                couloir=depot.couloir,
-                campagne=camp.id,
-                type_demande=TypeDemande.AVANCE,
-                statut=StatutDossier.INCOMPLET,
-                numero_dossier=ligne.numero_dossier,
-                demande=ligne.demande,
-                finess=ligne.finess,
-                montants=ligne.montants,
-                taux_tva=depot.taux_tva,
-                pieces=ligne.pieces,
-                id_depot=depot.id,
-                num_ligne=ligne.num_ligne,
-                depose_le=depot.json_recu_le,
-                cree_le=maintenant,
-                modifie_le=maintenant,
-            )
-            entree = EntreeHistorique(
-                "CREATION",
-                auteur,
-                maintenant,
-                {"idDepot": depot.id, "numLigne": ligne.num_ligne, "statut": "INCOMPLET"},
-            )
-            issue = self._dossiers.creer(dossier, reservation, entree)
-            if issue.type is TypeIssue.DOSSIER_EXISTANT:
-                logger.error("Compteur de numéros ASP en retard: %s déjà pris.", numero)
-                continue
-            resultat = self._issue(issue, numero, depot, camp, ligne)
-            if resultat is not None:
-                return resultat
-        raise Conflit("IMPORT_CONCURRENT", "L'import est trop disputé en ce moment: réessayez.")
-
-    def _issue(
-        self, issue: IssueEcriture, numero: str, depot: Depot, camp: Campagne, ligne: LigneAImporter
-    ) -> str | RefusLigne | None:
-        """What a write's outcome means for the line; None: try again."""
-        if issue.type is TypeIssue.ECRIT:
-            return numero
-        reservation = ReservationLigne(depot.id, ligne.num_ligne)
-        if issue.type is TypeIssue.LIGNE_DEJA_IMPORTEE:
-            return issue.numero_asp or self._dossiers.ligne_importee(reservation)
-        if issue.type in (TypeIssue.FINESS_DEJA_DETENU, TypeIssue.NUMERO_DOSSIER_UTILISE):
-            # A concurrent request for this very line may have won: its claims are ours.
-            deja = self._dossiers.ligne_importee(reservation)
-            if deja is not None:
-                return deja
-        if issue.type is TypeIssue.FINESS_DEJA_DETENU and issue.finess:
-            detenteur = self._dossiers.detenteur_finess(camp.id, depot.couloir, issue.finess)
-            if detenteur is None:
-                return None  # released meanwhile: try again
-            statut = self._dossiers.lire(detenteur)
-            chemin = chemins_finess(ligne.demande, ligne.index).get(
-                issue.finess, f"/demandes/{ligne.index}/beneficiaires"
-            )
-            return refus_finess_detenu(issue.finess, chemin, statut.statut if statut else None)
-        if issue.type is TypeIssue.NUMERO_DOSSIER_UTILISE:
-            return RefusLigne(
-                "NUMERO_DOSSIER_DEJA_UTILISE",
-                f"/demandes/{ligne.index}/numeroDossier",
-                f"Le numéro de dossier « {ligne.numero_dossier} » est déjà utilisé par un "
-                "autre de vos dossiers: chaque demande créée a son propre numéro.",
-            )
-        return None  # VERSION_PERIMEE (and anything transient): read again, try again
-
-    def _dossier_a_modifier(self, depot: Depot, ligne: LigneAImporter) -> Dossier | RefusLigne:
-        chemin = f"/demandes/{ligne.index}/numeroASP"
-        if not ligne.numero_asp:
-            return RefusLigne(
-                "NUMERO_ASP_OBLIGATOIRE", chemin, "Le numéro ASP du dossier visé est obligatoire."
-            )
-        dossier = self._dossiers.lire(ligne.numero_asp)
-        if dossier is None or dossier.siret != depot.siret:
-            return RefusLigne(
-                "NUMERO_ASP_INCONNU",
-                chemin,
-                f"Le dossier {ligne.numero_asp} n'existe pas parmi les dossiers de votre "
-                "structure.",
-            )
-        if dossier.campagne != depot.campagne or dossier.couloir != depot.couloir:
-            return RefusLigne(
-                "NUMERO_ASP_INCONNU",
-                chemin,
-                f"Le dossier {ligne.numero_asp} n'appartient pas au couloir {depot.couloir} "
-                "de cette campagne.",
-            )
-        return dossier
-
-    def _modifier(
-        self,
-        depot: Depot,
-        camp: Campagne,
-        ligne: LigneAImporter,
-        reservation: ReservationLigne,
-        auteur: str,
-    ) -> str | RefusLigne:
-        for _ in range(TENTATIVES):
-            avant = self._dossier_a_modifier(depot, ligne)
-            if isinstance(avant, RefusLigne):
-                return avant
-            if avant.statut not in STATUTS_MODIFIABLES:
-                return RefusLigne(
-                    "DOSSIER_NON_MODIFIABLE",
-                    f"/demandes/{ligne.index}/typeAction",
-                    f"Le dossier {avant.numero_asp} est au statut « "
-                    f"{libelle_statut(avant.statut)} »: il ne peut plus être modifié.",
-                )
-            maintenant = self._horloge.maintenant()
-            apres = replace(
-                avant,
-                numero_dossier=ligne.numero_dossier,
-                demande=ligne.demande,
-                finess=ligne.finess,
-                montants=ligne.montants,
-                taux_tva=depot.taux_tva,
-                pieces=ligne.pieces,
-                modifie_le=maintenant,
-                version=avant.version + 1,
-            )
-            entree = EntreeHistorique(
-                "MODIFICATION",
-                auteur,
-                maintenant,
-                {
-                    "idDepot": depot.id,
-                    "numLigne": ligne.num_ligne,
-                    "versionPrecedente": avant.version,
-                    "demandePrecedente": json_canonique(avant.demande),
-                    "montantsPrecedents": dict(avant.montants),
-                    "tauxTvaPrecedent": format(avant.taux_tva, "f"),
-                },
-            )
-            issue = self._dossiers.modifier(avant, apres, reservation, entree)
-            resultat = self._issue(issue, avant.numero_asp, depot, camp, ligne)
-            if resultat is not None:
-                return resultat
-        raise Conflit("DOSSIER_OCCUPE", "Le dossier est modifié en ce moment: réessayez.")
-
-    def _joindre_solde(
-        self,
-        depot: Depot,
-        camp: Campagne,
-        ligne: LigneAImporter,
-        reservation: ReservationLigne,
-        auteur: str,
-    ) -> str | RefusLigne:
-        assert depot.json_recu_le is not None
-        for _ in range(TENTATIVES):
-            avant = self._dossier_a_modifier(depot, ligne)
-            if isinstance(avant, RefusLigne):
-                return avant
-            chemin = f"/demandes/{ligne.index}/numeroASP"
-            if avant.statut is StatutDossier.REJETEE:
-                return RefusLigne(
-                    "AVANCE_REJETEE",
-                    chemin,
-                    f"La demande d'avance {avant.numero_asp} a été rejetée: aucun solde ne "
-                    "peut s'y rattacher.",
-                )
-            if avant.depose_le >= camp.echeance_avance:
-                return RefusLigne(
-                    "GUICHET_AVANCE_TARDIVE",
-                    chemin,
-                    f"La demande d'avance {avant.numero_asp} n'a pas été déposée avant "
-                    "l'échéance des avances: aucun solde ne peut s'y rattacher.",
-                )
-            if ligne.type_action == "M":
-                if avant.solde is None:
-                    return RefusLigne(
-                        "SOLDE_ABSENT",
-                        f"/demandes/{ligne.index}/typeAction",
-                        f"Le dossier {avant.numero_asp} n'a pas de demande de solde à modifier.",
-                    )
-                statut_solde = str(avant.solde.get("statut", StatutDossier.INCOMPLET))
-                if statut_solde not in STATUTS_MODIFIABLES:
-                    return RefusLigne(
-                        "DOSSIER_NON_MODIFIABLE",
-                        f"/demandes/{ligne.index}/typeAction",
-                        f"La demande de solde du dossier {avant.numero_asp} est au statut « "
-                        f"{libelle_statut(statut_solde)} »: elle ne peut plus être modifiée.",
-                    )
-            elif avant.solde is not None:
-                return RefusLigne(
-                    "SOLDE_DEJA_DEPOSE",
-                    chemin,
-                    f"Une demande de solde est déjà déposée pour le dossier {avant.numero_asp}: "
-                    "pour la changer, déposez une modification (typeAction M).",
-                )
-            maintenant = self._horloge.maintenant()
-            solde = {
-                # a new solde waits for its pièces; a modified one keeps its statut
-                "statut": str(
-                    avant.solde.get("statut", StatutDossier.INCOMPLET)
-                    if avant.solde is not None
-                    else StatutDossier.INCOMPLET
-                ),
-                "numeroDossier": ligne.numero_dossier,
-                "demande": ligne.demande,
-                "montants": dict(ligne.montants),
-                "tauxTva": format(depot.taux_tva, "f"),
-                "pieces": [dict(p) for p in ligne.pieces],
-                "idDepot": depot.id,
-                "numLigne": ligne.num_ligne,
-                "deposeLe": _iso(depot.json_recu_le),
-            }
-            apres = replace(avant, solde=solde, modifie_le=maintenant, version=avant.version + 1)
-            details: dict[str, Any] = {"idDepot": depot.id, "numLigne": ligne.num_ligne}
-            if avant.solde is not None:
-                details["soldePrecedent"] = json_canonique(avant.solde)
-            entree = EntreeHistorique(
-                "MODIFICATION_SOLDE" if avant.solde is not None else "SOLDE",
-                auteur,
-                maintenant,
-                details,
-            )
-            issue = self._dossiers.modifier(avant, apres, reservation, entree)
-            resultat = self._issue(issue, avant.numero_asp, depot, camp, ligne)
-            if resultat is not None:
-                return resultat
-        raise Conflit("DOSSIER_OCCUPE", "Le dossier est modifié en ce moment: réessayez.")

@@ -178,6 +178,26 @@ class Compteur(Protocol):
         """Atomically increments the counter `nom` and returns the new value (1, 2, …)."""
         ...
 
+    def reserver(self, nom: str, nombre: int) -> int:
+        """Atomically takes `nombre` consecutive values of `nom`; returns the first."""
+        ...
+
+
+class FileImport(Protocol):
+    """The queue the import runs from (out of the API request)."""
+
+    def demander(self, id_depot: str, auteur: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Bail:
+    """The run of an import that may write for a dépôt: every write of the run checks, in
+    the same transaction, that the dépôt still names this token (a run whose lease
+    expired, replaced by another, writes nothing more)."""
+
+    id_depot: str
+    jeton: str
+
 
 @dataclass(frozen=True)
 class ReservationLigne:
@@ -204,6 +224,7 @@ class TypeIssue(StrEnum):
     NUMERO_DOSSIER_UTILISE = "NUMERO_DOSSIER_UTILISE"
     VERSION_PERIMEE = "VERSION_PERIMEE"  # the dossier changed since it was read
     DOSSIER_EXISTANT = "DOSSIER_EXISTANT"  # numeroASP already taken (counter out of sync)
+    BAIL_PERDU = "BAIL_PERDU"  # another run of the import holds the dépôt now
 
 
 @dataclass(frozen=True)
@@ -253,10 +274,17 @@ class Dossiers(Protocol):
         ...
 
     def creer(
-        self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique
+        self,
+        dossier: Dossier,
+        reservation: ReservationLigne,
+        entree: EntreeHistorique,
+        bail: Bail | None = None,
     ) -> IssueEcriture:
-        """One transaction: the dossier, its FINESS claims, its numeroDossier claim, the
-        line claim and the history entry; nothing is written unless all conditions hold."""
+        """All or nothing: the dossier, its FINESS claims, its numeroDossier claim, the
+        line claim and the history entry. Beyond what one transaction holds, the first
+        FINESS claims (in sorted order) are taken before, in transactions of their own,
+        and released if the dossier is not written: a dossier never exists without its
+        claims, and claims outlive a failed write only while its run is interrupted."""
         ...
 
     def modifier(
@@ -265,11 +293,13 @@ class Dossiers(Protocol):
         apres: Dossier,
         reservation: ReservationLigne,
         entree: EntreeHistorique,
+        bail: Bail | None = None,
     ) -> IssueEcriture:
-        """One transaction: `apres` replaces `avant` (condition: stored version is
-        `avant.version`; `apres.version` is the new one), FINESS claims of `apres` not in
-        `avant` are created, those no longer held are released, the numeroDossier claim
-        follows, plus the line claim and the history entry."""
+        """`apres` replaces `avant` (condition: stored version is `avant.version`;
+        `apres.version` is the new one), FINESS claims of `apres` not in `avant` are
+        created, those no longer held are released, the numeroDossier claim follows, plus
+        the line claim and the history entry: one transaction, with the same overflow
+        rule as `creer` for the new claims (and releases past it done right after)."""
         ...
 
 

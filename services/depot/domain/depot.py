@@ -2,8 +2,9 @@
 
 Cycle de vie d'un dépôt (D2–D5):
 
-    CREE ──json reçu──▶ JSON_RECU ──simulation──▶ SIMULE ──import──▶ IMPORTE ──▶ TERMINE
-                                             └──▶ REJETE (fichier rejeté en entier)
+    CREE ──json reçu──▶ JSON_RECU ──simulation──▶ SIMULE ──import demandé──▶ IMPORT_EN_COURS
+                                             └──▶ REJETE
+    IMPORT_EN_COURS ──lignes écrites (file d'import)──▶ IMPORTE ──▶ TERMINE
 
 Un nouveau fichier déposé dans le même dépôt remplace la simulation tant que l'import
 n'a pas commencé (SIMULE et REJETE ne sont pas définitifs). Toute règle violée lève une
@@ -82,7 +83,6 @@ _PREFIXE_JSON = "json/"
 _CLE_JSON = re.compile(r"json/(?P<siret>[0-9]{14})/(?P<id>[A-Za-z0-9-]{1,64})/(?P<nom>[^/]+)")
 _CLE_ZIP = re.compile(r"pieces/(?P<siret>[0-9]{14})/(?P<id>[A-Za-z0-9-]{1,64})/(?P<nom>[^/]+\.zip)")
 _COULOIR = re.compile(r"[A-Z0-9]{2,4}")
-MAX_ETABLISSEMENTS_IMPORTABLES = 90  # une transaction DynamoDB compte au plus 100 écritures
 
 
 def _texte_taux(taux: Decimal) -> str:
@@ -276,6 +276,7 @@ class StatutDepot(StrEnum):
     JSON_RECU = "JSON_RECU"
     SIMULE = "SIMULE"
     REJETE = "REJETE"  # fichier rejeté en entier à la simulation
+    IMPORT_EN_COURS = "IMPORT_EN_COURS"  # import demandé: les lignes s'écrivent (file SQS)
     IMPORTE = "IMPORTE"
     TERMINE = "TERMINE"
 
@@ -305,6 +306,25 @@ class ResumeSimulation:
         return self.erreurs_fichier > 0
 
 
+@dataclass(frozen=True)
+class ImportEnCours:
+    """L'avancement d'un import et le bail de l'exécution qui le mène.
+
+    `premier_numero`: le premier des numéros ASP réservés d'un coup pour les lignes C
+    (la n-ième ligne C du fichier reçoit premier_numero + n - 1, à chaque reprise).
+    `jeton` / `bail_jusqu_a` (secondes epoch): une seule exécution écrit à la fois; une
+    exécution interrompue rend la main quand son bail expire."""
+
+    lignes_a_traiter: int = 0
+    lignes_traitees: int = 0
+    premier_numero: int | None = None
+    jeton: str | None = None
+    bail_jusqu_a: float = 0.0
+
+    def bail_libre(self, maintenant: float, jeton: str) -> bool:
+        return self.jeton in (None, jeton) or self.bail_jusqu_a <= maintenant
+
+
 def _maintenant_utc(instant: datetime) -> datetime:
     return exiger_fuseau(instant).astimezone(UTC)
 
@@ -328,6 +348,8 @@ class Depot:
     termine_le: datetime | None = None
     numeros_asp: Mapping[int, str] = field(default_factory=dict)  # numLigne -> numeroASP
     lignes_rejetees_a_l_import: int = 0
+    cle_json: str | None = None  # la clé S3 signée pour le JSON: la seule traitée
+    import_en_cours: ImportEnCours | None = None
     version: int = 0  # 0: pas encore enregistré
 
     @classmethod
@@ -343,6 +365,7 @@ class Depot:
         taux_tva: object,
         cree_le: datetime,
         modification: bool = False,
+        cle_json: str | None = None,
     ) -> Depot:
         return cls(
             id=id_depot,
@@ -355,6 +378,7 @@ class Depot:
             statut=StatutDepot.CREE,
             cree_le=_maintenant_utc(cree_le),
             modification=modification,
+            cle_json=cle_json,
         )
 
     @property
@@ -369,6 +393,7 @@ class Depot:
     @property
     def import_commence(self) -> bool:
         return self.import_commence_le is not None or self.statut in (
+            StatutDepot.IMPORT_EN_COURS,
             StatutDepot.IMPORTE,
             StatutDepot.TERMINE,
         )
@@ -376,6 +401,11 @@ class Depot:
     def verifier_proprietaire(self, siret: str) -> None:
         if siret != self.siret:
             raise AccesInterdit("DEPOT_AUTRE_EDITEUR", "Ce dépôt appartient à un autre éditeur.")
+
+    def cle_attendue(self, cle: str) -> bool:
+        """La clé reçue est-elle celle signée pour le JSON de ce dépôt (spec: seule traitée)?
+        Un dépôt enregistré avant que la clé ne soit retenue accepte son préfixe."""
+        return self.cle_json is None or cle == self.cle_json
 
     def deja_recu(self, empreinte: str) -> bool:
         return self.fichier is not None and self.fichier.empreinte == empreinte
@@ -431,16 +461,29 @@ class Depot:
             )
 
     def commencer_import(self, instant: datetime) -> Depot:
-        """Marque le début de l'import: plus aucun fichier ne remplace celui-ci."""
+        """SIMULE → IMPORT_EN_COURS: plus aucun fichier ne remplace celui-ci."""
         self.verifier_import_possible()
-        if self.import_commence_le is not None:
-            return self  # reprise d'un import interrompu
-        return replace(self, import_commence_le=_maintenant_utc(instant))
+        if self.statut is StatutDepot.IMPORT_EN_COURS:
+            return self  # déjà demandé: la reprise continue le même import
+        return replace(
+            self,
+            statut=StatutDepot.IMPORT_EN_COURS,
+            import_commence_le=self.import_commence_le or _maintenant_utc(instant),
+            import_en_cours=self.import_en_cours or ImportEnCours(),
+        )
+
+    def avancer_import(self, avancement: ImportEnCours) -> Depot:
+        if self.statut is not StatutDepot.IMPORT_EN_COURS:
+            raise Conflit(
+                "IMPORT_HORS_SEQUENCE",
+                f"L'import n'est pas en cours (statut du dépôt: {self.statut}).",
+            )
+        return replace(self, import_en_cours=avancement)
 
     def marquer_importe(
         self, numeros_asp: Mapping[int, str], lignes_rejetees: int, instant: datetime
     ) -> Depot:
-        if self.statut is not StatutDepot.SIMULE or self.import_commence_le is None:
+        if self.statut is not StatutDepot.IMPORT_EN_COURS:
             raise Conflit(
                 "IMPORT_HORS_SEQUENCE",
                 f"L'import ne peut pas s'achever dans le statut {self.statut}.",
@@ -451,6 +494,7 @@ class Depot:
             numeros_asp=dict(numeros_asp),
             lignes_rejetees_a_l_import=lignes_rejetees,
             importe_le=_maintenant_utc(instant),
+            import_en_cours=None,
         )
 
     def terminer(self, instant: datetime) -> Depot:

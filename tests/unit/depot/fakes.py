@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.depot.application.ports import (
+    Bail,
     ContexteDepot,
     Depots,
     Dossiers,
@@ -144,9 +145,22 @@ class CompteurEnMemoire:
         self._verrou = threading.Lock()
 
     def suivant(self, nom: str) -> int:
+        return self.reserver(nom, 1)
+
+    def reserver(self, nom: str, nombre: int) -> int:
         with self._verrou:
-            self.valeurs[nom] = self.valeurs.get(nom, 0) + 1
-            return self.valeurs[nom]
+            self.valeurs[nom] = self.valeurs.get(nom, 0) + nombre
+            return self.valeurs[nom] - nombre + 1
+
+
+class FileImportEnMemoire:
+    """The import queue: what was asked (the test decides when the worker runs)."""
+
+    def __init__(self) -> None:
+        self.demandes: list[tuple[str, str]] = []
+
+    def demander(self, id_depot: str, auteur: str) -> None:
+        self.demandes.append((id_depot, auteur))
 
 
 class DossiersEnMemoire:
@@ -165,6 +179,7 @@ class DossiersEnMemoire:
         self.ligne_en_dernier = False
         self.transactions = 0
         self.lectures_par_lots = 0
+        self.depots: DepotsEnMemoire | None = None  # for the lease of an import run
         self._verrou = threading.RLock()
 
     # reads
@@ -231,13 +246,26 @@ class DossiersEnMemoire:
                 return IssueEcriture(TypeIssue.FINESS_DEJA_DETENU, finess=finess)
         return ligne
 
+    def _bail_perdu(self, bail: Bail | None) -> bool:
+        if bail is None or self.depots is None:
+            return False
+        depot = self.depots.depots.get(bail.id_depot)
+        encours = depot.import_en_cours if depot is not None else None
+        return encours is None or encours.jeton != bail.jeton
+
     def creer(
-        self, dossier: Dossier, reservation: ReservationLigne, entree: EntreeHistorique
+        self,
+        dossier: Dossier,
+        reservation: ReservationLigne,
+        entree: EntreeHistorique,
+        bail: Bail | None = None,
     ) -> IssueEcriture:
         if self.avant_ecriture is not None:
             self.avant_ecriture()
         with self._verrou:
             self.transactions += 1
+            if self._bail_perdu(bail):
+                return IssueEcriture(TypeIssue.BAIL_PERDU)
             cle_ligne = (reservation.id_depot, reservation.num_ligne)
             if dossier.numero_asp in self.dossiers and cle_ligne not in self.lignes:
                 return IssueEcriture(TypeIssue.DOSSIER_EXISTANT)
@@ -265,11 +293,14 @@ class DossiersEnMemoire:
         apres: Dossier,
         reservation: ReservationLigne,
         entree: EntreeHistorique,
+        bail: Bail | None = None,
     ) -> IssueEcriture:
         if self.avant_ecriture is not None:
             self.avant_ecriture()
         with self._verrou:
             self.transactions += 1
+            if self._bail_perdu(bail):
+                return IssueEcriture(TypeIssue.BAIL_PERDU)
             nouveaux = [f for f in apres.finess if f not in avant.finess]
             cle_ligne = (reservation.id_depot, reservation.num_ligne)
             if cle_ligne in self.lignes:

@@ -43,6 +43,7 @@ class Plateforme:
         self.enrolements = EnrolementsEnMemoire()
         self.stockage = StockageEnMemoire()
         self.dossiers = DossiersEnMemoire()
+        self.dossiers.depots = self.depots  # the lease of an import run
         self.compteur = CompteurEnMemoire()
         self.registre = RegistreDepot(self.enrolements, self.dossiers)
         self.simulateur = SimulateurFactice()

@@ -156,7 +156,9 @@ def test_un_import_interrompu_reprend_sans_rien_creer_deux_fois(plateforme: Plat
 
     resultat = plateforme.importer(depot.id, SIRET)
 
-    assert dict(resultat.numeros_asp) == {1: "FINMS1000001", 2: "FINMS1000003", 3: "FINMS1000004"}
+    # Each line keeps the number reserved for it at the first run: no number is lost.
+    assert dict(resultat.numeros_asp) == {1: "FINMS1000001", 2: "FINMS1000002", 3: "FINMS1000003"}
+    assert plateforme.compteur.valeurs == {"FINMS1": 3}
     assert len(plateforme.dossiers.dossiers) == 3
     assert len(plateforme.dossiers.historique("FINMS1000001")) == 1
 

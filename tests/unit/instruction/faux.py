@@ -39,7 +39,9 @@ def dossier(numero: str = NUMERO, siret: str = SIRET, solde: bool = False) -> Re
         )
     }
     if solde:
-        demandes[TypeDemande.SOLDE] = replace(demandes[TypeDemande.AVANCE], type_demande=TypeDemande.SOLDE)
+        demandes[TypeDemande.SOLDE] = replace(
+            demandes[TypeDemande.AVANCE], type_demande=TypeDemande.SOLDE
+        )
     return ResumeDossier(numero, siret, "ANS1", "MS", "MS-2024-V1", ("111111111",), le, demandes, 1)
 
 
@@ -162,5 +164,12 @@ def monde(*dossiers: ResumeDossier) -> Monde:
         instructions, workflow, horloge, versements, notifications, decisions, metriques
     )
     return Monde(
-        instructions, workflow, versements, notifications, decisions, metriques, horloge, instruction
+        instructions,
+        workflow,
+        versements,
+        notifications,
+        decisions,
+        metriques,
+        horloge,
+        instruction,
     )

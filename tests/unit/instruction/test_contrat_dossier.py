@@ -80,7 +80,11 @@ def test_le_dossier_ecrit_par_le_depot_est_lu_par_le_contrat_partage() -> None:
             depot.siret,
             depot.numero_ans,
         )
-        assert (resume.couloir, resume.campagne, resume.finess) == ("MS", "MS-2024-V1", depot.finess)
+        assert (resume.couloir, resume.campagne, resume.finess) == (
+            "MS",
+            "MS-2024-V1",
+            depot.finess,
+        )
         assert resume.depose_le == LE and resume.version == 3
         avance = resume.avance
         assert avance.statut is StatutDemande.EN_COURS
@@ -105,7 +109,11 @@ def test_historique_une_forme_pour_tous_les_ecrivains_et_lecteurs() -> None:
     entree = EntreeHistorique("DUPONT", "DECISION_REJETEE", LE, "hors périmètre", "AVANCE")
     item = _dynamo(item_historique("FINMS1000001", entree))
     relu_depot = _entree(item)
-    assert (relu_depot.auteur, relu_depot.action, relu_depot.le) == ("DUPONT", "DECISION_REJETEE", LE)
+    assert (relu_depot.auteur, relu_depot.action, relu_depot.le) == (
+        "DUPONT",
+        "DECISION_REJETEE",
+        LE,
+    )
     assert relu_depot.details.get("motif", "hors périmètre") == "hors périmètre"
     assert historique_depuis_item(item) == entree
 
@@ -125,7 +133,9 @@ def test_etat_d_instruction_aller_retour() -> None:
         modifie_le=LE,
         execution="FINMS1000001-SOLDE-2",
         jeton="jeton",
-        decision=DecisionGestionnaire(StatutDemande.EN_ATTENTE_PIECES, "RIB", ("rib.pdf",), "D", LE),
+        decision=DecisionGestionnaire(
+            StatutDemande.EN_ATTENTE_PIECES, "RIB", ("rib.pdf",), "D", LE
+        ),
         reprise=Reprise("ancien", {"decision": "DECIDEE", "n": 1}),
         erreur=ErreurTechnique("RuntimeError: x", "DecisionPdf", LE),
         statut_avant_erreur=StatutDemande.DECIDEE,

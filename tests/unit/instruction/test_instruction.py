@@ -16,8 +16,9 @@ from tests.unit.instruction.faux import NUMERO, Monde, dossier, monde
 AVANCE, SOLDE = TypeDemande.AVANCE, TypeDemande.SOLDE
 
 
-def _attendre(m: Monde, statut: str, attendu: str, jeton: str, type_: TypeDemande = AVANCE,
-              **demande: object) -> None:
+def _attendre(
+    m: Monde, statut: str, attendu: str, jeton: str, type_: TypeDemande = AVANCE, **demande: object
+) -> None:
     m.instruction.attendre(
         Tache(
             demande=EntreeDemande(numeroAsp=NUMERO, typeDemande=type_, **demande),  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ class Settings(BaseModel):
     bucket_documents: str = Field("segurnum-documents", alias="SEGURNUM_BUCKET_DOCUMENTS")
     queue_json: str = Field("segurnum-depot-json", alias="SEGURNUM_QUEUE_JSON")
     queue_zip: str = Field("segurnum-depot-zip", alias="SEGURNUM_QUEUE_ZIP")
+    queue_import: str = Field("segurnum-depot-import", alias="SEGURNUM_QUEUE_IMPORT")
     state_machine_instruction: str = Field("", alias="SEGURNUM_SM_INSTRUCTION")
     expediteur: str = Field("ne-pas-repondre@segurnum.example.fr", alias="SEGURNUM_EXPEDITEUR")
     user_pool_id: str = Field("", alias="SEGURNUM_USER_POOL_ID")
@@ -27,6 +28,10 @@ class Settings(BaseModel):
     endpoint_url: str | None = Field(None, alias="SEGURNUM_ENDPOINT_URL")
     local: bool = Field(False, alias="SEGURNUM_LOCAL")
     url_portail: str = Field("https://segurnum.example.fr", alias="SEGURNUM_URL_PORTAIL")
+    # The PEM pair signing the décisions and avis (shared/signature.py, docs/documents.md).
+    secret_signature: str = Field(
+        "segurnum-signature-documents", alias="SEGURNUM_SECRET_SIGNATURE"
+    )
     # The paying agency (debtor of the SEPA credit transfers); local defaults are fictitious.
     payeur_nom: str = Field("Agence de services et de paiement", alias="SEGURNUM_PAYEUR_NOM")
     payeur_iban: str = Field("FR0510071750000000100000000", alias="SEGURNUM_PAYEUR_IBAN")

@@ -92,7 +92,11 @@ def test_chaque_file_sqs_a_son_handler(provisionne: dict[str, Any]) -> None:
 
     assert provisionne["fonctions"] == {f["nom"] for f in fonctions_chalice().values()}
     files = {m["EventSourceArn"].rsplit(":", 1)[1] for m in provisionne["mappings"]}
-    assert files == {"segurnum-depot-json", "segurnum-depot-zip"}
+    assert {"segurnum-depot-json", "segurnum-depot-zip", "segurnum-depot-import"} <= files
+    # every queue a handler reads is declared (with its DLQ), and each has one handler
+    declarees = _noms("AWS::SQS::Queue", "QueueName")
+    assert files <= declarees
+    assert len(provisionne["mappings"]) == len(files)
 
 
 def _echeances(schedules: dict[str, Any]) -> set[tuple[str, str, datetime]]:

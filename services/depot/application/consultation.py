@@ -44,6 +44,13 @@ def vue_depot(depot: Depot) -> dict[str, Any]:
         "importeLe": depot.importe_le.isoformat() if depot.importe_le else None,
         "termineLe": depot.termine_le.isoformat() if depot.termine_le else None,
         "numerosAsp": {str(k): v for k, v in sorted(depot.numeros_asp.items())},
+        # IMPORT_EN_COURS: how far the import is (lines written or rejected, of the file's)
+        "importEnCours": None
+        if depot.import_en_cours is None
+        else {
+            "lignesATraiter": depot.import_en_cours.lignes_a_traiter,
+            "lignesTraitees": depot.import_en_cours.lignes_traitees,
+        },
     }
 
 

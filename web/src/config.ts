@@ -1,0 +1,25 @@
+// Where the API is: read at start from /config.json (written beside the built files: by
+// the local runtime's static server, by the deployment next to the bucket's files), so one
+// build serves every environment. Without it: VITE_API_URL, else /api (same origin behind
+// CloudFront).
+
+export interface ConfigPortail {
+  api: string;
+}
+
+export async function chargerConfig(fetcher: typeof fetch = globalThis.fetch): Promise<ConfigPortail> {
+  try {
+    const reponse = await fetcher("/config.json", { cache: "no-store" });
+    if (reponse.ok) {
+      const config: unknown = await reponse.json();
+      if (typeof config === "object" && config !== null) {
+        const api = (config as Record<string, unknown>)["api"];
+        if (typeof api === "string" && api) return { api };
+      }
+    }
+  } catch {
+    // no config.json: the build-time default below
+  }
+  const defaut: unknown = import.meta.env["VITE_API_URL"];
+  return { api: typeof defaut === "string" && defaut ? defaut : "/api" };
+}

@@ -152,6 +152,7 @@ class VueResumeDossier(ModeleVue):
     numero_ans: str
     couloir: str
     campagne: str
+    finess: list[str]
     depose_le: Instant
     demandes: list[VueStatutDemande]
 

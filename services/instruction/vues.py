@@ -150,6 +150,7 @@ def vue_resume_dossier(dossier: ResumeDossier) -> VueResumeDossier:
         numero_ans=dossier.numero_ans,
         couloir=dossier.couloir,
         campagne=dossier.campagne,
+        finess=list(dossier.finess),
         depose_le=dossier.depose_le,
         demandes=[
             VueStatutDemande(

@@ -84,8 +84,8 @@ def test_un_seul_dossier_pour_un_finess_dispute(runtime: RuntimeLocal) -> None:
     assert importees == 1
     detenteurs = []
     for _id_depot, h in prets:
-        dossiers = requests.get(f"{api}/depots/dossiers", headers=h, timeout=10).json()
-        detenteurs += [d for d in dossiers["dossiers"] if finess in json.dumps(d)]
+        dossiers = requests.get(f"{api}/dossiers?limite=200", headers=h, timeout=10).json()
+        detenteurs += [d for d in dossiers["elements"] if finess in json.dumps(d)]
     assert len(detenteurs) == 1
     perdant = [e for c in comptes for ligne in c["lignes"] for e in ligne["erreurs"]]
     perdant += [e for r in reponses.values() if r.status_code == 422 for e in [r.json()]]

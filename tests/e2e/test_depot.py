@@ -92,7 +92,7 @@ def test_depot_complet_de_bout_en_bout(runtime: RuntimeLocal, jeton_editeur: str
         200,
         409,
     )
-    dossiers = requests.get(f"{api}/depots/dossiers", headers=h, timeout=10).json()["dossiers"]
+    dossiers = requests.get(f"{api}/dossiers", headers=h, timeout=10).json()["elements"]
     numeros = {d["numeroAsp"] for d in dossiers}
     assert len(numeros) == 2 and all(n.startswith("FINMS1") for n in numeros)
 

@@ -65,7 +65,7 @@ def _forme_unique(reponse: requests.Response) -> dict[str, Any]:
         ("POST", "/depots/n-existe-pas/import", None, 404, "n-existe-pas"),
         ("POST", "/depots/n-existe-pas/pieces", None, 404, "n-existe-pas"),
         ("POST", "/depots/n-existe-pas/terminer", None, 404, "n-existe-pas"),
-        ("GET", "/depots/dossiers/FINMS1999999", None, 404, "FINMS1999999"),
+        ("GET", "/dossiers/FINMS1999999", None, 404, "FINMS1999999"),
     ],
 )
 def test_editeur(

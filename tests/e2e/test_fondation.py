@@ -112,6 +112,11 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
         Item={
             "PK": {"S": f"DOSSIER#{numero}"},
             "SK": {"S": "DOSSIER"},
+            "numeroAsp": {"S": numero},
+            "siret": {"S": "73282932000074"},
+            "couloir": {"S": "MS"},
+            "campagne": {"S": "MS-2024-V1"},
+            "deposeLe": {"S": "2024-02-20T09:00:00+00:00"},
             "statut": {"S": "EN_COURS"},
             "version": {"N": "1"},
         },
@@ -133,23 +138,23 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
     def jeton_enregistre() -> bool:
         item = ddb.get_item(
             TableName=settings().table_donnees,
-            Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}},
-        )["Item"]
+            Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DEMANDE#AVANCE"}},
+        ).get("Item", {})
         return "jeton" in item
 
     attendre(
         jeton_enregistre, message="la tâche Lambda (code du projet) n'a pas enregistré le jeton"
     )
-    url = f"{runtime.url_api}/dossiers/{numero}/decision"
+    url = f"{runtime.url_api}/gestion/dossiers/{numero}/AVANCE/decision"
     entetes = {"Authorization": jeton_gestionnaire}
     sans_motif = http.post(url, json={"decision": "REJETEE"}, headers=entetes, timeout=10)
     assert sans_motif.status_code == 422
-    reponse = http.post(url, json={"decision": "DECIDEE"}, headers=entetes, timeout=10)
+    reponse = http.post(
+        url, json={"decision": "REJETEE", "motif": "hors périmètre"}, headers=entetes, timeout=10
+    )
     assert reponse.status_code == 200, reponse.text
     # A second, conflicting action cannot also win.
-    seconde = http.post(
-        url, json={"decision": "REJETEE", "motif": "doublon"}, headers=entetes, timeout=10
-    )
+    seconde = http.post(url, json={"decision": "DECIDEE"}, headers=entetes, timeout=10)
     assert seconde.status_code == 409
     statut = attendre(
         lambda: (
@@ -162,7 +167,7 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
         TableName=settings().table_donnees,
         Key={"PK": {"S": f"DOSSIER#{numero}"}, "SK": {"S": "DOSSIER"}},
     )["Item"]
-    assert item["statut"]["S"] == "DECIDEE"
+    assert item["statut"]["S"] == "REJETEE"
 
 
 def test_un_message_en_echec_est_relivre(

@@ -30,6 +30,7 @@ def _monter_depot() -> None:
 def local(
     port: Annotated[int, typer.Option(help="Port de l'API (chalice local).")] = 8000,
     port_moto: Annotated[int, typer.Option(help="Port du serveur moto (S3, SQS…).")] = 5001,
+    port_portail: Annotated[int, typer.Option(help="Port du portail web (web/dist).")] = 8080,
     horloge: Annotated[
         str | None,
         typer.Option(help="Heure de départ de la plateforme (Paris), ex. 2024-02-20T10:00."),
@@ -54,6 +55,12 @@ def local(
     signal.signal(signal.SIGTERM, stop)
     runtime.demarrer()
     env = runtime.environnement
+    from infra.local.portail import portail_construit
+
+    if portail_construit():
+        print(f"Portail web  : {runtime.servir_portail(port_portail)}")
+    else:
+        print("Portail web  : non construit (make web, ou make run qui le construit)")
     print(f"API          : {runtime.url_api}   (santé: {runtime.url_api}/sante)")
     print(
         f"S3 / AWS     : {runtime.url_moto}   (bucket des dépôts: {env['SEGURNUM_BUCKET_DEPOTS']})"

@@ -39,6 +39,7 @@ class RuntimeLocal:
     planificateur: Any = field(default=None, init=False)
     releveur: Any = field(default=None, init=False)
     _verificateur: Any = field(default=None, init=False)
+    _portail: Any = field(default=None, init=False)  # infra/local/portail.py, when served
 
     @property
     def url_moto(self) -> str:
@@ -116,7 +117,18 @@ class RuntimeLocal:
         return self
 
     def etat(self) -> dict[str, Any]:
-        return {"api": self.url_api, "moto": self.url_moto, "environnement": self.environnement}
+        etat = {"api": self.url_api, "moto": self.url_moto, "environnement": self.environnement}
+        return etat | ({"portail": self._portail.url} if self._portail else {})
+
+    def servir_portail(self, port: int = 0) -> str:
+        """Serves the built portal (web/dist) on 127.0.0.1; the API allows its origin (CORS)."""
+        from infra.local.portail import DOSSIER_PORTAIL, ServeurPortail, autoriser_origines
+
+        self._portail = ServeurPortail(DOSSIER_PORTAIL, port, self.url_api).demarrer()
+        autoriser_origines(self._api, self._portail.origines())
+        if self.ecrire_etat:
+            FICHIER_ETAT.write_text(json.dumps(self.etat(), indent=2), encoding="utf-8")
+        return str(self._portail.url)
 
     def _servir_api(self) -> None:
         from chalice.config import Config
@@ -148,6 +160,8 @@ class RuntimeLocal:
             self.planificateur.arreter()
         if self.releveur:
             self.releveur.arreter()
+        if self._portail is not None:
+            self._portail.arreter()
         if self._api is not None:
             self._api.shutdown()
             self._api.server.server_close()

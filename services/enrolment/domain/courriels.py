@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import secrets
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from services.enrolment.domain.demande import LIBELLES_NATURE, DemandeEnrolement, Nature
 from shared.horloge import PARIS
@@ -21,10 +22,34 @@ SIGNATURE = (
 
 @dataclass(frozen=True)
 class Message:
+    """A courriel: its text here, and the typed data the shared templates
+    (shared/courriels/enrolment.py) need, so an adapter can render it either way."""
+
     modele: str  # accuse_reception, identifiant, mot_de_passe, extension, rejet, ...
     destinataire: str
     objet: str
     texte: str
+    numero: str = ""
+    siret: str = ""
+    numero_ans: str = ""
+    raison_sociale: str = ""
+    donnees: Mapping[str, str] = field(default_factory=dict)  # identifiant, motif…
+
+
+def _message(
+    modele: str, demande: DemandeEnrolement, objet: str, texte: str, **donnees: str
+) -> Message:
+    return Message(
+        modele,
+        demande.contact.email,
+        objet,
+        texte,
+        demande.numero,
+        demande.siret,
+        demande.numero_ans or "",
+        demande.raison_sociale,
+        {"soumiseLe": demande.soumise_le.isoformat(), **donnees},
+    )
 
 
 def _date(demande: DemandeEnrolement) -> str:
@@ -39,9 +64,9 @@ def _objet_demande(demande: DemandeEnrolement) -> str:
 
 
 def accuse_reception(demande: DemandeEnrolement, url_portail: str) -> Message:
-    return Message(
+    return _message(
         "accuse_reception",
-        demande.contact.email,
+        demande,
         f"Accusé de réception de votre {LIBELLES_NATURE[demande.nature]} {demande.numero}",
         f"Bonjour {demande.contact.prenom} {demande.contact.nom},\n\n"
         f"Nous avons bien reçu le {_date(demande)} votre {_objet_demande(demande)} pour le "
@@ -54,9 +79,9 @@ def accuse_reception(demande: DemandeEnrolement, url_portail: str) -> Message:
 
 
 def identifiant(demande: DemandeEnrolement, identifiant_compte: str, url_portail: str) -> Message:
-    return Message(
+    return _message(
         "identifiant",
-        demande.contact.email,
+        demande,
         f"Validation de votre demande d'enrôlement {demande.numero} : votre identifiant",
         f"Bonjour {demande.contact.prenom} {demande.contact.nom},\n\n"
         f"Votre demande d'enrôlement {demande.numero} (référencement {demande.numero_ans}, "
@@ -65,35 +90,37 @@ def identifiant(demande: DemandeEnrolement, identifiant_compte: str, url_portail
         f"Votre identifiant de connexion : {identifiant_compte}\n\n"
         "Votre mot de passe provisoire vous parvient dans un courriel séparé ; il vous sera "
         f"demandé d'en choisir un nouveau à la première connexion sur {url_portail}." + SIGNATURE,
+        identifiant=identifiant_compte,
     )
 
 
 def mot_de_passe(demande: DemandeEnrolement, mot_de_passe_provisoire: str) -> Message:
-    return Message(
+    return _message(
         "mot_de_passe",
-        demande.contact.email,
+        demande,
         f"Validation de votre demande d'enrôlement {demande.numero} : votre mot de passe",
         f"Bonjour {demande.contact.prenom} {demande.contact.nom},\n\n"
         f"Votre mot de passe provisoire : {mot_de_passe_provisoire}\n\n"
         "Votre identifiant vous parvient dans un courriel séparé. Ce mot de passe ne sert "
         "qu'une fois : choisissez-en un nouveau à la première connexion." + SIGNATURE,
+        motDePasse=mot_de_passe_provisoire,
     )
 
 
 def extension(demande: DemandeEnrolement, url_portail: str) -> Message:
     if demande.nature is Nature.COORDONNEES_BANCAIRES:
-        return Message(
+        return _message(
             "coordonnees_validees",
-            demande.contact.email,
+            demande,
             f"Validation de vos nouvelles coordonnées bancaires ({demande.numero})",
             f"Bonjour {demande.contact.prenom} {demande.contact.nom},\n\n"
             f"Vos nouvelles coordonnées bancaires (demande {demande.numero}, SIRET "
             f"{demande.siret}) sont validées : les prochains paiements seront versés sur ce "
             "compte." + SIGNATURE,
         )
-    return Message(
+    return _message(
         "extension",
-        demande.contact.email,
+        demande,
         f"Validation de votre {LIBELLES_NATURE[demande.nature]} {demande.numero} : extension "
         "de votre habilitation",
         f"Bonjour {demande.contact.prenom} {demande.contact.nom},\n\n"
@@ -106,15 +133,16 @@ def extension(demande: DemandeEnrolement, url_portail: str) -> Message:
 
 
 def rejet(demande: DemandeEnrolement, motif: str) -> Message:
-    return Message(
+    return _message(
         "rejet",
-        demande.contact.email,
+        demande,
         f"Rejet de votre {LIBELLES_NATURE[demande.nature]} {demande.numero}",
         f"Bonjour {demande.contact.prenom} {demande.contact.nom},\n\n"
         f"Votre {_objet_demande(demande)} pour le SIRET {demande.siret}, reçue le "
         f"{_date(demande)}, est rejetée par le service gestion pour le motif suivant :\n\n"
         f"{motif}\n\n"
         "Vous pouvez déposer une nouvelle demande corrigée sur le portail." + SIGNATURE,
+        motif=motif,
     )
 
 

@@ -1,0 +1,89 @@
+"""The bucket of enrolment documents (identity, bank: sensitive). Its own bucket and KMS
+key (infra/resources.yaml), name from `SEGURNUM_BUCKET_ENROLEMENT`.
+
+The presigned POST binds the exact key, a size range (1 byte – 4 Mo) and a short expiry:
+S3 enforces them on AWS (moto does not: the submission checks size and content again).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from services.enrolment.application.ports import EnvoiAutorise
+from shared import aws
+
+BUCKET_PAR_DEFAUT = "segurnum-enrolement"
+
+
+def bucket_enrolement() -> str:
+    return os.environ.get("SEGURNUM_BUCKET_ENROLEMENT", BUCKET_PAR_DEFAUT)
+
+
+class StockageDocuments:
+    """Implements `Stockage`."""
+
+    def __init__(self, bucket: str | None = None, client: Any | None = None) -> None:
+        self._bucket = bucket
+        self._client = client
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket or bucket_enrolement()
+
+    @property
+    def client(self) -> Any:
+        return self._client if self._client is not None else aws.client("s3")
+
+    def autoriser_envoi(self, cle: str, taille_max: int, expiration: timedelta) -> EnvoiAutorise:
+        secondes = int(expiration.total_seconds())
+        presigne = self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=cle,
+            Fields=None,
+            Conditions=[
+                ["content-length-range", 1, taille_max],
+                ["starts-with", "$Content-Type", ""],
+            ],
+            ExpiresIn=secondes,
+        )
+        return EnvoiAutorise(
+            url=str(presigne["url"]),
+            champs={str(k): str(v) for k, v in presigne["fields"].items()},
+            cle=cle,
+            expire_le=datetime.now(UTC) + timedelta(seconds=secondes),
+            taille_max=taille_max,
+        )
+
+    def lire(self, cle: str, limite: int) -> bytes | None:
+        arguments = {"Bucket": self.bucket, "Key": cle, "Range": f"bytes=0-{limite}"}
+        try:
+            reponse = self.client.get_object(**arguments)
+        except ClientError as erreur:
+            code = str(erreur.response.get("Error", {}).get("Code", ""))
+            if code in ("NoSuchKey", "404"):
+                return None
+            if code != "InvalidRange":  # an empty object has no byte 0
+                raise
+            del arguments["Range"]
+            reponse = self.client.get_object(**arguments)
+        return bytes(reponse["Body"].read())
+
+    def copier(self, source: str, destination: str) -> None:
+        self.client.copy_object(
+            Bucket=self.bucket,
+            Key=destination,
+            CopySource={"Bucket": self.bucket, "Key": source},
+        )
+
+    def autoriser_lecture(self, cle: str, expiration: timedelta) -> str:
+        return str(
+            self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": cle},
+                ExpiresIn=int(expiration.total_seconds()),
+            )
+        )

@@ -1,0 +1,321 @@
+"""The enrolment service on moto: référentiel and demandes in DynamoDB, documents in their
+bucket (presigned POST), accounts in Cognito, courriels through SES via shared/courriels;
+the records the dépôt service reads."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from moto import mock_aws
+
+from services.depot.adapters.dynamodb import EnrolementReader
+from services.enrolment.adapters.anti_robot import JETON_LOCAL, AntiRobotFixe, anti_robot
+from services.enrolment.adapters.cognito import ComptesCognito
+from services.enrolment.adapters.courriels import CourrielsPartages
+from services.enrolment.adapters.dynamodb import (
+    CompteurRepository,
+    DemandeRepository,
+    EnrolementRepository,
+    ReferentielAnsRepository,
+)
+from services.enrolment.adapters.s3 import StockageDocuments
+from services.enrolment.application.instruction import Decider, LireDemande, ListerDemandes
+from services.enrolment.application.ports import CurseurInvalide, VersionPerimee
+from services.enrolment.application.referentiel import ChargerReferentiel, donnees_initiales
+from services.enrolment.application.soumission import (
+    AutoriserTeleversement,
+    SoumettreComplementaire,
+    SoumettreEnrolement,
+)
+from services.enrolment.domain.demande import StatutDemande
+from services.enrolment.domain.erreurs import DemandeInvalide
+from shared import aws
+from shared.courriels.composition import courrier
+from shared.courriels.ses import ExpediteurSes
+from shared.horloge import PARIS, HorlogeFixe
+from shared.settings import recharger
+from tests.integration.test_depot_dynamodb import creer_table
+from tests.unit.enrolment.fakes import PDF, PNG, formulaire, personne
+
+pytestmark = pytest.mark.integration
+
+REGION = "eu-west-3"
+TABLE = "segurnum-donnees-enrolement"
+BUCKET = "segurnum-enrolement-test"
+EXPEDITEUR = "ne-pas-repondre@segurnum.example.fr"
+URL = "https://segurnum.example.fr"
+SIRET = "41234567000019"
+INSTANT = datetime(2024, 1, 20, 10, 0, tzinfo=PARIS)
+
+
+@pytest.fixture
+def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    for cle, valeur in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "SEGURNUM_TABLE_DONNEES": TABLE,
+        "SEGURNUM_BUCKET_ENROLEMENT": BUCKET,
+        "SEGURNUM_EXPEDITEUR": EXPEDITEUR,
+    }.items():
+        monkeypatch.setenv(cle, valeur)
+    monkeypatch.delenv("SEGURNUM_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name=REGION)
+        pool = idp.create_user_pool(
+            PoolName="segurnum",
+            UsernameAttributes=["email"],
+            Schema=[{"Name": "siret", "AttributeDataType": "String", "Mutable": True}],
+        )["UserPool"]["Id"]
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool, ClientName="portail", ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"]
+        )["UserPoolClient"]["ClientId"]
+        for groupe in ("editeurs", "gestionnaires"):
+            idp.create_group(GroupName=groupe, UserPoolId=pool)
+        monkeypatch.setenv("SEGURNUM_USER_POOL_ID", pool)
+        recharger()
+        aws.oublier_clients()
+        creer_table(aws.client("dynamodb"), TABLE)
+        aws.client("s3").create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=EXPEDITEUR)
+        yield {"idp": idp, "pool": pool, "client_id": client_id}
+    aws.oublier_clients()
+    recharger()
+
+
+class Service:
+    """The use cases on the real adapters."""
+
+    def __init__(self) -> None:
+        self.horloge = HorlogeFixe(INSTANT)
+        self.referentiel = ReferentielAnsRepository()
+        self.demandes = DemandeRepository()
+        self.enrolements = EnrolementRepository()
+        self.stockage = StockageDocuments()
+        self.comptes = ComptesCognito()
+        self.courriels = CourrielsPartages(
+            courrier(self.horloge), ExpediteurSes(), self.horloge, URL
+        )
+        ChargerReferentiel(self.referentiel, self.horloge).executer(donnees_initiales(), "init")
+        commun: dict[str, Any] = {
+            "referentiel": self.referentiel,
+            "demandes": self.demandes,
+            "enrolements": self.enrolements,
+            "compteur": CompteurRepository(),
+            "stockage": self.stockage,
+            "courriels": self.courriels,
+            "horloge": self.horloge,
+            "url_portail": URL,
+        }
+        self.soumettre = SoumettreEnrolement(**commun, anti_robot=AntiRobotFixe())
+        self.complementaire = SoumettreComplementaire(**commun)
+        self.decider = Decider(
+            self.demandes, self.enrolements, self.comptes, self.courriels, self.horloge, URL
+        )
+
+    def televerser(self, type_document: str, contenu: bytes = PDF, nom: str = "a.pdf") -> str:
+        """Like a browser: multipart POST to the presigned URL."""
+        televersement = AutoriserTeleversement(self.stockage).executer(type_document, nom)
+        envoi = televersement.envoi
+        reponse = requests.post(
+            envoi.url, data=envoi.champs, files={"file": (nom, contenu)}, timeout=10
+        )
+        assert reponse.status_code in (200, 201, 204), reponse.text
+        return televersement.reference
+
+    def documents(self, *types: str) -> dict[str, str]:
+        return {t: self.televerser(t) for t in types}
+
+
+class _Adaptateur:
+    """What `formulaire()` of the unit fakes needs: documents uploaded to S3."""
+
+    def __init__(self, service: Service) -> None:
+        self.documents = service.documents
+
+
+def demande_valide(service: Service, **autres: Any) -> dict[str, Any]:
+    return formulaire(_Adaptateur(service), **autres)  # type: ignore[arg-type]
+
+
+def messages_envoyes() -> list[Any]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def test_referentiel_charge_historique_et_versions(moto: dict[str, Any]) -> None:
+    service = Service()
+    assert len(service.referentiel.tous()) == 6
+    donnees = donnees_initiales()
+    donnees["version"] = "2024-03-01"
+    donnees["referencements"][0]["versionSolution"] = "4.3"
+    plus_tard = HorlogeFixe(datetime(2024, 3, 1, 9, tzinfo=PARIS))
+    bilan = ChargerReferentiel(service.referentiel, plus_tard).executer(donnees, "g-1")
+    assert bilan.modifies == ("zbuMSS0001",) and bilan.inchanges == 5
+    assert service.referentiel.trouver("zbuMSS0001").version_solution == "4.3"  # type: ignore[union-attr]
+    (ancien,) = service.referentiel.historique("zbuMSS0001")
+    assert ancien.version_solution == "4.2"
+    assert [v.version for v in service.referentiel.versions()] == ["2024-03-01", "2024-01-15"]
+    # The dépôt service reads the same item through the contract.
+    lu = EnrolementReader().referencement("zbuMSS0002")
+    assert lu is not None and (lu.couloir, lu.type_logiciel) == ("MS2", "DUI-PDE")
+
+
+def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) -> None:
+    service = Service()
+    confirmation = service.soumettre.executer(demande_valide(service), JETON_LOCAL)
+    assert confirmation.numero == "ENR0001M0"
+    assert service.stockage.lire("enrolements/demandes/ENR0001M0/rib.pdf", 10) == PDF[:11]
+    lue = service.demandes.lire("ENR0001M0")
+    assert lue == confirmation.demande
+
+    # Not enrolled yet: the dépôt service refuses deposits.
+    assert EnrolementReader().enrolement(SIRET, "zbuMSS0001") is None
+
+    vue = LireDemande(service.demandes, service.stockage).executer("ENR0001M0", None)
+    assert vue["coordonneesBancaires"]["iban"] == "FR7630006000011234567890189"
+    assert all(BUCKET in d["url"] for d in vue["documents"])
+
+    service.decider.executer("ENR0001M0", "VALIDEE", None, "gestionnaire-1")
+    enrolement = EnrolementReader().enrolement(SIRET, "zbuMSS0001")
+    assert enrolement is not None and enrolement.valide
+    assert enrolement.email == "rep@medisoft.example.fr"
+
+    objets = [m.subject for m in messages_envoyes()]
+    assert len(objets) == 3 and "ENR0001M0" in objets[0]
+    (mot_de_passe_courriel,) = [m for m in messages_envoyes() if "mot de passe" in m.subject]
+    provisoire = _mot_de_passe(mot_de_passe_courriel.body)
+
+    # The éditeur signs in with the identifiant and temporary password, sets its own.
+    idp = moto["idp"]
+    defi = idp.admin_initiate_auth(
+        UserPoolId=moto["pool"],
+        ClientId=moto["client_id"],
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "rep@medisoft.example.fr", "PASSWORD": provisoire},
+    )
+    assert defi["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    jetons = idp.admin_respond_to_auth_challenge(
+        UserPoolId=moto["pool"],
+        ClientId=moto["client_id"],
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=defi["Session"],
+        ChallengeResponses={
+            "USERNAME": "rep@medisoft.example.fr",
+            "NEW_PASSWORD": "Nouveau-2024!x",
+        },
+    )
+    assert jetons["AuthenticationResult"]["IdToken"]
+    compte = service.comptes.par_email("rep@medisoft.example.fr")
+    assert compte is not None and compte.siret == SIRET and compte.groupes == {"editeurs"}
+
+    # E5: a second référencement; the account is extended, not duplicated.
+    complementaire = {
+        "numeroAns": "zbuMSS0002",
+        "cguAcceptees": True,
+        "sinceriteAttestee": True,
+        "documents": service.documents("certificatReferencement"),
+    }
+    seconde = service.complementaire.executer(complementaire, SIRET)
+    demande = service.decider.executer(seconde.numero, "VALIDEE", None, "gestionnaire-1")
+    assert demande.decision is not None and demande.decision.compte == "ETENDU"
+    assert len(idp.list_users(UserPoolId=moto["pool"])["Users"]) == 1
+    assert "extension" in messages_envoyes()[-1].subject
+    second = service.enrolements.lire(SIRET, "zbuMSS0002")
+    assert second is not None and second.couloir == "MS2"
+    assert second.iban == "FR7630006000011234567890189"
+    assert {e.numero_ans for e in service.enrolements.du_siret(SIRET)} == {
+        "zbuMSS0001",
+        "zbuMSS0002",
+    }
+
+
+def _mot_de_passe(corps: str) -> str:
+    trouve = re.search(r"<strong>([^<]+)</strong>", corps)
+    assert trouve is not None, corps
+    return html.unescape(trouve.group(1))
+
+
+def test_un_compte_existant_est_etendu(moto: dict[str, Any]) -> None:
+    idp = moto["idp"]
+    idp.admin_create_user(
+        UserPoolId=moto["pool"],
+        Username="rep@medisoft.example.fr",
+        UserAttributes=[{"Name": "email", "Value": "rep@medisoft.example.fr"}],
+        MessageAction="SUPPRESS",
+    )
+    service = Service()
+    confirmation = service.soumettre.executer(demande_valide(service), JETON_LOCAL)
+    demande = service.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    assert demande.decision is not None and demande.decision.compte == "ETENDU"
+    assert len(idp.list_users(UserPoolId=moto["pool"])["Users"]) == 1
+    compte = service.comptes.par_email("rep@medisoft.example.fr")
+    assert compte is not None and compte.siret == SIRET and "editeurs" in compte.groupes
+
+
+def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
+    service = Service()
+    numeros = []
+    for numero_ans, siret, nom in [
+        ("zbuMSS0001", SIRET, "MEDISOFT SOLUTIONS"),
+        ("lgsMS10417", "52871234200013", "LOGICIELS DU SOCIAL"),
+        ("acoMS20233", "80245678000013", "ACCOMPAGNEO"),
+    ]:
+        brut = demande_valide(service, numeroAns=numero_ans, representant=personne(siret))
+        brut["demandeur"].update(siret=siret, denominationSociale=nom)
+        numeros.append(service.soumettre.executer(brut, JETON_LOCAL).numero)
+    assert numeros == ["ENR0001M0", "ENR0002M0", "ENR0003M0"]
+    service.decider.executer("ENR0002M0", "REJETEE", "Certificat illisible.", "g")
+    assert "Rejet" in messages_envoyes()[-1].subject
+    assert "Certificat illisible." in messages_envoyes()[-1].body
+
+    lister = ListerDemandes(service.demandes)
+    page = lister.executer(None, None, 2)
+    assert [d.numero for d in page.demandes] == numeros[:2] and page.curseur_suivant
+    suite = lister.executer(None, page.curseur_suivant, 2)
+    assert [d.numero for d in suite.demandes] == numeros[2:]
+    soumises = lister.executer("SOUMISE", None, 10)
+    assert [d.numero for d in soumises.demandes] == ["ENR0001M0", "ENR0003M0"]
+    rejetees = lister.executer("REJETEE", None, 10)
+    assert [d.statut for d in rejetees.demandes] == [StatutDemande.REJETEE]
+    for mauvais in ("xyz", page.curseur_suivant[:-3], "e30"):
+        with pytest.raises(CurseurInvalide):
+            lister.executer(None, mauvais, 2)
+    with pytest.raises(CurseurInvalide):  # a cursor of another listing
+        lister.executer("SOUMISE", page.curseur_suivant, 2)
+
+    perimee = service.demandes.lire("ENR0001M0")
+    assert perimee is not None
+    service.demandes.enregistrer(perimee)
+    with pytest.raises(VersionPerimee):
+        service.demandes.enregistrer(replace(perimee, statut=StatutDemande.VALIDEE))
+
+
+def test_document_au_contenu_non_conforme_dans_le_bucket(moto: dict[str, Any]) -> None:
+    service = Service()
+    brut = demande_valide(service)
+    brut["documents"]["rib"] = service.televerser("rib", PNG, "rib.pdf")
+    with pytest.raises(DemandeInvalide) as exc:
+        service.soumettre.executer(brut, JETON_LOCAL)
+    assert [(x.champ, x.code) for x in exc.value.problemes] == [
+        ("documents.rib", "CONTENU_NON_CONFORME")
+    ]
+
+
+def test_anti_robot_local_et_deploye() -> None:
+    assert anti_robot(local=True).verifier(JETON_LOCAL)
+    assert not anti_robot(local=True).verifier("autre")
+    assert not anti_robot(local=False).verifier(JETON_LOCAL)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.horloge import PARIS, exiger_fuseau
+from shared.identifiants import iban_masque
 
 FORMAT_NUMERO = re.compile(r"ENR[0-9]{4,}M0")
 
@@ -65,11 +66,8 @@ def jeton_correct(jeton: str, empreinte: str) -> bool:
 
 
 def masquer_iban(iban: str | None) -> str | None:
-    """FR76 **** … 1234: the country and key, then the last four characters."""
-    if not iban:
-        return iban
-    compact = iban.replace(" ", "")
-    return f"{compact[:4]} **** … {compact[-4:]}"
+    """FR76 **** … 1234 (the platform's one masking, shared/identifiants.py)."""
+    return iban_masque(iban) if iban else iban
 
 
 @dataclass(frozen=True)

@@ -124,8 +124,8 @@ def test_lecture_iban_en_clair_pour_le_gestionnaire_seulement(p: Plateforme) -> 
     assert vue["formulaire"]["coordonneesBancaires"]["iban"] == IBAN
     assert all(d["url"].startswith("https://documents.local/") for d in vue["documents"])
     vue = p.lire.executer(confirmation.numero, SIRET)
-    assert vue["coordonneesBancaires"]["iban"] == "FR76 **** … 0189"
-    assert vue["formulaire"]["coordonneesBancaires"]["iban"] == "FR76 **** … 0189"
+    assert vue["coordonneesBancaires"]["iban"] == "FR76 **** **** **** **** **** 0189"
+    assert vue["formulaire"]["coordonneesBancaires"]["iban"] == "FR76 **** **** **** **** **** 0189"
     assert IBAN not in str(vue)
     assert "url" not in str(vue["documents"])
     with pytest.raises(DemandeIntrouvable):  # no éditeur reads another's demande
@@ -135,8 +135,8 @@ def test_lecture_iban_en_clair_pour_le_gestionnaire_seulement(p: Plateforme) -> 
 
 
 def test_masquer_iban() -> None:
-    assert masquer_iban("FR7630006000011234567890189") == "FR76 **** … 0189"
-    assert masquer_iban("FR76 3000 6000 0112 3456 7890 189") == "FR76 **** … 0189"
+    assert masquer_iban("FR7630006000011234567890189") == "FR76 **** **** **** **** **** 0189"
+    assert masquer_iban("FR76 3000 6000 0112 3456 7890 189") == "FR76 **** **** **** **** **** 0189"
     assert masquer_iban(None) is None
 
 

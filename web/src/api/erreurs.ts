@@ -25,7 +25,7 @@ function messageParStatut(statut: number): string {
   if (statut === 0) return MESSAGE_RESEAU;
   if (statut === 401) return MESSAGES_PORTAIL["NON_AUTHENTIFIE"] as string;
   if (statut === 403) return MESSAGES_PORTAIL["ACCES_INTERDIT"] as string;
-  if (statut === 404) return "Ce que vous cherchez est introuvable.";
+  if (statut === 404) return "L'élément demandé est introuvable.";
   if (statut === 413) return "Le fichier envoyé est trop volumineux.";
   if (statut === 429) return "Trop de demandes en peu de temps : patientez quelques instants, puis réessayez.";
   if (statut >= 500) return MESSAGES_PORTAIL["ERREUR_INTERNE"] as string;
@@ -67,7 +67,9 @@ export function erreurDepuisReponse(statut: number, corps: unknown): ErreurApi {
   }
   let message = MESSAGES_PORTAIL[code];
   if (message === undefined) {
-    message = brut && !CODE_BRUT.test(brut) ? brut : messageParStatut(statut);
+    // Only our own shape ({code, message}) carries a message written for people: a proxy's
+    // "Bad Gateway" or an HTML page never reaches the screen.
+    message = code && brut && !CODE_BRUT.test(brut) ? brut : messageParStatut(statut);
   }
   return new ErreurApi(statut, code || `HTTP_${statut}`, message, champs);
 }

@@ -34,11 +34,11 @@ export function FenetreGuichet({ fenetre, recuA }: { fenetre: Fenetre; recuA: nu
     <div className="fr-col-12 fr-col-md-6">
       <div className="fr-tile fr-enlarge-link--none fr-p-3w" data-testid={`guichet-${fenetre.typeDemande}`}>
         <h3 className="fr-h5 fr-mb-1w">{LIBELLES_TYPE[fenetre.typeDemande]}</h3>
-        <p className="fr-mb-2w">
+        <div className="fr-mb-2w">
           <Badge severity={ouvert ? "success" : badge.severite} small>
             {ouvert ? BADGES.OUVERT.texte : fenetre.statut === "OUVERT" ? BADGES.FERME.texte : badge.texte}
           </Badge>
-        </p>
+        </div>
         <p className="fr-mb-1w">{fenetre.message}</p>
         {ouvert ? (
           <p className="fr-text--lg fr-text--bold fr-mb-0">

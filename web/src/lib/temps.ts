@@ -25,8 +25,9 @@ export function dureeEnTexte(secondes: number): string {
  * clock may differ from the browser's) and the time elapsed since the answer arrived.
  */
 export function secondesRestantes(tempsRestant: number, recuA: number, maintenant: number): number {
-  const ecoule = Math.max(0, (maintenant - recuA) / 1000);
-  return Math.max(0, Math.floor(tempsRestant - ecoule));
+  // Whole seconds elapsed: the instant of the answer shows exactly the API's figure.
+  const ecoule = Math.max(0, Math.floor((maintenant - recuA) / 1000));
+  return Math.max(0, Math.floor(tempsRestant) - ecoule);
 }
 
 const FORMAT_PARIS = new Intl.DateTimeFormat("fr-FR", {

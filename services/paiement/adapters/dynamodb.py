@@ -26,7 +26,15 @@ from services.paiement.domain.versement import (
     Versement,
 )
 from shared.contrats import cle_enrolement
-from shared.dynamo import TableDynamo, condition_echouee, instant, instant_ou_rien, iso, vers_dynamo
+from shared.dynamo import (
+    TableDynamo,
+    condition_echouee,
+    depuis_dynamo,
+    instant,
+    instant_ou_rien,
+    iso,
+    vers_dynamo,
+)
 from shared.montant import Montant
 
 CLE_VERROU = {"PK": "PAIEMENT", "SK": "VERROU_LOT"}
@@ -255,6 +263,24 @@ class VersementsDynamo(TableDynamo):
             ScanIndexForward=False,
         )
         return [lot_depuis_item(item) for item in items]
+
+    def page_lots(
+        self, limite: int, depart: dict[str, Any] | None = None
+    ) -> tuple[list[Lot], dict[str, Any] | None]:
+        """The SEPA files, newest first, one page (GSI1 `LOTS`); the next page's key."""
+        arguments: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": vers_dynamo({":pk": "LOTS"}),
+            "ScanIndexForward": False,
+            "Limit": limite,
+        }
+        if depart:
+            arguments["ExclusiveStartKey"] = depart
+        reponse = self.client.query(**arguments)
+        lots = [lot_depuis_item(depuis_dynamo(i)) for i in reponse.get("Items", [])]
+        return lots, reponse.get("LastEvaluatedKey")
 
     def prendre_verrou(self, proprietaire: str, maintenant: datetime, expire_le: datetime) -> bool:
         try:

@@ -6,15 +6,28 @@ from datetime import datetime
 from typing import Protocol
 
 from services.paiement.domain.lot import Lot, StatutLot
+from services.paiement.domain.retour_recu import EnvoiAutorise, RetourBancaire
 from services.paiement.domain.versement import (
     CoordonneesBancaires,
     EtatVersement,
     TypeVersement,
     Versement,
 )
+from shared.dossier import VersementEffectue
 from shared.horloge import Horloge
 
-__all__ = ["Enrolements", "Horloge", "Lots", "StockageFichiers", "Versements"]
+__all__ = [
+    "AvisPaiement",
+    "Enrolements",
+    "EnvoisFichiers",
+    "Horloge",
+    "Lots",
+    "NotificationsPaiement",
+    "Retours",
+    "Signal",
+    "StockageFichiers",
+    "Versements",
+]
 
 
 class Versements(Protocol):
@@ -72,3 +85,41 @@ class StockageFichiers(Protocol):
     def deposer(self, cle: str, contenu: bytes, type_contenu: str) -> None: ...
 
     def lire(self, cle: str) -> bytes: ...
+
+
+class Signal(Protocol):
+    """The instruction's waiting execution (Step Functions task token)."""
+
+    def versement_effectue(self, jeton: str, effectue: VersementEffectue) -> None:
+        """SendTaskSuccess; a token already used or expired is not an error (logged)."""
+        ...
+
+
+class AvisPaiement(Protocol):
+    def produire(self, versement: Versement) -> str:
+        """The signed avis de paiement PDF, stored; returns its key (same bytes on replay)."""
+        ...
+
+
+class NotificationsPaiement(Protocol):
+    def notifier_paye(self, versement: Versement) -> None:
+        """The « Décidée et payée » courriel to the dépositaire, sent once, on the dossier."""
+        ...
+
+
+class EnvoisFichiers(Protocol):
+    def autoriser_envoi(self, cle: str, taille_max: int, secondes: int) -> EnvoiAutorise: ...
+
+    def url(self, cle: str) -> str:
+        """A presigned GET valid a few minutes."""
+        ...
+
+
+class Retours(Protocol):
+    """The bank returns received (one record per uploaded pain.002)."""
+
+    def creer_retour(self, retour: RetourBancaire) -> None: ...
+
+    def enregistrer_retour(self, retour: RetourBancaire) -> None: ...
+
+    def lire_retour(self, id_retour: str) -> RetourBancaire | None: ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,65 @@ from shared.horloge import Horloge
 from shared.observabilite import logger
 
 _AT = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
+_CRON = re.compile(r"^cron\((.+)\)$")
+_NOMS = {
+    "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
+    "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12,
+    "SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7,
+}  # fmt: skip
+
+
+def _valeurs(champ: str, bas: int, haut: int) -> set[int] | None:
+    """One field of an EventBridge cron: *, ?, n, a-b, lists, /step, JAN…DEC, SUN…SAT
+    (1 = SUN). None for what this runtime does not fire (L, W, #)."""
+    if champ in ("*", "?"):
+        return set(range(bas, haut + 1))
+    resultat: set[int] = set()
+    for partie in champ.split(","):
+        partie, _, pas = partie.partition("/")
+        if any(c in partie for c in "LW#"):
+            return None
+        if partie == "*":
+            debut, fin = bas, haut
+        else:
+            a, _, b = partie.partition("-")
+            debut = _NOMS.get(a) or int(a)
+            fin = (_NOMS.get(b) or int(b)) if b else (haut if pas else debut)
+        resultat |= set(range(debut, fin + 1, int(pas or 1)))
+    return resultat
+
+
+def occurrence(schedule: dict[str, Any], apres: datetime, jusqu_a: datetime) -> datetime | None:
+    """The last occurrence of a recurring cron() schedule in (apres, jusqu_a], or None."""
+    m = _CRON.match(schedule["ScheduleExpression"])
+    if not m:
+        return None
+    champs = m.group(1).split()
+    if len(champs) != 6:
+        return None
+    bornes = ((0, 59), (0, 23), (1, 31), (1, 12), (1, 7), (1970, 2199))
+    lues = [_valeurs(c, *b) for c, b in zip(champs, bornes, strict=True)]
+    valeurs = [v for v in lues if v is not None]
+    if len(valeurs) != len(lues):
+        return None
+    minutes, heures, jours, mois, semaine, annees = valeurs
+    fuseau = ZoneInfo(schedule.get("ScheduleExpressionTimezone") or "UTC")
+    debut, fin = apres.astimezone(fuseau), jusqu_a.astimezone(fuseau)
+    jour = fin.date()
+    while jour >= debut.date():
+        if (
+            jour.day in jours
+            and jour.month in mois
+            and jour.year in annees
+            and jour.isoweekday() % 7 + 1 in semaine
+        ):
+            for h in sorted(heures, reverse=True):
+                for mn in sorted(minutes, reverse=True):
+                    quand = datetime(jour.year, jour.month, jour.day, h, mn, tzinfo=fuseau)
+                    if debut < quand <= fin:
+                        return quand
+        jour -= timedelta(days=1)
+    return None
 
 
 def echeance(schedule: dict[str, Any]) -> datetime | None:
@@ -35,6 +94,7 @@ class Planificateur(Boucle):
         self.horloge = horloge
         self.declenches: list[dict[str, Any]] = []
         self._faits: set[str] = set()
+        self._vus: dict[str, datetime] = {}  # recurring schedules: clock at the last tick
         self._verrou = threading.Lock()
 
     def schedules(self) -> list[dict[str, Any]]:
@@ -50,6 +110,10 @@ class Planificateur(Boucle):
             maintenant = self.horloge.maintenant()
             tires = []
             for schedule in self.schedules():
+                if self._recurrent(schedule, maintenant):
+                    self._tirer(schedule)
+                    tires.append(schedule["Name"])
+                    continue
                 quand = echeance(schedule)
                 if (
                     schedule["Name"] in self._faits
@@ -62,6 +126,17 @@ class Planificateur(Boucle):
                 self._tirer(schedule)
                 tires.append(schedule["Name"])
             return tires
+
+    def _recurrent(self, schedule: dict[str, Any], maintenant: datetime) -> bool:
+        """A cron() schedule is due when one of its occurrences fell between the previous
+        tick and now (once per tick, however far the clock jumped; none at start)."""
+        if not schedule["ScheduleExpression"].startswith("cron("):
+            return False
+        vu = self._vus.get(schedule["Name"])
+        self._vus[schedule["Name"]] = maintenant
+        if vu is None or maintenant <= vu or schedule.get("State") != "ENABLED":
+            return False
+        return occurrence(schedule, vu, maintenant) is not None
 
     def _tirer(self, schedule: dict[str, Any]) -> None:
         cible = schedule["Target"]

@@ -99,7 +99,12 @@ def paiement_retour(event: Any) -> dict[str, Any]:
 def paiement_lancer_lot(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Target of the working-day schedule: the A_PAYER versements in one SEPA file."""
     from services.paiement.application.lots import lancer_lot
+    from services.paiement.domain.calendrier import jour_ouvre
+    from shared.horloge import PARIS, horloge
 
+    aujourd_hui = horloge().maintenant().astimezone(PARIS).date()
+    if event.get("declencheur") == "planification" and not jour_ouvre(aujourd_hui):
+        return {"lot": None, "message": f"{aujourd_hui:%d/%m/%Y} est férié: pas de lot."}
     resultat = lancer_lot(_composants().paiement)
     return {
         "lot": resultat.lot.id if resultat.lot else None,

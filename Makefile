@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 LAMBDA_PLATFORM := manylinux2014_x86_64
+BOTOCORE_SERVICES := dynamodb|s3|sqs|stepfunctions|sesv2|scheduler|cognito-idp|secretsmanager|sts
+COMPILES := services shared infra boto3 botocore s3transfer jmespath dateutil urllib3 six.py \
+  pydantic pydantic_core annotated_types typing_extensions.py typing_inspection \
+  aws_lambda_powertools jinja2 markupsafe email_validator idna dns phonenumbers stdnum \
+  orjson tzdata chalice
 
 .PHONY: run test check lint typecheck imports unit e2e package bench clean
 
@@ -40,20 +45,30 @@ imports: $(STAMP)
 
 ## The deployable template: the project's wheel in the Lambda bundle, merged resources.
 package: $(STAMP)
-	rm -rf build/dist build/projet build/sam
+	rm -rf build/dist build/projet build/sam build/lib build/bdist.*
 	$(BIN)/pip wheel -q --no-deps -w build/dist .
 	mkdir -p build/projet/.chalice
 	cp infra/app.py build/projet/app.py
 	cp infra/.chalice/config.json infra/.chalice/policy-dev.json build/projet/.chalice/
-	$(BIN)/pip install -q --target build/projet/vendor --platform $(LAMBDA_PLATFORM) \
+	$(BIN)/pip install -q --no-compile --target build/projet/vendor --platform $(LAMBDA_PLATFORM) \
 	  --implementation cp --python-version 3.11 --only-binary=:all: build/dist/segurnum-*.whl 2>&1 | grep -v "^WARNING: Location" || true
+	# The command line is not the Lambda's (typer and rich are not in the bundle).
+	rm -f build/projet/vendor/infra/cli.py build/projet/vendor/services/*/cli.py
+	# botocore: the models of the services the platform calls only (benchmarks/bench_bundle.py
+	# checks every client the code creates has its model).
+	cd build/projet/vendor/botocore/data && ls | grep -vxE '$(BOTOCORE_SERVICES)|.*\.json' | xargs rm -rf
+	# Bytecode for what a cold start imports (Lambda cannot write it in /var/task); the PDF
+	# and signature libraries, imported only when a document is made, are left as source.
+	cd build/projet/vendor && ../../../$(BIN)/python -m compileall -q -j 0 $$(ls -d $(COMPILES) 2>/dev/null) >/dev/null
 	cd build/projet && AWS_DEFAULT_REGION=eu-west-3 ../../$(BIN)/chalice package --merge-template ../../infra/resources.yaml ../sam
 	cp -r infra/statemachines build/sam/statemachines
 	$(BIN)/cfn-lint build/sam/sam.yaml
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_imports.py
-	@for b in benchmarks/bench_*.py; do [ "$$b" = benchmarks/bench_imports.py ] || $(BIN)/python $$b || exit 1; done
+	@for b in benchmarks/bench_*.py; do [ "$$b" = benchmarks/bench_imports.py ] || [ "$$b" = benchmarks/bench_bundle.py ] || $(BIN)/python $$b || exit 1; done
+	$(MAKE) --no-print-directory package
+	$(BIN)/python benchmarks/bench_bundle.py
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .hypothesis

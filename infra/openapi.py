@@ -57,6 +57,18 @@ def _modeles(contrat: Contrat) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     return modeles
 
 
+def _sans_refs(schema: Any, definitions: dict[str, Any]) -> Any:
+    """A query parameter's schema with its enums inlined (a parameter has no $defs)."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _sans_refs(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {k: _sans_refs(v, definitions) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_sans_refs(v, definitions) for v in schema]
+    return schema
+
+
 def _operation(
     nom: str, chemin: str, contrat: Contrat, authentifie: bool, refs: Refs
 ) -> dict[str, Any]:
@@ -71,8 +83,9 @@ def _operation(
     if contrat.parametres is not None:
         schema = contrat.parametres.model_json_schema(by_alias=True)
         requis = set(schema.get("required", []))
+        definitions = schema.get("$defs", {})
         for nom_p, sous in schema["properties"].items():
-            sous = {k: v for k, v in sous.items() if k != "title"}
+            sous = {k: v for k, v in _sans_refs(sous, definitions).items() if k != "title"}
             description = sous.pop("description", None)
             parametre = {"name": nom_p, "in": "query", "required": nom_p in requis, "schema": sous}
             if description:

@@ -138,9 +138,10 @@ class ErreurChamp(BaseModel):
 
 
 class ErreurRequete(Erreur):
-    """422 REQUETE_INVALIDE: every problem of the request, field by field."""
+    """A 422: REQUETE_INVALIDE lists every problem of the request, field by field; a
+    business rule's refusal (NUMERO_ANS_INCONNU…) has only its code and message."""
 
-    erreurs: list[ErreurChamp]
+    erreurs: list[ErreurChamp] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- parsing

@@ -161,6 +161,38 @@ class GestionnaireHttp(ChaliceRequestHandler):
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
+    def __getattr__(self, nom: str) -> Any:
+        # Any other method (TRACE, QUERY, FOO…) goes to the app too: a 405 listing `Allow`.
+        if nom.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(nom)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (malformed request line, unknown method…) in our shape,
+        not its HTML page; a method it does not know is a 405 like any other."""
+        if code == 501:
+            code = 405
+        code_api, texte = erreur_cadre(code)
+        if code == 414:
+            code_api, texte = "REQUETE_INVALIDE", "L'adresse de la requête est trop longue."
+        permises = self._methodes_permises() if code == 405 else None
+        if permises:
+            texte = f"{erreur_cadre(405)[1][:-1]}; méthodes permises: {permises}."
+        self.close_connection = True
+        reponse = _reponse(code, code_api, texte)
+        reponse["headers"]["Connection"] = "close"
+        if permises:
+            reponse["headers"]["Allow"] = permises
+        self._envoyer(reponse)
+
+    def _methodes_permises(self) -> str | None:
+        passerelle = self.local_gateway
+        try:
+            route = passerelle.event_converter._route_matcher.match_route(self.path)
+        except (ValueError, AttributeError):
+            return None
+        return ", ".join(passerelle._app_object.routes[route.route])
+
     def handle_one_request(self) -> None:
         try:
             super().handle_one_request()

@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 import threading
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -66,7 +67,7 @@ def local(
         f"S3 / AWS     : {runtime.url_moto}   (bucket des dépôts: {env['SEGURNUM_BUCKET_DEPOTS']})"
     )
     print(
-        f"Horloge      : {runtime.horloge.maintenant().isoformat()}  "
+        f"Horloge      : {heure_affichee(runtime.horloge.maintenant())}  "
         f'(POST {runtime.url_api}/_local/horloge {{"instant": "2024-02-28T13:59"}})'
     )
     print(
@@ -100,6 +101,15 @@ def jeton(
         typer.echo(emettre("editeurs", siret=editeur))
     else:
         typer.echo(emettre("gestionnaires", nom=gestionnaire))
+
+
+def heure_affichee(instant: datetime) -> str:
+    """The platform's clock as people read it: Paris time (the deadlines' time), with its
+    offset, whatever the zone the clock keeps."""
+    from shared.horloge import PARIS
+
+    paris = instant.astimezone(PARIS)
+    return f"{paris:%d/%m/%Y %H:%M:%S} heure de Paris ({paris.isoformat(timespec='seconds')})"
 
 
 def _environnement_local() -> None:

@@ -249,7 +249,8 @@ DECISION = "/gestion/dossiers/FINMS1999998/AVANCE/decision"
     [
         ({"decision": "REJETEE", "motif": "Pièce illisible."}, 404, "FINMS1999998"),
         ({"decision": "REJETEE", "motif": 3}, 422, "motif"),  # was a 500
-        ({"decision": "PEUT-ETRE", "motif": "x"}, 422, "decision"),
+        # The dossier is looked up first: an unknown one is a 404 whatever the decision.
+        ({"decision": "PEUT-ETRE", "motif": "x"}, 404, "FINMS1999998"),
         ("{", 400, "JSON"),
     ],
 )

@@ -112,8 +112,8 @@ def heure_affichee(instant: datetime) -> str:
     return f"{paris:%d/%m/%Y %H:%M:%S} heure de Paris ({paris.isoformat(timespec='seconds')})"
 
 
-def _environnement_local() -> None:
-    """Point this process's boto3 clients at the running local platform."""
+def _environnement_local() -> str:
+    """Point this process's boto3 clients at the running local platform; its API's URL."""
     import os
 
     from infra.local.runtime import FICHIER_ETAT
@@ -131,6 +131,12 @@ def _environnement_local() -> None:
             "AWS_REGION": "eu-west-3",
         }
     )
+    from shared.aws import oublier_clients
+    from shared.settings import recharger
+
+    recharger()
+    oublier_clients()
+    return str(etat["api"])
 
 
 @app.command()
@@ -142,7 +148,9 @@ def enroler(
         "depot@editeur.example.fr"
     ),
 ) -> None:
-    """Enrôle un éditeur sur la plateforme locale (en attendant le service d'enrôlement)."""
+    """Enrôle un éditeur sur la plateforme locale en passant par le service d'enrôlement:
+    demande (ou enrôlement complémentaire) avec ses documents, puis validation par un
+    gestionnaire; le référencement est chargé s'il n'est pas au référentiel."""
     from shared.identifiants import siret_valide
 
     if not siret_valide(siret):
@@ -151,34 +159,104 @@ def enroler(
     if couloir not in ("MS1", "MS2"):
         typer.echo(f"--couloir vaut « {couloir} »; couloirs permis: MS1 ou MS2.", err=True)
         raise typer.Exit(2)
-    _environnement_local()
-    from services.enrolment.adapters.dynamodb import (
-        EnrolementEditeur,
-        EnrolementRepository,
-        ReferentielAnsRepository,
-    )
-    from shared.contrats import ReferencementAns
+    if not (len(numero_ans) == 10 and numero_ans.isascii() and numero_ans.isalnum()):
+        typer.echo(f"--numero-ans « {numero_ans} »: 10 caractères alphanumériques.", err=True)
+        raise typer.Exit(2)
+    api = _environnement_local()
+    from infra.local.admin import EnrolementImpossible, enroler_par_le_service
 
-    ReferentielAnsRepository().enregistrer(
-        ReferencementAns(
-            numero_ans=numero_ans,
-            couloir=couloir,
-            type_logiciel="DUI",
-            vague="1",
-            solution=f"Solution {numero_ans}",
-            siret=siret,
-        )
+    try:
+        numero = enroler_par_le_service(api, siret, numero_ans, couloir, email)
+    except EnrolementImpossible as exc:
+        typer.echo(f"Enrôlement refusé: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Éditeur {siret} enrôlé pour le référencement {numero_ans} (demande {numero}, "
+        f"validée); identifiant et mot de passe provisoire envoyés à {email}."
     )
-    EnrolementRepository().enregistrer(
-        EnrolementEditeur(
-            siret=siret,
-            numero_ans=numero_ans,
-            statut="VALIDE",
-            email=email,
-            raison_sociale=f"Éditeur {siret}",
+
+
+@app.command()
+def connexion(
+    email: Annotated[str, typer.Option(help="Identifiant (adresse électronique).")],
+    mot_de_passe: Annotated[str, typer.Option(help="Mot de passe (provisoire ou non).")],
+    nouveau_mot_de_passe: Annotated[
+        str | None, typer.Option(help="Nouveau mot de passe, demandé à la première connexion.")
+    ] = None,
+) -> None:
+    """Se connecter au groupe d'utilisateurs (USER_PASSWORD_AUTH) et afficher le jeton
+    (IdToken); à la première connexion, --nouveau-mot-de-passe remplace le provisoire."""
+    _environnement_local()
+    from infra.local.jetons import _client_id
+    from shared.aws import client
+
+    idp = client("cognito-idp")
+    client_id = _client_id()
+    try:
+        reponse = idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": mot_de_passe},
         )
+        if reponse.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+            if not nouveau_mot_de_passe:
+                typer.echo(
+                    "Première connexion: choisissez un mot de passe avec --nouveau-mot-de-passe "
+                    "(12 caractères au moins, minuscule, majuscule, chiffre et symbole).",
+                    err=True,
+                )
+                raise typer.Exit(2)
+            reponse = idp.respond_to_auth_challenge(
+                ClientId=client_id,
+                ChallengeName="NEW_PASSWORD_REQUIRED",
+                Session=reponse["Session"],
+                ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": nouveau_mot_de_passe},
+            )
+    except (idp.exceptions.NotAuthorizedException, idp.exceptions.UserNotFoundException):
+        typer.echo("Identifiant ou mot de passe incorrect.", err=True)
+        raise typer.Exit(1) from None
+    except idp.exceptions.InvalidPasswordException:
+        typer.echo(
+            "Le nouveau mot de passe ne respecte pas la politique: 12 caractères au moins, "
+            "minuscule, majuscule, chiffre et symbole.",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    typer.echo(reponse["AuthenticationResult"]["IdToken"])
+
+
+@app.command()
+def referentiel(
+    fichier: Annotated[
+        str | None, typer.Option(help="Fichier JSON du référentiel (défaut: celui livré).")
+    ] = None,
+) -> None:
+    """Charge une version du référentiel ANS dans la table (déploiement: une fois après le
+    premier déploiement, avec les identifiants AWS de l'exploitant; local: déjà chargé)."""
+    from pathlib import Path
+
+    from services.enrolment.adapters.dynamodb import ReferentielAnsRepository
+    from services.enrolment.application.referentiel import (
+        ChargerReferentiel,
+        donnees_initiales,
     )
-    typer.echo(f"Éditeur {siret} enrôlé pour le référencement {numero_ans} ({couloir}).")
+    from services.enrolment.domain.erreurs import DemandeInvalide
+    from shared.horloge import HorlogeSysteme
+
+    donnees = donnees_initiales(Path(fichier)) if fichier else donnees_initiales()
+    try:
+        bilan = ChargerReferentiel(ReferentielAnsRepository(), HorlogeSysteme()).executer(
+            donnees, "segurnum referentiel"
+        )
+    except DemandeInvalide as exc:
+        for p in exc.problemes:
+            typer.echo(f"{p.champ}: {p.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Référentiel {bilan.version}: {len(bilan.ajoutes)} ajouté(s), "
+        f"{len(bilan.modifies)} modifié(s), {bilan.inchanges} inchangé(s), "
+        f"{len(bilan.absents)} absent(s) du fichier (conservés)."
+    )
 
 
 @app.command()

@@ -18,6 +18,8 @@ class Settings(BaseModel):
     table_idempotence: str = Field("segurnum-idempotence", alias="SEGURNUM_TABLE_IDEMPOTENCE")
     bucket_depots: str = Field("segurnum-depots", alias="SEGURNUM_BUCKET_DEPOTS")
     bucket_documents: str = Field("segurnum-documents", alias="SEGURNUM_BUCKET_DOCUMENTS")
+    # Enrolment documents (identity, bank): their own bucket and KMS key (resources.yaml).
+    bucket_enrolement: str = Field("segurnum-enrolement", alias="SEGURNUM_BUCKET_ENROLEMENT")
     queue_json: str = Field("segurnum-depot-json", alias="SEGURNUM_QUEUE_JSON")
     queue_zip: str = Field("segurnum-depot-zip", alias="SEGURNUM_QUEUE_ZIP")
     queue_import: str = Field("segurnum-depot-import", alias="SEGURNUM_QUEUE_IMPORT")

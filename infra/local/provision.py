@@ -55,7 +55,9 @@ class Provisionneur:
         """Create everything; returns the environment the functions get (Globals)."""
         self.roles()
         self.tables()
+        self.referentiel()
         self.queues()
+        self.kms()
         self.ses()
         self.cognito()
         self.signature()
@@ -123,6 +125,35 @@ class Provisionneur:
             ttl = props.get("TimeToLiveSpecification")
             if ttl:
                 ddb.update_time_to_live(TableName=props["TableName"], TimeToLiveSpecification=ttl)
+
+    def referentiel(self) -> None:
+        """The référentiel ANS shipped with the platform (on AWS: `segurnum referentiel`)."""
+        from services.enrolment.adapters.dynamodb import ReferentielAnsRepository
+        from services.enrolment.application.referentiel import (
+            ChargerReferentiel,
+            donnees_initiales,
+        )
+        from shared.horloge import HorlogeCourante
+
+        (table,) = [
+            self._props(i)["TableName"]
+            for i in cfn.ressources("AWS::DynamoDB::Table")
+            if self._props(i)["TableName"].endswith("-donnees")
+        ]
+        ChargerReferentiel(ReferentielAnsRepository(table), HorlogeCourante()).executer(
+            donnees_initiales(), "plateforme locale"
+        )
+
+    def kms(self) -> None:
+        """Keys and aliases; `!Ref` of a key resolves to its id (bucket encryption…)."""
+        kms = client("kms")
+        for id_logique in cfn.ressources("AWS::KMS::Key"):
+            props = cfn.ressources()[id_logique].get("Properties", {})
+            cle = kms.create_key(Description=str(props.get("Description", id_logique)))
+            self.resolveur.fonctions[id_logique] = cle["KeyMetadata"]["KeyId"]
+        for id_logique in cfn.ressources("AWS::KMS::Alias"):
+            props = self._props(id_logique)
+            kms.create_alias(AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"])
 
     def queues(self) -> None:
         sqs = client("sqs")

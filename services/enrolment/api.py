@@ -1,21 +1,229 @@
-"""Enrôlement (E1–E5). For now: who am I, as the platform sees the caller's token."""
+"""Enrôlement (E1–E5): the référentiel ANS, the public demande d'enrôlement and its
+follow-up, the éditeur's enrôlement complémentaire and bank details, the gestionnaires'
+instruction (`/gestion/enrolements`) and référentiel loading.
+
+Thin routes: bodies checked by the use cases (every problem at once), heavy imports in
+the handlers (cold start of the whole app).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from chalice.app import Blueprint
+from pydantic import BaseModel, ConfigDict
 
-from shared.api import ModeleVue, contrat
-from shared.web import GROUPE_EDITEURS, cognito, exiger, reponse
+from services.enrolment.api_modeles import (
+    MOTIF_NUMERO_ANS,
+    MOTIF_NUMERO_DEMANDE,
+    ComplementaireRequete,
+    CoordonneesRequete,
+    DecisionRequete,
+    EnrolementRequete,
+    ListeParametres,
+    PageDemandes,
+    ReferentielRequete,
+    SuiviParametres,
+    TeleversementRequete,
+    VueConfirmation,
+    VueDemande,
+    VueEnvoi,
+    VueReferencement,
+    VueResumeDemande,
+    VueSuivi,
+    VueTeleversement,
+    VueVersionReferentiel,
+)
+from shared.api import ErreurApi, ModeleVue, contrat, corps, parametres, reponse
+from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 bp = Blueprint(__name__)
+
+R = TypeVar("R")
 
 
 class VueMoi(ModeleVue):
     siret: str | None
     utilisateur: str
     groupes: list[str]
+
+
+class _Objet(BaseModel):
+    """Any JSON object (the use case checks its fields, listing every problem)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _brut(request: Any) -> dict[str, Any]:
+    """The body as a JSON object: 400 / 413 in French like every route (shared.api)."""
+    return dict(corps(request, _Objet).model_extra or {})
+
+
+def _composants() -> Any:
+    from services.enrolment.bootstrap import composants
+
+    return composants()
+
+
+def _metier(action: Callable[[], R]) -> R:
+    """The use cases' refusals as the API's errors."""
+    from services.enrolment.application.instruction import DejaDecidee, DemandeIntrouvable
+    from services.enrolment.application.ports import CurseurInvalide
+    from services.enrolment.application.referentiel import ReferencementIntrouvable
+    from services.enrolment.application.soumission import NonEnrole
+    from services.enrolment.domain.erreurs import DemandeInvalide
+
+    try:
+        return action()
+    except DemandeInvalide as exc:
+        erreurs = [p.en_dict() for p in exc.problemes]
+        nombre = len(erreurs)
+        message = f"La demande contient {nombre} erreur{'s' if nombre > 1 else ''}: " + " ".join(
+            p.message for p in exc.problemes
+        )
+        raise ErreurApi(422, "DEMANDE_INVALIDE", message, erreurs=erreurs) from None
+    except ReferencementIntrouvable as exc:
+        raise ErreurApi(404, "REFERENCEMENT_INCONNU", str(exc)) from None
+    except DemandeIntrouvable as exc:
+        raise ErreurApi(
+            404, "DEMANDE_INTROUVABLE", f"La demande d'enrôlement {str(exc)[:40]} n'existe pas."
+        ) from None
+    except DejaDecidee as exc:
+        raise ErreurApi(
+            409,
+            "DEMANDE_DEJA_DECIDEE",
+            f"La demande d'enrôlement {exc} a déjà été décidée: sa décision ne change plus.",
+        ) from None
+    except NonEnrole as exc:
+        raise ErreurApi(403, "NON_ENROLE", str(exc)) from None
+    except CurseurInvalide:
+        raise ErreurApi(
+            422,
+            "CURSEUR_INVALIDE",
+            "Le curseur de pagination n'est pas valide: reprenez la liste depuis le début "
+            "(sans « curseur »), puis suivez « curseurSuivant ».",
+        ) from None
+
+
+def _numero_demande(numero: str) -> str:
+    if not re.fullmatch(MOTIF_NUMERO_DEMANDE, numero):
+        raise ErreurApi(
+            404, "DEMANDE_INTROUVABLE", f"La demande d'enrôlement {numero[:40]} n'existe pas."
+        )
+    return numero
+
+
+def _confirmation(confirmation: Any) -> VueConfirmation:
+    from services.enrolment.domain.demande import LIBELLES_STATUT
+
+    return VueConfirmation(
+        numero=confirmation.numero,
+        statut=confirmation.statut.value,
+        libelle_statut=LIBELLES_STATUT[confirmation.statut],
+        jeton_suivi=confirmation.jeton_suivi,
+    )
+
+
+# --- public: E1, E2, E3 ------------------------------------------------------------------
+
+
+@bp.route("/referencements/{numero_ans}", methods=["GET"])
+@contrat(
+    "Rechercher un référencement ANS: sa DSR (couloir, type de logiciel, vague), sa solution",
+    reponses={200: VueReferencement},
+    erreurs=(404,),
+)
+def referencement(numero_ans: str) -> Any:
+    from services.enrolment.domain.referentiel import vue_referencement
+
+    if not re.fullmatch(MOTIF_NUMERO_ANS, numero_ans):
+        from services.enrolment.domain.referentiel import message_numero_ans
+
+        raise ErreurApi(422, "NUMERO_ANS_INVALIDE", message_numero_ans(numero_ans[:40]))
+    trouve = _metier(lambda: _composants().rechercher.executer(numero_ans))
+    return reponse(VueReferencement.model_validate(vue_referencement(trouve)))
+
+
+@bp.route("/enrolements/documents", methods=["POST"])
+@contrat(
+    "Téléverser un document de la demande: un POST présigné (png, jpg, jpeg, pdf; 4 Mo)",
+    corps=TeleversementRequete,
+    reponses={201: VueTeleversement},
+)
+def televerser() -> Any:
+    demande = corps(bp.current_request, TeleversementRequete)
+    t = _metier(
+        lambda: _composants().televerser.executer(demande.type_document, demande.nom_fichier)
+    )
+    envoi = VueEnvoi(
+        url=t.envoi.url,
+        champs=t.envoi.champs,
+        expire_le=t.envoi.expire_le,
+        taille_max=t.envoi.taille_max,
+    )
+    return reponse(VueTeleversement(reference=t.reference, envoi=envoi), 201)
+
+
+@bp.route("/enrolements", methods=["POST"])
+@contrat(
+    "Demander l'enrôlement (E2): chaque problème listé; numéro ENR####M0 et accusé de réception",
+    corps=EnrolementRequete,
+    reponses={201: VueConfirmation},
+)
+def soumettre() -> Any:
+    brut = _brut(bp.current_request)
+    jeton = brut.pop("jetonAntiRobot", "")
+    jeton = jeton if isinstance(jeton, str) else ""
+    confirmation = _metier(lambda: _composants().soumettre.executer(brut, jeton[:200]))
+    return reponse(_confirmation(confirmation), 201)
+
+
+@bp.route("/enrolements/{numero}", methods=["GET"])
+@contrat(
+    "Suivre sa demande d'enrôlement avec son numéro et son jeton de suivi",
+    parametres=SuiviParametres,
+    reponses={200: VueSuivi},
+    erreurs=(404,),
+)
+def suivre(numero: str) -> Any:
+    p = parametres(bp.current_request, SuiviParametres)
+    vue = _metier(lambda: _composants().suivre.executer(_numero_demande(numero), p.jeton))
+    return reponse(VueSuivi.model_validate(vue))
+
+
+# --- éditeurs: E5, bank details ------------------------------------------------------------
+
+
+@bp.route("/enrolements/complementaire", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Enrôlement complémentaire (E5): un autre référencement pour l'éditeur enrôlé",
+    corps=ComplementaireRequete,
+    reponses={201: VueConfirmation},
+    groupe=GROUPE_EDITEURS,
+)
+def complementaire() -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    brut = _brut(bp.current_request)
+    siret = str(qui.siret)
+    confirmation = _metier(lambda: _composants().complementaire.executer(brut, siret))
+    return reponse(_confirmation(confirmation), 201)
+
+
+@bp.route("/enrolements/coordonnees-bancaires", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Changer de coordonnées bancaires (IBAN, BIC, RIB): validées par un gestionnaire",
+    corps=CoordonneesRequete,
+    reponses={201: VueConfirmation},
+    groupe=GROUPE_EDITEURS,
+)
+def coordonnees() -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    brut = _brut(bp.current_request)
+    siret = str(qui.siret)
+    confirmation = _metier(lambda: _composants().changement.executer(brut, siret))
+    return reponse(_confirmation(confirmation), 201)
 
 
 @bp.route("/editeurs/moi", methods=["GET"], authorizer=cognito)
@@ -25,4 +233,95 @@ def moi() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     return reponse(
         VueMoi(siret=qui.siret, utilisateur=qui.utilisateur, groupes=sorted(qui.groupes))
+    )
+
+
+# --- gestionnaires: E4, référentiel --------------------------------------------------------
+
+
+@bp.route("/gestion/enrolements", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Les demandes d'enrôlement, les plus anciennes d'abord, page par page",
+    parametres=ListeParametres,
+    reponses={200: PageDemandes},
+    groupe=GROUPE_GESTIONNAIRES,
+)
+def gestion_lister() -> Any:
+    exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    p = parametres(bp.current_request, ListeParametres)
+    page = _metier(lambda: _composants().lister.executer(p.statut, p.curseur, p.limite))
+    return reponse(
+        PageDemandes(
+            elements=[_resume(d) for d in page.demandes], curseur_suivant=page.curseur_suivant
+        )
+    )
+
+
+def _resume(demande: Any) -> VueResumeDemande:
+    from services.enrolment.domain.demande import vue_suivi
+
+    vue = vue_suivi(demande)
+    return VueResumeDemande.model_validate(
+        {
+            **{k: v for k, v in vue.items() if k not in ("decideeLe", "motif")},
+            "siret": demande.siret,
+            "raisonSociale": demande.raison_sociale,
+            "couloir": demande.couloir,
+        }
+    )
+
+
+@bp.route("/gestion/enrolements/{numero}", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Une demande d'enrôlement: formulaire, IBAN, documents (GET présignés), décision",
+    reponses={200: VueDemande},
+    groupe=GROUPE_GESTIONNAIRES,
+    erreurs=(404,),
+)
+def gestion_lire(numero: str) -> Any:
+    exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    vue = _metier(lambda: _composants().lire.executer(_numero_demande(numero), None))
+    return reponse(VueDemande.model_validate(vue))
+
+
+@bp.route("/gestion/enrolements/{numero}/decision", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Valider (compte créé ou étendu, courriels) ou rejeter (motif envoyé) une demande",
+    corps=DecisionRequete,
+    reponses={200: VueDemande},
+    groupe=GROUPE_GESTIONNAIRES,
+    erreurs=(404, 409),
+)
+def gestion_decider(numero: str) -> Any:
+    qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    numero = _numero_demande(numero)
+    decision = corps(bp.current_request, DecisionRequete)
+    c = _composants()
+    par = qui.nom or qui.utilisateur
+    _metier(lambda: c.decider.executer(numero, decision.decision, decision.motif, par))
+    return reponse(VueDemande.model_validate(_metier(lambda: c.lire.executer(numero, None))))
+
+
+@bp.route("/gestion/referentiel", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Charger une version du référentiel ANS (mise à jour, rien n'est supprimé, historique)",
+    corps=ReferentielRequete,
+    reponses={200: VueVersionReferentiel},
+    groupe=GROUPE_GESTIONNAIRES,
+)
+def gestion_referentiel() -> Any:
+    qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
+    brut = _brut(bp.current_request)
+    bilan = _metier(lambda: _composants().charger.executer(brut, qui.nom or qui.utilisateur))
+    return reponse(
+        VueVersionReferentiel(
+            version=bilan.version,
+            source=bilan.source,
+            chargee_le=bilan.chargee_le,
+            chargee_par=bilan.chargee_par,
+            ajoutes=list(bilan.ajoutes),
+            modifies=list(bilan.modifies),
+            inchanges=bilan.inchanges,
+            absents=list(bilan.absents),
+        )
     )

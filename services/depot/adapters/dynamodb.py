@@ -53,6 +53,7 @@ from shared.contrats import (
     cle_enrolement,
     cle_finess,
     cle_numero_dossier,
+    enrolement_depuis_item,
     referencement_depuis_item,
 )
 from shared.dossier import EntreeHistorique as EntreeDossier
@@ -838,15 +839,18 @@ class EnrolementReader(_Table):
         super().__init__(table, client)
 
     def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None:
+        """Through the shared contract; deposits open only when its statut is VALIDE (a
+        gestionnaire validated the demande: `Enrolement.valide`)."""
         item = self._lire(cle_enrolement(siret, numero_ans))
         if item is None:
             return None
+        lu = enrolement_depuis_item(item)
         return Enrolement(
-            siret=siret,
-            numero_ans=numero_ans,
-            statut=str(item.get("statut", "")),
-            email=item.get("email"),
-            raison_sociale=item.get("raisonSociale"),
+            siret=lu.siret,
+            numero_ans=lu.numero_ans,
+            statut=lu.statut,
+            email=lu.email or None,
+            raison_sociale=lu.raison_sociale or None,
         )
 
     def referencement(self, numero_ans: str) -> Referencement | None:

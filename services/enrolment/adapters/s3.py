@@ -7,7 +7,6 @@ S3 enforces them on AWS (moto does not: the submission checks size and content a
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,12 +14,13 @@ from botocore.exceptions import ClientError
 
 from services.enrolment.application.ports import EnvoiAutorise
 from shared import aws
+from shared.settings import settings
 
 BUCKET_PAR_DEFAUT = "segurnum-enrolement"
 
 
 def bucket_enrolement() -> str:
-    return os.environ.get("SEGURNUM_BUCKET_ENROLEMENT", BUCKET_PAR_DEFAUT)
+    return settings().bucket_enrolement
 
 
 class StockageDocuments:

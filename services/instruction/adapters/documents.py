@@ -10,6 +10,7 @@ from typing import Any
 
 from services.instruction.application.consultation import Document
 from shared.aws import client
+from shared.campagnes import TypeDemande
 from shared.contrats import cle_enrolement
 from shared.dossier import EtatInstruction, ResumeDossier
 from shared.dynamo import TableDynamo
@@ -22,10 +23,15 @@ DUREE_URL = 300  # seconds: a presigned GET valid a few minutes
 PREFIXE_DECISION = "decision"
 
 
-def cle_decision(numero_asp: str) -> str:
+def cle_decision(numero_asp: str, type_demande: TypeDemande = TypeDemande.AVANCE) -> str:
+    """The avance's décision keeps the seed's name; the solde's has its own, so that the
+    second décision never overwrites the first."""
     from services.instruction.domain.decision import nom_fichier_decision
 
-    return f"dossiers/{numero_asp}/{PREFIXE_DECISION}/{nom_fichier_decision(numero_asp)}"
+    nom = nom_fichier_decision(numero_asp)
+    if type_demande is TypeDemande.SOLDE:
+        nom = nom.removesuffix(".pdf") + "_solde.pdf"
+    return f"dossiers/{numero_asp}/{PREFIXE_DECISION}/{nom}"
 
 
 class DocumentsS3:
@@ -129,7 +135,7 @@ class DecisionsPdf:
             decide_le=decision.le if decision is not None else etat.modifie_le,
             regime_tva=regime,
         )
-        cle = cle_decision(dossier.numero_asp)
+        cle = cle_decision(dossier.numero_asp, etat.type_demande)
         self._documents.deposer(cle, decision_signee(donnees, source), "application/pdf")
         return cle
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -66,6 +67,15 @@ class _Fichiers(SimpleHTTPRequestHandler):
         pass  # one line per file would drown the platform's logs
 
 
+class _ServeurHttp(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser left (page changed, tab closed): nothing to report
+        super().handle_error(request, client_address)
+
+
 class ServeurPortail:
     def __init__(self, dossier: Path, port: int, url_api: str) -> None:
         gestionnaire = type(
@@ -73,10 +83,9 @@ class ServeurPortail:
             (_Fichiers,),
             {"configuration": json.dumps({"api": url_api}).encode()},
         )
-        self._serveur = ThreadingHTTPServer(
+        self._serveur = _ServeurHttp(
             ("127.0.0.1", port), functools.partial(gestionnaire, directory=str(dossier))
         )
-        self._serveur.daemon_threads = True
         self._thread = threading.Thread(
             target=self._serveur.serve_forever, name="portail", daemon=True
         )

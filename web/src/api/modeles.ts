@@ -34,6 +34,8 @@ export interface Referencement {
   couloir: string;
   typeLogiciel: string;
   vague: string;
+  /** « MS1 / DUI / vague 1 » */
+  dsr?: string;
   solution: string;
   versionSolution?: string;
   siret: string;

@@ -38,7 +38,7 @@ export function Accueil() {
         Les éditeurs de logiciels référencés par l'Agence du numérique en santé s'enrôlent, déposent
         leurs demandes de financement et suivent leurs dossiers ; le service gestion les instruit.
       </p>
-      <div className="fr-btns-group fr-btns-group--inline-md fr-mb-6w">
+      <div className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-6w">
         <Button linkProps={{ to: "/connexion" }} iconId="fr-icon-lock-line">
           Se connecter
         </Button>

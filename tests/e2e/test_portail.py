@@ -1,0 +1,44 @@
+"""The portal's browser tests (web/tests/e2e, Vitest + playwright-core driving Debian's
+Chromium, axe-core on every screen) against this session's local platform.
+
+Screenshots: build/captures/portail/*.png."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from infra.local.portail import DOSSIER_PORTAIL, portail_construit
+from infra.local.runtime import RuntimeLocal
+
+RACINE = Path(__file__).resolve().parents[2]
+CAPTURES = RACINE / "build" / "captures" / "portail"
+
+
+def test_ecrans_publics_dans_chromium(runtime: RuntimeLocal) -> None:
+    assert portail_construit(), f"{DOSSIER_PORTAIL} absent: lancez « make web »"
+    assert shutil.which("chromium") or Path("/usr/bin/chromium").exists(), (
+        "Chromium absent: apt-get install chromium (.ci/run l'installe)"
+    )
+    url = runtime.servir_portail()
+    shutil.rmtree(CAPTURES, ignore_errors=True)
+    resultat = subprocess.run(
+        ["npx", "--no-install", "vitest", "run", "--project", "e2e"],
+        cwd=RACINE / "web",
+        env=os.environ
+        | {"PORTAIL_URL": url, "API_URL": runtime.url_api, "CAPTURES": str(CAPTURES), "CI": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stdout[-6000:] + resultat.stderr[-3000:]
+    assert sorted(p.name for p in CAPTURES.glob("*.png")) == [
+        "01-accueil.png",
+        "02-rechercher-numero-invalide.png",
+        "03-rechercher-numero-inconnu.png",
+        "04-rechercher-referencement.png",
+        "05-page-introuvable.png",
+    ]

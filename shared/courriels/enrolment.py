@@ -2,7 +2,8 @@
 
 Accusé de réception (the ENR number), identifiant, mot de passe temporaire (a separate
 courriel: a mailbox read by someone else never holds both), extension d'habilitation (an
-account already exists for the address), rejet with its motif. Templates
+account already exists for the address), rejet with its motif, new bank details validated
+(the IBAN masked). Templates
 `modeles/enrolment_*.j2`; claims with `cle_enrolement(…)` (`EDITEUR#{siret}` /
 `ENVOI#ENROLEMENT#{numero}#{genre}`). Never record the password courriel in a journal:
 its body holds the password.
@@ -27,6 +28,7 @@ class GenreCourrielEnrolement(StrEnum):
     MOT_DE_PASSE = "MOT_DE_PASSE"
     EXTENSION = "EXTENSION"
     REJET = "REJET"
+    COORDONNEES_VALIDEES = "COORDONNEES_VALIDEES"
 
 
 @dataclass(frozen=True)
@@ -106,4 +108,15 @@ def avis_rejet(enrolement: EnrolementNotifie, motif: str) -> Avis:
         "enrolment_rejet",
         f"Rejet de votre demande d'enrôlement {enrolement.numero_demande} au {PORTAIL}",
         _contexte(enrolement, motif=motif.strip()),
+    )
+
+
+def avis_coordonnees_validees(enrolement: EnrolementNotifie, iban_masque: str) -> Avis:
+    """New bank details validated by the service gestion: the next payments (and the
+    re-issue of rejected ones) go to that account. The IBAN is masked (FR76 **** … 1234)."""
+    return Avis(
+        "enrolment_coordonnees_validees",
+        f"Validation de vos nouvelles coordonnées bancaires ({enrolement.numero_demande}) "
+        f"au {PORTAIL}",
+        _contexte(enrolement, ibanMasque=iban_masque),
     )

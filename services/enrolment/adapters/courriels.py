@@ -2,8 +2,8 @@
 templates `enrolment_*`, sent once per (demande, genre) thanks to the claim
 `EDITEUR#{siret}` / `ENVOI#ENROLEMENT#{numero}#{genre}`.
 
-The validation of new bank details has no shared template yet: its text (written by the
-domain) goes straight to the `Expediteur`.
+A message without a shared template (none today) goes as the domain wrote it straight to
+the `Expediteur`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from shared.courriels.enrolment import (
     EnrolementNotifie,
     GenreCourrielEnrolement,
     avis_accuse_reception,
+    avis_coordonnees_validees,
     avis_extension,
     avis_identifiant,
     avis_mot_de_passe,
@@ -61,6 +62,10 @@ class CourrielsPartages:
             return GenreCourrielEnrolement.EXTENSION, avis_extension(notifie)
         if message.modele == "rejet":
             return GenreCourrielEnrolement.REJET, avis_rejet(notifie, donnees["motif"])
+        if message.modele == "coordonnees_validees":
+            return GenreCourrielEnrolement.COORDONNEES_VALIDEES, avis_coordonnees_validees(
+                notifie, donnees.get("ibanMasque", "")
+            )
         return None
 
     def envoyer(self, message: Message) -> None:

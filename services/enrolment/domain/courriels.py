@@ -11,7 +11,12 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from services.enrolment.domain.demande import LIBELLES_NATURE, DemandeEnrolement, Nature
+from services.enrolment.domain.demande import (
+    LIBELLES_NATURE,
+    DemandeEnrolement,
+    Nature,
+    masquer_iban,
+)
 from shared.horloge import PARIS
 
 SIGNATURE = (
@@ -117,6 +122,7 @@ def extension(demande: DemandeEnrolement, url_portail: str) -> Message:
             f"Vos nouvelles coordonnées bancaires (demande {demande.numero}, SIRET "
             f"{demande.siret}) sont validées : les prochains paiements seront versés sur ce "
             "compte." + SIGNATURE,
+            ibanMasque=masquer_iban(demande.coordonnees.iban) or "" if demande.coordonnees else "",
         )
     return _message(
         "extension",

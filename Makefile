@@ -10,7 +10,7 @@ COMPILES := services shared infra boto3 botocore s3transfer jmespath dateutil ur
   aws_lambda_powertools jinja2 markupsafe email_validator idna dns phonenumbers stdnum \
   orjson tzdata chalice
 
-.PHONY: run test check lint typecheck imports unit e2e package bench clean
+.PHONY: run test check lint typecheck imports unit e2e package bench clean web web-test
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,13 +22,32 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+## The portal (web/): npm ci when the lock changes, vite build when a source changes.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts \
+  $(wildcard web/tsconfig*.json)
+WEB_STAMP := web/node_modules/.installe
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $(WEB_STAMP)
+
+web/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+web: web/dist/index.html
+
+## The portal's unit tests (Vitest, jsdom); its browser tests run in tests/e2e/test_portail.py.
+web-test: $(WEB_STAMP)
+	cd web && npx --no-install vitest run --project unit
+
 ## Start the local platform on 127.0.0.1 (Ctrl-C stops it).
-run: $(STAMP)
-	exec $(BIN)/segurnum local --port $(or $(PORT),8000) --port-moto $(or $(PORT_MOTO),5001) $(if $(HORLOGE),--horloge $(HORLOGE),)
+run: $(STAMP) web
+	exec $(BIN)/segurnum local --port $(or $(PORT),8000) --port-moto $(or $(PORT_MOTO),5001) --port-portail $(or $(PORT_PORTAIL),8080) $(if $(HORLOGE),--horloge $(HORLOGE),)
 
 ## The whole suite: static checks, unit + integration + template, then e2e over HTTP.
-test: $(STAMP)
+test: $(STAMP) web
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory web-test
 	$(BIN)/pytest tests/unit tests/integration tests/infra -p no:cacheprovider -x -q
 	$(BIN)/pytest tests/e2e -p no:cacheprovider -x -q
 

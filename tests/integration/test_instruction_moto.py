@@ -4,7 +4,6 @@ from resources.yaml, Lambda shim, SQS → Lambda mappings)."""
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -162,18 +161,16 @@ def _fin(arn: str) -> str:
 
 
 def _versement(numero: str) -> dict[str, Any]:
-    from shared.aws import client
-
-    sqs = client("sqs")
-    url = sqs.get_queue_url(QueueName="segurnum-paiement-versements")["QueueUrl"]
-    trouves: list[dict[str, Any]] = []
+    """The versement the paiement service created from the instruction's message (its
+    handler consumes the queue on the runtime): amount, type and the task token."""
+    from services.paiement.adapters.dynamodb import VersementsDynamo
+    from services.paiement.domain.versement import TypeVersement
 
     def lire() -> dict[str, Any] | None:
-        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-            corps = json.loads(m["Body"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-            trouves.append(corps)
-        return next((c for c in trouves if c["numeroAsp"] == numero), None)
+        v = VersementsDynamo().lire(numero, TypeVersement.AVANCE)
+        if v is None or not v.jeton:
+            return None
+        return {"montant": str(v.montant), "typeDemande": "AVANCE", "jeton": v.jeton}
 
     return attendre(lire, message="pas de demande de versement")
 

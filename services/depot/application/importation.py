@@ -30,6 +30,7 @@ from services.depot.application.ports import (
     Stockage,
     VersionPerimee,
 )
+from services.depot.application.reponses import SuitesImport
 from services.depot.domain.compte_rendu import CompteRendu, LigneCompteRendu
 from services.depot.domain.depot import (
     RAPPORT_COMPTE_RENDU,
@@ -216,6 +217,7 @@ class Importer:
         annoter: Annotateur | None = None,
         file: FileImport | None = None,
         secondes: Callable[[], float] = time.time,
+        suites: SuitesImport | None = None,
     ) -> None:
         self._depots = depots
         self._dossiers = dossiers
@@ -225,6 +227,7 @@ class Importer:
         self._annoter = annoter
         self._file = file
         self._secondes = secondes
+        self._suites = suites
 
     def __call__(self, id_depot: str, siret: str, auteur: str | None = None) -> ResultatImport:
         depot = _lire_depot(self._depots, id_depot, siret)
@@ -349,6 +352,9 @@ class Importer:
             depot.cle_rapport(RAPPORT_COMPTE_RENDU), json_canonique(compte_rendu).encode("utf-8")
         )
         self._annoter_fichier(depot, objet)
+        if self._suites is not None:
+            # Before IMPORTE: a run stopped here is resumed and sends what is missing.
+            self._suites(depot, lignes, numeros, auteur)
         depot = self._terminer(depot, bail, numeros, len(refus))
         return ResultatImport(depot, compte_rendu, numeros, refus)
 

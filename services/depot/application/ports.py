@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import ReferencementAns
+from shared.dossier import ReponseEditeur
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,14 @@ class FileImport(Protocol):
     """The queue the import runs from (out of the API request)."""
 
     def demander(self, id_depot: str, auteur: str) -> None: ...
+
+
+class ReponsesInstruction(Protocol):
+    """The instruction service's queue (`segurnum-instruction-reponses`): the éditeur
+    answered an A_MODIFIER (its M imported) or an EN_ATTENTE_PIECES (pièces received).
+    At least once: the instruction ignores a message for a demande not waiting for it."""
+
+    def envoyer(self, reponse: ReponseEditeur) -> None: ...
 
 
 @dataclass(frozen=True)

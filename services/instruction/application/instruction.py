@@ -409,6 +409,10 @@ class Instruction:
             if etat.attendu is not Attendu.EDITEUR or not etat.jeton:
                 logger.info("Demande %s %s n'attend pas l'éditeur.", etat.numero_asp, etat.statut)
                 return False
+            if etat.decision is not None and reponse.instant < etat.decision.le:
+                # A redelivered answer to an earlier decision: not an answer to this one.
+                logger.info("Réponse antérieure à la décision de %s: ignorée.", etat.numero_asp)
+                return False
             maintenant = self.horloge.maintenant()
             apres = replace(
                 etat,

@@ -1,0 +1,1 @@
+"""`segurnum demo`: the seed's story played against the running local platform."""

@@ -55,9 +55,7 @@ class Plateforme:
         """One API call; its JSON body. Another status than `attendu`: EtapeEchouee."""
         entetes = {"Authorization": jeton} if jeton else {}
         self.appels += 1
-        r = self.http.request(
-            methode, self.api + chemin, headers=entetes, timeout=120, **options
-        )
+        r = self.http.request(methode, self.api + chemin, headers=entetes, timeout=120, **options)
         if r.status_code not in attendu:
             raise EtapeEchouee(
                 f"{methode} {chemin}: réponse {r.status_code} (attendu {attendu}): {r.text[:800]}"

@@ -62,7 +62,10 @@ def local(
     from infra.local.portail import portail_construit
 
     if portail_construit():
-        print(f"Portail web  : {runtime.servir_portail(port_portail)}")
+        try:
+            print(f"Portail web  : {runtime.servir_portail(port_portail)}")
+        except OSError:  # the API keeps running: the portal is one more way in, not the only
+            print(f"Portail web  : port {port_portail} occupé (make run PORT_PORTAIL=…)")
     else:
         print("Portail web  : non construit (make web, ou make run qui le construit)")
     print(f"API          : {runtime.url_api}   (santé: {runtime.url_api}/sante)")
@@ -260,6 +263,41 @@ def referentiel(
         f"{len(bilan.modifies)} modifié(s), {bilan.inchanges} inchangé(s), "
         f"{len(bilan.absents)} absent(s) du fichier (conservés)."
     )
+
+
+@app.command()
+def demo(
+    sortie: Annotated[
+        str | None,
+        typer.Option(help="Dossier des fichiers produits (défaut: build/demo/<horodatage>)."),
+    ] = None,
+    graine: Annotated[
+        int | None, typer.Option(help="Graine des données (défaut: au hasard).")
+    ] = None,
+) -> None:
+    """Joue l'histoire du seed sur la plateforme locale qui tourne (« make run »): enrôlement,
+    dépôt, instruction, paiement, échéance, solde; par l'API publique (plus l'horloge et la
+    boîte aux lettres locales)."""
+    from pathlib import Path
+
+    from infra.local.runtime import FICHIER_ETAT
+
+    if not FICHIER_ETAT.exists():
+        typer.echo(
+            "La plateforme locale ne tourne pas: lancez « make run » dans un autre terminal "
+            "(ou « make run HORLOGE=2024-02-20T10:00 » pour voir aussi les rappels), puis "
+            "« make demo ».",
+            err=True,
+        )
+        raise typer.Exit(2)
+    from infra.demo.affichage import jouer
+    from infra.demo.plateforme import Plateforme
+    from infra.demo.scenario import contexte
+
+    dossier = Path(sortie or f"build/demo/{datetime.now():%Y%m%d-%H%M%S}").resolve()
+    ctx = contexte(Plateforme.depuis_etat(FICHIER_ETAT), dossier, graine)
+    if not jouer(ctx):
+        raise typer.Exit(1)
 
 
 @app.command()

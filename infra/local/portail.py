@@ -115,14 +115,17 @@ def autoriser_origines(serveur_api: Any, origines: tuple[str, ...]) -> None:
     """Makes the local API (passerelle.serveur_local's server) answer CORS to these origins
     only: preflights answered 204 here, the other answers carry Allow-Origin."""
     http = serveur_api.server
+    if hasattr(http, "origines_portail"):  # already answering CORS: the new portal's only
+        http.origines_portail = frozenset(origines)
+        return
+    http.origines_portail = frozenset(origines)
     fabrique = http.RequestHandlerClass  # functools.partial(GestionnaireHttp, verificateur=…)
     base = fabrique.func if isinstance(fabrique, functools.partial) else fabrique
-    permises = frozenset(origines)
 
     class AvecCors(base):  # type: ignore[valid-type,misc]
         def _origine(self) -> str | None:
             origine = self.headers.get("Origin")
-            return origine if origine in permises else None
+            return origine if origine in self.server.origines_portail else None
 
         def end_headers(self) -> None:
             origine = self._origine()

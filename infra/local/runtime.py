@@ -124,6 +124,8 @@ class RuntimeLocal:
         """Serves the built portal (web/dist) on 127.0.0.1; the API allows its origin (CORS)."""
         from infra.local.portail import DOSSIER_PORTAIL, ServeurPortail, autoriser_origines
 
+        if self._portail is not None:  # one portal at a time
+            self._portail.arreter()
         self._portail = ServeurPortail(DOSSIER_PORTAIL, port, self.url_api).demarrer()
         autoriser_origines(self._api, self._portail.origines())
         if self.ecrire_etat:

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import requests
+
 from infra.local.portail import DOSSIER_PORTAIL, portail_construit
 from infra.local.runtime import RuntimeLocal
 
@@ -42,3 +44,34 @@ def test_ecrans_publics_dans_chromium(runtime: RuntimeLocal) -> None:
         "04-rechercher-referencement.png",
         "05-page-introuvable.png",
     ]
+
+
+def test_serveur_du_portail_et_cors(runtime: RuntimeLocal) -> None:
+    """web/dist with /config.json and screens → index.html; the API's CORS: the portal's
+    origin only."""
+    assert portail_construit(), f"{DOSSIER_PORTAIL} absent: lancez « make web »"
+    url = runtime.servir_portail()
+    with requests.Session() as http:
+        assert http.get(f"{url}/config.json").json() == {"api": runtime.url_api}
+        index = http.get(f"{url}/dossiers/FINMS1000001")
+        assert index.status_code == 200 and '<div id="racine">' in index.text
+        assert http.get(f"{url}/assets/absent.js").status_code == 404
+
+        origine = {"Origin": url}
+        avant = http.options(
+            f"{runtime.url_api}/depots",
+            headers=origine
+            | {
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+        )
+        assert avant.status_code == 204
+        assert avant.headers["Access-Control-Allow-Origin"] == url
+        assert "Authorization" in avant.headers["Access-Control-Allow-Headers"]
+        reponse = http.get(f"{runtime.url_api}/guichet", headers=origine)
+        assert reponse.headers["Access-Control-Allow-Origin"] == url
+        refus = http.get(f"{runtime.url_api}/guichet", headers={"Origin": "http://exemple.test"})
+        assert refus.status_code == 200 and "Access-Control-Allow-Origin" not in refus.headers
+        erreur = http.get(f"{runtime.url_api}/nulle-part", headers=origine)
+        assert erreur.status_code == 404 and erreur.headers["Access-Control-Allow-Origin"] == url

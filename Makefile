@@ -10,7 +10,7 @@ COMPILES := services shared infra boto3 botocore s3transfer jmespath dateutil ur
   aws_lambda_powertools jinja2 markupsafe email_validator idna dns phonenumbers stdnum \
   orjson tzdata chalice
 
-.PHONY: run test check lint typecheck imports unit e2e package bench clean web web-test
+.PHONY: run demo test check lint typecheck imports unit e2e package bench clean web web-test
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,10 @@ web-test: $(WEB_STAMP)
 ## Start the local platform on 127.0.0.1 (Ctrl-C stops it).
 run: $(STAMP) web
 	exec $(BIN)/segurnum local --port $(or $(PORT),8000) --port-moto $(or $(PORT_MOTO),5001) --port-portail $(or $(PORT_PORTAIL),8080) $(if $(HORLOGE),--horloge $(HORLOGE),)
+
+## The seed's story against the platform `make run` started (another terminal).
+demo: $(STAMP)
+	$(BIN)/segurnum demo
 
 ## The whole suite: static checks, unit + integration + template, then e2e over HTTP.
 test: $(STAMP) web

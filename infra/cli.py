@@ -266,6 +266,41 @@ def referentiel(
 
 
 @app.command()
+def demo(
+    sortie: Annotated[
+        str | None,
+        typer.Option(help="Dossier des fichiers produits (défaut: build/demo/<horodatage>)."),
+    ] = None,
+    graine: Annotated[
+        int | None, typer.Option(help="Graine des données (défaut: au hasard).")
+    ] = None,
+) -> None:
+    """Joue l'histoire du seed sur la plateforme locale qui tourne (« make run »): enrôlement,
+    dépôt, instruction, paiement, échéance, solde; par l'API publique (plus l'horloge et la
+    boîte aux lettres locales)."""
+    from pathlib import Path
+
+    from infra.local.runtime import FICHIER_ETAT
+
+    if not FICHIER_ETAT.exists():
+        typer.echo(
+            "La plateforme locale ne tourne pas: lancez « make run » dans un autre terminal "
+            "(ou « make run HORLOGE=2024-02-20T10:00 » pour voir aussi les rappels), puis "
+            "« make demo ».",
+            err=True,
+        )
+        raise typer.Exit(2)
+    from infra.demo.affichage import jouer
+    from infra.demo.plateforme import Plateforme
+    from infra.demo.scenario import contexte
+
+    dossier = Path(sortie or f"build/demo/{datetime.now():%Y%m%d-%H%M%S}").resolve()
+    ctx = contexte(Plateforme.depuis_etat(FICHIER_ETAT), dossier, graine)
+    if not jouer(ctx):
+        raise typer.Exit(1)
+
+
+@app.command()
 def openapi(
     sortie: Annotated[
         str, typer.Option(help="Fichier à écrire; « - » pour la sortie standard.")

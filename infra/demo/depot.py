@@ -30,7 +30,8 @@ def lire(ctx: Contexte, e: Editeur, id_depot: str) -> dict[str, Any]:
 
 def simuler(ctx: Contexte, e: Editeur, document: dict[str, Any], nom: str, **autres: Any) -> Any:
     """A dépôt, its JSON sent, the simulation's compte rendu."""
-    depot = creer(ctx, e, document["demandes"][0].get("_type", "AVANCE"), **autres)
+    type_demande = autres.pop("typeDemande", "AVANCE")
+    depot = creer(ctx, e, type_demande, **autres)
     ctx.p.envoyer(depot["envoi"], nom, en_octets(document))
     ctx.ecrire(f"depots/{nom}", en_octets(document))
     return attendre(

@@ -16,11 +16,23 @@ from services.depot.api_modeles import (
     VueDepotDemarre,
     VueDepotDetaille,
     VueEnvoi,
+    VueEnvoiComplementaires,
     VueEnvoiPieces,
     VueGuichet,
+    VuePiecesComplementaires,
+    VuePiecesDemandees,
     VueTerminer,
+    VueZip,
 )
-from shared.api import Page, contrat, corps, decoder_curseur, encoder_curseur, parametres
+from shared.api import (
+    ErreurApi,
+    Page,
+    contrat,
+    corps,
+    decoder_curseur,
+    encoder_curseur,
+    parametres,
+)
 from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, cognito, erreur, exiger, reponse
 
@@ -89,7 +101,21 @@ class _Composants:
         self.traiter_json = TraiterJsonRecu(
             depots, stockage, RegistreDepot(enrolements, dossiers), h, simuler, annoter
         )
-        self.importer = Importer(depots, dossiers, CompteurRepository(), stockage, h, annoter)
+        from services.depot.adapters.instruction_sqs import ReponsesSqs
+        from services.depot.application.reponses import SuitesImport
+        from shared.settings import settings
+
+        def courrier() -> Any:
+            from shared.courriels.composition import courrier
+
+            return courrier(h)
+
+        suites = SuitesImport(
+            dossiers, enrolements, ReponsesSqs(), courrier, settings().url_portail
+        )
+        self.importer = Importer(
+            depots, dossiers, CompteurRepository(), stockage, h, annoter, suites=suites
+        )
         self.consultation = Consultation(depots, dossiers, stockage)
         self.autoriser_zip = AutoriserZip(depots, stockage, zips, h)
         self.traiter_zip = TraiterZipRecu(
@@ -97,6 +123,19 @@ class _Composants:
         )
         self.terminer = Terminer(depots, dossiers, pieces, h)
         self.consulter_pieces = ConsulterPieces(depots, dossiers, zips, pieces)
+        from services.depot.adapters.instruction_etats import EtatsInstructionDynamo
+        from services.depot.application.pieces_complementaires import (
+            AutoriserComplementaires,
+            ConsulterComplementaires,
+            TraiterComplementsRecus,
+        )
+
+        etats = EtatsInstructionDynamo()
+        self.autoriser_complements = AutoriserComplementaires(dossiers, etats, stockage, zips, h)
+        self.consulter_complements = ConsulterComplementaires(dossiers, etats, zips)
+        self.traiter_complements = TraiterComplementsRecus(
+            dossiers, etats, zips, pieces, SourcesS3(), CopieS3(), ReponsesSqs(), h
+        )
 
 
 _composants: _Composants | None = None
@@ -123,8 +162,14 @@ def depot_json(event: Any) -> dict[str, Any]:
 
 
 def _zip_recu(objet: Any) -> None:
+    from services.depot.application.pieces_complementaires import analyser_cle_complements
     from shared.horloge import horloge
 
+    if analyser_cle_complements(objet.cle) is not None:
+        composants().traiter_complements(
+            objet.bucket, objet.cle, objet.taille, objet.etag, horloge().depuis_aws(objet.recu_le)
+        )
+        return
     composants().traiter_zip(
         objet.bucket, objet.cle, objet.taille, objet.etag, horloge().depuis_aws(objet.recu_le)
     )
@@ -306,6 +351,70 @@ def terminer(id_depot: str) -> Any:
 
 
 # The éditeur's dossiers moved to the instruction blueprint: GET /dossiers, /dossiers/{n}.
+# The pièces complémentaires of a dossier are ZIPs: the dépôt's, under /dossiers/{n}/.
+
+_MOTIF_NUMERO_ASP = r"[A-Z0-9]{1,32}"
+
+
+def _numero(numero_asp: str) -> str:
+    import re
+
+    if not re.fullmatch(_MOTIF_NUMERO_ASP, numero_asp):
+        raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
+    return numero_asp
+
+
+@bp.route("/dossiers/{numero_asp}/pieces-complementaires", methods=["POST"], authorizer=cognito)
+@contrat(
+    "Le POST présigné du ZIP des pièces complémentaires demandées (200 Mo au plus)",
+    corps=Vide,
+    reponses={201: VueEnvoiComplementaires},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404, 409),
+)
+def autoriser_pieces_complementaires(numero_asp: str) -> Any:
+    """Only while a demande of the dossier waits in EN_ATTENTE_PIECES; checked at
+    reception with the ZIP rules of a dépôt, against the pièces asked."""
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    corps(bp.current_request, Vide, facultatif=True)
+    numero = _numero(numero_asp)
+
+    def action() -> Any:
+        envoi = _envoi(composants().autoriser_complements(numero, str(qui.siret)))
+        return reponse(VueEnvoiComplementaires(numero_asp=numero, envoi=envoi), 201)
+
+    return _metier(action)
+
+
+@bp.route("/dossiers/{numero_asp}/pieces-complementaires", methods=["GET"], authorizer=cognito)
+@contrat(
+    "Les pièces complémentaires demandées et les ZIP envoyés, avec leur statut et erreurs",
+    reponses={200: VuePiecesComplementaires},
+    groupe=GROUPE_EDITEURS,
+    erreurs=(404,),
+)
+def lire_pieces_complementaires(numero_asp: str) -> Any:
+    qui = exiger(bp.current_request, GROUPE_EDITEURS)
+    numero = _numero(numero_asp)
+
+    def action() -> Any:
+        etat = composants().consulter_complements(numero, str(qui.siret))
+        return reponse(
+            VuePiecesComplementaires(
+                numero_asp=etat.numero_asp,
+                attendues=[
+                    VuePiecesDemandees(
+                        type_demande=str(e.type_demande),
+                        pieces_demandees=list(e.pieces_demandees),
+                        motif=e.decision.motif if e.decision is not None else "",
+                    )
+                    for e in etat.attendues
+                ],
+                zips=[VueZip.model_validate(z.to_dict()) for z in etat.zips],
+            )
+        )
+
+    return _metier(action)
 
 
 @bp.lambda_function(name="depot_fermer_guichet")

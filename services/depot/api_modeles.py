@@ -64,11 +64,25 @@ class VueEnvoiPieces(ModeleVue):
     envoi: VueEnvoi
 
 
+class VueEnvoiComplementaires(ModeleVue):
+    """The presigned POST of a ZIP of pièces complémentaires (key bound to the dossier)."""
+
+    numero_asp: str
+    envoi: VueEnvoi
+
+
+class VuePiecesDemandees(ModeleVue):
+    type_demande: str
+    pieces_demandees: list[str]
+    motif: str = ""
+
+
 class VueSimulation(ModeleVue):
     nombre_lignes: int
     lignes_importables: int
     lignes_rejetees: int
-    erreurs_fichier: list[dict[str, Any]]
+    # The record keeps their number; the errors themselves are in the compte rendu.
+    erreurs_fichier: int = Field(description="Nombre d'erreurs du fichier lui-même.")
     simule_le: Instant
 
 
@@ -198,3 +212,12 @@ class VueGuichet(ModeleVue):
 
 class StatutImport(ModeleVue):
     model_config = ConfigDict(extra="allow")  # the compte rendu, or the import's progress
+
+
+class VuePiecesComplementaires(ModeleVue):
+    """The pièces asked (demandes in EN_ATTENTE_PIECES) and the ZIPs sent, with their
+    statut (EN_ATTENTE, EN_COURS_DE_VERIFICATION, OK, REJETE) and `erreursPieces`."""
+
+    numero_asp: str
+    attendues: list[VuePiecesDemandees]
+    zips: list[VueZip]

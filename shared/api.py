@@ -65,11 +65,20 @@ class ErreurApi(ChaliceUnhandledError):
 # ---------------------------------------------------------------- models
 
 
+# defer_build on every base: a model's validator is built at its first use, not when its
+# module is imported (a cold start imports every route's models, and uses one or two).
+
+
 class ModeleRequete(BaseModel):
     """Base of request bodies: camelCase names, exact JSON types, unknown fields refused."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True, frozen=True
+        extra="forbid",
+        strict=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        defer_build=True,
     )
 
 
@@ -78,14 +87,21 @@ class ModeleParametres(BaseModel):
     but unknown parameters are refused and bounds apply."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=False, alias_generator=to_camel, populate_by_name=True, frozen=True
+        extra="forbid",
+        strict=False,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        defer_build=True,
     )
 
 
 class ModeleVue(BaseModel):
     """Base of response bodies: the public view, never a storage record."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True
+    )
 
 
 def _en_paris(instant: datetime) -> str:
@@ -127,11 +143,15 @@ class Page(ModeleVue, Generic[T]):
 class Erreur(BaseModel):
     """The error shape of every 4xx and 5xx."""
 
+    model_config = ConfigDict(defer_build=True)  # built at its first use (cold start)
+
     code: str = Field(description="Code stable (voir docs/codes-erreur.md).")
     message: str = Field(description="Explication en français.")
 
 
 class ErreurChamp(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     champ: str
     code: str
     message: str

@@ -12,7 +12,13 @@ from infra.demo.donnees import demande, fichier, pdf, zip_de
 
 MOTIF_MODIFIER = "Le montant déclaré ne correspond pas au bon de commande: corrigez-le."
 MOTIF_PIECES = "Le bon de commande n'est pas signé."
-PIECE_DEMANDEE = "Bon de commande signé"
+
+
+def piece_demandee(ctx: Contexte, rang: int) -> str:
+    """The pièce asked, named as the format's nomenclature wants (the ZIP must hold it)."""
+    return f"MS1_bon de commande signé-BDC-{ctx.jeu.reference(rang)}.pdf"
+
+
 MOTIF_REJET = "Établissement hors du périmètre médico-social de la vague 1."
 # role → decision at the desk; the roles left waiting show the other states.
 DECISIONS = {
@@ -67,9 +73,17 @@ def bureau(ctx: Contexte) -> None:
         f"« En cours » ({len(liste['elements'])} sur la première page de la plateforme)"
     )
     decider(ctx, "A1", "A_MODIFIER", motif=MOTIF_MODIFIER)
-    decider(ctx, "A2", "EN_ATTENTE_PIECES", motif=MOTIF_PIECES, piecesDemandees=[PIECE_DEMANDEE])
+    decider(
+        ctx, "A2", "EN_ATTENTE_PIECES", motif=MOTIF_PIECES, piecesDemandees=[piece_demandee(ctx, 2)]
+    )
     decider(ctx, "A9", "A_MODIFIER", motif=MOTIF_MODIFIER)
-    decider(ctx, "A10", "EN_ATTENTE_PIECES", motif=MOTIF_PIECES, piecesDemandees=[PIECE_DEMANDEE])
+    decider(
+        ctx,
+        "A10",
+        "EN_ATTENTE_PIECES",
+        motif=MOTIF_PIECES,
+        piecesDemandees=[piece_demandee(ctx, 10)],
+    )
     e = ctx.jeu.editeurs["A"]
     for role, attendu in (("A1", "À modifier"), ("A2", "En attente de pièces")):
         ctx.courriel(e.email, "Modification attendue" if role == "A1" else "Pièces complémentaires")
@@ -110,8 +124,8 @@ def reponse_pieces(ctx: Contexte) -> None:
     envoi = ctx.p.appel(
         "POST", f"/dossiers/{n}/pieces-complementaires", ctx.jetons["A"], attendu=(201,)
     )
-    nom = f"{PIECE_DEMANDEE}.pdf"
-    contenu = zip_de({nom: pdf(f"{PIECE_DEMANDEE} {n}")})
+    nom = piece_demandee(ctx, 2)
+    contenu = zip_de({nom: pdf(f"{nom} {n}")})
     ctx.p.envoyer(envoi["envoi"], "pieces_complementaires_A2.zip", contenu)
     ctx.ecrire("depots/pieces_complementaires_A2.zip", contenu)
     attendre_statut(ctx, "A2", "EN_COURS", delai=60)

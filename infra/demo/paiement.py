@@ -20,7 +20,7 @@ def suivi(ctx: Contexte, role: str) -> list[dict[str, Any]]:
 
 def versement(ctx: Contexte, role: str, type_: str = "AVANCE") -> dict[str, Any] | None:
     for v in suivi(ctx, role):
-        if v["type"] == type_ or v.get("typeVersement") == type_:
+        if v["typeVersement"] == type_:
             return v
     return None
 
@@ -111,9 +111,8 @@ def premier_lot(ctx: Contexte) -> None:
     _, pain001 = lot(ctx, "lot_1")
     b = versement(ctx, "B1")
     assert b is not None
-    e2e = b.get("endToEnd") or b.get("identifiantBoutEnBout") or ""
-    if not e2e:
-        e2e = f"{ctx.dossiers['B1']}M0-VERSE001-1"
+    # The end-to-end id the platform gives a versement: {demande}-{objet}-{rang d'émission}.
+    e2e = f"{b['numeroDemande']}-{b['objet']}-{1 + b['reemissions']}"
     ctx.faits["retour1"] = retour(ctx, "retour_1", pain001, {e2e: "AC04"})
     for role in PAYES:
         attendre_etat(ctx, role, "PAYE")

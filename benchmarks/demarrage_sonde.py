@@ -15,6 +15,7 @@ import time
 
 DEBUT = time.process_time()  # CPU time: stable when other processes share the cores
 
+import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -36,15 +37,74 @@ _CLAIMS_GESTIONNAIRE = {
     "cognito:groups": "gestionnaires",
     "email": "gestion@example.fr",
 }
-# cas → (method, path, claims) for API routes, or an event handler's name.
+# cas → (method, path, claims): one route of each family of the API's Lambda (infra.app).
 ROUTES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "api-depot": ("GET", "/depots", _CLAIMS_EDITEUR),
+    "api-guichet": ("GET", "/guichet", None),
     "api-instruction": ("GET", "/gestion/dossiers", _CLAIMS_GESTIONNAIRE),
-    "api-enrolment": ("GET", "/editeurs/moi", _CLAIMS_EDITEUR),
+    "api-dossiers": ("GET", "/dossiers", _CLAIMS_EDITEUR),
+    "api-paiement": ("GET", "/gestion/paiements/lots", _CLAIMS_GESTIONNAIRE),
+    "api-enrolment": ("GET", "/gestion/enrolements", _CLAIMS_GESTIONNAIRE),
+    "api-referencement": ("GET", "/referencements/ANS0000001", None),
     "api-sante": ("GET", "/sante", None),
 }
-# Event handlers: Chalice's Lambda handler is the blueprint's module and function.
-EVENEMENTS = {"depot_json": "services.depot.api", "depot_zip": "services.depot.api"}
+_DEPOT, _INSTRUCTION, _PAIEMENT = (
+    "services.depot.api",
+    "services.instruction.api",
+    "services.paiement.api",
+)
+_DEMANDE = {"numeroAsp": "A1", "typeDemande": "AVANCE", "siret": "73282932000074"}
+_REPONSE = {
+    "numeroAsp": "A1",
+    "typeDemande": "AVANCE",
+    "action": "MODIFICATION_IMPORTEE",
+    "qui": "editeur",
+    "instant": "2024-02-20T10:00:00+01:00",
+}
+_DECIDEE = {
+    "numeroAsp": "A1",
+    "siret": "73282932000074",
+    "numeroAns": "ANS0000001",
+    "typeDemande": "AVANCE",
+    "montantFinance": "1000.00",
+    "decideeLe": "2024-02-20T10:00:00+01:00",
+}
+# Every other Lambda: cas → (module, handler, kind, event). Chalice's packaged handler of a
+# blueprint's function is `<module>.<function>`: that module is all the Lambda imports.
+# SQS bodies: an upload the platform never issued (read, then ignored), or a message.
+EVENEMENTS: dict[str, tuple[str, str, str, Any]] = {
+    "depot_json": (_DEPOT, "depot_json", "s3", "depots/inconnu/json/demandes.json"),
+    "depot_zip": (_DEPOT, "depot_zip", "s3", "depots/inconnu/zip/pieces.zip"),
+    "depot_import": (_DEPOT, "depot_import", "sqs", {"idDepot": "D1", "auteur": "editeur"}),
+    "depot_fermer_guichet": (
+        _DEPOT,
+        "depot_fermer_guichet",
+        "direct",
+        {"campagne": "MS-VAGUE1", "typeDemande": "AVANCE"},
+    ),
+    "depot_rappel_guichet": (
+        _DEPOT,
+        "depot_rappel_guichet",
+        "direct",
+        {"campagne": "MS-VAGUE1", "typeDemande": "AVANCE", "rappel": "J-7"},
+    ),
+    "instruction_attendre": (
+        _INSTRUCTION,
+        "instruction_attendre",
+        "direct",
+        {"demande": _DEMANDE, "statut": "EN_COURS", "attendu": "GESTIONNAIRE", "jeton": "j"},
+    ),
+    "instruction_etape": (
+        _INSTRUCTION,
+        "instruction_etape",
+        "direct",
+        {"demande": _DEMANDE, "statut": "DECIDEE", "etape": "COURRIEL"},
+    ),
+    "instruction_reponses": (_INSTRUCTION, "instruction_reponses", "sqs", _REPONSE),
+    "paiement_versements": (_PAIEMENT, "paiement_versements", "sqs", _DECIDEE),
+    "paiement_retour": (_PAIEMENT, "paiement_retour", "s3", "paiements/retours/r.xml"),
+    "paiement_lancer_lot": (_PAIEMENT, "paiement_lancer_lot", "direct", {}),
+}
 
 
 class _Contexte:
@@ -85,14 +145,25 @@ def _evenement_api(methode: str, chemin: str, claims: dict[str, str] | None) -> 
     }
 
 
-def _evenement_sqs() -> dict[str, Any]:
-    """An upload notification of an object the platform never issued: read, then ignored."""
-    corps = (
-        '{"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Post", '
-        '"eventTime": "2024-02-20T10:00:00.000Z", '
-        '"s3": {"bucket": {"name": "segurnum-depots"}, "object": {"key": '
-        '"depots/inconnu/json/demandes.json", "size": 10, "versionId": "v1"}}}]}'
+def _corps_s3(cle: str) -> str:
+    return json.dumps(
+        {
+            "Records": [
+                {
+                    "eventSource": "aws:s3",
+                    "eventName": "ObjectCreated:Post",
+                    "eventTime": "2024-02-20T10:00:00.000Z",
+                    "s3": {
+                        "bucket": {"name": "segurnum-depots"},
+                        "object": {"key": cle, "size": 10, "versionId": "v1", "eTag": "e"},
+                    },
+                }
+            ]
+        }
     )
+
+
+def _evenement_sqs(corps: str) -> dict[str, Any]:
     return {
         "Records": [
             {
@@ -103,11 +174,35 @@ def _evenement_sqs() -> dict[str, Any]:
                 "messageAttributes": {},
                 "md5OfBody": "",
                 "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:segurnum-depot-json",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:segurnum-bench",
                 "awsRegion": REGION,
             }
         ]
     }
+
+
+# What the stub's empty answers may stop a first call with: the application's own refusal
+# of an item that does not exist (the cold start is then measured up to that answer).
+_REFUS_ATTENDUS = ("Introuvable", "Incoherentes", "Impossible", "ErreurMetier")
+
+
+def _appeler_evenement(cas: str) -> str | None:
+    """The handler's first call; None when it answered, else what went wrong."""
+    import importlib
+
+    module, nom, genre, donnees = EVENEMENTS[cas]
+    handler = getattr(importlib.import_module(module), nom)
+    if genre == "direct":
+        try:
+            handler(donnees, _Contexte())
+        except Exception as exc:  # a refusal of the stub's empty world is an answer
+            if not any(m in type(exc).__name__ for m in _REFUS_ATTENDUS):
+                raise
+        return None
+    corps = _corps_s3(donnees) if genre == "s3" else json.dumps(donnees)
+    reponse = handler(_evenement_sqs(corps), _Contexte())
+    echecs = reponse.get("batchItemFailures") if isinstance(reponse, dict) else None
+    return f"échec du message: {reponse}" if echecs and genre == "s3" else None
 
 
 def main() -> int:
@@ -120,21 +215,19 @@ def main() -> int:
         print(time.process_time() - DEBUT)
         return 0
     os.environ["SEGURNUM_ENDPOINT_URL"] = endpoint
-    reponse: dict[str, Any] = {}
+    probleme: str | None = None
     if cas in ROUTES:
         from infra import app as entree  # the API's Lambda handler: app.app
 
         reponse = entree.app(_evenement_api(*ROUTES[cas]), _Contexte())
-        statut = reponse["statusCode"]
+        # santé's 503 (resources « KO » on the stub) is an answer; a 500 is a crash
+        if reponse["statusCode"] == 500:
+            probleme = f"réponse 500: {reponse.get('body')}"
     else:
-        import importlib
-
-        handler = getattr(importlib.import_module(EVENEMENTS[cas]), cas)
-        reponse = handler(_evenement_sqs(), _Contexte())
-        statut = 500 if reponse.get("batchItemFailures") else 200
+        probleme = _appeler_evenement(cas)
     duree = time.process_time() - DEBUT
-    if statut == 500:  # a crash; santé's 503 (resources « KO » on the stub) is an answer
-        print(f"{cas}: réponse {statut}: {reponse.get('body')}", file=sys.stderr)
+    if probleme:
+        print(f"{cas}: {probleme}", file=sys.stderr)
         return 1
     print(duree)
     return 0

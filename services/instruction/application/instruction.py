@@ -101,6 +101,15 @@ def montant_a_verser(dossier: ResumeDossier, type_demande: TypeDemande) -> str:
     return str(montants.get(cle) or montants.get("montantFinance") or "0.00")
 
 
+def montant_finance_actuel(
+    dossier: ResumeDossier | None, type_demande: TypeDemande, defaut: str
+) -> str:
+    """The demande's montant financé as the dossier holds it now (an M file may have changed
+    it since the execution started); `defaut` (the execution's) when the dossier has none."""
+    demande = dossier.demandes.get(type_demande) if dossier is not None else None
+    return str((demande.montants.get("montantFinance") if demande else None) or defaut)
+
+
 class Instruction:
     def __init__(
         self,
@@ -227,7 +236,9 @@ class Instruction:
                 numeroAns=etat.numero_ans,
                 couloir=etat.couloir,
                 campagne=etat.campagne,
-                montantFinance=etat.montant_finance,
+                montantFinance=montant_finance_actuel(
+                    dossier, etat.type_demande, etat.montant_finance
+                ),
                 montant=montant_a_verser(dossier, etat.type_demande),
                 decideeLe=decidee_le,
                 jeton=jeton,
@@ -414,8 +425,13 @@ class Instruction:
                 logger.info("Réponse antérieure à la décision de %s: ignorée.", etat.numero_asp)
                 return False
             maintenant = self.horloge.maintenant()
+            dossier = self.instructions.lire_dossier(etat.numero_asp)
             apres = replace(
                 etat,
+                # An M file may have changed the amount: the desk shows the current one.
+                montant_finance=montant_finance_actuel(
+                    dossier, etat.type_demande, etat.montant_finance
+                ),
                 statut=StatutDemande.EN_COURS,
                 attendu=Attendu.PLATEFORME,
                 jeton=None,

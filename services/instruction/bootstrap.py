@@ -22,6 +22,7 @@ from services.instruction.application.consultation import Consultation
 from services.instruction.application.instruction import Instruction
 from shared.courriels.dynamodb import JournalCourrielsDynamo
 from shared.horloge import HorlogeCourante
+from shared.settings import requis
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Composants:
 
 @lru_cache(maxsize=1)
 def composants() -> Composants:
+    # Fails loudly at cold start, naming the variable, rather than at the first decision.
+    requis("state_machine_instruction")
     instructions = InstructionsDynamo()
     documents = DocumentsS3()
     enrolements = Enrolements()

@@ -193,8 +193,8 @@ class VueFenetre(ModeleVue):
     echeance: Instant
     ouvert: bool
     statut: str
-    temps_restant: int = Field(description="Secondes jusqu'à l'échéance (0 si fermé).")
-    temps_restant_texte: str
+    temps_restant: int | None = Field(description="Secondes jusqu'à l'échéance (null si fermé).")
+    temps_restant_texte: str | None = Field(description="« 6 jours 3 heures » (null si fermé).")
     message: str
 
 

@@ -10,9 +10,9 @@ export interface Fenetre {
   echeance: string;
   ouvert: boolean;
   statut: StatutFenetre;
-  /** Seconds until the deadline at the platform's instant (0 when closed). */
-  tempsRestant: number;
-  tempsRestantTexte: string;
+  /** Seconds until the deadline at the platform's instant (null when closed). */
+  tempsRestant: number | null;
+  tempsRestantTexte: string | null;
   message: string;
 }
 

@@ -17,13 +17,13 @@ const BADGES: Readonly<Record<StatutFenetre, { texte: string; severite: "success
 
 /** The time left, counted down every 30 s from the API's `tempsRestant` (the platform's
  * clock, which may differ from the browser's). */
-export function useTempsRestant(tempsRestant: number, recuA: number): number {
+export function useTempsRestant(tempsRestant: number | null, recuA: number): number {
   const [maintenant, setMaintenant] = useState(() => Date.now());
   useEffect(() => {
     const minuterie = window.setInterval(() => setMaintenant(Date.now()), 30_000);
     return () => window.clearInterval(minuterie);
   }, []);
-  return secondesRestantes(tempsRestant, recuA, maintenant);
+  return secondesRestantes(tempsRestant ?? 0, recuA, maintenant);
 }
 
 export function FenetreGuichet({ fenetre, recuA }: { fenetre: Fenetre; recuA: number }) {

@@ -75,8 +75,9 @@ package: $(STAMP)
 	cp infra/.chalice/config.json infra/.chalice/policy-dev.json build/projet/.chalice/
 	$(BIN)/pip install -q --no-compile --target build/projet/vendor --platform $(LAMBDA_PLATFORM) \
 	  --implementation cp --python-version 3.11 --only-binary=:all: build/dist/segurnum-*.whl 2>&1 | grep -v "^WARNING: Location" || true
-	# The command line is not the Lambda's (typer and rich are not in the bundle).
-	rm -f build/projet/vendor/infra/cli.py build/projet/vendor/services/*/cli.py
+	# The command line and its demo are not the Lambda's (typer and rich are not in the bundle).
+	rm -rf build/projet/vendor/infra/cli.py build/projet/vendor/services/*/cli.py \
+	  build/projet/vendor/infra/demo
 	# botocore: the models of the services the platform calls only (benchmarks/bench_bundle.py
 	# checks every client the code creates has its model).
 	cd build/projet/vendor/botocore/data && ls | grep -vxE '$(BOTOCORE_SERVICES)|.*\.json' | xargs rm -rf

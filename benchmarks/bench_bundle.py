@@ -3,8 +3,8 @@
     make package && python benchmarks/bench_bundle.py
 
 Reads build/sam/deployment.zip (what every function of the template runs). Fails when the
-unzipped size passes the target, or when the bundle carries the local runtime, the command
-line (typer, rich) or a test dependency.
+unzipped size passes the target, or when the bundle carries the local runtime, the demo, the
+command line (typer, rich) or a test dependency.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def main() -> int:
         | {
             m.filename
             for m in membres
-            if m.filename.startswith("infra/local/")
+            if m.filename.startswith(("infra/local/", "infra/demo/"))
             or m.filename == "infra/cli.py"
             or (m.filename.startswith("services/") and m.filename.endswith("/cli.py"))
         }

@@ -54,9 +54,6 @@ def local(
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    from infra.demo.boite import installer as installer_boite
-
-    installer_boite()  # GET /_local/courriels: the local mailbox `segurnum demo` reads
     runtime.demarrer()
     env = runtime.environnement
     from infra.local.portail import portail_construit

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from infra.demo.contexte import Contexte
+from infra.demo.contexte import Contexte, euros
 from infra.demo.plateforme import EtapeEchouee
 from infra.demo.scenario import ETAPES
 
@@ -66,7 +66,7 @@ def resume(ctx: Contexte, console: Console, duree: float) -> None:
         table.add_row(
             n,
             ctx.jeu.editeurs[role[0]].raison_sociale,
-            f"{ctx.montants[n]:.2f} €",
+            euros(ctx.montants[n]),
             statuts.get("AVANCE", ""),
             statuts.get("SOLDE", ""),
         )

@@ -74,10 +74,12 @@ def montant(texte: Any) -> Decimal:
     return Decimal(str(texte))
 
 
-def euros(valeur: Decimal) -> str:
-    entier, _, centimes = f"{valeur:.2f}".partition(".")
-    groupes = f"{int(entier):,}".replace(",", "\u202f")
-    return f"{groupes},{centimes} €"
+def euros(valeur: Any) -> str:
+    """« 18 000,00 € », as the platform's documents write amounts."""
+    from shared.documents.pdf import montant_francais
+    from shared.montant import Montant
+
+    return montant_francais(Montant(str(valeur)))
 
 
 __all__ = ["Contexte", "EtapeEchouee", "attendre", "en_gras", "euros", "montant"]

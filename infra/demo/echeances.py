@@ -7,7 +7,7 @@ demo on the same platform, the demo says so instead of waiting for a courriel.""
 
 from __future__ import annotations
 
-from infra.demo.contexte import Contexte, EtapeEchouee
+from infra.demo.contexte import Contexte, EtapeEchouee, euros
 from infra.demo.depot import envoyer_zip, importer, pieces_de, simuler
 from infra.demo.donnees import demande, fichier
 from infra.demo.instruction import attendre_statut, decider
@@ -77,7 +77,9 @@ def solde(ctx: Contexte) -> None:
     attendre_statut(ctx, role, "EN_COURS", "SOLDE", delai=90)
     decider(ctx, role, "DECIDEE", "SOLDE")
     v = attendre_etat(ctx, role, "A_PAYER", "SOLDE")
-    ctx.dire(f"  versement du solde: {v['montantCalcule']} € (montant financé − avance payée)")
+    ctx.dire(
+        f"  versement du solde: {euros(v['montantCalcule'])} (montant financé − avance payée)"
+    )
     _, pain001 = lot(ctx, "lot_3_solde")
     ctx.faits["retour3"] = retour(ctx, "retour_3", pain001, {})
     attendre_etat(ctx, role, "PAYE", "SOLDE")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.demo.contexte import Contexte, EtapeEchouee, attendre
+from infra.demo.contexte import Contexte, EtapeEchouee, attendre, euros, montant
 from infra.demo.depot import envoyer_zip, importer, lire, simuler
 from infra.demo.donnees import demande, fichier, pdf, zip_de
 
@@ -109,7 +109,13 @@ def reponse_modification(ctx: Contexte) -> None:
     )
     vue = simuler(ctx, e, fichier(e, [ligne]), "modification_A1.json")
     vue = importer(ctx, e, vue["idDepot"])
-    ctx.dire(f"Fichier de modification (typeAction M) pour {n} importé: dépôt {vue['idDepot']}")
+    (ligne_cr,) = vue["compteRendu"]["lignes"]
+    avant, ctx.montants[n] = ctx.montants[n], montant(ligne_cr["montants"]["montantFinance"])
+    ctx.faits["modificationA1"] = vue
+    ctx.dire(
+        f"Fichier de modification (typeAction M) pour {n} importé: dépôt {vue['idDepot']}, "
+        f"montant financé {euros(avant)} → {euros(ctx.montants[n])}"
+    )
     nom = ligne["piecesJustificatives"][0]["nomFichier"]
     manquantes = [d for d in lire(ctx, e, vue["idDepot"])["dossiers"] if d["piecesManquantes"]]
     if manquantes:

@@ -4,13 +4,18 @@ change of bank details, the re-issue, the second batch and its return; avis de p
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from infra.demo.contexte import Contexte, EtapeEchouee, attendre, euros, montant
 from infra.demo.enrolement import _televerser
 
 PAYES = ["A1", "A2", "A4", "A5", "A6", "A7"]
+
+
+def avance_attendue(montant_finance: Decimal) -> Decimal:
+    """30 % of the montant financé, rounded half-up to the cent."""
+    return (montant_finance * Decimal("0.30")).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def suivi(ctx: Contexte, role: str) -> list[dict[str, Any]]:
@@ -105,7 +110,7 @@ def avis(ctx: Contexte, role: str, type_: str = "AVANCE") -> None:
 def premier_lot(ctx: Contexte) -> None:
     for role in [*PAYES, "B1"]:
         v = attendre_etat(ctx, role, "A_PAYER")
-        attendu = (ctx.montants[ctx.dossiers[role]] * Decimal("0.30")).quantize(Decimal("0.01"))
+        attendu = avance_attendue(ctx.montants[ctx.dossiers[role]])
         if montant(v["montantCalcule"]) != attendu:
             raise EtapeEchouee(f"{ctx.dossiers[role]}: avance {v['montantCalcule']} ≠ {attendu}")
     _, pain001 = lot(ctx, "lot_1")

@@ -1,4 +1,5 @@
-"""Routes of the local runtime only (never deployed): set the platform clock, fire schedules."""
+"""Routes of the local runtime only (never deployed, not in OpenAPI): set the platform clock,
+fire schedules, read the courriels sent (the local mailbox)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,41 @@ def regler_horloge() -> Any:
         ) from None
     tires = bp.runtime.planificateur.tick()  # type: ignore[attr-defined]
     return reponse(VueHorloge(maintenant=horloge().maintenant(), echeances_declenchees=tires))
+
+
+# --- the local mailbox: what SES (moto) accepted ------------------------------------------
+
+
+def _messages() -> list[Any]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from shared.settings import settings
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][settings().region].sent_messages)
+
+
+@bp.route("/_local/courriels", methods=["GET"])
+def courriels() -> Any:
+    """Every courriel sent so far (oldest first), or those to `?destinataire=`. On AWS the
+    courriels reach real mailboxes; locally `segurnum demo` and the tests read them here."""
+    parametres = bp.current_request.query_params or {}
+    destinataire = (parametres.get("destinataire") or "").lower()
+    elements = []
+    for rang, message in enumerate(_messages()):
+        a = [str(d) for d in getattr(message, "destinations", {}).get("ToAddresses", [])]
+        if destinataire and destinataire not in [d.lower() for d in a]:
+            continue
+        elements.append(
+            {
+                "rang": rang,
+                "id": getattr(message, "id", None),
+                "destinataires": a,
+                "objet": getattr(message, "subject", None),
+                "corps": getattr(message, "body", None),
+            }
+        )
+    return {"elements": elements}
 
 
 # --- `segurnum enroler`: a local shortcut through the enrolment service ---------------------

@@ -291,8 +291,18 @@ def demo(
     from infra.demo.plateforme import Plateforme
     from infra.demo.scenario import contexte
 
+    plateforme = Plateforme.depuis_etat(FICHIER_ETAT)
+    try:
+        plateforme.http.get(f"{plateforme.api}/sante", timeout=30)
+    except OSError:  # requests' ConnectionError: a state file left by a platform killed
+        typer.echo(
+            f"La plateforme locale de {FICHIER_ETAT} ne répond pas sur {plateforme.api}: "
+            "relancez « make run » dans un autre terminal, puis « make demo ».",
+            err=True,
+        )
+        raise typer.Exit(2) from None
     dossier = Path(sortie or f"build/demo/{datetime.now():%Y%m%d-%H%M%S}").resolve()
-    ctx = contexte(Plateforme.depuis_etat(FICHIER_ETAT), dossier, graine)
+    ctx = contexte(plateforme, dossier, graine)
     if not jouer(ctx):
         raise typer.Exit(1)
 

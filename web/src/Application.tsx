@@ -2,13 +2,19 @@ import { Navigate, Route, Routes } from "react-router";
 
 import { Gabarit } from "./composants/Gabarit";
 import { Accueil } from "./pages/Accueil";
-import { EnConstruction } from "./pages/EnConstruction";
 import { GardeGestionnaire } from "./pages/gestion/commun";
 import { DossierGestion } from "./pages/gestion/DossierGestion";
 import { EnrolementGestion } from "./pages/gestion/EnrolementGestion";
 import { Enrolements } from "./pages/gestion/Enrolements";
 import { FileDossiers } from "./pages/gestion/FileDossiers";
 import { Paiements } from "./pages/gestion/Paiements";
+import { Connexion } from "./pages/Connexion";
+import { Deposer } from "./pages/depot/Deposer";
+import { Dossier } from "./pages/dossiers/Dossier";
+import { MesDossiers } from "./pages/dossiers/MesDossiers";
+import { Protege } from "./pages/editeur/commun";
+import { SuiviEnrolement } from "./pages/editeur/SuiviEnrolement";
+import { Enrolement } from "./pages/Enrolement";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 import { Rechercher } from "./pages/Rechercher";
 
@@ -19,8 +25,12 @@ export function Application() {
       <Route element={<Gabarit />}>
         <Route index element={<Accueil />} />
         <Route path="rechercher" element={<Rechercher />} />
-        <Route path="connexion" element={<EnConstruction titre="Se connecter" />} />
-        <Route path="enrolement" element={<EnConstruction titre="Demande d'enrôlement" />} />
+        <Route path="connexion" element={<Connexion />} />
+        <Route path="enrolement" element={<Enrolement />} />
+        <Route path="enrolement/suivi" element={<SuiviEnrolement />} />
+        <Route path="deposer" element={<Protege groupe="editeurs"><Deposer /></Protege>} />
+        <Route path="dossiers" element={<Protege groupe="editeurs"><MesDossiers /></Protege>} />
+        <Route path="dossiers/:numeroAsp" element={<Protege groupe="editeurs"><Dossier /></Protege>} />
         <Route path="gestion" element={<GardeGestionnaire />}>
           <Route index element={<Navigate to="dossiers" replace />} />
           <Route path="dossiers" element={<FileDossiers />} />

@@ -3,8 +3,16 @@
 // build serves every environment. Without it: VITE_API_URL, else /api (same origin behind
 // CloudFront).
 
-export interface ConfigPortail {
-  api: string;
+import type { ConfigCognito, ConfigPortail } from "./typesConfig";
+
+export type { ConfigCognito, ConfigPortail } from "./typesConfig";
+
+function lireCognito(valeur: unknown): ConfigCognito | undefined {
+  if (typeof valeur !== "object" || valeur === null) return undefined;
+  const v = valeur as Record<string, unknown>;
+  const url = v["url"];
+  const clientId = v["clientId"];
+  return typeof url === "string" && url && typeof clientId === "string" && clientId ? { url, clientId } : undefined;
 }
 
 export async function chargerConfig(fetcher: typeof fetch = globalThis.fetch): Promise<ConfigPortail> {
@@ -14,7 +22,10 @@ export async function chargerConfig(fetcher: typeof fetch = globalThis.fetch): P
       const config: unknown = await reponse.json();
       if (typeof config === "object" && config !== null) {
         const api = (config as Record<string, unknown>)["api"];
-        if (typeof api === "string" && api) return { api };
+        if (typeof api === "string" && api) {
+          const cognito = lireCognito((config as Record<string, unknown>)["cognito"]);
+          return cognito ? { api, cognito } : { api };
+        }
       }
     }
   } catch {

@@ -24,7 +24,7 @@ void chargerConfig().then((config) => {
   const api = new ClientApi({ baseUrl: config.api, jeton: jetonSession });
   createRoot(racine).render(
     <StrictMode>
-      <FournisseurApi api={api}>
+      <FournisseurApi api={api} config={config}>
         <BrowserRouter>
           <Application />
         </BrowserRouter>

@@ -4,6 +4,7 @@ import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks";
 import { Outlet, useLocation } from "react-router";
 
 import { accesGestion, jetonGestion } from "../lib/gestionSession";
+import { appartientA, deconnecter, useUtilisateur } from "../lib/session";
 import { NOM_SERVICE } from "../lib/titre";
 
 const MARIANNE = (
@@ -17,6 +18,7 @@ const MARIANNE = (
 /** The DSFR frame of every screen: skip links, header with the navigation, footer. */
 export function Gabarit() {
   const { pathname } = useLocation();
+  const utilisateur = useUtilisateur();
   return (
     <>
       <SkipLinks
@@ -31,14 +33,21 @@ export function Gabarit() {
         serviceTitle={NOM_SERVICE}
         serviceTagline="Le financement des éditeurs de logiciels référencés"
         homeLinkProps={{ to: "/", title: `Accueil — ${NOM_SERVICE}` }}
-        quickAccessItems={[
-          { iconId: "fr-icon-lock-line", linkProps: { to: "/connexion" }, text: "Se connecter" },
-          {
-            iconId: "fr-icon-file-add-line",
-            linkProps: { to: "/enrolement" },
-            text: "Demande d'enrôlement",
-          },
-        ]}
+        quickAccessItems={
+          utilisateur
+            ? [
+                { iconId: "fr-icon-account-circle-line", linkProps: { to: "/connexion" }, text: `Connecté : ${utilisateur.email}` },
+                { iconId: "fr-icon-logout-box-r-line", buttonProps: { onClick: () => deconnecter() }, text: "Se déconnecter" },
+              ]
+            : [
+                { iconId: "fr-icon-lock-line", linkProps: { to: "/connexion" }, text: "Se connecter" },
+                {
+                  iconId: "fr-icon-file-add-line",
+                  linkProps: { to: "/enrolement" },
+                  text: "Demande d'enrôlement",
+                },
+              ]
+        }
         navigation={[
           { text: "Accueil", linkProps: { to: "/" }, isActive: pathname === "/" },
           {
@@ -46,6 +55,13 @@ export function Gabarit() {
             linkProps: { to: "/rechercher" },
             isActive: pathname.startsWith("/rechercher"),
           },
+          // The éditeur's screens, for members of « editeurs » only.
+          ...(appartientA(utilisateur, "editeurs")
+            ? [
+                { text: "Déposer une demande", linkProps: { to: "/deposer" }, isActive: pathname.startsWith("/deposer") },
+                { text: "Mes dossiers", linkProps: { to: "/dossiers" }, isActive: pathname.startsWith("/dossiers") },
+              ]
+            : []),
           // The gestionnaire's screens, for members of « gestionnaires » only.
           ...(accesGestion(jetonGestion()) === "autorise"
             ? [

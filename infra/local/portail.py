@@ -76,12 +76,27 @@ class _ServeurHttp(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def configuration(url_api: str) -> dict[str, Any]:
+    """/config.json: the API, and Cognito for the sign-in (`USER_PASSWORD_AUTH` called from
+    the browser): locally moto's server and the pool's client; deployed, the template's
+    outputs PortailCognitoUrl and PortailCognitoClientId (docs/portail.md)."""
+    import os
+
+    config: dict[str, Any] = {"api": url_api}
+    moto = os.environ.get("SEGURNUM_ENDPOINT_URL")
+    if moto:
+        from infra.local.jetons import _client_id
+
+        config["cognito"] = {"url": moto, "clientId": _client_id()}
+    return config
+
+
 class ServeurPortail:
     def __init__(self, dossier: Path, port: int, url_api: str) -> None:
         gestionnaire = type(
             "FichiersPortail",
             (_Fichiers,),
-            {"configuration": json.dumps({"api": url_api}).encode()},
+            {"configuration": json.dumps(configuration(url_api)).encode()},
         )
         self._serveur = _ServeurHttp(
             ("127.0.0.1", port), functools.partial(gestionnaire, directory=str(dossier))

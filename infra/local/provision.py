@@ -184,6 +184,19 @@ class Provisionneur:
             s3.create_bucket(
                 Bucket=nom, CreateBucketConfiguration={"LocationConstraint": cfn.REGION}
             )
+            if props.get("CorsConfiguration"):
+                # The portal's browser uploads (presigned POST): locally the portal is served
+                # on 127.0.0.1 at a port chosen at start, so any port of this host.
+                regles = [
+                    {
+                        "AllowedMethods": r["AllowedMethods"],
+                        "AllowedOrigins": ["http://127.0.0.1:*", "http://localhost:*"],
+                        "AllowedHeaders": r.get("AllowedHeaders", []),
+                        "MaxAgeSeconds": r.get("MaxAge", 600),
+                    }
+                    for r in props["CorsConfiguration"]["CorsRules"]
+                ]
+                s3.put_bucket_cors(Bucket=nom, CORSConfiguration={"CORSRules": regles})
             if props.get("VersioningConfiguration"):
                 s3.put_bucket_versioning(
                     Bucket=nom, VersioningConfiguration=props["VersioningConfiguration"]

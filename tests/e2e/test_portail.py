@@ -52,7 +52,9 @@ def test_serveur_du_portail_et_cors(runtime: RuntimeLocal) -> None:
     assert portail_construit(), f"{DOSSIER_PORTAIL} absent: lancez « make web »"
     url = runtime.servir_portail()
     with requests.Session() as http:
-        assert http.get(f"{url}/config.json").json() == {"api": runtime.url_api}
+        config = http.get(f"{url}/config.json").json()
+        assert config["api"] == runtime.url_api
+        assert config["cognito"]["url"] == runtime.url_moto and config["cognito"]["clientId"]
         index = http.get(f"{url}/dossiers/FINMS1000001")
         assert index.status_code == 200 and '<div id="racine">' in index.text
         assert http.get(f"{url}/assets/absent.js").status_code == 404

@@ -42,8 +42,16 @@ def etat(ctx: Contexte, role: str, type_demande: str = "AVANCE") -> dict[str, An
 def attendre_statut(
     ctx: Contexte, role: str, statut: str, type_demande: str = "AVANCE", delai: float = 60
 ) -> dict[str, Any]:
+    """The demande in `statut`; EN_COURS means on the gestionnaire's desk (the dossier shows
+    EN_COURS as soon as it is deposited, before the instruction waits for a decision)."""
+
+    def atteint(d: dict[str, Any]) -> bool:
+        return d["statut"] == statut and (
+            statut != "EN_COURS" or d.get("attendu") == "GESTIONNAIRE"
+        )
+
     return attendre(
-        lambda: (d := etat(ctx, role, type_demande))["statut"] == statut and d,
+        lambda: atteint(d := etat(ctx, role, type_demande)) and d,
         f"{ctx.dossiers[role]} {type_demande} {statut}",
         delai,
     )

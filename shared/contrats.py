@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.chiffrement import Chiffrement, contexte_iban
 
 
 class StatutDossier(StrEnum):
@@ -107,7 +109,13 @@ class EnrolementEditeur(BaseModel):
     Written by the enrolment service, read by the dépôt (D1: statut VALIDE, couloir,
     email of the dépositaire) and paiement (P3: the IBAN/BIC a gestionnaire validated)
     services through `item_enrolement` / `enrolement_depuis_item`: the item is the
-    contract, `cle_enrolement` its key."""
+    contract, `cle_enrolement` its key.
+
+    The IBAN is stored encrypted with the enrolment KMS key (`ibanChiffre`, context
+    `contexte_iban(siret)`) beside its masked copy (`ibanMasque`). `iban` holds the clear
+    value only when the writer sets it or a reader asked for it with a `Chiffrement`;
+    `iban_chiffre` carries the stored ciphertext so a record read without decrypting is
+    written back unchanged."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -118,7 +126,9 @@ class EnrolementEditeur(BaseModel):
     raison_sociale: str
     couloir: str = ""
     nom_commercial: str = ""
-    iban: str | None = None
+    iban: str | None = Field(None, repr=False)  # clear: written, or read with decryption
+    iban_chiffre: str | None = Field(None, repr=False)  # base64 KMS ciphertext as stored
+    iban_masque: str | None = None  # FR76 **** … 1234, for views
     bic: str | None = None
     titulaire: str | None = None
     domiciliation: str | None = None
@@ -140,8 +150,17 @@ def _instant_lu(texte: Any) -> datetime | None:
     return datetime.fromisoformat(str(texte)) if texte else None
 
 
-def item_enrolement(enrolement: EnrolementEditeur) -> dict[str, Any]:
-    """The item (None attributes are left out by the writer)."""
+def item_enrolement(enrolement: EnrolementEditeur, chiffrement: Chiffrement) -> dict[str, Any]:
+    """The item (None attributes are left out by the writer). A clear `iban` is encrypted
+    here; without one the ciphertext read is kept. No clear IBAN is ever stored."""
+    if enrolement.iban:
+        from shared.identifiants import iban_masque  # stdnum: the writer's cold start only
+
+        contexte = contexte_iban(enrolement.siret)
+        chiffre: str | None = chiffrement.chiffrer(enrolement.iban, contexte)
+        masque: str | None = iban_masque(enrolement.iban)
+    else:
+        chiffre, masque = enrolement.iban_chiffre, enrolement.iban_masque
     return {
         **cle_enrolement(enrolement.siret, enrolement.numero_ans),
         "GSI1PK": "ENROLEMENT",
@@ -154,7 +173,8 @@ def item_enrolement(enrolement: EnrolementEditeur) -> dict[str, Any]:
         "raisonSociale": enrolement.raison_sociale,
         "couloir": enrolement.couloir,
         "nomCommercial": enrolement.nom_commercial,
-        "iban": enrolement.iban,
+        "ibanChiffre": chiffre,
+        "ibanMasque": masque if chiffre else None,
         "bic": enrolement.bic,
         "titulaire": enrolement.titulaire,
         "domiciliation": enrolement.domiciliation,
@@ -165,11 +185,21 @@ def item_enrolement(enrolement: EnrolementEditeur) -> dict[str, Any]:
     }
 
 
-def enrolement_depuis_item(item: dict[str, Any]) -> EnrolementEditeur:
+def enrolement_depuis_item(
+    item: dict[str, Any], dechiffrement: Chiffrement | None = None
+) -> EnrolementEditeur:
+    """The record; the IBAN masked only, unless `dechiffrement` is given (paiement's SEPA
+    files, gestionnaires' views): then `iban` is the clear value (ErreurChiffrement if the
+    ciphertext does not decrypt for this SIRET)."""
+
     def texte(nom: str) -> str | None:
         valeur = item.get(nom)
         return None if valeur is None else str(valeur)
 
+    chiffre = texte("ibanChiffre")
+    clair = None
+    if dechiffrement is not None and chiffre is not None:
+        clair = dechiffrement.dechiffrer(chiffre, contexte_iban(str(item["siret"])))
     return EnrolementEditeur(
         siret=str(item["siret"]),
         numero_ans=str(item["numeroAns"]),
@@ -178,7 +208,9 @@ def enrolement_depuis_item(item: dict[str, Any]) -> EnrolementEditeur:
         raison_sociale=str(item.get("raisonSociale", "")),
         couloir=str(item.get("couloir", "")),
         nom_commercial=str(item.get("nomCommercial", "")),
-        iban=texte("iban"),
+        iban=clair,
+        iban_chiffre=chiffre,
+        iban_masque=texte("ibanMasque") if chiffre else None,
         bic=texte("bic"),
         titulaire=texte("titulaire"),
         domiciliation=texte("domiciliation"),
@@ -219,3 +251,20 @@ class InstructionDemandee(BaseModel):
     typeDemande: str  # AVANCE / SOLDE
     montantFinance: str  # Decimal as a string, two places
     version: int = 1
+
+
+QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # env SEGURNUM_QUEUE_COORDONNEES
+
+
+class CoordonneesBancairesValidees(BaseModel):
+    """Enrolment → paiement (queue `segurnum-paiement-coordonnees`): a gestionnaire
+    validated new bank details for every enrolment record of `siret` (written before this
+    is sent). Paiement re-issues the éditeur's REJETE versements with them; a message
+    received twice re-issues nothing twice (a re-issued versement is no longer REJETE).
+    No IBAN travels here: paiement reads it from the record."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    siret: str
+    valideesLe: datetime
+    numeroDemande: str  # the ENR####M0 demande that changed them

@@ -16,6 +16,7 @@ from services.enrolment.adapters.dynamodb import (
     EnrolementRepository,
     ReferentielAnsRepository,
 )
+from services.enrolment.adapters.paiement_sqs import AnnoncesPaiementSqs
 from services.enrolment.adapters.s3 import StockageDocuments
 from services.enrolment.application.instruction import (
     Decider,
@@ -30,6 +31,7 @@ from services.enrolment.application.soumission import (
     SoumettreComplementaire,
     SoumettreEnrolement,
 )
+from shared.chiffrement_kms import ChiffrementKms
 from shared.courriels.composition import courrier
 from shared.courriels.ses import ExpediteurSes
 from shared.horloge import HorlogeCourante
@@ -56,8 +58,9 @@ def composants() -> Composants:
     horloge = HorlogeCourante()
     url = reglages.url_portail
     referentiel = ReferentielAnsRepository()
-    demandes = DemandeRepository()
-    enrolements = EnrolementRepository()
+    chiffrement = ChiffrementKms()  # the enrolment key: IBANs of records and demandes
+    demandes = DemandeRepository(chiffrement=chiffrement)
+    enrolements = EnrolementRepository(chiffrement=chiffrement)
     stockage = StockageDocuments()
     courriels = CourrielsPartages(courrier(horloge), ExpediteurSes(), horloge, url)
     commun: dict[str, Any] = {
@@ -80,5 +83,13 @@ def composants() -> Composants:
         suivre=SuivreDemande(demandes),
         lister=ListerDemandes(demandes),
         lire=LireDemande(demandes, stockage),
-        decider=Decider(demandes, enrolements, ComptesCognito(), courriels, horloge, url),
+        decider=Decider(
+            demandes,
+            enrolements,
+            ComptesCognito(),
+            courriels,
+            horloge,
+            url,
+            paiement=AnnoncesPaiementSqs(),
+        ),
     )

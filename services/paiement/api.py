@@ -38,6 +38,7 @@ bp = Blueprint(__name__)
 
 QUEUE_VERSEMENTS = "segurnum-paiement-versements"
 QUEUE_RETOURS = "segurnum-paiement-retours"
+QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.contrats.QUEUE_COORDONNEES
 _NUMERO_ASP = re.compile(r"[A-Z0-9]{1,20}")
 _ID_RETOUR = re.compile(r"RET[0-9]{14}[0-9A-F]{8}")
 
@@ -73,6 +74,22 @@ def paiement_versements(event: Any) -> dict[str, Any]:
 
     def traiter(corps_message: str) -> None:
         creer_versement(_composants().paiement, DemandeDecidee.model_validate_json(corps_message))
+
+    return _lot_sqs(event, traiter)
+
+
+@bp.on_sqs_message(queue=QUEUE_COORDONNEES, batch_size=10, name="paiement_coordonnees")
+@observe
+def paiement_coordonnees(event: Any) -> dict[str, Any]:
+    """Enrolment → paiement: new bank details validated, the éditeur's rejected versements
+    re-issued with them (idempotent)."""
+    from services.paiement.application.versements import coordonnees_validees
+    from shared.contrats import CoordonneesBancairesValidees
+
+    def traiter(corps_message: str) -> None:
+        coordonnees_validees(
+            _composants().paiement, CoordonneesBancairesValidees.model_validate_json(corps_message)
+        )
 
     return _lot_sqs(event, traiter)
 

@@ -38,26 +38,23 @@ def attendre(condition: Callable[[], T | None], delai: float = 60, message: str 
 
 
 def _enroler(iban: str) -> None:
-    """The local enrolment record (until the enrolment service): bank details validated."""
-    from shared.aws import client
-    from shared.contrats import cle_enrolement
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
+    """The éditeur's enrolment record with validated bank details, written through the
+    shared contract (IBAN encrypted with the enrolment KMS key of the runtime)."""
+    from shared.contrats import EnrolementEditeur
+    from tests.fixtures.enrolements import enregistrer_enrolement
 
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees,
-        Item=vers_dynamo(
-            {
-                **cle_enrolement(SIRET_A, ANS),
-                "statut": "VALIDE",
-                "email": EMAIL,
-                "raisonSociale": "ÉDITEUR PAYÉ SAS",
-                "adresse": "1 RUE DE LA PAIX 75002 PARIS",
-                "iban": iban,
-                "bic": BIC,
-                "titulaire": "EDITEUR PAYE SAS",
-            }
-        ),
+    enregistrer_enrolement(
+        EnrolementEditeur(
+            siret=SIRET_A,
+            numero_ans=ANS,
+            statut="VALIDE",
+            email=EMAIL,
+            raison_sociale="ÉDITEUR PAYÉ SAS",
+            iban=iban,
+            bic=BIC,
+            titulaire="EDITEUR PAYE SAS",
+            coordonnees_validees_le=datetime.now(UTC),
+        )
     )
 
 
@@ -360,6 +357,86 @@ def test_rejet_ac04_puis_reemission_puis_paye(
     assert [x["endToEnd"] for x in retour["payes"]] == [e2e]
     ligne = p.suivi(n)[0]
     assert ligne["etat"] == "PAYE" and ligne["montantPaye"] == "6666.67"
+
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+IBAN_3 = "FR1420041010050500013M02606"
+BIC_3 = "PSSTFRPPPAR"
+
+
+def _televerser_rib(p: Plateforme) -> str:
+    t = p.appel(
+        "POST", "/enrolements/documents", {}, json={"typeDocument": "rib", "nomFichier": "rib.pdf"}
+    )
+    assert t.status_code == 201, t.text
+    envoi = t.json()["envoi"]
+    envoye = requests.post(
+        envoi["url"], data=envoi["champs"], files={"file": ("rib.pdf", PDF)}, timeout=30
+    )
+    assert envoye.status_code in (200, 201, 204), envoye.text
+    return str(t.json()["reference"])
+
+
+def test_rejet_ac04_nouvelles_coordonnees_validees_reemission_automatique(
+    runtime: RuntimeLocal, jetons: dict[str, Any], http: requests.Session
+) -> None:
+    """RJCT AC04 → REJETE → the éditeur submits new bank details → a gestionnaire
+    validates them → enrolment tells paiement (queue) → re-issued without anyone asking →
+    next lot to the new IBAN → paid. Neither IBAN is ever stored in clear."""
+    from shared.aws import client
+    from shared.contrats import cle_enrolement
+    from shared.dynamo import depuis_dynamo, vers_dynamo
+    from shared.settings import settings
+
+    p = Plateforme(runtime, jetons, http)
+    _enroler(IBAN_1)
+    n = _dossier()
+    _decider(p, n)
+    p.attendre_etat(n, "A_PAYER")
+    _, pain001 = p.lot()
+    assert IBAN_1.encode() in pain001  # decrypted for the bank file only
+    p.retour(_reponse_banque(pain001, f"{n}M0-VERSE001-1", "RJCT", "AC04"))
+    p.attendre_etat(n, "REJETE")
+
+    corps = {
+        "coordonneesBancaires": {
+            "iban": IBAN_3,
+            "bic": BIC_3,
+            "titulaire": "EDITEUR PAYE SAS",
+            "domiciliation": "La Banque Postale",
+        },
+        "sinceriteAttestee": True,
+        "documents": {"rib": _televerser_rib(p)},
+    }
+    r = p.appel("POST", "/enrolements/coordonnees-bancaires", p.e, json=corps)
+    assert r.status_code == 201, r.text
+    demande = r.json()["numero"]
+    # Until a gestionnaire validates, nothing is re-issued.
+    time.sleep(1)
+    assert p.suivi(n, gestion=True)[0]["etat"] == "REJETE"
+    vue = p.appel("GET", f"/gestion/enrolements/{demande}", p.g).json()
+    assert vue["coordonneesBancaires"]["iban"] == IBAN_3  # gestionnaires: in clear
+    r = p.appel(
+        "POST", f"/gestion/enrolements/{demande}/decision", p.g, json={"decision": "VALIDEE"}
+    )
+    assert r.status_code == 200, r.text
+
+    ligne = p.attendre_etat(n, "A_PAYER")  # the queue's handler re-issued it
+    assert ligne["reemissions"] == 1
+    item = client("dynamodb").get_item(
+        TableName=settings().table_donnees, Key=vers_dynamo(cle_enrolement(SIRET_A, ANS))
+    )["Item"]
+    enrolement = depuis_dynamo(item)
+    assert enrolement["ibanMasque"].endswith("2606") and "iban" not in enrolement
+    assert IBAN_3 not in repr(item) and IBAN_1 not in repr(item)
+
+    _, pain001 = p.lot()
+    assert IBAN_3.encode() in pain001 and BIC_3.encode() in pain001
+    e2e = f"{n}M0-VERSE001-2"
+    retour = p.retour(_reponse_banque(pain001, e2e, "ACSC"))
+    assert [x["endToEnd"] for x in retour["payes"]] == [e2e]
+    ligne = p.attendre_etat(n, "PAYE")
+    assert ligne["montantPaye"] == "6666.67"
 
 
 def test_retour_illisible(runtime: RuntimeLocal, jetons: dict[str, Any], http: requests.Session):

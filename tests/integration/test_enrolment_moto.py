@@ -26,22 +26,27 @@ from services.enrolment.adapters.dynamodb import (
     EnrolementRepository,
     ReferentielAnsRepository,
 )
+from services.enrolment.adapters.paiement_sqs import AnnoncesPaiementSqs
 from services.enrolment.adapters.s3 import StockageDocuments
 from services.enrolment.application.instruction import Decider, LireDemande, ListerDemandes
 from services.enrolment.application.ports import CurseurInvalide, VersionPerimee
 from services.enrolment.application.referentiel import ChargerReferentiel, donnees_initiales
 from services.enrolment.application.soumission import (
     AutoriserTeleversement,
+    DemanderChangementCoordonnees,
     SoumettreComplementaire,
     SoumettreEnrolement,
 )
 from services.enrolment.domain.demande import StatutDemande
 from services.enrolment.domain.erreurs import DemandeInvalide
+from services.paiement.adapters.dynamodb import EnrolementsDynamo
 from shared import aws
+from shared.contrats import QUEUE_COORDONNEES, CoordonneesBancairesValidees
 from shared.courriels.composition import courrier
 from shared.courriels.ses import ExpediteurSes
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
+from tests.fixtures.enrolements import chiffrement_local
 from tests.integration.test_depot_dynamodb import creer_table
 from tests.unit.enrolment.fakes import PDF, PNG, formulaire, personne
 
@@ -53,6 +58,7 @@ BUCKET = "segurnum-enrolement-test"
 EXPEDITEUR = "ne-pas-repondre@segurnum.example.fr"
 URL = "https://segurnum.example.fr"
 SIRET = "41234567000019"
+NOUVEL_IBAN = "FR1420041010050500013M02606"
 INSTANT = datetime(2024, 1, 20, 10, 0, tzinfo=PARIS)
 
 
@@ -85,6 +91,7 @@ def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         recharger()
         aws.oublier_clients()
         creer_table(aws.client("dynamodb"), TABLE)
+        chiffrement_local()  # the enrolment KMS key and its alias
         aws.client("s3").create_bucket(
             Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
@@ -236,11 +243,69 @@ def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) 
     assert "extension" in messages_envoyes()[-1].subject
     second = service.enrolements.lire(SIRET, "zbuMSS0002")
     assert second is not None and second.couloir == "MS2"
-    assert second.iban == "FR7630006000011234567890189"
+    # The records keep the IBAN encrypted (read masked); paiement decrypts it.
+    assert second.iban is None and second.iban_masque == "FR76 **** **** **** **** **** 0189"
+    coordonnees = EnrolementsDynamo().coordonnees(SIRET, "zbuMSS0002")
+    assert coordonnees is not None and coordonnees.iban == "FR7630006000011234567890189"
+    assert_aucun_iban_en_clair("FR7630006000011234567890189")
     assert {e.numero_ans for e in service.enrolements.du_siret(SIRET)} == {
         "zbuMSS0001",
         "zbuMSS0002",
     }
+
+
+def assert_aucun_iban_en_clair(iban: str) -> None:
+    """No attribute of any item of the table holds the IBAN (records, demandes, forms)."""
+    items = aws.client("dynamodb").scan(TableName=TABLE)["Items"]
+    assert items and not [i for i in items if iban in repr(i)]
+    assert not [i for i in items if iban[4:] in repr(i)]  # not even without its prefix
+
+
+def test_changement_de_coordonnees_annonce_a_paiement(moto: dict[str, Any]) -> None:
+    """VALIDEE of new bank details: every record re-encrypted with the new IBAN, then the
+    message on the paiement queue (no IBAN in it)."""
+    service = Service()
+    sqs = aws.client("sqs")
+    url = sqs.create_queue(QueueName=QUEUE_COORDONNEES)["QueueUrl"]
+    service.decider = replace(service.decider, paiement=AnnoncesPaiementSqs())
+    premiere = service.soumettre.executer(demande_valide(service), JETON_LOCAL)
+    service.decider.executer(premiere.numero, "VALIDEE", None, "g")
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)  # a first enrolment
+    changement = DemanderChangementCoordonnees(
+        service.referentiel,
+        service.demandes,
+        service.enrolements,
+        CompteurRepository(),
+        service.stockage,
+        service.courriels,
+        service.horloge,
+        URL,
+    ).executer(
+        {
+            "coordonneesBancaires": {
+                "iban": NOUVEL_IBAN,
+                "bic": "PSSTFRPPPAR",
+                "titulaire": "MEDISOFT SOLUTIONS",
+                "domiciliation": "La Banque Postale",
+            },
+            "sinceriteAttestee": True,
+            "documents": service.documents("rib"),
+        },
+        SIRET,
+    )
+    lue = service.demandes.lire(changement.numero)  # by number: in clear (gestionnaire)
+    assert lue is not None and lue.coordonnees is not None and lue.coordonnees.iban == NOUVEL_IBAN
+    (listee,) = [d for d in service.demandes.du_siret(SIRET) if d.numero == changement.numero]
+    assert listee.coordonnees is not None and "*" in listee.coordonnees.iban
+    service.decider.executer(changement.numero, "VALIDEE", None, "g")
+    (message,) = sqs.receive_message(QueueUrl=url)["Messages"]
+    recu = CoordonneesBancairesValidees.model_validate_json(message["Body"])
+    assert (recu.siret, recu.numeroDemande) == (SIRET, changement.numero)
+    assert NOUVEL_IBAN not in message["Body"]
+    coordonnees = EnrolementsDynamo().coordonnees(SIRET, "zbuMSS0001")
+    assert coordonnees is not None and coordonnees.iban == NOUVEL_IBAN
+    assert_aucun_iban_en_clair(NOUVEL_IBAN)
+    assert_aucun_iban_en_clair("FR7630006000011234567890189")
 
 
 def _mot_de_passe(corps: str) -> str:

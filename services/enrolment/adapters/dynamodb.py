@@ -11,6 +11,10 @@
   of the number `DEMANDE_ENROLEMENT#{numero}` / `NUMERO` → siret, created with it in one
   transaction (immutable: reading by number is two gets).
 - Counter: `COMPTEUR#ENR` / `COMPTEUR`, atomic ADD (the dépôt's pattern, not its code).
+
+IBANs are never stored in clear: records and demandes hold `ibanChiffre` (KMS, context
+`contexte_iban(siret)`) and `ibanMasque`; a demande's `formulaire` text keeps the masked
+one (the clear value is put back from `coordonnees` when a demande is read by number).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from services.enrolment.domain.demande import (
     StatutDemande,
 )
 from services.enrolment.domain.referentiel import VersionReferentiel
+from shared.chiffrement import Chiffrement, contexte_iban
+from shared.chiffrement_kms import ChiffrementKms
 from shared.contrats import (
     EnrolementEditeur,
     ReferencementAns,
@@ -52,6 +58,7 @@ from shared.dynamo import (
     vers_dynamo,
 )
 from shared.horloge import horloge
+from shared.identifiants import iban_masque
 
 __all__ = [
     "CompteurRepository",
@@ -176,13 +183,26 @@ class ReferentielAnsRepository(_Base):
         ]
 
 
-class EnrolementRepository(_Base):
-    """Implements `Enrolements` (the contract item of shared/contrats.py)."""
+class _Chiffre(_Base):
+    def __init__(
+        self,
+        table: str | None = None,
+        client: Any | None = None,
+        chiffrement: Chiffrement | None = None,
+    ) -> None:
+        super().__init__(table, client)
+        self.chiffrement: Chiffrement = chiffrement or ChiffrementKms()
+
+
+class EnrolementRepository(_Chiffre):
+    """Implements `Enrolements` (the contract item of shared/contrats.py). Reads give the
+    IBAN masked (with its ciphertext, kept when written back): nothing here needs it in
+    clear."""
 
     def enregistrer(self, enrolement: EnrolementEditeur) -> None:
         if enrolement.cree_le is None:
             enrolement = enrolement.model_copy(update={"cree_le": horloge().maintenant()})
-        self._ecrire(item_enrolement(enrolement))
+        self._ecrire(item_enrolement(enrolement, self.chiffrement))
 
     def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
         item = self._lire(cle_enrolement(siret, numero_ans))
@@ -228,7 +248,14 @@ def _cle_numero(numero: str) -> dict[str, str]:
     return {"PK": f"DEMANDE_ENROLEMENT#{numero}", "SK": "NUMERO"}
 
 
-def _item_demande(d: DemandeEnrolement) -> dict[str, Any]:
+def _formulaire_masque(formulaire: dict[str, Any]) -> dict[str, Any]:
+    banque = formulaire.get("coordonneesBancaires")
+    if not (isinstance(banque, dict) and isinstance(banque.get("iban"), str)):
+        return formulaire
+    return {**formulaire, "coordonneesBancaires": {**banque, "iban": iban_masque(banque["iban"])}}
+
+
+def _item_demande(d: DemandeEnrolement, chiffrement: Chiffrement) -> dict[str, Any]:
     tri = f"{iso(d.soumise_le)}#{d.numero}"
     item: dict[str, Any] = {
         **_cle_demande(d.siret, d.numero),
@@ -248,7 +275,9 @@ def _item_demande(d: DemandeEnrolement) -> dict[str, Any]:
         "contact": {"email": d.contact.email, "nom": d.contact.nom, "prenom": d.contact.prenom},
         "tauxTva": d.taux_tva,
         # JSON text: the form keeps its exact shape (no DynamoDB number or empty-set rules).
-        "formulaire": json.dumps(d.formulaire, ensure_ascii=False, sort_keys=True),
+        "formulaire": json.dumps(
+            _formulaire_masque(d.formulaire), ensure_ascii=False, sort_keys=True
+        ),
         "documents": [
             {"typeDocument": x.type_document, "cle": x.cle, "taille": x.taille} for x in d.documents
         ],
@@ -258,8 +287,11 @@ def _item_demande(d: DemandeEnrolement) -> dict[str, Any]:
         "version": d.version,
     }
     if d.coordonnees is not None:
+        if "*" in d.coordonnees.iban:  # read by a listing: never written back masked
+            raise ValueError(f"demande {d.numero}: IBAN masqué, non réenregistrable")
         item["coordonnees"] = {
-            "iban": d.coordonnees.iban,
+            "ibanChiffre": chiffrement.chiffrer(d.coordonnees.iban, contexte_iban(d.siret)),
+            "ibanMasque": iban_masque(d.coordonnees.iban),
             "bic": d.coordonnees.bic,
             "titulaire": d.coordonnees.titulaire,
             "domiciliation": d.coordonnees.domiciliation,
@@ -279,9 +311,36 @@ def _item_demande(d: DemandeEnrolement) -> dict[str, Any]:
     return item
 
 
-def _demande(item: dict[str, Any]) -> DemandeEnrolement:
+def _coordonnees(
+    item: dict[str, Any], dechiffrement: Chiffrement | None
+) -> tuple[Coordonnees | None, dict[str, Any]]:
+    """The bank details (IBAN in clear with `dechiffrement`, else masked) and the form
+    with the same IBAN."""
+    formulaire: dict[str, Any] = json.loads(item["formulaire"])
+    stockees = item.get("coordonnees")
+    if stockees is None:
+        return None, formulaire
+    if dechiffrement is None:
+        iban = str(stockees["ibanMasque"])
+    else:
+        iban = dechiffrement.dechiffrer(
+            str(stockees["ibanChiffre"]), contexte_iban(str(item["siret"]))
+        )
+    banque = formulaire.get("coordonneesBancaires")
+    if isinstance(banque, dict) and "iban" in banque:
+        formulaire["coordonneesBancaires"] = {**banque, "iban": iban}
+    coordonnees = Coordonnees(
+        iban=iban,
+        bic=str(stockees["bic"]),
+        titulaire=str(stockees["titulaire"]),
+        domiciliation=str(stockees["domiciliation"]),
+    )
+    return coordonnees, formulaire
+
+
+def _demande(item: dict[str, Any], dechiffrement: Chiffrement | None = None) -> DemandeEnrolement:
     contact = item["contact"]
-    coordonnees = item.get("coordonnees")
+    coordonnees, formulaire = _coordonnees(item, dechiffrement)
     decision = item.get("decision")
     return DemandeEnrolement(
         numero=str(item["numero"]),
@@ -293,9 +352,9 @@ def _demande(item: dict[str, Any]) -> DemandeEnrolement:
         raison_sociale=str(item["raisonSociale"]),
         nom_commercial=str(item.get("nomCommercial", "")),
         contact=Contact(str(contact["email"]), str(contact["nom"]), str(contact["prenom"])),
-        coordonnees=None if coordonnees is None else Coordonnees(**coordonnees),
+        coordonnees=coordonnees,
         taux_tva=item.get("tauxTva"),
-        formulaire=json.loads(item["formulaire"]),
+        formulaire=formulaire,
         documents=tuple(
             DocumentJoint(str(x["typeDocument"]), str(x["cle"]), int(x["taille"]))
             for x in item.get("documents", [])
@@ -341,8 +400,9 @@ def decoder_curseur(texte: str, attributs: set[str]) -> dict[str, Any]:
     return cle
 
 
-class DemandeRepository(_Base):
-    """Implements `Demandes`."""
+class DemandeRepository(_Chiffre):
+    """Implements `Demandes`. A demande read by number has its IBAN in clear (decided,
+    shown to a gestionnaire, written back); lists give it masked (never written back)."""
 
     def ajouter(self, demande: DemandeEnrolement) -> None:
         numero = {**_cle_numero(demande.numero), "type": "NUMERO_DEMANDE", "siret": demande.siret}
@@ -358,7 +418,7 @@ class DemandeRepository(_Base):
                 {
                     "Put": {
                         "TableName": self.table,
-                        "Item": vers_dynamo(_item_demande(demande)),
+                        "Item": vers_dynamo(_item_demande(demande, self.chiffrement)),
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 },
@@ -370,14 +430,14 @@ class DemandeRepository(_Base):
         if reclamation is None:
             return None
         item = self._lire(_cle_demande(str(reclamation["siret"]), numero))
-        return None if item is None else _demande(item)
+        return None if item is None else _demande(item, self.chiffrement)
 
     def enregistrer(self, demande: DemandeEnrolement) -> DemandeEnrolement:
         nouvelle = replace(demande, version=demande.version + 1)
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=vers_dynamo(_item_demande(nouvelle)),
+                Item=vers_dynamo(_item_demande(nouvelle, self.chiffrement)),
                 ConditionExpression="version = :attendue",
                 ExpressionAttributeValues={":attendue": {"N": str(demande.version)}},
             )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from services.enrolment.application.ports import (
+    AnnoncesPaiement,
     Comptes,
     Courriels,
     Demandes,
@@ -29,7 +30,11 @@ from services.enrolment.domain.demande import (
     vue_suivi,
 )
 from services.enrolment.domain.erreurs import DemandeInvalide, probleme
-from shared.contrats import STATUT_ENROLEMENT_VALIDE, EnrolementEditeur
+from shared.contrats import (
+    STATUT_ENROLEMENT_VALIDE,
+    CoordonneesBancairesValidees,
+    EnrolementEditeur,
+)
 from shared.horloge import Horloge
 
 logger = logging.getLogger(__name__)
@@ -131,6 +136,7 @@ class Decider:
     courriels: Courriels
     horloge: Horloge
     url_portail: str
+    paiement: AnnoncesPaiement | None = None  # None: nobody to tell (tests of E2–E4 only)
 
     def executer(self, numero: str, statut: str, motif: str | None, par: str) -> DemandeEnrolement:
         """VALIDEE or REJETEE (motif required). The decision is recorded first (of two
@@ -195,7 +201,9 @@ class Decider:
                 self.enrolements.enregistrer(
                     enrolement.model_copy(
                         update={
-                            "iban": demande.coordonnees.iban,
+                            "iban": demande.coordonnees.iban,  # encrypted by the writer
+                            "iban_chiffre": None,
+                            "iban_masque": None,
                             "bic": demande.coordonnees.bic,
                             "titulaire": demande.coordonnees.titulaire,
                             "domiciliation": demande.coordonnees.domiciliation,
@@ -205,9 +213,12 @@ class Decider:
                     )
                 )
         if demande.nature is Nature.COORDONNEES_BANCAIRES:
+            self._annoncer(demande)
             self.courriels.envoyer(textes.extension(demande, self.url_portail))
             return SANS_COMPTE
         self.enrolements.enregistrer(self._enrolement(demande, anciens))
+        if demande.coordonnees is not None and anciens:  # E5 with new bank details
+            self._annoncer(demande)
         assert demande.numero_ans is not None
         existant = self.comptes.par_email(demande.contact.email)
         if existant is not None:
@@ -220,6 +231,19 @@ class Decider:
         self.courriels.envoyer(textes.identifiant(demande, compte.identifiant, self.url_portail))
         self.courriels.envoyer(textes.mot_de_passe(demande, mot_de_passe))
         return COMPTE_CREE
+
+    def _annoncer(self, demande: DemandeEnrolement) -> None:
+        """After the records are written (paiement reads the new details there); sent
+        again when interrupted effects are resumed: paiement re-issues nothing twice."""
+        assert demande.decision is not None
+        if self.paiement is not None:
+            self.paiement.coordonnees_validees(
+                CoordonneesBancairesValidees(
+                    siret=demande.siret,
+                    valideesLe=demande.decision.le,
+                    numeroDemande=demande.numero,
+                )
+            )
 
     def _enrolement(
         self, demande: DemandeEnrolement, anciens: list[EnrolementEditeur]
@@ -240,7 +264,9 @@ class Decider:
         elif anciens:
             base = max(anciens, key=lambda e: e.cree_le.isoformat() if e.cree_le else "")
             banque = {
-                "iban": base.iban,
+                "iban": base.iban,  # None: read without decrypting, the ciphertext is kept
+                "iban_chiffre": base.iban_chiffre,
+                "iban_masque": base.iban_masque,
                 "bic": base.bic,
                 "titulaire": base.titulaire,
                 "domiciliation": base.domiciliation,

@@ -10,7 +10,7 @@ from typing import Protocol
 from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
-from shared.contrats import EnrolementEditeur, ReferencementAns
+from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
 
 
 class VersionPerimee(Exception):
@@ -76,6 +76,13 @@ class Enrolements(Protocol):
     def du_siret(self, siret: str) -> list[EnrolementEditeur]: ...
 
     def enregistrer(self, enrolement: EnrolementEditeur) -> None: ...
+
+
+class AnnoncesPaiement(Protocol):
+    """The paiement service's queue (`segurnum-paiement-coordonnees`): new bank details
+    validated, re-issue the rejected versements (idempotent on the other side)."""
+
+    def coordonnees_validees(self, message: CoordonneesBancairesValidees) -> None: ...
 
 
 class Compteur(Protocol):

@@ -25,7 +25,9 @@ from services.paiement.domain.versement import (
     TypeVersement,
     Versement,
 )
-from shared.contrats import cle_enrolement
+from shared.chiffrement import Chiffrement
+from shared.chiffrement_kms import ChiffrementKms
+from shared.contrats import cle_enrolement, enrolement_depuis_item
 from shared.dynamo import (
     TableDynamo,
     condition_echouee,
@@ -312,16 +314,29 @@ class VersementsDynamo(TableDynamo):
 
 
 class EnrolementsDynamo(TableDynamo):
-    """Implements `Enrolements`: the IBAN/BIC of the enrolment item (docs/dynamodb.md)."""
+    """Implements `Enrolements`: the IBAN/BIC of the enrolment item, read through the
+    shared contract; the IBAN is decrypted (enrolment KMS key) for the SEPA file only."""
+
+    def __init__(
+        self,
+        table: str | None = None,
+        client: Any | None = None,
+        chiffrement: Chiffrement | None = None,
+    ) -> None:
+        super().__init__(table, client)
+        self.chiffrement: Chiffrement = chiffrement or ChiffrementKms()
 
     def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
         item = self._lire(cle_enrolement(siret, numero_ans))
-        if item is None or not item.get("iban") or not item.get("bic"):
+        if item is None or not item.get("ibanChiffre") or not item.get("bic"):
+            return None
+        enrolement = enrolement_depuis_item(item, self.chiffrement)
+        if not enrolement.iban or not enrolement.bic:
             return None
         return CoordonneesBancaires(
-            titulaire=str(item.get("titulaire") or item.get("raisonSociale") or siret),
-            iban=str(item["iban"]),
-            bic=str(item["bic"]),
+            titulaire=enrolement.titulaire or enrolement.raison_sociale or siret,
+            iban=enrolement.iban,
+            bic=enrolement.bic,
             # A gestionnaire validated the enrolment (and with it these bank details).
-            validees=item.get("statut") == "VALIDE",
+            validees=enrolement.valide,
         )

@@ -3,6 +3,7 @@ rejected ones, the suivi financier lists them."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from services.paiement.application.contexte import Paiement, modifier
@@ -17,7 +18,10 @@ from services.paiement.domain.versement import (
     nouveau_solde,
     nouvelle_avance,
 )
+from shared.contrats import CoordonneesBancairesValidees
 from shared.montant import Montant
+
+logger = logging.getLogger(__name__)
 
 
 def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
@@ -90,19 +94,42 @@ def reemettre(paiement: Paiement, numero_asp: str, type_versement: TypeVersement
 
 
 def reemettre_pour_editeur(
-    paiement: Paiement, siret: str, numero_ans: str
+    paiement: Paiement, siret: str, numero_ans: str | None = None
 ) -> tuple[list[Versement], list[ErreurPaiement]]:
-    """After the bank details of an enrolment were changed and validated: every rejected
-    versement of that enrolment is re-issued (those that cannot be are reported)."""
+    """After the bank details of an enrolment (every enrolment of the SIRET when
+    `numero_ans` is None) were changed and validated: every rejected versement is
+    re-issued; those that cannot be are reported (COORDONNEES_INCHANGEES: rejected with
+    the current details already). Run twice, it re-issues nothing twice: a re-issued
+    versement is no longer REJETE."""
     reemis: list[Versement] = []
     refus: list[ErreurPaiement] = []
     for versement in paiement.versements.dans_l_etat(EtatVersement.REJETE, limite=10_000):
-        if versement.siret != siret or versement.numero_ans != numero_ans:
+        if versement.siret != siret:
+            continue
+        if numero_ans is not None and versement.numero_ans != numero_ans:
             continue
         try:
             reemis.append(reemettre(paiement, versement.numero_asp, versement.type))
         except ErreurPaiement as erreur:
             refus.append(erreur)
+    return reemis, refus
+
+
+def coordonnees_validees(
+    paiement: Paiement, message: CoordonneesBancairesValidees
+) -> tuple[list[Versement], list[ErreurPaiement]]:
+    """Enrolment's message (queue `segurnum-paiement-coordonnees`): a gestionnaire
+    validated the éditeur's new bank details; its REJETE versements are re-issued with
+    them (idempotent: a redelivered message finds none left to re-issue). Refusals are
+    logged by code, never with an IBAN."""
+    reemis, refus = reemettre_pour_editeur(paiement, message.siret)
+    logger.info(
+        "Coordonnées validées (demande %s, SIRET %s): %d versement(s) réémis, refus: %s",
+        message.numeroDemande,
+        message.siret,
+        len(reemis),
+        ", ".join(sorted({e.code for e in refus})) or "aucun",
+    )
     return reemis, refus
 
 

@@ -26,7 +26,7 @@ from services.enrolment.application.soumission import (
 from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
-from shared.contrats import EnrolementEditeur, ReferencementAns
+from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
 from shared.horloge import PARIS, HorlogeFixe
 
 INSTANT = datetime(2024, 1, 20, 10, 0, tzinfo=PARIS)
@@ -180,6 +180,16 @@ class CourrielsMemoire:
         self.envoyes.append(message)
 
 
+class AnnoncesMemoire:
+    """`AnnoncesPaiement`: the messages paiement would receive."""
+
+    def __init__(self) -> None:
+        self.envoyees: list[CoordonneesBancairesValidees] = []
+
+    def coordonnees_validees(self, message: CoordonneesBancairesValidees) -> None:
+        self.envoyees.append(message)
+
+
 @dataclass
 class Plateforme:
     """The use cases wired on the fakes, the référentiel shipped with the platform loaded."""
@@ -192,6 +202,7 @@ class Plateforme:
     stockage: StockageMemoire = field(default_factory=StockageMemoire)
     comptes: ComptesMemoire = field(default_factory=ComptesMemoire)
     courriels: CourrielsMemoire = field(default_factory=CourrielsMemoire)
+    annonces: AnnoncesMemoire = field(default_factory=AnnoncesMemoire)
 
     def __post_init__(self) -> None:
         ChargerReferentiel(self.referentiel, self.horloge).executer(
@@ -225,7 +236,13 @@ class Plateforme:
     @property
     def decider(self) -> Decider:
         return Decider(
-            self.demandes, self.enrolements, self.comptes, self.courriels, self.horloge, URL
+            self.demandes,
+            self.enrolements,
+            self.comptes,
+            self.courriels,
+            self.horloge,
+            URL,
+            paiement=self.annonces,
         )
 
     @property

@@ -395,9 +395,14 @@ def test_changement_de_coordonnees_valide_avant_tout_paiement(p: Plateforme) -> 
     assert [x.code for x in exc.value.problemes] == ["DEMANDE_EN_COURS"]
     avant = p.enrolements.lire(SIRET, NUMERO_ANS)
     assert avant is not None and avant.iban == IBAN  # not used until validated
+    assert p.annonces.envoyees == []  # the first enrolment re-issues nothing
     p.horloge.regler(p.horloge.maintenant() + timedelta(days=1))
     demande = p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "SANS_OBJET"
+    # Paiement is told once the records hold the new details (no IBAN in the message).
+    assert [m.model_dump() for m in p.annonces.envoyees] == [
+        {"siret": SIRET, "valideesLe": p.horloge.maintenant(), "numeroDemande": demande.numero}
+    ]
     apres = p.enrolements.lire(SIRET, NUMERO_ANS)
     assert apres is not None
     assert (apres.iban, apres.bic, apres.coordonnees_validees_le, apres.version) == (

@@ -11,6 +11,7 @@ from services.paiement.application.lots import lancer_lot
 from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.retours import traiter_retour
 from services.paiement.application.versements import (
+    coordonnees_validees,
     creer_versement,
     reemettre,
     reemettre_pour_editeur,
@@ -19,6 +20,7 @@ from services.paiement.application.versements import (
 from services.paiement.domain.lot import StatutLot, nouveau_lot
 from services.paiement.domain.sepa import totaux_pain001
 from services.paiement.domain.versement import ErreurPaiement, EtatVersement, TypeVersement
+from shared.contrats import CoordonneesBancairesValidees
 from shared.montant import Montant
 from tests.unit.paiement.fakes import BIC_B, IBAN_B, paiement_en_memoire
 
@@ -144,3 +146,52 @@ def test_reemettre_un_versement_inconnu() -> None:
     with pytest.raises(ErreurPaiement) as erreur:
         reemettre(paiement, "FINMS1000009", TypeVersement.SOLDE)
     assert erreur.value.statut_http == 404
+
+
+def test_coordonnees_validees_reemet_les_rejets_de_l_editeur_une_seule_fois() -> None:
+    """Enrolment's message: every REJETE versement of the SIRET (all its référencements)
+    re-issued with the new details; the same message again re-issues nothing."""
+    paiement, depot, enrolements, stockage, horloge = paiement_en_memoire()
+    enrolements.definir(SIRET, "ANS1")
+    enrolements.definir(SIRET, "ANS2")
+    enrolements.definir("41234567000019", "ANS3")  # another éditeur, also rejected
+    creer_versement(paiement, decision("FINMS1000001", "100.00"))
+    creer_versement(
+        paiement, decision("FINMS1000002", "200.00").model_copy(update={"numeroAns": "ANS2"})
+    )
+    creer_versement(
+        paiement,
+        decision("FINMS1000003", "300.00").model_copy(
+            update={"siret": "41234567000019", "numeroAns": "ANS3"}
+        ),
+    )
+    lot = lancer_lot(paiement).lot
+    assert lot is not None and lot.nombre == 3
+    pain001 = stockage.lire(lot.cle_fichier or "")
+    rejets = {
+        f"FINMS100000{i}M0-VERSE001-1": Reponse(f"FINMS100000{i}M0-VERSE001-1", "RJCT", "AC04")
+        for i in (1, 2, 3)
+    }
+    assert (
+        len(traiter_retour(paiement, repondre(pain001, horloge.maintenant(), rejets)).rejetes) == 3
+    )
+    message = CoordonneesBancairesValidees(
+        siret=SIRET, valideesLe=horloge.maintenant(), numeroDemande="ENR0002M0"
+    )
+    # Not changed yet: nothing re-issued, each refusal reported by its code.
+    reemis, refus = coordonnees_validees(paiement, message)
+    assert reemis == [] and {e.code for e in refus} == {"COORDONNEES_INCHANGEES"}
+    enrolements.definir(SIRET, "ANS1", IBAN_B, BIC_B)
+    enrolements.definir(SIRET, "ANS2", IBAN_B, BIC_B)
+    reemis, refus = coordonnees_validees(paiement, message)
+    assert refus == []
+    assert sorted(v.end_to_end or "" for v in reemis) == [
+        "FINMS1000001M0-VERSE001-2",
+        "FINMS1000002M0-VERSE001-2",
+    ]
+    encore, refus = coordonnees_validees(paiement, message)  # redelivered
+    assert encore == [] and refus == []
+    autre = depot.lire("FINMS1000003", TypeVersement.AVANCE)
+    assert autre is not None and autre.etat is EtatVersement.REJETE  # not this SIRET's
+    second = lancer_lot(paiement).lot
+    assert second is not None and second.nombre == 2

@@ -27,7 +27,9 @@ def _code(noeud: ast.expr) -> str | None:
 
 def codes_emis() -> dict[str, str]:
     """(code → file) for each call shaped like an error: `X("CODE", "message…")`,
-    `X(404, "CODE", "message…")` or `code="CODE"`."""
+    `X(404, "CODE", "message…")`, `code="CODE"`, and the enrolment's field problems
+    `probleme("champ", "CODE", …)` / `PydanticCustomError("CODE", …)` (message built by a
+    call)."""
     trouves: dict[str, str] = {}
     for racine in ("services", "shared", "infra"):
         for fichier in sorted((RACINE / racine).rglob("*.py")):
@@ -48,6 +50,18 @@ def codes_emis() -> dict[str, str]:
                     and _texte(a[2])
                 ):
                     code = code or _code(a[1])
+                appele = nom or getattr(n.func, "id", "")
+                if (
+                    len(a) >= 3
+                    and isinstance(statut, ast.Constant)
+                    and isinstance(statut.value, int)
+                    and 400 <= statut.value < 600
+                ):  # ErreurApi(422, "CODE", message_built_elsewhere, …)
+                    code = code or _code(a[1])
+                if appele in ("probleme", "Probleme"):
+                    code = code or (_code(a[1]) if len(a) >= 2 else None)
+                if appele == "PydanticCustomError" and a:
+                    code = code or _code(a[0])
                 for kw in n.keywords:
                     if kw.arg == "code":
                         code = code or _code(kw.value)
@@ -87,6 +101,16 @@ def test_le_scanner_trouve_les_codes_connus() -> None:
     emis = codes_emis()
     for connu in ("DEPOT_INTROUVABLE", "NON_AUTHENTIFIE", "CURSEUR_INVALIDE", "ROUTE_INCONNUE"):
         assert connu in emis
+    # The enrolment's shapes: probleme(champ, CODE, …) and PydanticCustomError(CODE, f(…)).
+    for connu in (
+        "MOTIF_OBLIGATOIRE",
+        "CAPTCHA_INCORRECT",
+        "NUMERO_ANS_INVALIDE",
+        "NUMERO_ANS_DUPLIQUE",
+        "DEMANDE_INVALIDE",
+        "NON_ENROLE",
+    ):
+        assert connu in emis, connu
     assert "SEGURNUM_ETAT_LOCAL" not in emis  # an environment variable, not a code
     assert "ZIP_TRONQUE" in codes_enumeres() and "NON_AUTHENTIFIE" in codes_passerelle()
 

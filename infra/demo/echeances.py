@@ -77,9 +77,7 @@ def solde(ctx: Contexte) -> None:
     attendre_statut(ctx, role, "EN_COURS", "SOLDE", delai=90)
     decider(ctx, role, "DECIDEE", "SOLDE")
     v = attendre_etat(ctx, role, "A_PAYER", "SOLDE")
-    ctx.dire(
-        f"  versement du solde: {euros(v['montantCalcule'])} (montant financé − avance payée)"
-    )
+    ctx.dire(f"  versement du solde: {euros(v['montantCalcule'])} (montant financé − avance payée)")
     _, pain001 = lot(ctx, "lot_3_solde")
     ctx.faits["retour3"] = retour(ctx, "retour_3", pain001, {})
     attendre_etat(ctx, role, "PAYE", "SOLDE")

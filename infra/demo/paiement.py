@@ -155,9 +155,15 @@ def nouvelles_coordonnees(ctx: Contexte) -> None:
     )
     ctx.dire("  la gestionnaire les valide")
     n = ctx.dossiers["B1"]
-    ctx.p.appel("POST", f"/gestion/dossiers/{n}/versements/AVANCE/reemettre", ctx.gestion)
-    attendre_etat(ctx, "B1", "A_PAYER")
-    ctx.dire(f"  le versement de {n} est réémis (nouvel identifiant de bout en bout)")
+    try:  # the platform re-issues the SIRET's rejected versements once the details are valid
+        attendre(lambda: _etat(versement(ctx, "B1")) == "A_PAYER", "réémission", 15)
+        comment = "automatiquement, à la validation des coordonnées"
+    except EtapeEchouee:  # else the gestionnaire does it (409 if it happened meanwhile)
+        chemin = f"/gestion/dossiers/{n}/versements/AVANCE/reemettre"
+        ctx.p.appel("POST", chemin, ctx.gestion, attendu=(200, 409))
+        attendre_etat(ctx, "B1", "A_PAYER")
+        comment = "par la gestionnaire"
+    ctx.dire(f"  le versement de {n} est réémis {comment} (nouvel identifiant de bout en bout)")
     _, pain001 = lot(ctx, "lot_2")
     ctx.faits["retour2"] = retour(ctx, "retour_2", pain001, {})
     attendre_etat(ctx, "B1", "PAYE")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from services.enrolment.api_modeles import (
     MOTIF_NUMERO_ANS,
     MOTIF_NUMERO_DEMANDE,
+    REFERENCEMENTS_MAX_API,
     ComplementaireRequete,
     CoordonneesRequete,
     DecisionRequete,
@@ -312,6 +313,21 @@ def gestion_decider(numero: str) -> Any:
 def gestion_referentiel() -> Any:
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     brut = _brut(bp.current_request)
+    entrees = brut.get("referencements")
+    if isinstance(entrees, list) and len(entrees) > REFERENCEMENTS_MAX_API:
+        # The documented bound of this route (its body cap); the use case itself takes
+        # more from the operator's command.
+        message = (
+            f"Le champ « referencements » : au plus {REFERENCEMENTS_MAX_API} référencements "
+            "par requête sont permis ; chargez un référentiel plus grand avec la commande "
+            "« segurnum referentiel »."
+        )
+        raise ErreurApi(
+            422,
+            "DEMANDE_INVALIDE",
+            f"La demande contient 1 erreur: {message}",
+            erreurs=[{"champ": "referencements", "code": "TROP_LONG", "message": message}],
+        )
     bilan = _metier(lambda: _composants().charger.executer(brut, qui.nom or qui.utilisateur))
     return reponse(
         VueVersionReferentiel(

@@ -161,12 +161,22 @@ class EntreeReferentiel(ModeleRequete):
     raison_sociale: str = Field(min_length=1, max_length=200)
 
 
+# Through the API a body is at most 64 Ko (shared.api.TAILLE_MAX_CORPS): 200 entries of
+# ~250 octets fit; a bigger référentiel is loaded by `segurnum referentiel` (no HTTP).
+REFERENCEMENTS_MAX_API = 200
+
+
 class ReferentielRequete(ModeleRequete):
     """A version of the référentiel ANS (the format of services/enrolment/donnees)."""
 
     version: str = Field(min_length=1, max_length=50)
     source: str = Field("", max_length=300)
-    referencements: list[EntreeReferentiel] = Field(min_length=1, max_length=20000)
+    referencements: list[EntreeReferentiel] = Field(
+        min_length=1,
+        max_length=REFERENCEMENTS_MAX_API,
+        description=f"Au plus {REFERENCEMENTS_MAX_API} référencements (corps ≤ 64 Ko); au-delà, "
+        "la commande `segurnum referentiel`.",
+    )
 
 
 # --- views ------------------------------------------------------------------------------

@@ -240,7 +240,7 @@ def apres_reemission(ctx: Contexte) -> None:
     assert D(ctx.lots[1]["total"]) == D("5250.00") and ctx.lots[1]["nombreTransactions"] == 1
     nouvel_iban = ctx.jeu.editeurs["B"].fiche["nouvelleBanque"]["iban"].replace(" ", "")
     assert nouvel_iban.encode() in (ctx.sortie / "banque/lot_2.pain001.xml").read_bytes()
-    assert _gestion(ctx, "B1")["statut"] == "PAYEE"
+    instruction.attendre_statut(ctx, "B1", "PAYEE")  # the workflow hears of it after paiement
     _signe(ctx, ctx.faits["avis"][-1])
 
 
@@ -261,7 +261,7 @@ def apres_solde(ctx: Contexte) -> None:
     assert avance is not None and solde is not None and solde["etat"] == "PAYE"
     assert D(solde["montantPaye"]) == financé - avance_attendue(financé) == D("6860.00")
     assert D(avance["montantPaye"]) + D(solde["montantPaye"]) == financé
-    assert _gestion(ctx, "A4", "SOLDE")["statut"] == "PAYEE"
+    instruction.attendre_statut(ctx, "A4", "PAYEE", "SOLDE")
     assert D(ctx.lots[-1]["total"]) == D("6860.00")
     _signe(ctx, ctx.faits["avis"][-1])
     assert any(n in o and "solde" in o for o in _objets(ctx, ctx.jeu.editeurs["A"].email))

@@ -110,19 +110,27 @@ class TableDynamo:
                 return
             suite = {"ExclusiveStartKey": dernier}
 
-    def _lire_lot(self, cles: Iterable[Mapping[str, str]]) -> dict[tuple[str, ...], dict[str, Any]]:
+    def _lire_lot(
+        self, cles: Iterable[Mapping[str, str]], champs: Iterable[str] | None = None
+    ) -> dict[tuple[str, ...], dict[str, Any]]:
         """The items of these keys (absent ones are left out), keyed by their key values in
         the order of each key's attributes: BatchGetItem, 100 keys per call, consistent;
-        the keys DynamoDB leaves unprocessed are asked again after a short backoff."""
+        the keys DynamoDB leaves unprocessed are asked again after a short backoff.
+        `champs`: only these attributes (and the key's) are read."""
         uniques = {tuple(cle.values()): dict(cle) for cle in cles}
-        noms = next(iter(uniques.values())).keys() if uniques else ()
+        noms = list(next(iter(uniques.values())).keys()) if uniques else []
+        demande: dict[str, Any] = {"ConsistentRead": True}
+        if champs is not None:
+            tous = list(dict.fromkeys([*noms, *champs]))
+            demande["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(tous)))
+            demande["ExpressionAttributeNames"] = {f"#p{i}": nom for i, nom in enumerate(tous)}
         trouves: dict[tuple[str, ...], dict[str, Any]] = {}
         restantes = [vers_dynamo(cle) for cle in uniques.values()]
         essai = 0
         while restantes:
             lot, restantes = restantes[:LOT_LECTURE], restantes[LOT_LECTURE:]
             reponse = self.client.batch_get_item(
-                RequestItems={self.table: {"Keys": lot, "ConsistentRead": True}}
+                RequestItems={self.table: {"Keys": lot, **demande}}
             )
             for brut in reponse.get("Responses", {}).get(self.table, []):
                 item = depuis_dynamo(brut)

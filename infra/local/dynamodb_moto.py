@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import inspect
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -107,6 +108,7 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
                 table.items[cle_hash][cle_range] = item
 
     target_items: set[tuple[str, str]] = set()
+    conditions: dict[tuple[str, str, str], Any] = {}
 
     def check_unicity(table_name: str, key: dict[str, Any]) -> None:
         item = (str(table_name), str(dict(sorted(key.items()))))
@@ -142,35 +144,33 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
                 cle_hash, cle_range = self.get_keys_value(table, key)
                 avant.setdefault((table_name, cle_hash, cle_range), copy.deepcopy(current))
             if condition_expression is not None:
-                condition_op = get_filter_expression(
-                    condition_expression, expression_attribute_names, expression_attribute_values
+                cle_condition = (
+                    condition_expression,
+                    json.dumps(expression_attribute_names, sort_keys=True),
+                    json.dumps(expression_attribute_values, sort_keys=True),
                 )
+                condition_op = conditions.get(cle_condition)
+                if condition_op is None:  # parsed once per transaction (100 claims: once)
+                    condition_op = conditions[cle_condition] = get_filter_expression(
+                        condition_expression,
+                        expression_attribute_names,
+                        expression_attribute_values,
+                    )
                 if not condition_op.expr(current):
                     if return_values == "ALL_OLD" and current:
                         original_item = current.to_json()["Attributes"]
                     raise ConditionalCheckFailed(item=original_item)
+            # The condition was just checked against the current item (moto checks it a
+            # second time, parsing it again): the operation itself runs without it.
             if op_type == "Put":
-                self.put_item(
-                    table_name,
-                    op["Item"],
-                    condition_expression=condition_expression,
-                    expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values,
-                )
+                self.put_item(table_name, op["Item"])
             elif op_type == "Delete":
-                self.delete_item(
-                    table_name,
-                    key,
-                    condition_expression=condition_expression,
-                    expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values,
-                )
+                self.delete_item(table_name, key)
             elif op_type == "Update":
                 self.update_item(
                     table_name,
                     key,
                     update_expression=op["UpdateExpression"],
-                    condition_expression=condition_expression,
                     expression_attribute_names=expression_attribute_names,
                     expression_attribute_values=expression_attribute_values,
                 )

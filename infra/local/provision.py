@@ -61,9 +61,8 @@ class Provisionneur:
         self.ses()
         self.cognito()
         self.signature()
-        # Functions and their SQS mappings before the bucket notifications: configuring a
-        # notification sends an s3:TestEvent, which the mapping must consume at once (moto
-        # delivers only `batch size` messages per message sent, so a backlog would stay).
+        # Functions and their SQS mappings before the bucket notifications (the s3:TestEvent
+        # a notification sends is then delivered like any message).
         self.lambdas()
         self.buckets()
         self.state_machines()
@@ -284,11 +283,13 @@ class Provisionneur:
         for f in self.fonctions.values():
             lam.update_function_configuration(FunctionName=f["nom"], Environment={"Variables": env})
             if f.get("queue"):
+                # Disabled in moto: moto would deliver inside SendMessage, the sender waiting
+                # for the handler; infra/local/releveur.py delivers them (as Lambda does).
                 lam.create_event_source_mapping(
                     EventSourceArn=f"arn:aws:sqs:{cfn.REGION}:{cfn.COMPTE}:{f['queue']}",
                     FunctionName=f["nom"],
                     BatchSize=f.get("batch_size", 1),
-                    Enabled=True,
+                    Enabled=False,
                 )
 
     def state_machines(self) -> None:

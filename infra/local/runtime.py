@@ -53,7 +53,7 @@ class RuntimeLocal:
         import requests
         from moto.server import ThreadedMotoServer
 
-        from infra.local import dynamodb_moto, jetons, shim, verrou_dynamodb
+        from infra.local import dynamodb_moto, jetons, shim, verrou_dynamodb, verrou_sqs
         from infra.local.planificateur import Planificateur
         from infra.local.provision import Provisionneur
         from infra.local.releveur import Releveur
@@ -97,6 +97,7 @@ class RuntimeLocal:
         shim.installer()
         dynamodb_moto.installer()  # before the lock: the lock wraps the patched functions
         verrou_dynamodb.installer()
+        verrou_sqs.installer()
 
         self.horloge = HorlogeDecalee(self.horloge_depart)
         installer_horloge(self.horloge)
@@ -156,7 +157,7 @@ class RuntimeLocal:
         self.horloge.regler(heure_paris(instant) if isinstance(instant, str) else instant)
 
     def arreter(self) -> None:
-        from infra.local import shim, verrou_dynamodb
+        from infra.local import dynamodb_moto, shim, verrou_dynamodb, verrou_sqs
 
         if self.planificateur:
             self.planificateur.arreter()
@@ -173,6 +174,8 @@ class RuntimeLocal:
             self._moto.stop()
         shim.desinstaller()
         verrou_dynamodb.desinstaller()
+        verrou_sqs.desinstaller()
+        dynamodb_moto.desinstaller()
         if self.ecrire_etat and FICHIER_ETAT.exists():
             FICHIER_ETAT.unlink()
 

@@ -79,9 +79,10 @@ class _Composants:
             ZipsDynamo,
         )
         from services.depot.adapters.s3 import StockageS3
+        from services.depot.adapters.sqs import FileImportSqs
         from services.depot.application.consultation import Consultation
         from services.depot.application.demarrage import DemarrerDepot
-        from services.depot.application.importation import Importer
+        from services.depot.application.importation import DemanderImport, Importer
         from services.depot.application.pieces import (
             AutoriserZip,
             ConsulterPieces,
@@ -101,6 +102,8 @@ class _Composants:
         self.traiter_json = TraiterJsonRecu(
             depots, stockage, RegistreDepot(enrolements, dossiers), h, simuler, annoter
         )
+        file_import = FileImportSqs()
+        self.demander_import = DemanderImport(depots, file_import, h)
         from services.depot.adapters.instruction_sqs import ReponsesSqs
         from services.depot.application.reponses import SuitesImport
         from shared.settings import settings
@@ -114,7 +117,14 @@ class _Composants:
             dossiers, enrolements, ReponsesSqs(), courrier, settings().url_portail
         )
         self.importer = Importer(
-            depots, dossiers, CompteurRepository(), stockage, h, annoter, suites=suites
+            depots,
+            dossiers,
+            CompteurRepository(),
+            stockage,
+            h,
+            annoter,
+            file_import,
+            suites=suites,
         )
         self.consultation = Consultation(depots, dossiers, stockage)
         self.autoriser_zip = AutoriserZip(depots, stockage, zips, h)
@@ -155,7 +165,8 @@ def _json_recu(objet: Any) -> None:
     )
 
 
-@bp.on_sqs_message(queue="segurnum-depot-json", batch_size=10, name="depot_json")
+# One file per invocation: a maximal file's simulation never shares the timeout.
+@bp.on_sqs_message(queue="segurnum-depot-json", batch_size=1, name="depot_json")
 @observe
 def depot_json(event: Any) -> dict[str, Any]:
     return _traiter_lot(event, _json_recu)
@@ -179,6 +190,39 @@ def _zip_recu(objet: Any) -> None:
 @observe
 def depot_zip(event: Any) -> dict[str, Any]:
     return _traiter_lot(event, _zip_recu)
+
+
+MARGE_IMPORT_MS = 60_000  # a run stops (and asks again) a minute before its timeout
+
+
+@bp.on_sqs_message(queue="segurnum-depot-import", batch_size=1, name="depot_import")
+@observe
+def depot_import(event: Any) -> dict[str, Any]:
+    """The import of a dépôt (POST /depots/{id}/import): resumable, one run at a time."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    from services.depot.adapters.sqs import import_demande
+
+    contexte = event.context
+
+    def continuer() -> bool:
+        reste = getattr(contexte, "get_remaining_time_in_millis", None)
+        return reste is None or int(reste()) > MARGE_IMPORT_MS
+
+    def record_handler(record: Any) -> None:
+        id_depot, auteur = import_demande(record.body)
+        composants().importer.executer(id_depot, auteur, continuer)
+
+    return process_partial_response(  # type: ignore[return-value]
+        event=event.to_dict(),
+        record_handler=record_handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=contexte,
+    )
 
 
 def _metier(action: Callable[[], Any]) -> Any:
@@ -302,12 +346,15 @@ def fichier_annote(id_depot: str) -> Any:
     erreurs=(404, 409),
 )
 def importer(id_depot: str) -> Any:
-    """D4: one dossier per importable line; the updated compte rendu."""
+    """D4: one dossier per importable line, written from the import queue (202 at once)."""
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
     def action() -> Any:
-        resultat = composants().importer(id_depot, str(qui.siret), qui.utilisateur or None)
-        return reponse(resultat.compte_rendu)
+        from services.depot.application.consultation import vue_depot
+
+        depot = composants().demander_import(id_depot, str(qui.siret), qui.utilisateur or None)
+        # 202: the import runs from its queue; GET /depots/{id} shows its progress.
+        return reponse(StatutImport.model_validate(vue_depot(depot)), 202)
 
     return _metier(action)
 

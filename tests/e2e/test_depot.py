@@ -15,6 +15,7 @@ import requests
 from infra.local.runtime import RuntimeLocal
 from shared.aws import client
 from shared.settings import settings
+from tests.e2e.aide_import import importer
 from tests.fixtures.depot.generateur import NUMERO_ANS, fichier_valide
 from tests.fixtures.enrolements import enroler
 from tests.unit.depot.zips import pdf
@@ -85,13 +86,12 @@ def test_depot_complet_de_bout_en_bout(runtime: RuntimeLocal, jeton_editeur: str
     annote = requests.get(f"{api}/depots/{id_depot}/fichier-annote", headers=h, timeout=10)
     assert annote.status_code == 200 and json.loads(annote.content)["idFichier"]
 
-    importe = requests.post(f"{api}/depots/{id_depot}/import", headers=h, timeout=30)
-    assert importe.status_code == 200, importe.text
+    vue = importer(api, id_depot, h)
+    assert vue["compteRendu"]["lignesImportees"] == 2, vue
+    assert vue["importEnCours"] is None and len(vue["numerosAsp"]) == 2
     # The same request again creates nothing twice.
-    assert requests.post(f"{api}/depots/{id_depot}/import", headers=h, timeout=30).status_code in (
-        200,
-        409,
-    )
+    encore = requests.post(f"{api}/depots/{id_depot}/import", headers=h, timeout=30)
+    assert encore.status_code == 409 and encore.json()["code"] == "DEPOT_DEJA_IMPORTE"
     dossiers = requests.get(f"{api}/dossiers", headers=h, timeout=10).json()["elements"]
     numeros = {d["numeroAsp"] for d in dossiers}
     assert len(numeros) == 2 and all(n.startswith("FINMS1") for n in numeros)
@@ -161,7 +161,7 @@ def test_zip_hostile_refuse_en_entier(runtime: RuntimeLocal, jeton_editeur: str)
             == "SIMULE"
         )
     )
-    assert requests.post(f"{api}/depots/{id_depot}/import", headers=h, timeout=30).ok
+    importer(api, id_depot, h)
     nom = document["demandes"][0]["piecesJustificatives"][0]["nomFichier"]
     reponse_zip = requests.post(f"{api}/depots/{id_depot}/pieces", headers=h, timeout=10)
     envoi_zip = reponse_zip.json()["envoi"]

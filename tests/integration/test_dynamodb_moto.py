@@ -182,3 +182,52 @@ def test_le_cout_d_un_appel_ne_depend_pas_de_ce_qui_est_stocke(ddb: Any) -> None
         )
     # moto's own code deep-copies / sorts the 30,000 items on each call: seconds each.
     assert time.perf_counter() - debut < 3.0
+
+
+def test_mise_a_jour_conditionnelle_dans_une_transaction(ddb: Any) -> None:
+    """The condition's values need not appear in the update expression; a stale version
+    cancels the transaction, a current one applies it."""
+    _put(ddb, "A", "1", v="avant")
+    ddb.update_item(
+        TableName=TABLE,
+        Key={"PK": {"S": "A"}, "SK": {"S": "1"}},
+        UpdateExpression="SET version = :un",
+        ExpressionAttributeValues={":un": {"N": "1"}},
+    )
+
+    def maj(version: str) -> None:
+        ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": TABLE,
+                        "Key": {"PK": {"S": "A"}, "SK": {"S": "1"}},
+                        "UpdateExpression": "SET v = :v, version = :suivante",
+                        "ConditionExpression": "version = :attendue",
+                        "ExpressionAttributeValues": {
+                            ":v": {"S": f"apres {version}"},
+                            ":attendue": {"N": version},
+                            ":suivante": {"N": str(int(version) + 1)},
+                        },
+                    }
+                },
+                *[
+                    {
+                        "Put": {
+                            "TableName": TABLE,
+                            "Item": {"PK": {"S": f"C{n}"}, "SK": {"S": version}},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    }
+                    for n in range(50)
+                ],
+            ]
+        )
+
+    with pytest.raises(ClientError):
+        maj("7")
+    assert [i["PK"]["S"] for i in _tout(ddb)] == ["A"]
+    maj("1")
+    (a,) = [i for i in _tout(ddb) if i["PK"]["S"] == "A"]
+    assert (a["v"]["S"], a["version"]["N"]) == ("apres 1", "2")
+    assert len(_tout(ddb)) == 51

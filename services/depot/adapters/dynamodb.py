@@ -308,6 +308,9 @@ def _champs_modifiables(dossier: Dossier) -> dict[str, Any]:
         "modifieLe": _iso(dossier.modifie_le),
         "solde": _solde_item(dossier.solde),
         "version": dossier.version,
+        "piecesManquantes": None
+        if dossier.pieces_manquantes is None
+        else list(dossier.pieces_manquantes),
     }
 
 
@@ -359,7 +362,34 @@ def _dossier(item: Mapping[str, Any]) -> Dossier:
         modifie_le=_instant(item.get("modifieLe", item["deposeLe"])),
         solde=_solde(item.get("solde")),
         version=int(item.get("version", 1)),
+        pieces_manquantes=None
+        if item.get("piecesManquantes") is None
+        else tuple(str(n) for n in item["piecesManquantes"]),
     )
+
+
+# A dossier without its demande and FINESS (what the simulation and the dépôt's view read).
+_CHAMPS_RESUME = (
+    "numeroAsp",
+    "siret",
+    "numeroAns",
+    "couloir",
+    "campagne",
+    "typeDemande",
+    "statut",
+    "numeroDossier",
+    "montants",
+    "tauxTva",
+    "pieces",
+    "idDepot",
+    "numLigne",
+    "deposeLe",
+    "creeLe",
+    "modifieLe",
+    "solde",
+    "version",
+    "piecesManquantes",
+)
 
 
 def _entree(item: Mapping[str, Any]) -> EntreeHistorique:
@@ -515,20 +545,28 @@ class DossierRepository(_Table):
         item = self._lire(cle_numero_dossier(siret, numero_dossier))
         return str(item["numeroAsp"]) if item else None
 
-    def lire_plusieurs(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
-        items = self._lire_lot(cle_dossier(numero) for numero in numeros_asp)
+    def lire_plusieurs(
+        self, numeros_asp: Iterable[str], resume: bool = False
+    ) -> dict[str, Dossier]:
+        items = self._lire_lot(
+            (cle_dossier(numero) for numero in numeros_asp), _CHAMPS_RESUME if resume else None
+        )
         return {str(item["numeroAsp"]): _dossier(item) for item in items.values()}
 
     def detenteurs_finess(
         self, campagne_id: str, couloir: str, finess: Iterable[str]
     ) -> dict[str, str]:
         cles = {tuple(cle_finess(campagne_id, couloir, f).values()): f for f in finess}
-        items = self._lire_lot(cle_finess(campagne_id, couloir, f) for f in cles.values())
+        items = self._lire_lot(
+            (cle_finess(campagne_id, couloir, f) for f in cles.values()), ("numeroAsp",)
+        )
         return {cles[cle]: str(item["numeroAsp"]) for cle, item in items.items()}
 
     def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> dict[str, str]:
         cles = {tuple(cle_numero_dossier(siret, n).values()): n for n in numeros}
-        items = self._lire_lot(cle_numero_dossier(siret, n) for n in cles.values())
+        items = self._lire_lot(
+            (cle_numero_dossier(siret, n) for n in cles.values()), ("numeroAsp",)
+        )
         return {cles[cle]: str(item["numeroAsp"]) for cle, item in items.items()}
 
     def lignes_importees(self, id_depot: str) -> dict[int, str]:

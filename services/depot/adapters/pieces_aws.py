@@ -91,8 +91,10 @@ class ZipsDynamo(_Table):
                     "REMOVE erreursPieces, pieces, verifieLe"
                 ),
                 ConditionExpression=(
-                    "attribute_not_exists(etag) OR etag <> :etag OR NOT statut IN (:ok, :rejete)"
+                    "attribute_exists(PK) AND (attribute_not_exists(etag) OR etag <> :etag "
+                    "OR NOT statut IN (:ok, :rejete))"
                 ),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 ExpressionAttributeNames={"#type": "type"},
                 ExpressionAttributeValues=_d(
                     {
@@ -111,7 +113,9 @@ class ZipsDynamo(_Table):
             )
         except ClientError as erreur:
             if _code(erreur) == "ConditionalCheckFailedException":
-                return Debut.DEJA_TRAITE
+                # absent: never authorised (only issued keys are processed)
+                existant = erreur.response.get("Item")
+                return Debut.DEJA_TRAITE if existant else Debut.NON_AUTORISE
             raise
         avant = _p(reponse.get("Attributes") or {})
         if avant.get("etag") == etag and avant.get("statut") == StatutZip.EN_COURS_DE_VERIFICATION:
@@ -215,17 +219,18 @@ class PiecesDynamo(_Table):
             ":le": _iso(le),
             ":encours": en_cours,
             ":incomplet": str(StatutDossier.INCOMPLET),
+            ":aucune": [],  # complete: nothing missing (kept, for the dépôt's view)
         }
         if type_demande is TypeDemande.SOLDE:
             expression = (
-                "SET solde.statut = :encours, version = :v1, modifieLe = :le "
-                "REMOVE solde.piecesManquantes"
+                "SET solde.statut = :encours, version = :v1, modifieLe = :le, "
+                "solde.piecesManquantes = :aucune"
             )
             condition = "version = :v AND solde.statut = :incomplet"
         else:
             expression = (
-                "SET statut = :encours, GSI2PK = :gsi, version = :v1, modifieLe = :le "
-                "REMOVE piecesManquantes"
+                "SET statut = :encours, GSI2PK = :gsi, version = :v1, modifieLe = :le, "
+                "piecesManquantes = :aucune"
             )
             condition = "version = :v AND statut = :incomplet"
             valeurs[":gsi"] = f"STATUT#{en_cours}"
@@ -242,10 +247,14 @@ class PiecesDynamo(_Table):
                 raise VersionPerimee(dossier.numero_asp) from erreur
             raise
         if type_demande is TypeDemande.SOLDE:
-            solde = {**(dossier.solde or {}), "statut": en_cours}
+            solde = {**(dossier.solde or {}), "statut": en_cours, "piecesManquantes": []}
             return replace(dossier, solde=solde, modifie_le=le, version=dossier.version + 1)
         return replace(
-            dossier, statut=StatutDossier.EN_COURS, modifie_le=le, version=dossier.version + 1
+            dossier,
+            statut=StatutDossier.EN_COURS,
+            modifie_le=le,
+            version=dossier.version + 1,
+            pieces_manquantes=(),
         )
 
     def noter_manquantes(

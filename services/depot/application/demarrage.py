@@ -108,8 +108,10 @@ class DemarrerDepot:
             pass  # modifications d'avance: possibles après l'échéance (G3)
         else:
             verifier_guichet(campagne, type_, maintenant)
+        id_depot = self._nouvel_id()
+        cle = cle_json(siret, id_depot, nom)
         depot = Depot.creer(
-            id_depot=self._nouvel_id(),
+            id_depot=id_depot,
             siret=siret,
             numero_ans=numero_ans,
             couloir=referencement.couloir,
@@ -118,9 +120,8 @@ class DemarrerDepot:
             taux_tva=taux,
             cree_le=maintenant,
             modification=modification,
+            cle_json=cle,  # the only key this dépôt's JSON is taken from
         )
         depot = self._depots.ajouter(depot)
-        envoi = self._stockage.autoriser_envoi(
-            cle_json(siret, depot.id, nom), TAILLE_MAX_JSON, EXPIRATION_ENVOI
-        )
+        envoi = self._stockage.autoriser_envoi(cle, TAILLE_MAX_JSON, EXPIRATION_ENVOI)
         return DepotDemarre(depot, envoi)

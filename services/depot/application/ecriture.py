@@ -9,7 +9,7 @@ with FINESS_DEJA_FINANCE; it is never a 500. The line claim `DEPOT#{id}` /
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -36,6 +36,7 @@ from services.depot.domain.depot import (
     prefixe_numero_asp,
     refus_finess_detenu,
 )
+from services.depot.domain.reconciliation import normaliser_nom
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import STATUTS_MODIFIABLES, StatutDossier
 from shared.horloge import Horloge
@@ -51,6 +52,30 @@ class BailPerdu(Exception):
 
 def _iso(instant: datetime) -> str:
     return instant.isoformat()
+
+
+def noms_pieces(pieces: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The names (NFC) of the pièces a demande expects: all missing at first."""
+    return tuple(
+        dict.fromkeys(
+            normaliser_nom(p["nomFichier"])
+            for p in pieces
+            if isinstance(p.get("nomFichier"), str) and p["nomFichier"]
+        )
+    )
+
+
+def manquantes_apres(
+    avant: Iterable[Mapping[str, Any]],
+    manquantes_avant: tuple[str, ...] | None,
+    apres: Iterable[Mapping[str, Any]],
+) -> tuple[str, ...] | None:
+    """After a modification: the expected pièces not received yet (those expected before
+    and no longer missing were received). None when the dossier kept no record of it."""
+    if manquantes_avant is None:
+        return None
+    recues = set(noms_pieces(avant)) - set(manquantes_avant)
+    return tuple(nom for nom in noms_pieces(apres) if nom not in recues)
 
 
 class EcritureLignes:
@@ -115,6 +140,7 @@ class EcritureLignes:
                 depose_le=depot.json_recu_le,
                 cree_le=maintenant,
                 modifie_le=maintenant,
+                pieces_manquantes=noms_pieces(ligne.pieces),
             )
             entree = EntreeHistorique(
                 "CREATION",
@@ -223,6 +249,9 @@ class EcritureLignes:
                 pieces=ligne.pieces,
                 modifie_le=maintenant,
                 version=avant.version + 1,
+                pieces_manquantes=manquantes_apres(
+                    avant.pieces, avant.pieces_manquantes, ligne.pieces
+                ),
             )
             entree = EntreeHistorique(
                 "MODIFICATION",
@@ -294,6 +323,15 @@ class EcritureLignes:
                     "pour la changer, déposez une modification (typeAction M).",
                 )
             maintenant = self._horloge.maintenant()
+            if avant.solde is None:
+                manquantes: tuple[str, ...] | None = noms_pieces(ligne.pieces)
+            else:
+                precedentes = avant.solde.get("piecesManquantes")
+                manquantes = manquantes_apres(
+                    avant.solde.get("pieces") or (),
+                    None if precedentes is None else tuple(precedentes),
+                    ligne.pieces,
+                )
             solde = {
                 # a new solde waits for its pièces; a modified one keeps its statut
                 "statut": str(
@@ -309,6 +347,7 @@ class EcritureLignes:
                 "idDepot": depot.id,
                 "numLigne": ligne.num_ligne,
                 "deposeLe": _iso(depot.json_recu_le),
+                "piecesManquantes": None if manquantes is None else list(manquantes),
             }
             apres = replace(avant, solde=solde, modifie_le=maintenant, version=avant.version + 1)
             details: dict[str, Any] = {"idDepot": depot.id, "numLigne": ligne.num_ligne}

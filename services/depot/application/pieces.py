@@ -109,6 +109,7 @@ class Debut(StrEnum):
     NOUVEAU = "NOUVEAU"  # first processing of this (key, ETag)
     REPRISE = "REPRISE"  # a previous run for this (key, ETag) did not finish
     DEJA_TRAITE = "DEJA_TRAITE"  # OK or REJETE already: a duplicate event
+    NON_AUTORISE = "NON_AUTORISE"  # no upload of this key was authorised for the dépôt
 
 
 class SuiviZips(Protocol):
@@ -121,9 +122,9 @@ class SuiviZips(Protocol):
     def commencer(
         self, id_depot: str, cle: str, etag: str, taille: int, recu_le: datetime
     ) -> Debut:
-        """Atomically: unless this (cle, etag) is already OK or REJETE, set it
-        EN_COURS_DE_VERIFICATION (creating the record if needed) and say whether a previous
-        run for the same ETag had started."""
+        """Atomically: if this key was authorised for the dépôt (its EN_ATTENTE record)
+        and this (cle, etag) is not already OK or REJETE, set it EN_COURS_DE_VERIFICATION
+        and say whether a previous run for the same ETag had started."""
         ...
 
     def terminer(
@@ -266,10 +267,15 @@ class EtatDossier:
         }
 
 
-def _dossiers_du_depot(depot: Depot, dossiers: Dossiers) -> list[tuple[int, Dossier]]:
+def _dossiers_du_depot(
+    depot: Depot, dossiers: Dossiers, resume: bool = False
+) -> list[tuple[int, Dossier]]:
+    """The dépôt's dossiers, read in batches (not one read per dossier)."""
+    numeros = depot.numeros_asp.values()
+    lus = dossiers.lire_plusieurs(numeros, resume=resume) if numeros else {}
     trouves: list[tuple[int, Dossier]] = []
     for num_ligne, numero in sorted(depot.numeros_asp.items()):
-        dossier = dossiers.lire(numero)
+        dossier = lus.get(numero)
         if dossier is None:
             logger.error("Dossier %s du dépôt %s introuvable.", numero, depot.id)
             continue
@@ -277,16 +283,26 @@ def _dossiers_du_depot(depot: Depot, dossiers: Dossiers) -> list[tuple[int, Doss
     return trouves
 
 
+def manquantes_enregistrees(dossier: Dossier, type_demande: TypeDemande) -> tuple[str, ...] | None:
+    """The pièces still expected, as recorded on the dossier (None: not recorded)."""
+    if type_demande is TypeDemande.SOLDE:
+        brutes = (dossier.solde or {}).get("piecesManquantes")
+        return None if brutes is None else tuple(str(n) for n in brutes)
+    return dossier.pieces_manquantes
+
+
 def _etats(depot: Depot, dossiers: Dossiers, pieces: PiecesDossiers) -> list[EtatDossier]:
     type_demande = _type_depot(depot)
     etats: list[EtatDossier] = []
-    for num_ligne, dossier in _dossiers_du_depot(depot, dossiers):
-        recues = pieces.recues(dossier.numero_asp, type_demande)
-        manquantes = tuple(
-            dict.fromkeys(
-                nom for nom, _ in pieces_attendues(dossier, type_demande) if nom not in recues
+    for num_ligne, dossier in _dossiers_du_depot(depot, dossiers, resume=True):
+        manquantes = manquantes_enregistrees(dossier, type_demande)
+        if manquantes is None:  # an older dossier: from its pièce records
+            recues = pieces.recues(dossier.numero_asp, type_demande)
+            manquantes = tuple(
+                dict.fromkeys(
+                    nom for nom, _ in pieces_attendues(dossier, type_demande) if nom not in recues
+                )
             )
-        )
         etats.append(
             EtatDossier(
                 dossier.numero_asp, num_ligne, statut_demande(dossier, type_demande), manquantes
@@ -399,6 +415,10 @@ class TraiterZipRecu:
         if debut is Debut.DEJA_TRAITE:
             logger.info("Archive %s (ETag %s) déjà traitée: rien à refaire.", key, etag)
             return ResultatZip(IssueZip.DOUBLON)
+        if debut is Debut.NON_AUTORISE:
+            # Only the keys issued by POST /depots/{id}/pieces count, whatever else lands.
+            logger.warning("Archive %s ignorée: aucun envoi de cette clé n'a été autorisé.", key)
+            return ResultatZip(IssueZip.IGNORE)
 
         type_demande = _type_depot(depot)
         concernes = _dossiers_du_depot(depot, self._dossiers)
@@ -458,6 +478,8 @@ class TraiterZipRecu:
                 continue  # complete before this ZIP: nothing changes for it
             if self._completer(dossier, type_demande, maintenant, debut):
                 completes.append(dossier.numero_asp)
+            else:  # complete, beyond INCOMPLET already: nothing missing any more
+                self._pieces.noter_manquantes(dossier.numero_asp, type_demande, ())
 
         conservees = tuple(m.nom for m in rapprochement.pieces_a_conserver)
         self._zips.terminer(depot.id, key, etag, StatutZip.OK, erreurs, conservees, maintenant)

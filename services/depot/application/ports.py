@@ -264,8 +264,11 @@ class Dossiers(Protocol):
         """The numeroASP holding this éditeur's numeroDossier claim, if any."""
         ...
 
-    def lire_plusieurs(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
-        """numeroASP -> dossier, for those that exist (batched reads)."""
+    def lire_plusieurs(
+        self, numeros_asp: Iterable[str], resume: bool = False
+    ) -> dict[str, Dossier]:
+        """numeroASP -> dossier, for those that exist (batched reads). `resume`: without
+        their demande and FINESS (empty there), for checks and views that need neither."""
         ...
 
     def detenteurs_finess(

@@ -98,6 +98,13 @@ class TraiterJsonRecu:
             if depot.siret != analysee.siret:
                 logger.warning("JSON reçu sous le SIRET d'un autre éditeur: ignoré.", extra=trace)
                 return IssueReception.IGNORE
+            if not depot.cle_attendue(cle):
+                # Only the key signed for this dépôt counts, whatever else lands in its prefix.
+                logger.warning(
+                    "Objet ignoré: ce n'est pas la clé signée pour le JSON du dépôt.",
+                    extra={**trace, "cleAttendue": depot.cle_json},
+                )
+                return IssueReception.IGNORE
             if (version_id and depot.deja_recu(version_id)) or (etag and depot.deja_recu(etag)):
                 return IssueReception.DEJA_TRAITE
             try:

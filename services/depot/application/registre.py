@@ -52,7 +52,7 @@ class RegistreDepot:
     def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
         return {
             numero: dossier_connu(dossier)
-            for numero, dossier in self._dossiers.lire_plusieurs(numeros_asp).items()
+            for numero, dossier in self._dossiers.lire_plusieurs(numeros_asp, resume=True).items()
         }
 
     def detenteurs_finess(

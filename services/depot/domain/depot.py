@@ -539,6 +539,9 @@ class Dossier:
     modifie_le: datetime
     solde: Mapping[str, Any] | None = None
     version: int = 1
+    # The avance's pièces still expected (names NFC), kept up to date by the import and the
+    # ZIPs (the solde's: `solde["piecesManquantes"]`). None: not recorded (older dossiers).
+    pieces_manquantes: tuple[str, ...] | None = None
 
     @property
     def modifiable(self) -> bool:

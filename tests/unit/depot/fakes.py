@@ -203,7 +203,9 @@ class DossiersEnMemoire:
     def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> str | None:
         return self.numeros_dossier.get((siret, numero_dossier))
 
-    def lire_plusieurs(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
+    def lire_plusieurs(
+        self, numeros_asp: Iterable[str], resume: bool = False
+    ) -> dict[str, Dossier]:
         self.lectures_par_lots += 1
         return {n: self.dossiers[n] for n in numeros_asp if n in self.dossiers}
 

@@ -65,7 +65,9 @@ class ZipsEnMemoire:
     def commencer(
         self, id_depot: str, cle: str, etag: str, taille: int, recu_le: datetime
     ) -> Debut:
-        avant = self.zips.get((id_depot, cle)) or ZipDepose(id_depot, cle, StatutZip.EN_ATTENTE)
+        avant = self.zips.get((id_depot, cle))
+        if avant is None:
+            return Debut.NON_AUTORISE
         if avant.etag == etag and avant.statut in (StatutZip.OK, StatutZip.REJETE):
             return Debut.DEJA_TRAITE
         reprise = avant.etag == etag and avant.statut is StatutZip.EN_COURS_DE_VERIFICATION
@@ -119,9 +121,17 @@ class PiecesEnMemoire:
         stocke = self.dossiers.dossiers[dossier.numero_asp]
         if stocke.version != dossier.version:
             raise VersionPerimee(dossier.numero_asp)
-        apres = replace(
-            stocke, statut=StatutDossier.EN_COURS, modifie_le=le, version=stocke.version + 1
-        )
+        if type_demande is TypeDemande.SOLDE:
+            solde = {**(stocke.solde or {}), "statut": "EN_COURS", "piecesManquantes": []}
+            apres = replace(stocke, solde=solde, modifie_le=le, version=stocke.version + 1)
+        else:
+            apres = replace(
+                stocke,
+                statut=StatutDossier.EN_COURS,
+                modifie_le=le,
+                version=stocke.version + 1,
+                pieces_manquantes=(),
+            )
         self.dossiers.dossiers[dossier.numero_asp] = apres
         return apres
 
@@ -129,6 +139,14 @@ class PiecesEnMemoire:
         self, numero_asp: str, type_demande: TypeDemande, manquantes: Sequence[str]
     ) -> None:
         self.manquantes[(numero_asp, str(type_demande))] = tuple(manquantes)
+        stocke = self.dossiers.dossiers[numero_asp]
+        if type_demande is TypeDemande.SOLDE:
+            solde = {**(stocke.solde or {}), "piecesManquantes": list(manquantes)}
+            self.dossiers.dossiers[numero_asp] = replace(stocke, solde=solde)
+        else:
+            self.dossiers.dossiers[numero_asp] = replace(
+                stocke, pieces_manquantes=tuple(manquantes)
+            )
 
 
 class BucketZips:
@@ -389,3 +407,16 @@ def test_statut_demande_solde() -> None:
     dossier: Any = type("D", (), {"solde": {"statut": "INCOMPLET"}, "statut": "EN_COURS"})()
     assert statut_demande(dossier, TypeDemande.SOLDE) == "INCOMPLET"
     assert statut_demande(dossier, TypeDemande.AVANCE) == "EN_COURS"
+
+
+def test_un_zip_sous_une_cle_non_delivree_est_ignore(plateforme: AvecPieces) -> None:
+    """Only the keys issued by POST /depots/{id}/pieces are processed (spec: uploads)."""
+    depot = _importer(plateforme, demande(1))
+    archive = construire([Membre("MS1_bon-BDC-D00001.pdf", pdf())])
+    cle = f"pieces/{SIRET}/{depot.id}/pas-delivree.zip"
+    plateforme.bucket.archives[(cle, "e1")] = archive
+    resultat = plateforme.evenement(cle, "e1")
+    assert resultat.issue is IssueZip.IGNORE
+    assert plateforme.bucket.ouvertures == 0 and plateforme.copie.copies == 0
+    assert plateforme.consulter(depot.id, SIRET).zips == ()
+    assert plateforme.dossier(depot.numeros_asp[1]).statut is StatutDossier.INCOMPLET

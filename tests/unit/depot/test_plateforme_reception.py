@@ -180,6 +180,21 @@ def test_le_siret_de_la_cle_doit_etre_celui_du_depot(plateforme: Plateforme) -> 
     assert plateforme.depot(depot.id).statut is StatutDepot.CREE
 
 
+def test_un_json_sous_un_autre_nom_du_prefixe_n_est_pas_simule(plateforme: Plateforme) -> None:
+    """Only the key signed in the presigned POST is the dépôt's JSON (spec: uploads)."""
+    depot = plateforme.demarrer_depot(nom_fichier="mes-demandes.json")
+    assert plateforme.stockage.envois[-1].cle == f"json/{SIRET}/{depot.id}/mes-demandes.json"
+    autre = f"json/{SIRET}/{depot.id}/autre.json"
+    version = plateforme.stockage.deposer(autre, fichier(demande(1)))
+    issue = plateforme.traiter_json_recu("b", autre, ECHEANCE_AVANCE, version_id=version)
+    assert issue is IssueReception.IGNORE
+    assert not plateforme.simulateur.appels
+    assert plateforme.depot(depot.id).statut is StatutDepot.CREE
+    # the issued key itself is simulated
+    issue, _ = plateforme.deposer(depot, fichier(demande(1)))
+    assert issue is IssueReception.SIMULE
+
+
 def test_un_objet_disparu_est_ignore(plateforme: Plateforme) -> None:
     depot = plateforme.demarrer_depot()
     cle = plateforme.stockage.envois[-1].cle

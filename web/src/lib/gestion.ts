@@ -268,6 +268,7 @@ export function resumerRetour(r: Retour): ResumeRetour {
 
 const ACTIONS: Readonly<Record<string, string>> = {
   CREATION: "Dossier déposé",
+  INSTRUCTION_COMMENCEE: "Instruction commencée",
   MODIFICATION: "Dossier modifié par l'éditeur",
   MODIFICATION_IMPORTEE: "Modification importée par l'éditeur",
   SOLDE: "Demande de solde déposée",
@@ -283,6 +284,12 @@ const ACTIONS: Readonly<Record<string, string>> = {
   RELANCE: "Relancée après une erreur technique",
   REPRISE: "Reprise",
   EN_COURS: "Remise en instruction",
+  DECISION_DECIDEE: "Décidée",
+  DECISION_REJETEE: "Rejetée",
+  DECISION_A_MODIFIER: "Modification demandée",
+  DECISION_EN_ATTENTE_PIECES: "Pièces complémentaires demandées",
+  DECISION_PDF: "Décision d'attribution signée",
+  DECISION_ATTRIBUTION: "Décision d'attribution signée",
 };
 
 /** An action of the history in words; an unknown one loses its underscores, never shown raw. */

@@ -169,6 +169,7 @@ describe("words", () => {
 
   it("history actions never shown as raw codes", () => {
     expect(libelleAction("A_MODIFIER")).toBe("Modification demandée");
+    expect(libelleAction("DECISION_A_MODIFIER")).toBe("Modification demandée");
     expect(libelleAction("QUELQUE_CHOSE_DE_NOUVEAU")).toBe("Quelque chose de nouveau");
   });
 });

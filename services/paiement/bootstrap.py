@@ -19,6 +19,7 @@ from services.paiement.adapters.s3 import StockageS3
 from services.paiement.application.contexte import Paiement
 from services.paiement.application.suites import Suites
 from services.paiement.domain.sepa import Payeur
+from shared.chiffrement_kms import ChiffrementKms
 from shared.horloge import HorlogeCourante
 from shared.settings import requis
 
@@ -47,6 +48,7 @@ def composants() -> Composants:
         stockage=StockageS3(),
         horloge=HorlogeCourante(),
         payeur=Payeur(reglages.payeur_nom, reglages.payeur_iban, reglages.payeur_bic),
+        chiffrement=ChiffrementKms(),
     )
     suites = Suites(
         signal=SignalStepFunctions(),

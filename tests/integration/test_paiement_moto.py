@@ -27,10 +27,11 @@ from services.paiement.application.versements import creer_versement, reemettre,
 from services.paiement.domain.lot import StatutLot
 from services.paiement.domain.sepa import Payeur, totaux_pain001, valider_pain001
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
+from shared.chiffrement import contexte_iban
 from shared.dynamo import vers_dynamo
 from shared.horloge import HorlogeFixe
 from shared.montant import Montant
-from tests.fixtures.enrolements import enroler
+from tests.fixtures.enrolements import chiffrement_local, enroler
 from tests.integration.test_guichet_moto import creer_table
 
 pytestmark = pytest.mark.integration
@@ -69,6 +70,7 @@ def service(ddb: Any, s3: Any, horloge: HorlogeFixe, depot: Any = None) -> Paiem
         stockage=StockageS3(BUCKET, s3),
         horloge=horloge,
         payeur=PAYEUR,
+        chiffrement=chiffrement_local(),
     )
 
 
@@ -214,3 +216,44 @@ def test_rejet_ac04_puis_reemission_apres_nouvel_iban(aws: tuple[Any, Any]) -> N
     assert paye.montant_paye == Montant("300.00")
     lu = VersementsDynamo(TABLE, ddb).lire("FINMS1000006", TypeVersement.AVANCE)
     assert lu is not None and lu.emissions_rejetees[0].code_rejet == "AC04"
+
+
+def test_aucun_iban_en_clair_apres_un_cycle_complet(aws: tuple[Any, Any]) -> None:
+    """Lot, RJCT, new bank details, re-issue, paid: the versement items keep each emission's
+    IBAN encrypted (the enrolment's KMS ciphertext) and masked, never in clear; the SEPA
+    files (for the bank) are the only place it is written."""
+    ddb, s3 = aws
+    ancien, nouveau = "FR7630006000011234567890189", "FR7630001007941234567890185"
+    enroler(SIRET, ANS, client=ddb, iban=ancien)
+    horloge = HorlogeFixe(LE)
+    paiement = service(ddb, s3, horloge)
+    creer_versement(paiement, decision("FINMS1000007", "1000.00"))
+    lot = lancer_lot(paiement).lot
+    assert lot is not None
+    pain001 = s3.get_object(Bucket=BUCKET, Key=lot.cle_fichier)["Body"].read()
+    assert ancien.encode() in pain001
+    e2e = "FINMS1000007M0-VERSE001-1"
+    traiter_retour(paiement, repondre(pain001, LE, {e2e: Reponse(e2e, "RJCT", "AC04")}))
+    enroler(SIRET, ANS, client=ddb, iban=nouveau, bic="BNPAFRPPXXX")
+    reemettre(paiement, "FINMS1000007", TypeVersement.AVANCE)
+    second = lancer_lot(paiement).lot
+    assert second is not None
+    contenu = s3.get_object(Bucket=BUCKET, Key=second.cle_fichier)["Body"].read()
+    assert nouveau.encode() in contenu
+    (paye,) = traiter_retour(paiement, repondre(contenu, LE)).payes
+
+    items = ddb.scan(TableName=TABLE)["Items"]
+    (item,) = [i for i in items if i["SK"]["S"] == "VERSEMENT#AVANCE"]
+    assert item["etat"]["S"] == "PAYE" and "iban" not in item
+    assert item["ibanMasque"]["S"] == "FR76 **** **** **** **** **** 0185"
+    (rejetee,) = item["emissionsRejetees"]["L"]
+    assert rejetee["M"]["ibanMasque"]["S"] == "FR76 **** **** **** **** **** 0189"
+    assert "iban" not in rejetee["M"]
+    for iban in (ancien, nouveau):
+        assert not [i for i in items if iban in repr(i)], iban
+    # The ciphertexts are the enrolment key's, bound to the SIRET: they decrypt.
+    kms = chiffrement_local()
+    contexte = contexte_iban(SIRET)
+    assert kms.dechiffrer(item["ibanChiffre"]["S"], contexte) == nouveau
+    assert kms.dechiffrer(rejetee["M"]["ibanChiffre"]["S"], contexte) == ancien
+    assert paye.iban_masque == item["ibanMasque"]["S"]

@@ -147,7 +147,7 @@ class AvisPdfS3:
             type_versement=TypeDemande(versement.type.value),
             montant_paye=versement.montant_paye,
             paye_le=versement.paye_le.astimezone(PARIS).date(),
-            iban=versement.iban or "",
+            iban_masque=versement.iban_masque or "",
             # The payment's instant: the same versement always gives the same bytes.
             emis_le=versement.paye_le,
             bic=versement.bic or "",

@@ -9,6 +9,10 @@
 - batch lock: `PAIEMENT` / `VERROU_LOT` (proprietaire, expireLe), taken on
   `attribute_not_exists(PK) OR expireLe < :maintenant`.
 - bank details: read from the enrolment item `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`.
+
+No IBAN is stored in clear: a versement keeps the enrolment's ciphertext (`ibanChiffre`,
+enrolment KMS key, context {siret, champ: iban}: the versement's SIRET is the enrolment's)
+and the masked copy (`ibanMasque`), for its current emission and each rejected one.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from typing import Any
 from services.paiement.domain.lot import Lot, StatutLot
 from services.paiement.domain.versement import (
     CoordonneesBancaires,
+    CoordonneesChiffrees,
     EmissionRejetee,
     EtatVersement,
     TypeVersement,
     Versement,
 )
-from shared.chiffrement import Chiffrement
+from shared.chiffrement import Chiffrement, contexte_iban
 from shared.chiffrement_kms import ChiffrementKms
 from shared.contrats import cle_enrolement, enrolement_depuis_item
 from shared.dynamo import (
@@ -79,7 +84,8 @@ def item_versement(v: Versement, version: int) -> dict[str, Any]:
         "lot": v.lot,
         "misEnPaiementLe": _iso(v.mis_en_paiement_le),
         "titulaire": v.titulaire,
-        "iban": v.iban,
+        "ibanChiffre": v.iban_chiffre,
+        "ibanMasque": v.iban_masque,
         "bic": v.bic,
         "payeLe": _iso(v.paye_le),
         "montantPaye": _texte(v.montant_paye),
@@ -92,7 +98,8 @@ def item_versement(v: Versement, version: int) -> dict[str, Any]:
                 for k, val in {
                     "rang": e.rang,
                     "lot": e.lot,
-                    "iban": e.iban,
+                    "ibanChiffre": e.iban_chiffre,
+                    "ibanMasque": e.iban_masque,
                     "bic": e.bic,
                     "codeRejet": e.code_rejet,
                     "rejeteLe": _iso(e.rejete_le),
@@ -128,7 +135,8 @@ def versement_depuis_item(item: Mapping[str, Any]) -> Versement:
         lot=_texte(item.get("lot")),
         mis_en_paiement_le=instant_ou_rien(item.get("misEnPaiementLe")),
         titulaire=_texte(item.get("titulaire")),
-        iban=_texte(item.get("iban")),
+        iban_chiffre=_texte(item.get("ibanChiffre")),
+        iban_masque=_texte(item.get("ibanMasque")),
         bic=_texte(item.get("bic")),
         paye_le=instant_ou_rien(item.get("payeLe")),
         montant_paye=montant("montantPaye"),
@@ -138,7 +146,8 @@ def versement_depuis_item(item: Mapping[str, Any]) -> Versement:
             EmissionRejetee(
                 rang=int(e["rang"]),
                 lot=_texte(e.get("lot")),
-                iban=_texte(e.get("iban")),
+                iban_chiffre=_texte(e.get("ibanChiffre")),
+                iban_masque=_texte(e.get("ibanMasque")),
                 bic=_texte(e.get("bic")),
                 code_rejet=_texte(e.get("codeRejet")),
                 rejete_le=instant_ou_rien(e.get("rejeteLe")),
@@ -315,7 +324,8 @@ class VersementsDynamo(TableDynamo):
 
 class EnrolementsDynamo(TableDynamo):
     """Implements `Enrolements`: the IBAN/BIC of the enrolment item, read through the
-    shared contract; the IBAN is decrypted (enrolment KMS key) for the SEPA file only."""
+    shared contract, the IBAN left encrypted (the application decrypts it for the SEPA
+    file and the re-issue's comparison, once per SIRET and run)."""
 
     def __init__(
         self,
@@ -326,17 +336,30 @@ class EnrolementsDynamo(TableDynamo):
         super().__init__(table, client)
         self.chiffrement: Chiffrement = chiffrement or ChiffrementKms()
 
-    def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
+    def compte(self, siret: str, numero_ans: str) -> CoordonneesChiffrees | None:
         item = self._lire(cle_enrolement(siret, numero_ans))
         if item is None or not item.get("ibanChiffre") or not item.get("bic"):
             return None
-        enrolement = enrolement_depuis_item(item, self.chiffrement)
-        if not enrolement.iban or not enrolement.bic:
+        enrolement = enrolement_depuis_item(item)  # not decrypted
+        if not enrolement.iban_chiffre or not enrolement.bic:
             return None
-        return CoordonneesBancaires(
+        return CoordonneesChiffrees(
             titulaire=enrolement.titulaire or enrolement.raison_sociale or siret,
-            iban=enrolement.iban,
+            iban_chiffre=enrolement.iban_chiffre,
             bic=enrolement.bic,
             # A gestionnaire validated the enrolment (and with it these bank details).
             validees=enrolement.valide,
+        )
+
+    def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
+        """`compte`, the IBAN decrypted (one Decrypt: for checks and tools, not for lots)."""
+        lues = self.compte(siret, numero_ans)
+        if lues is None:
+            return None
+        return CoordonneesBancaires(
+            titulaire=lues.titulaire,
+            iban=self.chiffrement.dechiffrer(lues.iban_chiffre, contexte_iban(siret)),
+            bic=lues.bic,
+            validees=lues.validees,
+            iban_chiffre=lues.iban_chiffre,
         )

@@ -16,6 +16,7 @@ from services.paiement.application.ports import (
 from services.paiement.domain.lot import identifiant_lot
 from services.paiement.domain.sepa import Payeur
 from services.paiement.domain.versement import ErreurPaiement, TypeVersement, Versement
+from shared.chiffrement import Chiffrement
 
 # More than a Lambda can run (15 min): a live batch never loses its lock.
 DUREE_VERROU = timedelta(minutes=20)
@@ -40,6 +41,7 @@ class Paiement:
     stockage: StockageFichiers
     horloge: Horloge
     payeur: Payeur
+    chiffrement: Chiffrement  # the enrolment KMS key: IBANs of enrolments and versements
     taille_lot: int = TAILLE_LOT
     duree_verrou: timedelta = DUREE_VERROU
     nouvel_id_lot: Callable[[datetime], str] = field(default=identifiant_lot)

@@ -9,12 +9,16 @@ Two runs at once give one file and no versement in both:
    validated and stored: a run that died in between leaves an EN_PREPARATION lot, which
    the next run (holding the lock) finishes from its claimed versements before anything else.
 Zero versements: no file, no lot.
+
+A versement keeps its IBAN encrypted (the enrolment's ciphertext) and masked, never in
+clear: the file is built from IBANs decrypted for this run only, once per SIRET (Comptes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from services.paiement.application.comptes import Comptes
 from services.paiement.application.contexte import Anomalie, Paiement
 from services.paiement.domain.lot import Lot, StatutLot, cle_fichier, nouveau_lot
 from services.paiement.domain.sepa import generer_pain001
@@ -36,19 +40,20 @@ def lancer_lot(paiement: Paiement) -> ResultatLot:
     expire_le = maintenant + paiement.duree_verrou
     if not paiement.lots.prendre_verrou(id_lot, maintenant, expire_le):
         return ResultatLot(None, "Un lot est déjà en préparation: aucun nouveau fichier.")
+    comptes = Comptes(paiement.enrolements, paiement.chiffrement)  # this run's cache
     try:
         repris = [
-            _emettre(paiement, lot, paiement.versements.du_lot(lot.id))
+            _emettre(paiement, comptes, lot, paiement.versements.du_lot(lot.id))
             for lot in paiement.lots.lots(StatutLot.EN_PREPARATION)
         ]
-        resultat = _nouveau_lot(paiement, id_lot)
+        resultat = _nouveau_lot(paiement, comptes, id_lot)
         resultat.repris = [lot for lot in repris if lot is not None]
         return resultat
     finally:
         paiement.lots.rendre_verrou(id_lot)
 
 
-def _nouveau_lot(paiement: Paiement, id_lot: str) -> ResultatLot:
+def _nouveau_lot(paiement: Paiement, comptes: Comptes, id_lot: str) -> ResultatLot:
     candidats = paiement.versements.dans_l_etat(EtatVersement.A_PAYER, paiement.taille_lot)
     if not candidats:
         return ResultatLot(None, "Aucun versement à payer: pas de fichier.")
@@ -58,7 +63,7 @@ def _nouveau_lot(paiement: Paiement, id_lot: str) -> ResultatLot:
     anomalies: list[Anomalie] = []
     reserves: list[Versement] = []
     for versement in candidats:
-        coordonnees = paiement.enrolements.coordonnees(versement.siret, versement.numero_ans)
+        coordonnees = comptes.coordonnees(versement.siret, versement.numero_ans)
         if (
             coordonnees is None
             or not coordonnees.validees
@@ -81,7 +86,7 @@ def _nouveau_lot(paiement: Paiement, id_lot: str) -> ResultatLot:
         )
         if reserve is not None:  # None: changed since the query, left to a later lot
             reserves.append(reserve)
-    emis = _emettre(paiement, lot, reserves)
+    emis = _emettre(paiement, comptes, lot, reserves)
     if emis is None:
         return ResultatLot(None, "Aucun versement réservé: pas de fichier.", anomalies=anomalies)
     return ResultatLot(
@@ -89,8 +94,11 @@ def _nouveau_lot(paiement: Paiement, id_lot: str) -> ResultatLot:
     )
 
 
-def _emettre(paiement: Paiement, lot: Lot, versements: list[Versement]) -> Lot | None:
-    """Validates and stores the file, then marks the lot EMIS (None: nothing to send)."""
+def _emettre(
+    paiement: Paiement, comptes: Comptes, lot: Lot, versements: list[Versement]
+) -> Lot | None:
+    """Validates and stores the file, then marks the lot EMIS (None: nothing to send).
+    Each IBAN is the one the versement was claimed with (its ciphertext, decrypted)."""
     a_envoyer = sorted(
         (v for v in versements if v.etat is EtatVersement.MIS_EN_PAIEMENT and v.lot == lot.id),
         key=lambda v: v.end_to_end,
@@ -98,7 +106,8 @@ def _emettre(paiement: Paiement, lot: Lot, versements: list[Versement]) -> Lot |
     if not a_envoyer:
         paiement.lots.supprimer_lot(lot.id)
         return None
-    fichier = generer_pain001(lot.id, lot.cree_le, lot.execution, paiement.payeur, a_envoyer)
+    ibans = {v.end_to_end: comptes.iban(v) or "" for v in a_envoyer}
+    fichier = generer_pain001(lot.id, lot.cree_le, lot.execution, paiement.payeur, a_envoyer, ibans)
     emis = replace(
         lot,
         statut=StatutLot.EMIS,

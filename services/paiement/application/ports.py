@@ -8,7 +8,7 @@ from typing import Protocol
 from services.paiement.domain.lot import Lot, StatutLot
 from services.paiement.domain.retour_recu import EnvoiAutorise, RetourBancaire
 from services.paiement.domain.versement import (
-    CoordonneesBancaires,
+    CoordonneesChiffrees,
     EtatVersement,
     TypeVersement,
     Versement,
@@ -76,8 +76,10 @@ class Lots(Protocol):
 
 
 class Enrolements(Protocol):
-    def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
-        """The bank details of the éditeur's enrolment; None without an enrolment or IBAN."""
+    def compte(self, siret: str, numero_ans: str) -> CoordonneesChiffrees | None:
+        """The bank details of the éditeur's enrolment, IBAN encrypted as stored (the
+        application decrypts it, once per SIRET and run: application/comptes.py); None
+        without an enrolment, IBAN or BIC."""
         ...
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from services.paiement.application.comptes import Comptes
 from services.paiement.application.contexte import Paiement, modifier
 from services.paiement.application.messages import DemandeDecidee
 from services.paiement.domain.suivi import LigneSuivi, suivi_financier
@@ -72,9 +73,16 @@ def liberer_solde(paiement: Paiement, numero_asp: str) -> Versement | None:
     return modifier(paiement, numero_asp, TypeVersement.SOLDE, liberer)
 
 
-def reemettre(paiement: Paiement, numero_asp: str, type_versement: TypeVersement) -> Versement:
+def reemettre(
+    paiement: Paiement,
+    numero_asp: str,
+    type_versement: TypeVersement,
+    comptes: Comptes | None = None,
+) -> Versement:
     """A rejected versement, again to pay (new end-to-end id), once the éditeur's bank
-    details have changed and been validated."""
+    details have changed and been validated (compared in clear: the rejected emission's
+    ciphertext is decrypted; `comptes` shares the decryptions of one run)."""
+    lecteur = comptes or Comptes(paiement.enrolements, paiement.chiffrement)
     actuel = paiement.versements.lire(numero_asp, type_versement)
     if actuel is None:
         raise ErreurPaiement(
@@ -82,13 +90,18 @@ def reemettre(paiement: Paiement, numero_asp: str, type_versement: TypeVersement
             f"Aucun versement {type_versement} pour le dossier {numero_asp}.",
             statut_http=404,
         )
-    coordonnees = paiement.enrolements.coordonnees(actuel.siret, actuel.numero_ans)
+    coordonnees = lecteur.coordonnees(actuel.siret, actuel.numero_ans)
     if coordonnees is None:
         raise ErreurPaiement(
             "COORDONNEES_ABSENTES",
             f"L'enrôlement de l'éditeur {actuel.siret} n'a pas de coordonnées bancaires.",
         )
-    resultat = modifier(paiement, numero_asp, type_versement, lambda v: v.reemettre(coordonnees))
+    resultat = modifier(
+        paiement,
+        numero_asp,
+        type_versement,
+        lambda v: v.reemettre(coordonnees, lecteur.iban(v)),
+    )
     assert resultat is not None  # it existed, and versements are never deleted
     return resultat
 
@@ -103,13 +116,14 @@ def reemettre_pour_editeur(
     versement is no longer REJETE."""
     reemis: list[Versement] = []
     refus: list[ErreurPaiement] = []
+    comptes = Comptes(paiement.enrolements, paiement.chiffrement)
     for versement in paiement.versements.dans_l_etat(EtatVersement.REJETE, limite=10_000):
         if versement.siret != siret:
             continue
         if numero_ans is not None and versement.numero_ans != numero_ans:
             continue
         try:
-            reemis.append(reemettre(paiement, versement.numero_asp, versement.type))
+            reemis.append(reemettre(paiement, versement.numero_asp, versement.type, comptes))
         except ErreurPaiement as erreur:
             refus.append(erreur)
     return reemis, refus

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from shared.campagnes import TypeDemande
 from shared.horloge import exiger_fuseau
-from shared.identifiants import iban_masque
 from shared.montant import Montant
 
 
@@ -28,7 +27,7 @@ class DonneesAvis:
     type_versement: TypeDemande  # AVANCE ou SOLDE
     montant_paye: Montant
     paye_le: date  # date de paiement effective (retour de la banque)
-    iban: str  # complet ici; l'avis n'en imprime que le masque
+    iban_masque: str  # FR76 **** … 1234: le versement ne garde l'IBAN que chiffré et masqué
     emis_le: datetime  # instant de production: date du document (et de sa signature)
     bic: str = ""
     reference: str = ""  # l'identifiant de bout en bout du virement SEPA
@@ -39,10 +38,6 @@ class DonneesAvis:
         exiger_fuseau(self.emis_le)
         if self.montant_paye.valeur <= 0:
             raise ValueError("un avis de paiement porte un montant payé positif")
-
-    @property
-    def iban_masque(self) -> str:
-        return iban_masque(self.iban)
 
     @property
     def nom_fichier(self) -> str:

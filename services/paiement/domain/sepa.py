@@ -8,7 +8,7 @@ Le compte débité est celui de l'agence payeuse (settings). MsgId = identifiant
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -82,8 +82,11 @@ def generer_pain001(
     execution: date,
     payeur: Payeur,
     versements: Sequence[Versement],
+    ibans: Mapping[str, str],
 ) -> FichierSepa:
-    """Le fichier, validé; aucun versement: pas de fichier (ValueError)."""
+    """Le fichier, validé; aucun versement: pas de fichier (ValueError). `ibans`: l'IBAN
+    en clair de chaque versement, par identifiant de bout en bout (le versement ne garde
+    que son chiffré et son masque)."""
     if not versements:
         raise ValueError("aucun versement: pas de fichier de virements")
     virement = _Virement(
@@ -109,7 +112,7 @@ def generer_pain001(
         virement.add_payment(
             {
                 "name": versement.titulaire or "",
-                "IBAN": versement.iban or "",
+                "IBAN": ibans.get(versement.end_to_end, ""),
                 "BIC": versement.bic or "",
                 "amount": _centimes(versement.montant),
                 "execution_date": execution,

@@ -14,7 +14,7 @@ dans l'état EN_ATTENTE_AVANCE, sans montant: il est calculé quand l'avance est
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -68,13 +68,32 @@ class ErreurPaiement(Exception):
 
 
 @dataclass(frozen=True)
-class CoordonneesBancaires:
-    """Les coordonnées bancaires de l'enrôlement de l'éditeur (le bénéficiaire)."""
+class CoordonneesChiffrees:
+    """Les coordonnées bancaires telles que l'enrôlement les garde: l'IBAN chiffré (clé KMS
+    de l'enrôlement, contexte {siret, champ: iban}), jamais en clair."""
 
     titulaire: str
-    iban: str
+    iban_chiffre: str
     bic: str
     validees: bool  # validées par un gestionnaire (enrôlement VALIDE)
+
+
+@dataclass(frozen=True)
+class CoordonneesBancaires:
+    """Les coordonnées bancaires de l'enrôlement de l'éditeur (le bénéficiaire), l'IBAN
+    déchiffré: en mémoire seulement, le temps d'un lot ou d'une réémission."""
+
+    titulaire: str
+    iban: str = field(repr=False)
+    bic: str
+    validees: bool  # validées par un gestionnaire (enrôlement VALIDE)
+    iban_chiffre: str | None = field(default=None, repr=False)  # tel qu'enregistré
+
+    @property
+    def iban_masque(self) -> str:
+        from shared.identifiants import iban_masque  # stdnum: loaded only when a lot runs
+
+        return iban_masque(self.iban)
 
     def meme_compte(self, iban: str | None, bic: str | None) -> bool:
         return self.iban == iban and self.bic == bic
@@ -105,11 +124,13 @@ def lire_end_to_end(texte: str) -> tuple[str, TypeVersement, int] | None:
 
 @dataclass(frozen=True)
 class EmissionRejetee:
-    """Une émission précédente, rejetée par la banque (gardée pour le suivi et les doublons)."""
+    """Une émission précédente, rejetée par la banque (gardée pour le suivi et les doublons).
+    Son IBAN: chiffré et masqué, comme celui de l'émission en cours."""
 
     rang: int
     lot: str | None
-    iban: str | None
+    iban_chiffre: str | None
+    iban_masque: str | None
     bic: str | None
     code_rejet: str | None
     rejete_le: datetime | None
@@ -128,8 +149,13 @@ class Versement:
     rang: int = 1  # rang de l'émission en cours (1 + nombre de réémissions)
     lot: str | None = None
     mis_en_paiement_le: datetime | None = None
-    titulaire: str | None = None  # coordonnées de l'émission en cours
-    iban: str | None = None
+    # Coordonnées de l'émission en cours. L'IBAN n'est jamais gardé en clair: son chiffré
+    # (celui de l'enrôlement, même clé KMS et même contexte {siret, champ: iban}) sert à
+    # refaire le fichier d'un lot inachevé et à comparer avec les nouvelles coordonnées
+    # lors d'une réémission; le masque (FR76 **** … 1234) sert aux vues et à l'avis.
+    titulaire: str | None = None
+    iban_chiffre: str | None = field(default=None, repr=False)
+    iban_masque: str | None = None
     bic: str | None = None
     paye_le: datetime | None = None
     montant_paye: Montant | None = None
@@ -179,13 +205,16 @@ class Versement:
         self, lot: str, instant: datetime, coordonnees: CoordonneesBancaires
     ) -> Versement:
         self._exiger(EtatVersement.A_PAYER, action="le mettre en paiement")
+        if not coordonnees.iban_chiffre:
+            raise ValueError("coordonnées sans IBAN chiffré: rien à enregistrer sur le versement")
         return replace(
             self,
             etat=EtatVersement.MIS_EN_PAIEMENT,
             lot=lot,
             mis_en_paiement_le=exiger_fuseau(instant),
             titulaire=coordonnees.titulaire,
-            iban=coordonnees.iban,
+            iban_chiffre=coordonnees.iban_chiffre,
+            iban_masque=coordonnees.iban_masque,
             bic=coordonnees.bic,
         )
 
@@ -207,16 +236,18 @@ class Versement:
             self, etat=EtatVersement.REJETE, code_rejet=code, rejete_le=exiger_fuseau(instant)
         )
 
-    def reemettre(self, coordonnees: CoordonneesBancaires) -> Versement:
+    def reemettre(self, coordonnees: CoordonneesBancaires, iban_rejete: str | None) -> Versement:
         """Après un rejet: de nouveau à payer, nouvel identifiant de bout en bout, pourvu que
-        les coordonnées bancaires aient changé depuis l'émission rejetée et soient validées."""
+        les coordonnées bancaires aient changé depuis l'émission rejetée et soient validées.
+        `iban_rejete`: l'IBAN de l'émission rejetée, déchiffré par l'appelant (deux chiffrés
+        d'un même IBAN diffèrent: seule la valeur en clair se compare)."""
         self._exiger(EtatVersement.REJETE, action="le réémettre")
         if not coordonnees.validees:
             raise ErreurPaiement(
                 "COORDONNEES_NON_VALIDEES",
                 "Les nouvelles coordonnées bancaires de l'éditeur ne sont pas encore validées.",
             )
-        if coordonnees.meme_compte(self.iban, self.bic):
+        if coordonnees.meme_compte(iban_rejete, self.bic):
             raise ErreurPaiement(
                 "COORDONNEES_INCHANGEES",
                 "Les coordonnées bancaires (IBAN et BIC) n'ont pas changé depuis le rejet: "
@@ -225,7 +256,8 @@ class Versement:
         rejetee = EmissionRejetee(
             rang=self.rang,
             lot=self.lot,
-            iban=self.iban,
+            iban_chiffre=self.iban_chiffre,
+            iban_masque=self.iban_masque,
             bic=self.bic,
             code_rejet=self.code_rejet,
             rejete_le=self.rejete_le,
@@ -237,7 +269,8 @@ class Versement:
             lot=None,
             mis_en_paiement_le=None,
             titulaire=None,
-            iban=None,
+            iban_chiffre=None,
+            iban_masque=None,
             bic=None,
             code_rejet=None,
             rejete_le=None,

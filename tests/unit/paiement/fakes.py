@@ -11,10 +11,12 @@ from services.paiement.domain.lot import Lot, StatutLot
 from services.paiement.domain.sepa import Payeur
 from services.paiement.domain.versement import (
     CoordonneesBancaires,
+    CoordonneesChiffrees,
     EtatVersement,
     TypeVersement,
     Versement,
 )
+from shared.chiffrement import ChiffrementFactice, contexte_iban
 from shared.horloge import HorlogeFixe
 
 IBAN_A = "FR7630006000011234567890189"
@@ -95,8 +97,12 @@ class FakeVersements:
 
 
 class FakeEnrolements:
-    def __init__(self) -> None:
-        self.comptes: dict[tuple[str, str], CoordonneesBancaires] = {}
+    """Enrolment records as stored: the IBAN encrypted (each record its own ciphertext,
+    as the enrolment service writes them), through the same fake key as `Paiement`'s."""
+
+    def __init__(self, chiffrement: ChiffrementFactice) -> None:
+        self.chiffrement = chiffrement
+        self.comptes: dict[tuple[str, str], CoordonneesChiffrees] = {}
 
     def definir(
         self,
@@ -107,10 +113,21 @@ class FakeEnrolements:
         validees: bool = True,
         titulaire: str = "Éditeur de test",
     ) -> None:
-        self.comptes[(siret, numero_ans)] = CoordonneesBancaires(titulaire, iban, bic, validees)
+        chiffre = self.chiffrement.chiffrer(iban, contexte_iban(siret))
+        self.comptes[(siret, numero_ans)] = CoordonneesChiffrees(titulaire, chiffre, bic, validees)
+
+    def compte(self, siret: str, numero_ans: str) -> CoordonneesChiffrees | None:
+        return self.comptes.get((siret, numero_ans))
 
     def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
-        return self.comptes.get((siret, numero_ans))
+        """For tests that claim a versement by hand (decrypts, not counted)."""
+        lues = self.comptes.get((siret, numero_ans))
+        if lues is None:
+            return None
+        iban = ChiffrementFactice().dechiffrer(lues.iban_chiffre, contexte_iban(siret))
+        return CoordonneesBancaires(
+            lues.titulaire, iban, lues.bic, lues.validees, lues.iban_chiffre
+        )
 
 
 class FakeStockage:
@@ -140,7 +157,8 @@ def paiement_en_memoire(
     instant: datetime | None = None,
 ) -> tuple[Paiement, FakeVersements, FakeEnrolements, FakeStockage, HorlogeFixe]:
     depot = FakeVersements()
-    enrolements = FakeEnrolements()
+    chiffrement = ChiffrementFactice()
+    enrolements = FakeEnrolements(chiffrement)
     stockage = FakeStockage()
     horloge = HorlogeFixe(instant or datetime(2024, 3, 4, 9, 0, tzinfo=UTC))
     paiement = Paiement(
@@ -150,6 +168,7 @@ def paiement_en_memoire(
         stockage=stockage,
         horloge=horloge,
         payeur=PAYEUR,
+        chiffrement=chiffrement,
         nouvel_id_lot=IdsLot(),
     )
     return paiement, depot, enrolements, stockage, horloge

@@ -29,7 +29,7 @@ def donnees(**changes: object) -> DonneesAvis:
         type_versement=TypeDemande.AVANCE,
         montant_paye=Montant("6666.67"),
         paye_le=date(2022, 10, 11),
-        iban=IBAN,
+        iban_masque=iban_masque(IBAN),
         emis_le=datetime(2022, 10, 11, 16, 0, tzinfo=UTC),
         bic="AGRIFRPP",
         reference="FINMSS006702M0-VERSE001-1",

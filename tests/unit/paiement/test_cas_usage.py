@@ -20,9 +20,10 @@ from services.paiement.application.versements import (
 from services.paiement.domain.lot import StatutLot, nouveau_lot
 from services.paiement.domain.sepa import totaux_pain001
 from services.paiement.domain.versement import ErreurPaiement, EtatVersement, TypeVersement
+from shared.chiffrement import ChiffrementFactice, contexte_iban
 from shared.contrats import CoordonneesBancairesValidees
 from shared.montant import Montant
-from tests.unit.paiement.fakes import BIC_B, IBAN_B, paiement_en_memoire
+from tests.unit.paiement.fakes import BIC_B, IBAN_A, IBAN_B, paiement_en_memoire
 
 SIRET = "73282932000074"
 LE = datetime(2024, 3, 1, 10, tzinfo=UTC)
@@ -99,6 +100,59 @@ def test_un_seul_lot_a_la_fois_puis_reprise_d_un_lot_inacheve() -> None:
     assert len(stockage.fichiers) == 1 and depot.verrou is None
 
 
+def test_un_dechiffrement_par_siret_et_par_lot() -> None:
+    """40 versements of two éditeurs (one with two référencements, each record its own
+    ciphertext): 2 Decrypt calls for the whole lot, and none more to write the file."""
+    paiement, depot, enrolements, stockage, _ = paiement_en_memoire()
+    autre = "41234567000019"
+    enrolements.definir(SIRET, "ANS1")
+    enrolements.definir(SIRET, "ANS2")
+    enrolements.definir(autre, "ANS3", IBAN_B, BIC_B)
+    for n in range(40):
+        siret, ans = [(SIRET, "ANS1"), (SIRET, "ANS2"), (autre, "ANS3")][n % 3]
+        creer_versement(
+            paiement,
+            decision(f"FINMS10{n:05d}", "100.00").model_copy(
+                update={"siret": siret, "numeroAns": ans}
+            ),
+        )
+    chiffrement = paiement.chiffrement
+    assert isinstance(chiffrement, ChiffrementFactice)
+    avant = chiffrement.dechiffrements
+    lot = lancer_lot(paiement).lot
+    assert lot is not None and lot.nombre == 40
+    assert chiffrement.dechiffrements - avant == 2
+    fichier = stockage.lire(lot.cle_fichier or "")
+    assert fichier.count(IBAN_A.encode()) == 27 and fichier.count(IBAN_B.encode()) == 13
+    # Each versement keeps a ciphertext of its SIRET's IBAN and the masked copy only.
+    for v in depot.items.values():
+        assert v.iban_chiffre and v.iban_masque and "****" in v.iban_masque
+        assert IBAN_A not in repr(v) and IBAN_B not in repr(v)
+    # The next run reads the details afresh (the cache lived for one lot).
+    creer_versement(paiement, decision("FINMS1099999", "100.00"))
+    avant = chiffrement.dechiffrements
+    assert lancer_lot(paiement).lot is not None
+    assert chiffrement.dechiffrements - avant == 1
+
+
+def test_reprise_d_un_lot_inacheve_avec_l_iban_de_sa_reservation() -> None:
+    """A lot resumed after its details changed pays the account it was claimed for."""
+    paiement, depot, enrolements, stockage, horloge = paiement_en_memoire()
+    enrolements.definir(SIRET, "ANS1")
+    creer_versement(paiement, decision("FINMS1000001", "100.00"))
+    v = depot.lire("FINMS1000001", TypeVersement.AVANCE)
+    coordonnees = enrolements.coordonnees(SIRET, "ANS1")
+    assert v is not None and coordonnees is not None
+    maintenant = horloge.maintenant()
+    depot.creer_lot(nouveau_lot("AUTRE", maintenant))
+    depot.remplacer(v, v.mettre_en_paiement("AUTRE", maintenant, coordonnees))
+    enrolements.definir(SIRET, "ANS1", IBAN_B, BIC_B)
+    reprise = lancer_lot(paiement)
+    assert [lot.id for lot in reprise.repris] == ["AUTRE"]
+    fichier = stockage.lire(reprise.repris[0].cle_fichier or "")
+    assert IBAN_A.encode() in fichier and IBAN_B.encode() not in fichier
+
+
 def test_coordonnees_absentes_laisse_a_payer_et_le_signale() -> None:
     paiement, depot, _enrolements, stockage, _ = paiement_en_memoire()
     creer_versement(paiement, decision("FINMS1000001", "100.00"))
@@ -131,7 +185,11 @@ def test_rejet_puis_reemission_apres_changement_de_coordonnees() -> None:
     second = lancer_lot(paiement).lot
     assert second is not None
     paye = traiter_retour(paiement, repondre(stockage.lire(second.cle_fichier or ""), LE))
-    assert [v.iban for v in paye.payes] == [IBAN_B]
+    (payee,) = paye.payes
+    assert payee.iban_masque == "FR76 **** **** **** **** **** 0185"
+    assert paiement.chiffrement.dechiffrer(payee.iban_chiffre or "", contexte_iban(SIRET)) == IBAN_B
+    assert payee.emissions_rejetees[0].iban_masque == "FR76 **** **** **** **** **** 0189"
+    assert IBAN_B.encode() in stockage.lire(second.cle_fichier or "")
     ligne = suivi(paiement, "FINMS1000001")[0]
     assert (ligne.etat, ligne.reemissions, ligne.montant_paye) == ("PAYE", 1, Montant("30.00"))
     # The first emission announced paid after all: reported, not paid twice.

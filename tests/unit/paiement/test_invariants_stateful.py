@@ -5,6 +5,7 @@ paid twice, a solde is released once its avance is paid."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 
 from hypothesis import settings
@@ -35,6 +36,7 @@ from tests.unit.paiement.test_cas_usage import SIRET, decision
 DOSSIERS = [f"FINMS100000{n}" for n in range(1, 6)]
 MONTANTS = st.decimals(min_value="0.01", max_value="500000.00", places=2).map(str)
 COMPTES = [(IBAN_A, BIC_A), (IBAN_B, BIC_B)]
+ENVOYES = (EtatVersement.MIS_EN_PAIEMENT, EtatVersement.PAYE, EtatVersement.REJETE)
 
 
 class Paiements(RuleBasedStateMachine):
@@ -154,6 +156,10 @@ class Paiements(RuleBasedStateMachine):
     @invariant()
     def chaque_versement_coherent(self) -> None:
         for versement in self.depot.items.values():
+            # No IBAN in clear on a versement: its ciphertext and the masked copy only.
+            assert IBAN_A not in repr(asdict(versement)) and IBAN_B not in repr(asdict(versement))
+            if versement.etat in ENVOYES:
+                assert versement.iban_chiffre and versement.iban_masque
             if versement.etat is EtatVersement.PAYE:
                 assert versement.montant_paye == versement.montant
                 assert versement.paye_le is not None

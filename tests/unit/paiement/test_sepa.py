@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -29,13 +28,17 @@ NS = {"p": ESPACE}
 
 
 def _envoyes(montants: list[str]) -> list:  # type: ignore[type-arg]
-    compte = CoordonneesBancaires("Éditeur « Santé » & Fils", IBAN_A, BIC_A, True)
+    compte = CoordonneesBancaires("Éditeur « Santé » & Fils", IBAN_A, BIC_A, True, "chiffre")
     return [
         nouvelle_avance(
             f"FINMS1{n:06d}", "73282932000074", "ANS1", Montant(m), LE
         ).mettre_en_paiement("LOT0001", LE, compte)
         for n, m in enumerate(montants, start=1)
     ]
+
+
+def _ibans(versements: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {v.end_to_end: IBAN_A for v in versements}
 
 
 def test_le_schema_09_est_celui_que_sepaxml_embarque() -> None:
@@ -45,7 +48,9 @@ def test_le_schema_09_est_celui_que_sepaxml_embarque() -> None:
 
 def test_fichier_valide_une_transaction_par_versement() -> None:
     versements = _envoyes(["22222.22", "10000.00", "10.05"])
-    fichier = generer_pain001("LOT0001", LE, date(2024, 3, 4), PAYEUR, versements)
+    fichier = generer_pain001(
+        "LOT0001", LE, date(2024, 3, 4), PAYEUR, versements, _ibans(versements)
+    )
     valider_pain001(fichier.contenu)  # raises if invalid
     assert (fichier.nombre, fichier.total) == (3, Montant("9669.69"))
     assert totaux_pain001(fichier.contenu) == (3, Montant("9669.69"))
@@ -78,7 +83,9 @@ def test_fichier_valide_une_transaction_par_versement() -> None:
 )
 def test_somme_de_controle_et_nombre(montants: list) -> None:  # type: ignore[type-arg]
     versements = _envoyes([str(m) for m in montants])
-    fichier = generer_pain001("LOT0002", LE, date(2024, 3, 4), PAYEUR, versements)
+    fichier = generer_pain001(
+        "LOT0002", LE, date(2024, 3, 4), PAYEUR, versements, _ibans(versements)
+    )
     attendu = sum((v.montant.valeur for v in versements), start=Montant(0).valeur)
     assert totaux_pain001(fichier.contenu) == (len(versements), Montant(attendu))
     xmlschema.XMLSchema(_schema().url).validate(fichier.contenu.decode())
@@ -86,16 +93,17 @@ def test_somme_de_controle_et_nombre(montants: list) -> None:  # type: ignore[ty
 
 def test_aucun_versement_aucun_fichier_et_pas_de_doublon() -> None:
     with pytest.raises(ValueError):
-        generer_pain001("LOT0003", LE, date(2024, 3, 4), PAYEUR, [])
+        generer_pain001("LOT0003", LE, date(2024, 3, 4), PAYEUR, [], {})
     (seul,) = _envoyes(["100"])
     with pytest.raises(ValueError, match="en double"):
-        generer_pain001("LOT0003", LE, date(2024, 3, 4), PAYEUR, [seul, seul])
+        generer_pain001("LOT0003", LE, date(2024, 3, 4), PAYEUR, [seul, seul], _ibans([seul]))
 
 
 def test_un_fichier_hors_schema_est_refuse() -> None:
     (seul,) = _envoyes(["100"])
-    mauvais = replace(seul, iban="PAS UN IBAN")
     with pytest.raises(FichierSepaInvalide) as erreur:
-        generer_pain001("LOT0004", LE, date(2024, 3, 4), PAYEUR, [mauvais])
+        generer_pain001(
+            "LOT0004", LE, date(2024, 3, 4), PAYEUR, [seul], {seul.end_to_end: "PAS UN IBAN"}
+        )
     assert erreur.value.code == "FICHIER_SEPA_INVALIDE"
     assert "pain.001.001.09" in erreur.value.message

@@ -23,8 +23,8 @@ from shared.montant import Montant
 from tests.unit.paiement.fakes import BIC_A, BIC_B, IBAN_A, IBAN_B
 
 LE = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
-COMPTE_A = CoordonneesBancaires("Éditeur", IBAN_A, BIC_A, True)
-COMPTE_B = CoordonneesBancaires("Éditeur", IBAN_B, BIC_B, True)
+COMPTE_A = CoordonneesBancaires("Éditeur", IBAN_A, BIC_A, True, "chiffre-A")
+COMPTE_B = CoordonneesBancaires("Éditeur", IBAN_B, BIC_B, True, "chiffre-B")
 
 
 @pytest.mark.parametrize(
@@ -105,20 +105,39 @@ def test_transitions_interdites() -> None:
 
 def test_reemission_apres_changement_de_coordonnees_validees() -> None:
     v = nouvelle_avance("FINMS1000001", "1", "A", Montant("100"), LE)
-    rejete = v.mettre_en_paiement("L1", LE, COMPTE_A).rejeter("AC04", LE)
+    envoye = v.mettre_en_paiement("L1", LE, COMPTE_A)
+    # The versement keeps the enrolment's ciphertext and the masked IBAN, never the clear.
+    assert (envoye.iban_chiffre, envoye.iban_masque) == (
+        "chiffre-A",
+        "FR76 **** **** **** **** **** 0189",
+    )
+    assert IBAN_A not in repr(envoye)
+    rejete = envoye.rejeter("AC04", LE)
     assert rejete.motif_rejet == "Compte clôturé"
     with pytest.raises(ErreurPaiement) as inchangees:
-        rejete.reemettre(COMPTE_A)
+        rejete.reemettre(COMPTE_A, IBAN_A)
     assert inchangees.value.code == "COORDONNEES_INCHANGEES"
+    # Compared in clear: the same IBAN encrypted again (another ciphertext) is unchanged.
+    with pytest.raises(ErreurPaiement) as rechiffre:
+        rejete.reemettre(CoordonneesBancaires("Éditeur", IBAN_A, BIC_A, True, "autre"), IBAN_A)
+    assert rechiffre.value.code == "COORDONNEES_INCHANGEES"
     with pytest.raises(ErreurPaiement) as non_validees:
-        rejete.reemettre(CoordonneesBancaires("Éditeur", IBAN_B, BIC_B, False))
+        rejete.reemettre(CoordonneesBancaires("Éditeur", IBAN_B, BIC_B, False, "c"), IBAN_A)
     assert non_validees.value.code == "COORDONNEES_NON_VALIDEES"
-    reemis = rejete.reemettre(COMPTE_B)
+    reemis = rejete.reemettre(COMPTE_B, IBAN_A)
     assert reemis.etat is EtatVersement.A_PAYER
     assert reemis.end_to_end == "FINMS1000001M0-VERSE001-2" != v.end_to_end
     assert reemis.reemissions == 1 and reemis.motif_rejet is None
     assert reemis.emissions_rejetees[0].code_rejet == "AC04"
-    assert reemis.emissions_rejetees[0].iban == IBAN_A
+    assert reemis.emissions_rejetees[0].iban_chiffre == "chiffre-A"
+    assert reemis.emissions_rejetees[0].iban_masque == "FR76 **** **** **** **** **** 0189"
+    assert reemis.iban_chiffre is None and reemis.iban_masque is None
+
+
+def test_mise_en_paiement_sans_iban_chiffre_refusee() -> None:
+    v = nouvelle_avance("FINMS1000001", "1", "A", Montant("100"), LE)
+    with pytest.raises(ValueError, match="chiffré"):
+        v.mettre_en_paiement("L1", LE, CoordonneesBancaires("Éditeur", IBAN_A, BIC_A, True))
 
 
 def test_motifs_iso_en_francais() -> None:

@@ -102,6 +102,16 @@ EVENEMENTS: dict[str, tuple[str, str, str, Any]] = {
     ),
     "instruction_reponses": (_INSTRUCTION, "instruction_reponses", "sqs", _REPONSE),
     "paiement_versements": (_PAIEMENT, "paiement_versements", "sqs", _DECIDEE),
+    "paiement_coordonnees": (
+        _PAIEMENT,
+        "paiement_coordonnees",
+        "sqs",
+        {
+            "siret": "73282932000074",
+            "valideesLe": "2024-02-20T10:00:00+01:00",
+            "numeroDemande": "ENR0001M0",
+        },
+    ),
     "paiement_retour": (_PAIEMENT, "paiement_retour", "s3", "paiements/retours/r.xml"),
     "paiement_lancer_lot": (_PAIEMENT, "paiement_lancer_lot", "direct", {}),
 }

@@ -76,7 +76,9 @@ function ContenuDossier({ dossier: d, apres }: { dossier: Dossier; apres: (m: st
     ["FINESS", d.finess.join(", ") || "—"],
     ["Déposé le", dateHeureParis(d.deposeLe)],
   ];
-  const documents = [...d.pieces, ...(d.decisionAttribution ? [d.decisionAttribution] : [])];
+  // The décision d'attribution may also be among the pièces: listed once.
+  const decision = d.decisionAttribution;
+  const documents = [...d.pieces, ...(decision && !d.pieces.some((p) => p.nom === decision.nom) ? [decision] : [])];
   return (
     <>
       <section aria-labelledby="titre-recapitulatif" className="fr-mb-4w">

@@ -78,7 +78,7 @@ function Lots() {
             description={
               <>
                 {r.message}
-                {r.lot && ` ${r.lot.nombreTransactions} virement(s), ${montantEnEuros(r.lot.total)}, exécution le ${dateCourte(r.lot.dateExecution)}.`}
+                {r.lot && ` Exécution le ${dateCourte(r.lot.dateExecution)}.`}
                 {r.anomalies.length > 0 && (
                   <ul>
                     {r.anomalies.map((a, i) => (

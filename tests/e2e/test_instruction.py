@@ -55,15 +55,19 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/gestion/dossiers/{n}/AVANCE/relancer", None),
     ("GET", "/dossiers", None),
     ("GET", "/dossiers/{n}", None),
+    ("POST", "/dossiers/{n}/pieces-complementaires", None),
+    ("GET", "/dossiers/{n}/pieces-complementaires", None),
 ]
 # Expected status per caller: gestion routes are for gestionnaires, /dossiers for éditeurs
 # (another éditeur's dossier is unknown to it: 404). The decision PAYEE is refused (422),
 # relancer a demande that is not in error is a 409: nothing changes the dossier here.
+# Pièces complémentaires: the dossier waits on the gestionnaire (EN_COURS), not in
+# EN_ATTENTE_PIECES, so its éditeur's upload is refused (409); reading them is 200.
 ATTENDU = {
-    "anonyme": [401, 401, 401, 401, 401, 401],
-    "editeur_a": [403, 403, 403, 403, 200, 200],
-    "editeur_b": [403, 403, 403, 403, 200, 404],
-    "gestionnaire": [200, 200, 422, 409, 403, 403],
+    "anonyme": [401, 401, 401, 401, 401, 401, 401, 401],
+    "editeur_a": [403, 403, 403, 403, 200, 200, 409, 200],
+    "editeur_b": [403, 403, 403, 403, 200, 404, 404, 404],
+    "gestionnaire": [200, 200, 422, 409, 403, 403, 403, 403],
 }
 
 

@@ -257,6 +257,10 @@ class Provisionneur:
                 UserPoolId=props["UserPoolId"],
                 ClientName=props["ClientName"],
                 ExplicitAuthFlows=props["ExplicitAuthFlows"],
+                # moto puts in the IdToken only the attributes the client may read, as
+                # Cognito does: without them a gestionnaire's name never reaches the API.
+                ReadAttributes=props.get("ReadAttributes", []),
+                WriteAttributes=props.get("WriteAttributes", []),
                 GenerateSecret=False,
             )["UserPoolClient"]
             self.physiques[id_logique] = cli["ClientId"]

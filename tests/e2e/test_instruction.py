@@ -207,7 +207,12 @@ def test_un_dossier_instruit_par_le_bureau_du_gestionnaire(
             "DECISION_DECIDEE",
         ]
         gestion = appel("GET", f"{api}/gestion/dossiers/{n}", headers=g).json()
-        assert gestion["demandes"][0]["decision"]["auteur"]  # the gestionnaire (token name)
+        # The gestionnaire's name from the token (the user pool client reads `name`), and the
+        # history says who did what.
+        assert gestion["demandes"][0]["decision"]["auteur"] == "DUPONT"
+        assert [h["qui"] for h in vue["historique"] if h["action"].startswith("DECISION_")] == [
+            "DUPONT"
+        ] * 3
         assert gestion["demandes"][0]["attendu"] == "PAIEMENT"
         liste = appel("GET", f"{api}/dossiers", headers=e).json()
         assert any(d["numeroAsp"] == n for d in liste["elements"])

@@ -14,6 +14,7 @@ from shared.campagnes import TypeDemande
 from shared.contrats import cle_enrolement
 from shared.dossier import EtatInstruction, ResumeDossier
 from shared.dynamo import TableDynamo
+from shared.horloge import horloge
 from shared.montant import Montant
 from shared.settings import settings
 
@@ -65,7 +66,8 @@ class DocumentsS3:
                         nom=cle.rsplit("/", 1)[-1],
                         cle=cle,
                         genre=genre,
-                        depose_le=objet["LastModified"].astimezone(UTC),
+                        # S3 stamps real time; the platform's clock may be set apart.
+                        depose_le=horloge().depuis_aws(objet["LastModified"].astimezone(UTC)),
                         url=self.url(cle),
                     )
                 )

@@ -27,7 +27,7 @@ def test_ecrans_publics_dans_chromium(runtime: RuntimeLocal) -> None:
     url = runtime.servir_portail()
     shutil.rmtree(CAPTURES, ignore_errors=True)
     resultat = subprocess.run(
-        ["npx", "--no-install", "vitest", "run", "--project", "e2e"],
+        ["npx", "--no-install", "vitest", "run", "--project", "e2e", "tests/e2e/portail.test.ts"],
         cwd=RACINE / "web",
         env=os.environ
         | {"PORTAIL_URL": url, "API_URL": runtime.url_api, "CAPTURES": str(CAPTURES), "CI": "1"},

@@ -222,11 +222,12 @@ export function Enrolement() {
           <legend className="fr-fieldset__legend fr-h3">Le représentant légal</legend>
           <div className="fr-fieldset__content fr-col-12">
             <RadioButtons
+              id={idChamp("representantLegal")}
               legend="Je suis le représentant légal du fournisseur *"
               orientation="horizontal"
               {...(problemes["representantLegal"] ? { state: "error" as const, stateRelatedMessage: phrase(problemes["representantLegal"]) } : {})}
               options={[
-                { label: "Oui", nativeInputProps: { id: idChamp("representantLegal"), name: "representantLegal", value: "oui", checked: f.representantLegal === "oui", onChange: () => maj("representantLegal", "oui") } },
+                { label: "Oui", nativeInputProps: { name: "representantLegal", value: "oui", checked: f.representantLegal === "oui", onChange: () => maj("representantLegal", "oui") } },
                 { label: "Non, je suis un tiers déclarant", nativeInputProps: { name: "representantLegal", value: "non", checked: f.representantLegal === "non", onChange: () => maj("representantLegal", "non") } },
               ]}
             />
@@ -294,12 +295,14 @@ export function Enrolement() {
           <legend className="fr-fieldset__legend fr-h3">Engagements</legend>
           <div className="fr-fieldset__content fr-col-12">
             <Checkbox
+              id={idChamp("cguAcceptees")}
               {...(problemes["cguAcceptees"] ? { state: "error" as const, stateRelatedMessage: phrase(problemes["cguAcceptees"]) } : {})}
-              options={[{ label: "J'accepte les conditions générales d'utilisation *", nativeInputProps: { id: idChamp("cguAcceptees"), name: "cguAcceptees", checked: f.cguAcceptees, onChange: (e) => maj("cguAcceptees", e.target.checked) } }]}
+              options={[{ label: "J'accepte les conditions générales d'utilisation *", nativeInputProps: { name: "cguAcceptees", checked: f.cguAcceptees, onChange: (e) => maj("cguAcceptees", e.target.checked) } }]}
             />
             <Checkbox
+              id={idChamp("sinceriteAttestee")}
               {...(problemes["sinceriteAttestee"] ? { state: "error" as const, stateRelatedMessage: phrase(problemes["sinceriteAttestee"]) } : {})}
-              options={[{ label: "J'atteste sur l'honneur la sincérité des informations fournies *", nativeInputProps: { id: idChamp("sinceriteAttestee"), name: "sinceriteAttestee", checked: f.sinceriteAttestee, onChange: (e) => maj("sinceriteAttestee", e.target.checked) } }]}
+              options={[{ label: "J'atteste sur l'honneur la sincérité des informations fournies *", nativeInputProps: { name: "sinceriteAttestee", checked: f.sinceriteAttestee, onChange: (e) => maj("sinceriteAttestee", e.target.checked) } }]}
             />
           </div>
         </fieldset>

@@ -9,7 +9,7 @@ export function TableCompteRendu({ compteRendu, numerosAsp }: { compteRendu: Com
   return (
     <div className="fr-table fr-table--bordered" data-testid="compte-rendu">
       <div className="fr-table__wrapper">
-        <div className="fr-table__container">
+        <div className="fr-table__container" tabIndex={0}>
           <div className="fr-table__content">
             <table>
               <caption>Compte rendu, ligne par ligne</caption>

@@ -25,7 +25,7 @@ function Tableau({ legende, entetes, lignes, testId }: { legende: string; entete
   return (
     <div className="fr-table fr-table--bordered fr-mb-0" data-testid={testId}>
       <div className="fr-table__wrapper">
-        <div className="fr-table__container">
+        <div className="fr-table__container" tabIndex={0}>
           <div className="fr-table__content">
             <table>
               <caption>{legende}</caption>

@@ -69,7 +69,7 @@ export function MesDossiers() {
       {page && (
         <div className="fr-table fr-table--bordered" data-testid="mes-dossiers">
           <div className="fr-table__wrapper">
-            <div className="fr-table__container">
+            <div className="fr-table__container" tabIndex={0}>
               <div className="fr-table__content">
                 <table>
                   <caption>

@@ -87,6 +87,8 @@ def _environnement(endpoint: str) -> dict[str, str]:
             "POWERTOOLS_METRICS_NAMESPACE": "segurnum",
             "POWERTOOLS_SERVICE_NAME": "segurnum",
             "PYTHONDONTWRITEBYTECODE": "",
+            # as the template's Globals set it for every Lambda (infra/resources.yaml)
+            "PYDANTIC_DISABLE_PLUGINS": "1",
         }
     )
     return env

@@ -138,7 +138,8 @@ def document(app: Any) -> dict[str, Any]:
         for methode, entree in sorted(app.routes[chemin].items()):
             contrat = getattr(entree.view_function, "__contrat__", None)
             if isinstance(contrat, Contrat):
-                routes.append((chemin, methode, entree, contrat))
+                # the models a contract names lazily are imported here, not at cold start
+                routes.append((chemin, methode, entree, contrat.resolu()))
             else:
                 sans_contrat.append(f"{methode} {chemin}")
     if sans_contrat:

@@ -4,8 +4,11 @@ error shape `{"code", "message"}` in French, public views as JSON, opaque cursor
 A route, in short::
 
     @bp.route("/choses", methods=["POST"], authorizer=cognito)
-    @contrat("Créer une chose", corps=CreerChose, reponses={201: VueChose}, groupe="editeurs")
+    @contrat("Créer une chose", corps=f"{MODELES}:CreerChose",
+             reponses={201: f"{MODELES}:VueChose"}, groupe="editeurs")
     def creer() -> Any:
+        from services.x.api_modeles import CreerChose, VueChose
+
         qui = exiger(bp.current_request, GROUPE_EDITEURS)
         demande = corps(bp.current_request, CreerChose)        # 400 / 413 / 422 in French
         if ...:
@@ -13,6 +16,8 @@ A route, in short::
         return reponse(VueChose(...), 201)
 
 `contrat` only documents (the OpenAPI document is generated from it, infra/openapi.py);
+it names its models lazily ("module:Nom", MODELES = "services.x.api_modeles"), the route
+imports them in its body: a Blueprint's import stays light (every Lambda's cold start);
 `intergiciel_erreurs` (installed on the app) renders `ErreurApi` and rewrites every error
 the framework produces in its own English shape.
 """
@@ -321,15 +326,45 @@ def decoder_curseur(
 # ---------------------------------------------------------------- documentation
 
 
+# A route's model, named lazily: "module:Nom" (imported only when the OpenAPI document is
+# built), so that importing a Blueprint does not define every route's models (cold start).
+Modele = type[BaseModel] | str
+
+
+def resoudre(modele: Modele) -> type[BaseModel]:
+    """The model class a contract names ("services.x.api_modeles:Nom", or the class)."""
+    if not isinstance(modele, str):
+        return modele
+    import importlib
+
+    module, _, nom = modele.partition(":")
+    classe = getattr(importlib.import_module(module), nom)
+    if not (isinstance(classe, type) and issubclass(classe, BaseModel)):
+        raise TypeError(f"{modele} n'est pas un modèle pydantic")
+    return classe
+
+
 @dataclass(frozen=True)
 class Contrat:
     resume: str
-    corps: type[BaseModel] | None = None
-    parametres: type[BaseModel] | None = None
-    reponses: Mapping[int, type[BaseModel] | None] = field(default_factory=dict)
+    corps: Modele | None = None
+    parametres: Modele | None = None
+    reponses: Mapping[int, Modele | None] = field(default_factory=dict)
     groupe: str | None = None
     erreurs: Collection[int] = ()
     contenu: str = "application/json"  # of the 2xx answer
+
+    def resolu(self) -> Contrat:
+        """The same contract with its models imported (for the OpenAPI document)."""
+        return Contrat(
+            self.resume,
+            None if self.corps is None else resoudre(self.corps),
+            None if self.parametres is None else resoudre(self.parametres),
+            {s: None if m is None else resoudre(m) for s, m in self.reponses.items()},
+            self.groupe,
+            self.erreurs,
+            self.contenu,
+        )
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -338,14 +373,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 def contrat(
     resume: str,
     *,
-    corps: type[BaseModel] | None = None,
-    parametres: type[BaseModel] | None = None,
-    reponses: Mapping[int, type[BaseModel] | None] | None = None,
+    corps: Modele | None = None,
+    parametres: Modele | None = None,
+    reponses: Mapping[int, Modele | None] | None = None,
     groupe: str | None = None,
     erreurs: Collection[int] = (),
     contenu: str = "application/json",
 ) -> Callable[[F], F]:
     """Documents a route for the OpenAPI document (place it under `@bp.route`).
+    Models are classes or, better for the cold start, "module:Nom" names (`resoudre`).
     `reponses`: the 2xx answers and their view model; `erreurs`: the 4xx it may answer
     beyond those every route can (400, 401, 403, 405, 415, 422, 500)."""
 

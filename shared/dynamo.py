@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from datetime import UTC, datetime
-from functools import lru_cache
+from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
 from shared import aws
@@ -16,23 +16,82 @@ from shared.settings import settings
 LOT_LECTURE = 100  # BatchGetItem: at most 100 keys per call
 ESSAIS_LOT = 8
 
+# DynamoDB's typed form, as boto3.dynamodb.types writes and reads it (same number context,
+# same refusals), without importing boto3 (~20 ms of every cold start: botocore suffices).
+# Binary values (none stored here) are read as bytes.
+_CONTEXTE_NOMBRES = Context(
+    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
+)
 
-@lru_cache(maxsize=1)
-def _serialiseurs() -> tuple[Any, Any]:
-    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # lazy: cold start
 
-    return TypeSerializer(), TypeDeserializer()
+def _nombre(valeur: int | Decimal) -> str:
+    texte = str(_CONTEXTE_NOMBRES.create_decimal(valeur))
+    if texte in ("Infinity", "NaN"):
+        raise TypeError("Infinity and NaN not supported")
+    return texte
+
+
+def _est_nombre(valeur: Any) -> bool:
+    if isinstance(valeur, float):
+        raise TypeError("Float types are not supported. Use Decimal types instead.")
+    return isinstance(valeur, int | Decimal)  # a bool is caught before, as boto3 does
+
+
+def valeur_dynamo(valeur: Any) -> dict[str, Any]:
+    """One value in DynamoDB's typed form (boto3's TypeSerializer.serialize)."""
+    if valeur is None:
+        return {"NULL": True}
+    if isinstance(valeur, bool):
+        return {"BOOL": valeur}
+    if _est_nombre(valeur):
+        return {"N": _nombre(valeur)}
+    if isinstance(valeur, str):
+        return {"S": valeur}
+    if isinstance(valeur, bytes | bytearray):
+        return {"B": valeur}
+    if isinstance(valeur, Set):
+        if all(_est_nombre(v) for v in valeur):
+            return {"NS": [_nombre(v) for v in valeur]}
+        if all(isinstance(v, str) for v in valeur):
+            return {"SS": list(valeur)}
+        if all(isinstance(v, bytes | bytearray) for v in valeur):
+            return {"BS": list(valeur)}
+    if isinstance(valeur, Mapping):
+        return {"M": {k: valeur_dynamo(v) for k, v in valeur.items()}}
+    if isinstance(valeur, list | tuple):
+        return {"L": [valeur_dynamo(v) for v in valeur]}
+    raise TypeError(f'Unsupported type "{type(valeur)}" for value "{valeur}"')
+
+
+def valeur_python(valeur: Mapping[str, Any]) -> Any:
+    """One typed value as Python (boto3's TypeDeserializer.deserialize): N → Decimal."""
+    if not valeur:
+        raise TypeError("Value must be a nonempty dictionary whose key is a valid dynamodb type.")
+    genre, contenu = next(iter(valeur.items()))
+    if genre == "S" or genre == "BOOL" or genre == "B":
+        return contenu
+    if genre == "N":
+        return _CONTEXTE_NOMBRES.create_decimal(contenu)
+    if genre == "M":
+        return {k: valeur_python(v) for k, v in contenu.items()}
+    if genre == "L":
+        return [valeur_python(v) for v in contenu]
+    if genre == "NULL":
+        return None
+    if genre == "SS" or genre == "BS":
+        return set(contenu)
+    if genre == "NS":
+        return {_CONTEXTE_NOMBRES.create_decimal(n) for n in contenu}
+    raise TypeError(f"Dynamodb type {genre} is not supported")
 
 
 def vers_dynamo(valeurs: Mapping[str, Any]) -> dict[str, Any]:
     """A plain item to DynamoDB's typed form; None values are left out (omitted = null)."""
-    serialiseur = _serialiseurs()[0]
-    return {k: serialiseur.serialize(v) for k, v in valeurs.items() if v is not None}
+    return {k: valeur_dynamo(v) for k, v in valeurs.items() if v is not None}
 
 
 def depuis_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
-    deserialiseur = _serialiseurs()[1]
-    return {k: deserialiseur.deserialize(v) for k, v in item.items()}
+    return {k: valeur_python(v) for k, v in item.items()}
 
 
 def iso(instant: datetime) -> str:
@@ -120,10 +179,17 @@ class TableDynamo:
         uniques = {tuple(cle.values()): dict(cle) for cle in cles}
         noms = list(next(iter(uniques.values())).keys()) if uniques else []
         demande: dict[str, Any] = {"ConsistentRead": True}
-        if champs is not None:
-            tous = list(dict.fromkeys([*noms, *champs]))
-            demande["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(tous)))
-            demande["ExpressionAttributeNames"] = {f"#p{i}": nom for i, nom in enumerate(tous)}
+        if champs is not None:  # attribute names, or paths "a.b" into maps
+            segments: dict[str, str] = {}
+            chemins = []
+            for chemin in dict.fromkeys([*noms, *champs]):
+                parties = []
+                for nom in chemin.split("."):
+                    alias = segments.setdefault(nom, f"#p{len(segments)}")
+                    parties.append(alias)
+                chemins.append(".".join(parties))
+            demande["ProjectionExpression"] = ", ".join(chemins)
+            demande["ExpressionAttributeNames"] = {a: nom for nom, a in segments.items()}
         trouves: dict[tuple[str, ...], dict[str, Any]] = {}
         restantes = [vers_dynamo(cle) for cle in uniques.values()]
         essai = 0

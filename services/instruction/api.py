@@ -9,16 +9,6 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from services.instruction.api_modeles import (
-    MOTIF_NUMERO_ASP,
-    DecisionRequete,
-    ListeDemandesParametres,
-    ListeDossiersParametres,
-    PageDemandes,
-    PageDossiers,
-    VueDemande,
-    VueDossier,
-)
 from shared.api import (
     ErreurApi,
     contrat,
@@ -32,6 +22,9 @@ from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 bp = Blueprint(__name__)
+
+# The routes' models, named for their contracts and imported by each route (cold start).
+MODELES = "services.instruction.api_modeles"
 
 QUEUE_REPONSES = "segurnum-instruction-reponses"
 
@@ -52,6 +45,8 @@ def _metier(action: Any) -> Any:
 
 
 def _numero(numero_asp: str) -> str:
+    from services.instruction.api_modeles import MOTIF_NUMERO_ASP
+
     if not re.fullmatch(MOTIF_NUMERO_ASP, numero_asp):
         raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
     return numero_asp
@@ -127,12 +122,13 @@ CURSEUR = ("PK", "SK")
 @bp.route("/gestion/dossiers", methods=["GET"], authorizer=cognito)
 @contrat(
     "Les demandes en instruction, filtrées, page par page",
-    parametres=ListeDemandesParametres,
-    reponses={200: PageDemandes},
+    parametres=f"{MODELES}:ListeDemandesParametres",
+    reponses={200: f"{MODELES}:PageDemandes"},
     groupe=GROUPE_GESTIONNAIRES,
 )
 def gestion_lister() -> Any:
     from services.instruction.adapters.aws import INDEX, InstructionsDynamo
+    from services.instruction.api_modeles import ListeDemandesParametres, PageDemandes
     from services.instruction.application.ports import Filtres
     from services.instruction.vues import vue_resume_demande
 
@@ -154,7 +150,7 @@ def gestion_lister() -> Any:
 @bp.route("/gestion/dossiers/{numero_asp}", methods=["GET"], authorizer=cognito)
 @contrat(
     "Un dossier: demandes et instruction, pièces, décision, courriels, historique",
-    reponses={200: VueDossier},
+    reponses={200: f"{MODELES}:VueDossier"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404,),
 )
@@ -174,12 +170,13 @@ def gestion_dossier(numero_asp: str) -> Any:
 )
 @contrat(
     "Décider d'une demande: reprend son instruction",
-    corps=DecisionRequete,
-    reponses={200: VueDemande},
+    corps=f"{MODELES}:DecisionRequete",
+    reponses={200: f"{MODELES}:VueDemande"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404, 409),
 )
 def gestion_decider(numero_asp: str, type_demande: str) -> Any:
+    from services.instruction.api_modeles import DecisionRequete
     from services.instruction.vues import vue_demande
 
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
@@ -201,7 +198,7 @@ def gestion_decider(numero_asp: str, type_demande: str) -> Any:
 )
 @contrat(
     "Relancer une demande en erreur technique à l'étape qui a échoué",
-    reponses={200: VueDemande},
+    reponses={200: f"{MODELES}:VueDemande"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404, 409),
 )
@@ -228,11 +225,12 @@ def _vue_demande(c: Any, etat: Any, vue_demande: Any) -> Any:
 @bp.route("/dossiers", methods=["GET"], authorizer=cognito)
 @contrat(
     "Les dossiers de l'éditeur, page par page, avec le statut de chaque demande",
-    parametres=ListeDossiersParametres,
-    reponses={200: PageDossiers},
+    parametres=f"{MODELES}:ListeDossiersParametres",
+    reponses={200: f"{MODELES}:PageDossiers"},
     groupe=GROUPE_EDITEURS,
 )
 def editeur_lister() -> Any:
+    from services.instruction.api_modeles import ListeDossiersParametres, PageDossiers
     from services.instruction.vues import vue_resume_dossier
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
@@ -254,7 +252,7 @@ def editeur_lister() -> Any:
 @contrat(
     "Un dossier de l'éditeur: statut de chaque demande, motif, pièces et décision, "
     "courriels, historique",
-    reponses={200: VueDossier},
+    reponses={200: f"{MODELES}:VueDossier"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404,),
 )

@@ -1,52 +1,71 @@
 """Composition root of the instruction service: the handlers' objects, built once per
-cold start (the clock is the process's current one at each call)."""
+cold start (the clock is the process's current one at each call).
+
+Each use case is built at its first use, with the imports it needs: a route that only
+reads (consultation) never imports the workflow's adapters, the PDF or the courriels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
-from services.instruction.adapters.aws import (
-    InstructionsDynamo,
-    VersementsSqs,
-    WorkflowStepFunctions,
-)
-from services.instruction.adapters.documents import (
-    DecisionsPdf,
-    DocumentsS3,
-    Enrolements,
-    MetriquesPowertools,
-    NotificationsCourriels,
-)
-from services.instruction.application.consultation import Consultation
-from services.instruction.application.instruction import Instruction
-from shared.courriels.dynamodb import JournalCourrielsDynamo
-from shared.horloge import HorlogeCourante
 from shared.settings import requis
 
+if TYPE_CHECKING:
+    from services.instruction.adapters.aws import InstructionsDynamo
+    from services.instruction.adapters.documents import DocumentsS3
+    from services.instruction.application.consultation import Consultation
+    from services.instruction.application.instruction import Instruction
 
-@dataclass(frozen=True)
+
 class Composants:
-    instruction: Instruction
-    consultation: Consultation
-    instructions: InstructionsDynamo
+    @cached_property
+    def instructions(self) -> InstructionsDynamo:
+        from services.instruction.adapters.aws import InstructionsDynamo
+
+        return InstructionsDynamo()
+
+    @cached_property
+    def documents(self) -> DocumentsS3:
+        from services.instruction.adapters.documents import DocumentsS3
+
+        return DocumentsS3()
+
+    @cached_property
+    def instruction(self) -> Instruction:
+        from services.instruction.adapters.aws import VersementsSqs, WorkflowStepFunctions
+        from services.instruction.adapters.documents import (
+            DecisionsPdf,
+            Enrolements,
+            MetriquesPowertools,
+            NotificationsCourriels,
+        )
+        from services.instruction.application.instruction import Instruction
+        from shared.horloge import HorlogeCourante
+
+        enrolements = Enrolements()
+        return Instruction(
+            self.instructions,
+            WorkflowStepFunctions(),
+            HorlogeCourante(),
+            VersementsSqs(),
+            NotificationsCourriels(enrolements),
+            DecisionsPdf(self.documents, enrolements),
+            MetriquesPowertools(),
+        )
+
+    @cached_property
+    def consultation(self) -> Consultation:
+        from services.instruction.application.consultation import Consultation
+        from shared.courriels.dynamodb import JournalCourrielsDynamo
+
+        return Consultation(
+            self.instructions, self.instructions, self.documents, JournalCourrielsDynamo()
+        )
 
 
 @lru_cache(maxsize=1)
 def composants() -> Composants:
     # Fails loudly at cold start, naming the variable, rather than at the first decision.
     requis("state_machine_instruction")
-    instructions = InstructionsDynamo()
-    documents = DocumentsS3()
-    enrolements = Enrolements()
-    instruction = Instruction(
-        instructions,
-        WorkflowStepFunctions(),
-        HorlogeCourante(),
-        VersementsSqs(),
-        NotificationsCourriels(enrolements),
-        DecisionsPdf(documents, enrolements),
-        MetriquesPowertools(),
-    )
-    consultation = Consultation(instructions, instructions, documents, JournalCourrielsDynamo())
-    return Composants(instruction, consultation, instructions)
+    return Composants()

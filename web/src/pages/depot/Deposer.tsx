@@ -291,7 +291,7 @@ export function Deposer() {
           )}
           {depot.compteRendu && <TableCompteRendu compteRendu={depot.compteRendu} numerosAsp={depot.numerosAsp} />}
           <div className="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
-            <Button priority="secondary" iconId="fr-icon-download-line" onClick={telechargerAnnote} disabled={occupe !== null}>
+            <Button priority="secondary" onClick={telechargerAnnote} disabled={occupe !== null}>
               Télécharger le fichier annoté
             </Button>
             {(depot.simulation?.lignesImportables ?? 0) > 0 ? (

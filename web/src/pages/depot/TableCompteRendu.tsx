@@ -36,7 +36,7 @@ export function TableCompteRendu({ compteRendu, numerosAsp }: { compteRendu: Com
                     <td>{l.montantFinance}</td>
                     <td>{l.avance}</td>
                     <td>{l.solde}</td>
-                    <td>
+                    <td style={{ whiteSpace: "normal", minWidth: "24rem" }}>
                       {l.erreurs.length === 0 && l.avertissements.length === 0 && "Aucune"}
                       <ul className="fr-mb-0">
                         {l.erreurs.map((e, i) => (

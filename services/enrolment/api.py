@@ -10,56 +10,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Blueprint
-from pydantic import BaseModel, ConfigDict
 
-from services.enrolment.api_modeles import (
-    MOTIF_NUMERO_ANS,
-    MOTIF_NUMERO_DEMANDE,
-    REFERENCEMENTS_MAX_API,
-    ComplementaireRequete,
-    CoordonneesRequete,
-    DecisionRequete,
-    EnrolementRequete,
-    ListeParametres,
-    PageDemandes,
-    ReferentielRequete,
-    SuiviParametres,
-    TeleversementRequete,
-    VueConfirmation,
-    VueDemande,
-    VueEnvoi,
-    VueReferencement,
-    VueResumeDemande,
-    VueSuivi,
-    VueTeleversement,
-    VueVersionReferentiel,
-)
-from shared.api import ErreurApi, ModeleVue, contrat, corps, parametres, reponse
+from shared.api import ErreurApi, contrat, corps, parametres, reponse
 from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
+if TYPE_CHECKING:
+    from services.enrolment.api_modeles import VueConfirmation, VueResumeDemande
+
 bp = Blueprint(__name__)
+
+# The routes' models, named for their contracts and imported by each route (cold start).
+MODELES = "services.enrolment.api_modeles"
 
 R = TypeVar("R")
 
 
-class VueMoi(ModeleVue):
-    siret: str | None
-    utilisateur: str
-    groupes: list[str]
-
-
-class _Objet(BaseModel):
-    """Any JSON object (the use case checks its fields, listing every problem)."""
-
-    model_config = ConfigDict(extra="allow")
-
-
 def _brut(request: Any) -> dict[str, Any]:
     """The body as a JSON object: 400 / 413 in French like every route (shared.api)."""
-    return dict(corps(request, _Objet).model_extra or {})
+    from services.enrolment.api_modeles import ObjetJson
+
+    return dict(corps(request, ObjetJson).model_extra or {})
 
 
 def _composants() -> Any:
@@ -109,6 +82,8 @@ def _metier(action: Callable[[], R]) -> R:
 
 
 def _numero_demande(numero: str) -> str:
+    from services.enrolment.api_modeles import MOTIF_NUMERO_DEMANDE
+
     if not re.fullmatch(MOTIF_NUMERO_DEMANDE, numero):
         raise ErreurApi(
             404, "DEMANDE_INTROUVABLE", f"La demande d'enrôlement {numero[:40]} n'existe pas."
@@ -117,6 +92,7 @@ def _numero_demande(numero: str) -> str:
 
 
 def _confirmation(confirmation: Any) -> VueConfirmation:
+    from services.enrolment.api_modeles import VueConfirmation
     from services.enrolment.domain.demande import LIBELLES_STATUT
 
     return VueConfirmation(
@@ -133,10 +109,11 @@ def _confirmation(confirmation: Any) -> VueConfirmation:
 @bp.route("/referencements/{numero_ans}", methods=["GET"])
 @contrat(
     "Rechercher un référencement ANS: sa DSR (couloir, type de logiciel, vague), sa solution",
-    reponses={200: VueReferencement},
+    reponses={200: f"{MODELES}:VueReferencement"},
     erreurs=(404,),
 )
 def referencement(numero_ans: str) -> Any:
+    from services.enrolment.api_modeles import MOTIF_NUMERO_ANS, VueReferencement
     from services.enrolment.domain.referentiel import vue_referencement
 
     if not re.fullmatch(MOTIF_NUMERO_ANS, numero_ans):
@@ -150,10 +127,12 @@ def referencement(numero_ans: str) -> Any:
 @bp.route("/enrolements/documents", methods=["POST"])
 @contrat(
     "Téléverser un document de la demande: un POST présigné (png, jpg, jpeg, pdf; 4 Mo)",
-    corps=TeleversementRequete,
-    reponses={201: VueTeleversement},
+    corps=f"{MODELES}:TeleversementRequete",
+    reponses={201: f"{MODELES}:VueTeleversement"},
 )
 def televerser() -> Any:
+    from services.enrolment.api_modeles import TeleversementRequete, VueEnvoi, VueTeleversement
+
     demande = corps(bp.current_request, TeleversementRequete)
     t = _metier(
         lambda: _composants().televerser.executer(demande.type_document, demande.nom_fichier)
@@ -170,8 +149,8 @@ def televerser() -> Any:
 @bp.route("/enrolements", methods=["POST"])
 @contrat(
     "Demander l'enrôlement (E2): chaque problème listé; numéro ENR####M0 et accusé de réception",
-    corps=EnrolementRequete,
-    reponses={201: VueConfirmation},
+    corps=f"{MODELES}:EnrolementRequete",
+    reponses={201: f"{MODELES}:VueConfirmation"},
 )
 def soumettre() -> Any:
     brut = _brut(bp.current_request)
@@ -184,11 +163,13 @@ def soumettre() -> Any:
 @bp.route("/enrolements/{numero}", methods=["GET"])
 @contrat(
     "Suivre sa demande d'enrôlement avec son numéro et son jeton de suivi",
-    parametres=SuiviParametres,
-    reponses={200: VueSuivi},
+    parametres=f"{MODELES}:SuiviParametres",
+    reponses={200: f"{MODELES}:VueSuivi"},
     erreurs=(404,),
 )
 def suivre(numero: str) -> Any:
+    from services.enrolment.api_modeles import SuiviParametres, VueSuivi
+
     p = parametres(bp.current_request, SuiviParametres)
     vue = _metier(lambda: _composants().suivre.executer(_numero_demande(numero), p.jeton))
     return reponse(VueSuivi.model_validate(vue))
@@ -200,8 +181,8 @@ def suivre(numero: str) -> Any:
 @bp.route("/enrolements/complementaire", methods=["POST"], authorizer=cognito)
 @contrat(
     "Enrôlement complémentaire (E5): un autre référencement pour l'éditeur enrôlé",
-    corps=ComplementaireRequete,
-    reponses={201: VueConfirmation},
+    corps=f"{MODELES}:ComplementaireRequete",
+    reponses={201: f"{MODELES}:VueConfirmation"},
     groupe=GROUPE_EDITEURS,
 )
 def complementaire() -> Any:
@@ -215,8 +196,8 @@ def complementaire() -> Any:
 @bp.route("/enrolements/coordonnees-bancaires", methods=["POST"], authorizer=cognito)
 @contrat(
     "Changer de coordonnées bancaires (IBAN, BIC, RIB): validées par un gestionnaire",
-    corps=CoordonneesRequete,
-    reponses={201: VueConfirmation},
+    corps=f"{MODELES}:CoordonneesRequete",
+    reponses={201: f"{MODELES}:VueConfirmation"},
     groupe=GROUPE_EDITEURS,
 )
 def coordonnees() -> Any:
@@ -228,9 +209,15 @@ def coordonnees() -> Any:
 
 
 @bp.route("/editeurs/moi", methods=["GET"], authorizer=cognito)
-@contrat("L'identité de l'éditeur vue par la plateforme", reponses={200: VueMoi}, groupe="editeurs")
+@contrat(
+    "L'identité de l'éditeur vue par la plateforme",
+    reponses={200: f"{MODELES}:VueMoi"},
+    groupe="editeurs",
+)
 def moi() -> Any:
     """The éditeur's own identity (a route reserved to the group `editeurs`)."""
+    from services.enrolment.api_modeles import VueMoi
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     return reponse(
         VueMoi(siret=qui.siret, utilisateur=qui.utilisateur, groupes=sorted(qui.groupes))
@@ -243,11 +230,13 @@ def moi() -> Any:
 @bp.route("/gestion/enrolements", methods=["GET"], authorizer=cognito)
 @contrat(
     "Les demandes d'enrôlement, les plus anciennes d'abord, page par page",
-    parametres=ListeParametres,
-    reponses={200: PageDemandes},
+    parametres=f"{MODELES}:ListeParametres",
+    reponses={200: f"{MODELES}:PageDemandes"},
     groupe=GROUPE_GESTIONNAIRES,
 )
 def gestion_lister() -> Any:
+    from services.enrolment.api_modeles import ListeParametres, PageDemandes
+
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     p = parametres(bp.current_request, ListeParametres)
     page = _metier(lambda: _composants().lister.executer(p.statut, p.curseur, p.limite))
@@ -259,6 +248,7 @@ def gestion_lister() -> Any:
 
 
 def _resume(demande: Any) -> VueResumeDemande:
+    from services.enrolment.api_modeles import VueResumeDemande
     from services.enrolment.domain.demande import vue_suivi
 
     vue = vue_suivi(demande)
@@ -275,11 +265,13 @@ def _resume(demande: Any) -> VueResumeDemande:
 @bp.route("/gestion/enrolements/{numero}", methods=["GET"], authorizer=cognito)
 @contrat(
     "Une demande d'enrôlement: formulaire, IBAN, documents (GET présignés), décision",
-    reponses={200: VueDemande},
+    reponses={200: f"{MODELES}:VueDemande"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404,),
 )
 def gestion_lire(numero: str) -> Any:
+    from services.enrolment.api_modeles import VueDemande
+
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     vue = _metier(lambda: _composants().lire.executer(_numero_demande(numero), None))
     return reponse(VueDemande.model_validate(vue))
@@ -288,12 +280,14 @@ def gestion_lire(numero: str) -> Any:
 @bp.route("/gestion/enrolements/{numero}/decision", methods=["POST"], authorizer=cognito)
 @contrat(
     "Valider (compte créé ou étendu, courriels) ou rejeter (motif envoyé) une demande",
-    corps=DecisionRequete,
-    reponses={200: VueDemande},
+    corps=f"{MODELES}:DecisionRequete",
+    reponses={200: f"{MODELES}:VueDemande"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404, 409),
 )
 def gestion_decider(numero: str) -> Any:
+    from services.enrolment.api_modeles import DecisionRequete, VueDemande
+
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     numero = _numero_demande(numero)
     decision = corps(bp.current_request, DecisionRequete)
@@ -306,11 +300,13 @@ def gestion_decider(numero: str) -> Any:
 @bp.route("/gestion/referentiel", methods=["POST"], authorizer=cognito)
 @contrat(
     "Charger une version du référentiel ANS (mise à jour, rien n'est supprimé, historique)",
-    corps=ReferentielRequete,
-    reponses={200: VueVersionReferentiel},
+    corps=f"{MODELES}:ReferentielRequete",
+    reponses={200: f"{MODELES}:VueVersionReferentiel"},
     groupe=GROUPE_GESTIONNAIRES,
 )
 def gestion_referentiel() -> Any:
+    from services.enrolment.api_modeles import REFERENCEMENTS_MAX_API, VueVersionReferentiel
+
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     brut = _brut(bp.current_request)
     entrees = brut.get("referencements")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue
 
@@ -293,3 +293,15 @@ class VueVersionReferentiel(ModeleVue):
     modifies: list[str]
     inchanges: int
     absents: list[str] = Field(description="Absents du fichier: conservés, jamais supprimés.")
+
+
+class VueMoi(ModeleVue):
+    siret: str | None
+    utilisateur: str
+    groupes: list[str]
+
+
+class ObjetJson(BaseModel):
+    """Any JSON object (the use case checks its fields, listing every problem)."""
+
+    model_config = ConfigDict(extra="allow", defer_build=True)

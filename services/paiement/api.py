@@ -7,23 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from services.paiement.api_modeles import (
-    ListeLotsParametres,
-    Vide,
-    VueLancement,
-    VueLigneSuivi,
-    VueLot,
-    VueRetour,
-    VueRetourDemande,
-    VueSuivi,
-)
 from shared.api import (
     ErreurApi,
-    Page,
     contrat,
     corps,
     decoder_curseur,
@@ -34,7 +23,13 @@ from shared.api import (
 from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
+if TYPE_CHECKING:
+    from services.paiement.api_modeles import VueLot, VueSuivi
+
 bp = Blueprint(__name__)
+
+# The routes' models, named for their contracts and imported by each route (cold start).
+MODELES = "services.paiement.api_modeles"
 
 QUEUE_VERSEMENTS = "segurnum-paiement-versements"
 QUEUE_RETOURS = "segurnum-paiement-retours"
@@ -160,6 +155,7 @@ def _vue_lot(c: Any, lot: Any) -> VueLot:
 
 def _suivi(numero_asp: str, siret: str | None) -> VueSuivi:
     """The éditeur (`siret`) sees only its own dossiers: another's is unknown (404)."""
+    from services.paiement.api_modeles import VueSuivi
     from services.paiement.api_vues import vue_ligne
 
     c = _composants()
@@ -181,7 +177,7 @@ def _suivi(numero_asp: str, siret: str | None) -> VueSuivi:
 @bp.route("/dossiers/{numero_asp}/versements", methods=["GET"], authorizer=cognito)
 @contrat(
     "Le suivi financier d'un dossier de l'éditeur: l'avance et le solde, avis de paiement",
-    reponses={200: VueSuivi},
+    reponses={200: f"{MODELES}:VueSuivi"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404,),
 )
@@ -193,7 +189,7 @@ def editeur_versements(numero_asp: str) -> Any:
 @bp.route("/gestion/dossiers/{numero_asp}/versements", methods=["GET"], authorizer=cognito)
 @contrat(
     "Le suivi financier d'un dossier: l'avance et le solde, avis de paiement",
-    reponses={200: VueSuivi},
+    reponses={200: f"{MODELES}:VueSuivi"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404,),
 )
@@ -209,12 +205,13 @@ def gestion_versements(numero_asp: str) -> Any:
 )
 @contrat(
     "Réémettre un versement rejeté, une fois les coordonnées bancaires changées et validées",
-    corps=Vide,
-    reponses={200: VueLigneSuivi},
+    corps=f"{MODELES}:Vide",
+    reponses={200: f"{MODELES}:VueLigneSuivi"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404, 409),
 )
 def gestion_reemettre(numero_asp: str, type_versement: str) -> Any:
+    from services.paiement.api_modeles import Vide
     from services.paiement.api_vues import vue_ligne
     from services.paiement.application.versements import reemettre
     from services.paiement.domain.suivi import ligne_suivi
@@ -237,14 +234,15 @@ def gestion_reemettre(numero_asp: str, type_versement: str) -> Any:
 @bp.route("/gestion/paiements/lots", methods=["POST"], authorizer=cognito)
 @contrat(
     "Lancer un lot: les versements à payer dans un fichier de virements SEPA (pain.001)",
-    corps=Vide,
-    reponses={201: VueLancement, 200: VueLancement},
+    corps=f"{MODELES}:Vide",
+    reponses={201: f"{MODELES}:VueLancement", 200: f"{MODELES}:VueLancement"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(409,),
 )
 def gestion_lancer_lot() -> Any:
     """201 with the new lot; 200 with lot null when there is nothing to pay (no file) or
     another run holds the lock."""
+    from services.paiement.api_modeles import Vide, VueLancement
     from services.paiement.api_vues import vue_anomalie
     from services.paiement.application.lots import lancer_lot
 
@@ -264,18 +262,20 @@ def gestion_lancer_lot() -> Any:
 @bp.route("/gestion/paiements/lots", methods=["GET"], authorizer=cognito)
 @contrat(
     "Les fichiers de virements SEPA, du plus récent au plus ancien (paginé)",
-    parametres=ListeLotsParametres,
-    reponses={200: Page[VueLot]},
+    parametres=f"{MODELES}:ListeLotsParametres",
+    reponses={200: f"{MODELES}:PageLots"},
     groupe=GROUPE_GESTIONNAIRES,
 )
 def gestion_lots() -> Any:
+    from services.paiement.api_modeles import ListeLotsParametres, PageLots
+
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     p = parametres(bp.current_request, ListeLotsParametres)
     depart = decoder_curseur(p.curseur, ("PK", "SK", "GSI1PK", "GSI1SK"), {"GSI1PK": "LOTS"})
     c = _composants()
     lots, suite = c.versements.page_lots(p.limite, depart)
     return reponse(
-        Page[VueLot](
+        PageLots(
             elements=[_vue_lot(c, lot) for lot in lots], curseur_suivant=encoder_curseur(suite)
         )
     )
@@ -284,11 +284,12 @@ def gestion_lots() -> Any:
 @bp.route("/gestion/paiements/retours", methods=["POST"], authorizer=cognito)
 @contrat(
     "Déposer un retour bancaire (pain.002): le POST présigné du fichier, traité à réception",
-    corps=Vide,
-    reponses={201: VueRetourDemande},
+    corps=f"{MODELES}:Vide",
+    reponses={201: f"{MODELES}:VueRetourDemande"},
     groupe=GROUPE_GESTIONNAIRES,
 )
 def gestion_demander_retour() -> Any:
+    from services.paiement.api_modeles import Vide, VueRetourDemande
     from services.paiement.api_vues import vue_envoi
     from services.paiement.application.suites import autoriser_retour
 
@@ -302,7 +303,7 @@ def gestion_demander_retour() -> Any:
 @bp.route("/gestion/paiements/retours/{id_retour}", methods=["GET"], authorizer=cognito)
 @contrat(
     "Un retour bancaire: attendu, traité (payés, rejetés, anomalies) ou illisible",
-    reponses={200: VueRetour},
+    reponses={200: f"{MODELES}:VueRetour"},
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404,),
 )

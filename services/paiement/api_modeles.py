@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import Field
 
-from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue
+from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue, Page
 
 
 class Vide(ModeleRequete):
@@ -39,6 +39,10 @@ class VueLot(ModeleVue):
     nombre_transactions: int
     total: str = Field(description="Somme des virements en euros, deux décimales (« 6750.00 »).")
     fichier: VueLien | None = None
+
+
+# A page of lots (the same class as Page[VueLot]: its schema keeps that name).
+PageLots = Page[VueLot]
 
 
 class VueAnomalie(ModeleVue):

@@ -43,42 +43,54 @@ def _composants() -> Any:
 
 def _metier(action: Callable[[], R]) -> R:
     """The use cases' refusals as the API's errors."""
+    try:
+        return action()
+    except Exception as exc:
+        erreur = _refus(exc)
+        if erreur is None:
+            raise
+        raise erreur from None
+
+
+def _refus(exc: Exception) -> ErreurApi | None:
+    """The API's error for a use case's refusal, None for anything else. Their classes are
+    imported here, on a refusal only: listing demandes does not import the soumission's
+    validators (cold start)."""
     from services.enrolment.application.instruction import DejaDecidee, DemandeIntrouvable
     from services.enrolment.application.ports import CurseurInvalide
     from services.enrolment.application.referentiel import ReferencementIntrouvable
     from services.enrolment.application.soumission import NonEnrole
     from services.enrolment.domain.erreurs import DemandeInvalide
 
-    try:
-        return action()
-    except DemandeInvalide as exc:
+    if isinstance(exc, DemandeInvalide):
         erreurs = [p.en_dict() for p in exc.problemes]
         nombre = len(erreurs)
         message = f"La demande contient {nombre} erreur{'s' if nombre > 1 else ''}: " + " ".join(
             p.message for p in exc.problemes
         )
-        raise ErreurApi(422, "DEMANDE_INVALIDE", message, erreurs=erreurs) from None
-    except ReferencementIntrouvable as exc:
-        raise ErreurApi(404, "REFERENCEMENT_INCONNU", str(exc)) from None
-    except DemandeIntrouvable as exc:
-        raise ErreurApi(
+        return ErreurApi(422, "DEMANDE_INVALIDE", message, erreurs=erreurs)
+    if isinstance(exc, ReferencementIntrouvable):
+        return ErreurApi(404, "REFERENCEMENT_INCONNU", str(exc))
+    if isinstance(exc, DemandeIntrouvable):
+        return ErreurApi(
             404, "DEMANDE_INTROUVABLE", f"La demande d'enrôlement {str(exc)[:40]} n'existe pas."
-        ) from None
-    except DejaDecidee as exc:
-        raise ErreurApi(
+        )
+    if isinstance(exc, DejaDecidee):
+        return ErreurApi(
             409,
             "DEMANDE_DEJA_DECIDEE",
             f"La demande d'enrôlement {exc} a déjà été décidée: sa décision ne change plus.",
-        ) from None
-    except NonEnrole as exc:
-        raise ErreurApi(403, "NON_ENROLE", str(exc)) from None
-    except CurseurInvalide:
-        raise ErreurApi(
+        )
+    if isinstance(exc, NonEnrole):
+        return ErreurApi(403, "NON_ENROLE", str(exc))
+    if isinstance(exc, CurseurInvalide):
+        return ErreurApi(
             422,
             "CURSEUR_INVALIDE",
             "Le curseur de pagination n'est pas valide: reprenez la liste depuis le début "
             "(sans « curseur »), puis suivez « curseurSuivant ».",
-        ) from None
+        )
+    return None
 
 
 def _numero_demande(numero: str) -> str:

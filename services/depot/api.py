@@ -40,25 +40,15 @@ bp = Blueprint(__name__)
 
 
 def _traiter_lot(event: Any, traiter: Any) -> dict[str, Any]:
-    """Powertools batch processing: a failed record goes back to the queue, not the batch."""
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
-
+    """Partial batch response: a failed record goes back to the queue, not the batch."""
     from shared.evenements_s3 import objets_recus
+    from shared.lots_sqs import Message, traiter_lot
 
-    def record_handler(record: Any) -> None:
-        for objet in objets_recus(record.body):
+    def record_handler(message: Message) -> None:
+        for objet in objets_recus(message.body):
             traiter(objet)
 
-    return process_partial_response(  # type: ignore[return-value]
-        event=event.to_dict(),
-        record_handler=record_handler,
-        processor=BatchProcessor(event_type=EventType.SQS),
-        context=event.context,
-    )
+    return traiter_lot(event.to_dict(), record_handler)
 
 
 class _Composants:
@@ -199,13 +189,8 @@ MARGE_IMPORT_MS = 60_000  # a run stops (and asks again) a minute before its tim
 @observe
 def depot_import(event: Any) -> dict[str, Any]:
     """The import of a dépôt (POST /depots/{id}/import): resumable, one run at a time."""
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
-
     from services.depot.adapters.sqs import import_demande
+    from shared.lots_sqs import Message, traiter_lot
 
     contexte = event.context
 
@@ -213,16 +198,11 @@ def depot_import(event: Any) -> dict[str, Any]:
         reste = getattr(contexte, "get_remaining_time_in_millis", None)
         return reste is None or int(reste()) > MARGE_IMPORT_MS
 
-    def record_handler(record: Any) -> None:
-        id_depot, auteur = import_demande(record.body)
+    def record_handler(message: Message) -> None:
+        id_depot, auteur = import_demande(message.body)
         composants().importer.executer(id_depot, auteur, continuer)
 
-    return process_partial_response(  # type: ignore[return-value]
-        event=event.to_dict(),
-        record_handler=record_handler,
-        processor=BatchProcessor(event_type=EventType.SQS),
-        context=contexte,
-    )
+    return traiter_lot(event.to_dict(), record_handler)
 
 
 def _metier(action: Callable[[], Any]) -> Any:

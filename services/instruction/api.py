@@ -95,23 +95,13 @@ def instruction_etape(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @observe
 def instruction_reponses(event: Any) -> dict[str, Any]:
     """Dépôt → instruction: an éditeur answered (M imported, pièces complémentaires OK)."""
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
-
     from shared.dossier import ReponseEditeur
+    from shared.lots_sqs import Message, traiter_lot
 
-    def traiter(record: Any) -> None:
-        _composants().instruction.repondre(ReponseEditeur.model_validate_json(record.body))
+    def traiter(message: Message) -> None:
+        _composants().instruction.repondre(ReponseEditeur.model_validate_json(message.body))
 
-    return process_partial_response(  # type: ignore[return-value]
-        event=event.to_dict(),
-        record_handler=traiter,
-        processor=BatchProcessor(event_type=EventType.SQS),
-        context=event.context,
-    )
+    return traiter_lot(event.to_dict(), traiter)
 
 
 # --- the gestionnaire's desk ---------------------------------------------------------------

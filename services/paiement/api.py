@@ -45,19 +45,10 @@ def _composants() -> Any:
 
 
 def _lot_sqs(event: Any, traiter: Callable[[str], None]) -> dict[str, Any]:
-    """Powertools batch processing: a failed record goes back to the queue, not the batch."""
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
+    """Partial batch response: a failed record goes back to the queue, not the batch."""
+    from shared.lots_sqs import traiter_lot
 
-    return process_partial_response(  # type: ignore[return-value]
-        event=event.to_dict(),
-        record_handler=lambda record: traiter(record.body),
-        processor=BatchProcessor(event_type=EventType.SQS),
-        context=event.context,
-    )
+    return traiter_lot(event.to_dict(), lambda message: traiter(message.body))
 
 
 @bp.on_sqs_message(queue=QUEUE_VERSEMENTS, batch_size=10, name="paiement_versements")

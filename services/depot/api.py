@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from services.depot.api_modeles import (
-    DemarrerDepotRequete,
-    ListeParametres,
-    StatutImport,
-    Vide,
-    VueDepot,
-    VueDepotDemarre,
-    VueDepotDetaille,
-    VueEnvoi,
-    VueEnvoiComplementaires,
-    VueEnvoiPieces,
-    VueGuichet,
-    VuePiecesComplementaires,
-    VuePiecesDemandees,
-    VueTerminer,
-    VueZip,
-)
 from shared.api import (
     ErreurApi,
-    Page,
     contrat,
     corps,
     decoder_curseur,
@@ -36,7 +19,13 @@ from shared.api import (
 from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, cognito, erreur, exiger, reponse
 
+if TYPE_CHECKING:
+    from services.depot.api_modeles import VueEnvoi
+
 bp = Blueprint(__name__)
+
+# The routes' models, named for their contracts and imported by each route (cold start).
+MODELES = "services.depot.api_modeles"
 
 
 def _traiter_lot(event: Any, traiter: Any) -> dict[str, Any]:
@@ -52,51 +41,105 @@ def _traiter_lot(event: Any, traiter: Any) -> dict[str, Any]:
 
 
 class _Composants:
-    """The composition root of the dépôt service, built once per cold start."""
+    """The composition root of the dépôt service, built once per cold start: each use case
+    (and adapter) at its first use, with the imports it needs (a route or handler imports
+    only what it uses: GET /depots neither the simulation nor the ZIP reader)."""
 
-    def __init__(self) -> None:
-        from services.depot.adapters.dynamodb import (
-            CompteurRepository,
-            DepotRepository,
-            DossierRepository,
-            EnrolementReader,
-        )
-        from services.depot.adapters.pieces_aws import (
-            CopieS3,
-            InstructionStepFunctions,
-            PiecesDynamo,
-            SourcesS3,
-            ZipsDynamo,
-        )
+    # --- adapters, shared by the use cases ------------------------------------------------
+
+    @cached_property
+    def h(self) -> Any:
+        from shared.horloge import HorlogeCourante
+
+        return HorlogeCourante()
+
+    @cached_property
+    def depots(self) -> Any:
+        from services.depot.adapters.dynamodb import DepotRepository
+
+        return DepotRepository()
+
+    @cached_property
+    def dossiers(self) -> Any:
+        from services.depot.adapters.dynamodb import DossierRepository
+
+        return DossierRepository()
+
+    @cached_property
+    def stockage(self) -> Any:
         from services.depot.adapters.s3 import StockageS3
+
+        return StockageS3()
+
+    @cached_property
+    def enrolements(self) -> Any:
+        from services.depot.adapters.dynamodb import EnrolementReader
+
+        return EnrolementReader()
+
+    @cached_property
+    def zips(self) -> Any:
+        from services.depot.adapters.pieces_aws import ZipsDynamo
+
+        return ZipsDynamo()
+
+    @cached_property
+    def pieces(self) -> Any:
+        from services.depot.adapters.pieces_aws import PiecesDynamo
+
+        return PiecesDynamo()
+
+    @cached_property
+    def file_import(self) -> Any:
         from services.depot.adapters.sqs import FileImportSqs
-        from services.depot.application.consultation import Consultation
+
+        return FileImportSqs()
+
+    @cached_property
+    def etats(self) -> Any:
+        from services.depot.adapters.instruction_etats import EtatsInstructionDynamo
+
+        return EtatsInstructionDynamo()
+
+    # --- use cases ------------------------------------------------------------------------
+
+    @cached_property
+    def demarrer(self) -> Any:
         from services.depot.application.demarrage import DemarrerDepot
-        from services.depot.application.importation import DemanderImport, Importer
-        from services.depot.application.pieces import (
-            AutoriserZip,
-            ConsulterPieces,
-            Terminer,
-            TraiterZipRecu,
-        )
+
+        return DemarrerDepot(self.depots, self.enrolements, self.stockage, self.h)
+
+    @cached_property
+    def traiter_json(self) -> Any:
         from services.depot.application.reception import TraiterJsonRecu
         from services.depot.application.registre import RegistreDepot
         from services.depot.application.simulation import annoter, simuler
-        from shared.horloge import HorlogeCourante
 
-        h = HorlogeCourante()
-        depots, dossiers, stockage = DepotRepository(), DossierRepository(), StockageS3()
-        enrolements = EnrolementReader()
-        zips, pieces = ZipsDynamo(), PiecesDynamo()
-        self.demarrer = DemarrerDepot(depots, enrolements, stockage, h)
-        self.traiter_json = TraiterJsonRecu(
-            depots, stockage, RegistreDepot(enrolements, dossiers), h, simuler, annoter
+        return TraiterJsonRecu(
+            self.depots,
+            self.stockage,
+            RegistreDepot(self.enrolements, self.dossiers),
+            self.h,
+            simuler,
+            annoter,
         )
-        file_import = FileImportSqs()
-        self.demander_import = DemanderImport(depots, file_import, h)
+
+    @cached_property
+    def demander_import(self) -> Any:
+        from services.depot.application.importation import DemanderImport
+
+        return DemanderImport(self.depots, self.file_import, self.h)
+
+    @cached_property
+    def importer(self) -> Any:
+        from services.depot.adapters.dynamodb import CompteurRepository
         from services.depot.adapters.instruction_sqs import ReponsesSqs
+        from services.depot.application.importation import Importer
         from services.depot.application.reponses import SuitesImport
+        from services.depot.application.simulation import annoter
         from shared.settings import settings
+
+        h = self.h
 
         def courrier() -> Any:
             from shared.courriels.composition import courrier
@@ -104,37 +147,86 @@ class _Composants:
             return courrier(h)
 
         suites = SuitesImport(
-            dossiers, enrolements, ReponsesSqs(), courrier, settings().url_portail
+            self.dossiers, self.enrolements, ReponsesSqs(), courrier, settings().url_portail
         )
-        self.importer = Importer(
-            depots,
-            dossiers,
+        return Importer(
+            self.depots,
+            self.dossiers,
             CompteurRepository(),
-            stockage,
+            self.stockage,
             h,
             annoter,
-            file_import,
+            self.file_import,
             suites=suites,
         )
-        self.consultation = Consultation(depots, dossiers, stockage)
-        self.autoriser_zip = AutoriserZip(depots, stockage, zips, h)
-        self.traiter_zip = TraiterZipRecu(
-            depots, dossiers, zips, pieces, SourcesS3(), CopieS3(), InstructionStepFunctions(), h
-        )
-        self.terminer = Terminer(depots, dossiers, pieces, h)
-        self.consulter_pieces = ConsulterPieces(depots, dossiers, zips, pieces)
-        from services.depot.adapters.instruction_etats import EtatsInstructionDynamo
-        from services.depot.application.pieces_complementaires import (
-            AutoriserComplementaires,
-            ConsulterComplementaires,
-            TraiterComplementsRecus,
+
+    @cached_property
+    def consultation(self) -> Any:
+        from services.depot.application.consultation import Consultation
+
+        return Consultation(self.depots, self.dossiers, self.stockage)
+
+    @cached_property
+    def autoriser_zip(self) -> Any:
+        from services.depot.application.pieces import AutoriserZip
+
+        return AutoriserZip(self.depots, self.stockage, self.zips, self.h)
+
+    @cached_property
+    def traiter_zip(self) -> Any:
+        from services.depot.adapters.pieces_aws import CopieS3, InstructionStepFunctions, SourcesS3
+        from services.depot.application.pieces import TraiterZipRecu
+
+        return TraiterZipRecu(
+            self.depots,
+            self.dossiers,
+            self.zips,
+            self.pieces,
+            SourcesS3(),
+            CopieS3(),
+            InstructionStepFunctions(),
+            self.h,
         )
 
-        etats = EtatsInstructionDynamo()
-        self.autoriser_complements = AutoriserComplementaires(dossiers, etats, stockage, zips, h)
-        self.consulter_complements = ConsulterComplementaires(dossiers, etats, zips)
-        self.traiter_complements = TraiterComplementsRecus(
-            dossiers, etats, zips, pieces, SourcesS3(), CopieS3(), ReponsesSqs(), h
+    @cached_property
+    def terminer(self) -> Any:
+        from services.depot.application.pieces import Terminer
+
+        return Terminer(self.depots, self.dossiers, self.pieces, self.h)
+
+    @cached_property
+    def consulter_pieces(self) -> Any:
+        from services.depot.application.pieces import ConsulterPieces
+
+        return ConsulterPieces(self.depots, self.dossiers, self.zips, self.pieces)
+
+    @cached_property
+    def autoriser_complements(self) -> Any:
+        from services.depot.application.pieces_complementaires import AutoriserComplementaires
+
+        return AutoriserComplementaires(self.dossiers, self.etats, self.stockage, self.zips, self.h)
+
+    @cached_property
+    def consulter_complements(self) -> Any:
+        from services.depot.application.pieces_complementaires import ConsulterComplementaires
+
+        return ConsulterComplementaires(self.dossiers, self.etats, self.zips)
+
+    @cached_property
+    def traiter_complements(self) -> Any:
+        from services.depot.adapters.instruction_sqs import ReponsesSqs
+        from services.depot.adapters.pieces_aws import CopieS3, SourcesS3
+        from services.depot.application.pieces_complementaires import TraiterComplementsRecus
+
+        return TraiterComplementsRecus(
+            self.dossiers,
+            self.etats,
+            self.zips,
+            self.pieces,
+            SourcesS3(),
+            CopieS3(),
+            ReponsesSqs(),
+            self.h,
         )
 
 
@@ -216,6 +308,8 @@ def _metier(action: Callable[[], Any]) -> Any:
 
 
 def _envoi(envoi: Any) -> VueEnvoi:
+    from services.depot.api_modeles import VueEnvoi
+
     return VueEnvoi(
         url=envoi.url,
         champs=dict(envoi.champs),
@@ -228,13 +322,15 @@ def _envoi(envoi: Any) -> VueEnvoi:
 @bp.route("/depots", methods=["POST"], authorizer=cognito)
 @contrat(
     "Ouvrir un dépôt: le POST présigné du fichier JSON des demandes",
-    corps=DemarrerDepotRequete,
-    reponses={201: VueDepotDemarre},
+    corps=f"{MODELES}:DemarrerDepotRequete",
+    reponses={201: f"{MODELES}:VueDepotDemarre"},
     groupe=GROUPE_EDITEURS,
     erreurs=(409,),
 )
 def demarrer_depot() -> Any:
     """D2: type, numéro ANS, taux de TVA → the dépôt and a presigned POST for the JSON."""
+    from services.depot.api_modeles import DemarrerDepotRequete, VueDepotDemarre
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     demande = corps(bp.current_request, DemarrerDepotRequete)
 
@@ -255,11 +351,13 @@ def demarrer_depot() -> Any:
 @bp.route("/depots", methods=["GET"], authorizer=cognito)
 @contrat(
     "Les dépôts de l'éditeur, du plus récent au plus ancien (paginé)",
-    parametres=ListeParametres,
-    reponses={200: Page[VueDepot]},
+    parametres=f"{MODELES}:ListeParametres",
+    reponses={200: f"{MODELES}:PageDepots"},
     groupe=GROUPE_EDITEURS,
 )
 def lister_depots() -> Any:
+    from services.depot.api_modeles import ListeParametres, PageDepots, VueDepot
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     p = parametres(bp.current_request, ListeParametres)
     siret = str(qui.siret)
@@ -268,7 +366,7 @@ def lister_depots() -> Any:
         p.curseur, ("PK", "SK", "GSI1PK", "GSI1SK"), {"GSI1PK": f"EDITEUR#{siret}"}
     )
     vues, suite = composants().consultation.page_depots(siret, p.limite, depart)
-    page = Page[VueDepot](
+    page = PageDepots(
         elements=[VueDepot.model_validate(v) for v in vues],
         curseur_suivant=encoder_curseur(suite),
     )
@@ -278,12 +376,14 @@ def lister_depots() -> Any:
 @bp.route("/depots/{id_depot}", methods=["GET"], authorizer=cognito)
 @contrat(
     "Un dépôt: statut, compte rendu, ZIP reçus, dossiers et pièces manquantes",
-    reponses={200: VueDepotDetaille},
+    reponses={200: f"{MODELES}:VueDepotDetaille"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404,),
 )
 def lire_depot(id_depot: str) -> Any:
     """Status, compte rendu (§6) and, once imported, the ZIPs and incomplete dossiers."""
+    from services.depot.api_modeles import VueDepotDetaille
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
     def action() -> Any:
@@ -321,12 +421,14 @@ def fichier_annote(id_depot: str) -> Any:
 @bp.route("/depots/{id_depot}/import", methods=["POST"], authorizer=cognito)
 @contrat(
     "Importer les lignes importables: un dossier par ligne",
-    reponses={200: StatutImport, 202: StatutImport},
+    reponses={200: f"{MODELES}:StatutImport", 202: f"{MODELES}:StatutImport"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404, 409),
 )
 def importer(id_depot: str) -> Any:
     """D4: one dossier per importable line, written from the import queue (202 at once)."""
+    from services.depot.api_modeles import StatutImport
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
     def action() -> Any:
@@ -342,13 +444,15 @@ def importer(id_depot: str) -> Any:
 @bp.route("/depots/{id_depot}/pieces", methods=["POST"], authorizer=cognito)
 @contrat(
     "Le POST présigné d'un ZIP de pièces justificatives (200 Mo au plus)",
-    corps=Vide,
-    reponses={201: VueEnvoiPieces},
+    corps=f"{MODELES}:Vide",
+    reponses={201: f"{MODELES}:VueEnvoiPieces"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404, 409),
 )
 def autoriser_pieces(id_depot: str) -> Any:
     """D5: a presigned POST for the ZIP of pièces (≤ 200 MB), shaped like POST /depots'."""
+    from services.depot.api_modeles import Vide, VueEnvoiPieces
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
 
@@ -362,12 +466,14 @@ def autoriser_pieces(id_depot: str) -> Any:
 @bp.route("/depots/{id_depot}/terminer", methods=["POST"], authorizer=cognito)
 @contrat(
     "Terminer le dépôt: la liste des dossiers encore incomplets",
-    corps=Vide,
-    reponses={200: VueTerminer},
+    corps=f"{MODELES}:Vide",
+    reponses={200: f"{MODELES}:VueTerminer"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404, 409),
 )
 def terminer(id_depot: str) -> Any:
+    from services.depot.api_modeles import Vide, VueTerminer
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
     return _metier(
@@ -394,14 +500,16 @@ def _numero(numero_asp: str) -> str:
 @bp.route("/dossiers/{numero_asp}/pieces-complementaires", methods=["POST"], authorizer=cognito)
 @contrat(
     "Le POST présigné du ZIP des pièces complémentaires demandées (200 Mo au plus)",
-    corps=Vide,
-    reponses={201: VueEnvoiComplementaires},
+    corps=f"{MODELES}:Vide",
+    reponses={201: f"{MODELES}:VueEnvoiComplementaires"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404, 409),
 )
 def autoriser_pieces_complementaires(numero_asp: str) -> Any:
     """Only while a demande of the dossier waits in EN_ATTENTE_PIECES; checked at
     reception with the ZIP rules of a dépôt, against the pièces asked."""
+    from services.depot.api_modeles import Vide, VueEnvoiComplementaires
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
     numero = _numero(numero_asp)
@@ -416,11 +524,13 @@ def autoriser_pieces_complementaires(numero_asp: str) -> Any:
 @bp.route("/dossiers/{numero_asp}/pieces-complementaires", methods=["GET"], authorizer=cognito)
 @contrat(
     "Les pièces complémentaires demandées et les ZIP envoyés, avec leur statut et erreurs",
-    reponses={200: VuePiecesComplementaires},
+    reponses={200: f"{MODELES}:VuePiecesComplementaires"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404,),
 )
 def lire_pieces_complementaires(numero_asp: str) -> Any:
+    from services.depot.api_modeles import VuePiecesComplementaires, VuePiecesDemandees, VueZip
+
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     numero = _numero(numero_asp)
 
@@ -473,10 +583,11 @@ def depot_rappel_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @bp.route("/guichet", methods=["GET"])
 @contrat(
     "Chaque campagne: fenêtres avance et solde, ouvertes ou non, temps restant",
-    reponses={200: VueGuichet},
+    reponses={200: f"{MODELES}:VueGuichet"},
 )
 def guichet() -> Any:
     """Public: each campaign's windows, open or not now, and the time left."""
+    from services.depot.api_modeles import VueGuichet
     from services.depot.application.guichet import etat_guichet
     from shared.horloge import horloge
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue, Nombre
+from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue, Nombre, Page
 
 # ---------------------------------------------------------------- requests
 
@@ -106,6 +106,10 @@ class VueDepot(ModeleVue):
     importe_le: Instant | None = None
     termine_le: Instant | None = None
     numeros_asp: dict[str, str] = Field(default_factory=dict)
+
+
+# A page of dépôts (the same class as Page[VueDepot]: its schema keeps that name).
+PageDepots = Page[VueDepot]
 
 
 class VueZip(ModeleVue):

@@ -37,7 +37,10 @@ CODES_ARCHIVE = {
     CodeProbleme.TROP_DE_FICHIERS,
     CodeProbleme.MEMBRES_SUPERPOSES,
 }
-DUREE_MAX = 2.0  # seconds
+# A guard against runaway work (bombs, quadratic scans), not a performance target: the
+# speed is measured as a ratio by benchmarks/bench_zip.py. Under tracemalloc on a loaded
+# 2-core machine a 2,000-member archive took up to 2 s, hence the margin.
+DUREE_MAX = 10.0  # seconds
 MEMOIRE_MAX = 32 * MO  # tracemalloc peak
 
 

@@ -4,7 +4,8 @@ moto 5.2.5 makes two calls grow with the whole table:
 - `DynamoDBBackend.transact_write_items` deep-copies every table it touches before each
   transaction, to roll back on failure (40 imports of 90-FINESS demandes: 330 s, 12 GB);
 - `Table.query` on the table's own key sorts every item of the table to find one
-  partition.
+  partition;
+- `Item.project` (a ProjectionExpression) converts the whole item once per projected path.
 The replacements keep moto's semantics: the transaction snapshots only the items it
 touches (before touching each) and puts exactly those back on failure; the query reads
 only the partition asked for. Both replace private moto code (moto pinned): `verifier()`
@@ -29,6 +30,7 @@ EMPREINTES = {
         "81db2cb7d94e39c90b3a2077e1f4bb41a449c558ef9b1b1e2910fdaa39978ad4"
     ),
     "Table.query": "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
+    "Item.project": "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
 }
 
 _verrou = threading.Lock()
@@ -46,11 +48,13 @@ def empreinte(fonction: Callable[..., Any]) -> str:
 
 def _cibles() -> dict[str, tuple[Any, str]]:
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
     return {
         "DynamoDBBackend.transact_write_items": (DynamoDBBackend, "transact_write_items"),
         "Table.query": (Table, "query"),
+        "Item.project": (Item, "project"),
     }
 
 
@@ -209,6 +213,29 @@ def _query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
             del self.all_items
 
 
+def _project(self: Any, projection_expressions: list[list[str]]) -> Any:
+    """moto's Item.project without converting the whole item once per path (moto does):
+    a top-level attribute is copied as it is, a nested path converts its attribute only."""
+    from botocore.utils import merge_dicts
+    from moto.dynamodb.models.dynamo_type import Item, deserializer, serializer
+    from moto.dynamodb.models.utilities import find_nested_key
+
+    entiers: dict[str, Any] = {}
+    imbriques: dict[str, Any] = {}
+    for expr in projection_expressions:
+        racine = expr[0].split("[", 1)[0]
+        if racine not in self.attrs:
+            continue
+        if len(expr) == 1 and racine == expr[0]:
+            entiers[racine] = self.attrs[racine]
+        else:
+            regulier = {racine: deserializer.deserialize(self.attrs[racine].to_regular_json())}
+            merge_dicts(imbriques, find_nested_key(expr, regulier))
+    attrs: dict[str, Any] = serializer.serialize(imbriques)["M"] if imbriques else {}
+    attrs.update(entiers)  # a whole attribute wins over paths into it; Item copies it
+    return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=attrs)
+
+
 def installer() -> None:
     verifier()
     with _verrou:
@@ -216,6 +243,7 @@ def installer() -> None:
         remplacements = {
             "DynamoDBBackend.transact_write_items": _transact_write_items,
             "Table.query": _query,
+            "Item.project": _project,
         }
         for nom, (classe, attribut) in cibles.items():
             if nom not in _originales:

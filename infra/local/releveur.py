@@ -25,7 +25,7 @@ from shared.aws import client
 from shared.observabilite import logger
 
 VISIBILITE = 30  # seconds before a failed message is delivered again
-ATTENTE = 0.2  # seconds between two polls of an empty queue (short polls: see verrou_sqs)
+ATTENTE = 1  # long polling: a message is delivered as soon as it is sent (see verrou_sqs)
 TRAVAILLEURS = 4  # batches of one queue handled at the same time
 
 Invocation = Callable[[str, dict[str, Any]], dict[str, Any] | None]
@@ -119,7 +119,7 @@ class Releveur:
                         QueueUrl=url,
                         MaxNumberOfMessages=min(10, int(mapping.get("BatchSize", 1))),
                         VisibilityTimeout=visibilite,
-                        WaitTimeSeconds=0,
+                        WaitTimeSeconds=ATTENTE,
                         AttributeNames=["All"],
                     ).get("Messages", [])
                 except Exception:  # the server is stopping, or a passing failure
@@ -129,7 +129,6 @@ class Releveur:
                     continue
                 if not messages:
                     places.release()
-                    self._arret.wait(ATTENTE)
                     continue
                 self._en_vol_ajouter(url, visibilite, messages)  # covered from now on
 

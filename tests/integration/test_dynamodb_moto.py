@@ -231,3 +231,33 @@ def test_mise_a_jour_conditionnelle_dans_une_transaction(ddb: Any) -> None:
     (a,) = [i for i in _tout(ddb) if i["PK"]["S"] == "A"]
     assert (a["v"]["S"], a["version"]["N"]) == ("apres 1", "2")
     assert len(_tout(ddb)) == 51
+
+
+def test_projection_attributs_entiers_et_chemins(ddb: Any) -> None:
+    ddb.put_item(
+        TableName=TABLE,
+        Item={
+            "PK": {"S": "P"},
+            "SK": {"S": "1"},
+            "a": {"S": "x"},
+            "gros": {"L": [{"S": str(n)} for n in range(500)]},
+            "m": {"M": {"s": {"S": "EN_COURS"}, "l": {"L": [{"S": "p.pdf"}]}, "z": {"N": "1"}}},
+        },
+    )
+    reponse = ddb.batch_get_item(
+        RequestItems={
+            TABLE: {
+                "Keys": [
+                    {"PK": {"S": "P"}, "SK": {"S": "1"}},
+                    {"PK": {"S": "?"}, "SK": {"S": "1"}},
+                ],
+                "ProjectionExpression": "#a, #m.#s, #m.#l, absent",
+                "ExpressionAttributeNames": {"#a": "a", "#m": "m", "#s": "s", "#l": "l"},
+            }
+        }
+    )
+    (item,) = reponse["Responses"][TABLE]
+    assert item == {
+        "a": {"S": "x"},
+        "m": {"M": {"s": {"S": "EN_COURS"}, "l": {"L": [{"S": "p.pdf"}]}}},
+    }

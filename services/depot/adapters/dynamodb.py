@@ -368,7 +368,8 @@ def _dossier(item: Mapping[str, Any]) -> Dossier:
     )
 
 
-# A dossier without its demande and FINESS (what the simulation and the dépôt's view read).
+# A dossier's header: what the simulation's checks and the dépôt's view read (neither its
+# demande, FINESS, amounts nor pièces: the bulk of the item).
 _CHAMPS_RESUME = (
     "numeroAsp",
     "siret",
@@ -378,17 +379,13 @@ _CHAMPS_RESUME = (
     "typeDemande",
     "statut",
     "numeroDossier",
-    "montants",
-    "tauxTva",
-    "pieces",
     "idDepot",
     "numLigne",
     "deposeLe",
-    "creeLe",
-    "modifieLe",
-    "solde",
     "version",
     "piecesManquantes",
+    "solde.statut",
+    "solde.piecesManquantes",
 )
 
 
@@ -817,13 +814,11 @@ def _cle_ligne(reservation: ReservationLigne) -> dict[str, str]:
 
 
 def _reservation_finess(dossier: Dossier, finess: str, le: datetime) -> dict[str, Any]:
+    # Lean: up to 20,000 per file (campaign, couloir and FINESS are in the key).
     return {
         **cle_finess(dossier.campagne, dossier.couloir, finess),
         "type": "FINESS",
         "numeroAsp": dossier.numero_asp,
-        "campagne": dossier.campagne,
-        "couloir": dossier.couloir,
-        "finess": finess,
         "creeLe": _iso(le),
     }
 

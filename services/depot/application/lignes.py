@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from services.depot.application.ports import LigneSimulee
 from services.depot.domain.depot import json_canonique, lire_json
 
@@ -104,7 +106,13 @@ class LigneAImporter:
 
 
 def encoder_lignes(lignes: Sequence[LigneAImporter]) -> bytes:
-    return json_canonique([ligne.to_dict() for ligne in lignes]).encode("utf-8")
+    """The same bytes as `json_canonique`; orjson when the lines hold no Decimal (the
+    simulation's lines hold amounts as text): a maximal file's 7 MB in a tenth of the time."""
+    brut = [ligne.to_dict() for ligne in lignes]
+    try:
+        return orjson.dumps(brut, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # a Decimal (or another type orjson does not write like we do)
+        return json_canonique(brut).encode("utf-8")
 
 
 def decoder_lignes(contenu: bytes) -> list[LigneAImporter]:

@@ -296,7 +296,8 @@ def _etats(depot: Depot, dossiers: Dossiers, pieces: PiecesDossiers) -> list[Eta
     etats: list[EtatDossier] = []
     for num_ligne, dossier in _dossiers_du_depot(depot, dossiers, resume=True):
         manquantes = manquantes_enregistrees(dossier, type_demande)
-        if manquantes is None:  # an older dossier: from its pièce records
+        if manquantes is None:  # an older dossier: from its pièces and pièce records
+            dossier = dossiers.lire(dossier.numero_asp) or dossier
             recues = pieces.recues(dossier.numero_asp, type_demande)
             manquantes = tuple(
                 dict.fromkeys(

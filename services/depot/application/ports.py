@@ -267,8 +267,9 @@ class Dossiers(Protocol):
     def lire_plusieurs(
         self, numeros_asp: Iterable[str], resume: bool = False
     ) -> dict[str, Dossier]:
-        """numeroASP -> dossier, for those that exist (batched reads). `resume`: without
-        their demande and FINESS (empty there), for checks and views that need neither."""
+        """numeroASP -> dossier, for those that exist (batched reads). `resume`: the
+        header only (statut, owner, dates, pièces still expected, the solde's statut):
+        demande, FINESS, amounts and pièces are left empty."""
         ...
 
     def detenteurs_finess(

@@ -107,7 +107,7 @@ class EnrolementRequete(ModeleRequete):
     taux_tva: TauxTva
     cgu_acceptees: bool
     sincerite_attestee: bool
-    documents: Documents = Documents()
+    documents: Documents = Documents.model_construct()  # no validator built at import
     jeton_anti_robot: str = Field(max_length=200, description="Réponse au captcha.")
 
 
@@ -122,7 +122,7 @@ class ComplementaireRequete(ModeleRequete):
     taux_tva: TauxTva | None = None
     cgu_acceptees: bool
     sincerite_attestee: bool
-    documents: Documents = Documents()
+    documents: Documents = Documents.model_construct()  # no validator built at import
 
 
 class CoordonneesRequete(ModeleRequete):
@@ -130,7 +130,7 @@ class CoordonneesRequete(ModeleRequete):
 
     coordonnees_bancaires: CoordonneesBancaires
     sincerite_attestee: bool
-    documents: Documents = Documents()
+    documents: Documents = Documents.model_construct()  # no validator built at import
 
 
 class SuiviParametres(ModeleParametres):

@@ -382,6 +382,7 @@ _CHAMPS_RESUME = (
     "idDepot",
     "numLigne",
     "deposeLe",
+    "modifieLe",
     "version",
     "piecesManquantes",
     "solde.statut",

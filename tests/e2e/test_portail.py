@@ -1,7 +1,7 @@
 """The portal's browser tests (web/tests/e2e, Vitest + playwright-core driving Debian's
 Chromium, axe-core on every screen) against this session's local platform.
 
-Screenshots: build/captures/portail/*.png."""
+Screenshots: build/captures/portail/0N-*.png."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from infra.local.runtime import RuntimeLocal
 
 RACINE = Path(__file__).resolve().parents[2]
 CAPTURES = RACINE / "build" / "captures" / "portail"
+PROPRES = "0[0-9]-*.png"
 
 
 def test_ecrans_publics_dans_chromium(runtime: RuntimeLocal) -> None:
@@ -25,7 +26,10 @@ def test_ecrans_publics_dans_chromium(runtime: RuntimeLocal) -> None:
         "Chromium absent: apt-get install chromium (.ci/run l'installe)"
     )
     url = runtime.servir_portail()
-    shutil.rmtree(CAPTURES, ignore_errors=True)
+    # Only this test's own screenshots (01-… to 09-…): the other browser tests write theirs
+    # (2*-editeur-*, gestion-*, parcours-*) to the same folder, in any order.
+    for ancienne in CAPTURES.glob(PROPRES):
+        ancienne.unlink()
     resultat = subprocess.run(
         ["npx", "--no-install", "vitest", "run", "--project", "e2e", "tests/e2e/portail.test.ts"],
         cwd=RACINE / "web",
@@ -37,7 +41,7 @@ def test_ecrans_publics_dans_chromium(runtime: RuntimeLocal) -> None:
         check=False,
     )
     assert resultat.returncode == 0, resultat.stdout[-6000:] + resultat.stderr[-3000:]
-    assert sorted(p.name for p in CAPTURES.glob("*.png")) == [
+    assert sorted(p.name for p in CAPTURES.glob(PROPRES)) == [
         "01-accueil.png",
         "02-rechercher-numero-invalide.png",
         "03-rechercher-numero-inconnu.png",

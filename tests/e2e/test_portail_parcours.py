@@ -126,7 +126,7 @@ def test_histoire_du_portail_dans_chromium(runtime: RuntimeLocal, tmp_path: Path
     (tmp_path / "document.pdf").write_bytes(PDF)
 
     url = runtime.servir_portail()
-    for ancienne in [*CAPTURES.glob("parcours-*.png"), CAPTURES / "echec-parcours.png"]:
+    for ancienne in [*CAPTURES.glob("parcours-*.png"), *CAPTURES.glob("echec-parcours-*.png")]:
         ancienne.unlink(missing_ok=True)
     donnees = {
         "siret": siret,
@@ -169,8 +169,11 @@ def test_histoire_du_portail_dans_chromium(runtime: RuntimeLocal, tmp_path: Path
     )
     assert resultat.returncode == 0, resultat.stdout[-12000:] + resultat.stderr[-3000:]
     captures = sorted(p.name for p in CAPTURES.glob("parcours-*.png"))
-    assert len(captures) == 19, captures
-    assert captures[-1] == "parcours-19-editeur-dossier-decidee-et-payee.png", captures
+    assert len(captures) == 20, captures
+    assert captures[-2:] == [
+        "parcours-19-editeur-dossier-decidee-et-payee.png",
+        "parcours-20-editeur-dossier-avis-de-paiement.png",
+    ], captures
 
 
 if __name__ == "__main__":  # pragma: no cover - the browser test's callback

@@ -42,7 +42,15 @@ export function reponsesAttendues(numeroAns: string, demandes: DemandeDossier[])
   return reponses;
 }
 
+// The history's actions as the API writes them (the dossier's and the instruction's).
 const ACTIONS: Readonly<Record<string, string>> = {
+  CREATION: "Dossier déposé",
+  MODIFICATION: "Dossier modifié",
+  INSTRUCTION_COMMENCEE: "Instruction commencée",
+  DECISION_DECIDEE: "Demande décidée",
+  DECISION_REJETEE: "Demande rejetée",
+  DECISION_A_MODIFIER: "Modification demandée",
+  DECISION_EN_ATTENTE_PIECES: "Pièces complémentaires demandées",
   DEPOSE: "Dossier déposé",
   IMPORTE: "Dossier importé",
   ACCUSE_RECEPTION: "Accusé de réception envoyé",

@@ -390,7 +390,19 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
     await expect(suivi.textContent()).resolves.toContain("VERSE001");
     const avis = await telecharger(await suivi.locator("a").first().getAttribute("href"));
     expect(avis.subarray(0, 5).toString()).toBe("%PDF-");
-    await expect(editeur.getByTestId("historique").textContent()).resolves.toContain("Paiement effectué");
+    const historique = (await editeur.getByTestId("historique").textContent()) ?? "";
+    for (const action of ["Dossier déposé", "Instruction commencée", "Pièces complémentaires demandées", "Pièces complémentaires reçues", "Demande décidée", "Paiement effectué"]) {
+      expect(historique).toContain(action);
+    }
+    // The accordéons of a group open one at a time: one screenshot for the statut, one
+    // for the suivi financier.
+    await editeur.getByRole("button", { name: "Récapitulatif" }).click();
+    await editeur.getByTestId("recapitulatif").waitFor({ state: "visible" });
+    await editeur.getByTestId("historique").waitFor({ state: "hidden" });
     await verifierEcran(editeur, "editeur-dossier-decidee-et-payee");
+    await editeur.getByRole("button", { name: "Suivi financier" }).click();
+    await suivi.waitFor({ state: "visible" });
+    await editeur.getByTestId("recapitulatif").waitFor({ state: "hidden" });
+    await verifierEcran(editeur, "editeur-dossier-avis-de-paiement");
   });
 });

@@ -42,7 +42,6 @@ from tests.integration.test_depot_dynamodb import (  # noqa: F401 - fixtures
     _dossier,
     _entree,
     aws,
-    dynamodb_serialise,
     item_brut,
 )
 
@@ -51,6 +50,12 @@ pytestmark = pytest.mark.integration
 SIRET, ANS = "73282932000074", "1234567890"
 LECTURES = {"GetItem", "BatchGetItem", "Query"}
 ECRITURES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
+
+
+@pytest.fixture
+def dynamodb_serialise() -> Iterator[None]:
+    """These tests run on one thread: moto without the lock (it would wrap the patch)."""
+    yield
 
 
 @pytest.fixture

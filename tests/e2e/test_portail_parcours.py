@@ -27,7 +27,7 @@ import subprocess
 import sys
 import uuid
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import requests
@@ -79,8 +79,9 @@ def _referencement(api: str, jeton_gestion: str, siret: str, ans: str) -> None:
 # --- called back by the browser test (python -m), with the runtime's environment ----------
 
 
-def reponse_banque(pain001: str, numero_asp: str, sortie: str) -> None:
-    """The bank's pain.002 accepting (ACSC) the lot's transactions for this dossier."""
+def reponse_banque(api: str, pain001: str, numero_asp: str, sortie: str) -> None:
+    """The bank's pain.002 accepting (ACSC) the lot's transactions for this dossier, dated
+    by the platform's clock."""
     from services.paiement.adapters.banque_locale import (
         Reponse,
         message_pain001,
@@ -88,6 +89,8 @@ def reponse_banque(pain001: str, numero_asp: str, sortie: str) -> None:
         transactions_pain001,
     )
 
+    instant = requests.get(f"{api}/_local/horloge", timeout=10).json()["maintenant"]
+    maintenant = datetime.fromisoformat(instant)
     contenu = Path(pain001).read_bytes()
     reponses = [
         Reponse(bout, "ACSC", None, montant)
@@ -96,7 +99,7 @@ def reponse_banque(pain001: str, numero_asp: str, sortie: str) -> None:
     ]
     assert reponses, f"aucune transaction de {numero_asp} dans {pain001}"
     rapport = rapport_pain002(
-        f"RET-{uuid.uuid4().hex[:20]}", message_pain001(contenu), datetime.now(UTC), reponses
+        f"RET-{uuid.uuid4().hex[:20]}", message_pain001(contenu), maintenant, reponses
     )
     Path(sortie).write_bytes(rapport)
 

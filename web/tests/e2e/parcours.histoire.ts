@@ -369,7 +369,7 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
     await verifierEcran(gestion, "gestion-paiements-lot");
 
     const pain002 = join(D.travail, "retour-banque.xml");
-    python("banque", pain001, numeroAsp, pain002);
+    python("banque", API, pain001, numeroAsp, pain002);
     await gestion.getByLabel("Fichier de retour de la banque").setInputFiles(pain002);
     await gestion.getByRole("button", { name: "Envoyer le retour bancaire" }).click();
     const retour = gestion.getByTestId("resultat-retour");
@@ -388,6 +388,11 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
     expect(decision.subarray(0, 5).toString()).toBe("%PDF-");
     const suivi = editeur.getByTestId("suivi-financier");
     await expect(suivi.textContent()).resolves.toContain("VERSE001");
+    // Paid in the platform's time (the bank's pain.002 is dated by its clock), a date alone.
+    const horloge = (await (await fetch(`${API}/_local/horloge`)).json()) as { maintenant: string };
+    const annee = horloge.maintenant.slice(0, 4);
+    await expect(suivi.textContent()).resolves.toMatch(new RegExp(`Paiement effectué.*\\d{2}/\\d{2}/${annee}.*\\d{2}/\\d{2}/${annee}`));
+    await expect(suivi.textContent()).resolves.not.toContain(" à ");
     const avis = await telecharger(await suivi.locator("a").first().getAttribute("href"));
     expect(avis.subarray(0, 5).toString()).toBe("%PDF-");
     const historique = (await editeur.getByTestId("historique").textContent()) ?? "";

@@ -10,6 +10,7 @@ import { lireMesVersements, lireMonDossier } from "../../api/routes";
 import { useApi } from "../../contexte";
 import { euros } from "../../lib/compteRendu";
 import { actionEnMots, reponsesAttendues } from "../../lib/dossiers";
+import { dateCourte } from "../../lib/gestion";
 import { dateHeureParis } from "../../lib/temps";
 import { useTitre } from "../../lib/titre";
 import { PiecesComplementaires } from "./PiecesComplementaires";
@@ -205,8 +206,9 @@ export function Dossier() {
                 v.motifRejet ? `${v.libelleEtat} (${v.motifRejet})` : v.libelleEtat,
                 euros(v.montantCalcule),
                 euros(v.montantPaye),
-                v.dateMiseEnPaiement ? dateHeureParis(v.dateMiseEnPaiement) : "—",
-                v.datePaiement ? dateHeureParis(v.datePaiement) : "—",
+                // Dates without a time (the API's `date`): never « à 01h00 ».
+                dateCourte(v.dateMiseEnPaiement),
+                dateCourte(v.datePaiement),
                 v.avisPaiement ? (
                   <a href={v.avisPaiement.url} target="_blank" rel="noreferrer">
                     {v.avisPaiement.nom} (nouvelle fenêtre)

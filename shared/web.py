@@ -37,6 +37,16 @@ class Identite:
     def est_gestionnaire(self) -> bool:
         return GROUPE_GESTIONNAIRES in self.groupes
 
+    @property
+    def auteur(self) -> str:
+        """Who acted, as the history shows it to people: the account's name, else its
+        email, else « éditeur {siret} »; never the account's opaque id when avoidable."""
+        if self.nom:
+            return self.nom
+        if self.email:
+            return self.email
+        return f"éditeur {self.siret}" if self.siret else self.utilisateur
+
 
 def _groupes(brut: Any) -> frozenset[str]:
     if isinstance(brut, list):
@@ -57,7 +67,7 @@ def identite(request: Any) -> Identite:
         utilisateur=str(claims.get("cognito:username") or claims.get("sub") or ""),
         groupes=_groupes(claims.get("cognito:groups")),
         siret=claims.get("custom:siret") or None,
-        nom=str(claims.get("name") or claims.get("cognito:username") or ""),
+        nom=str(claims.get("name") or ""),
         email=claims.get("email"),
     )
 

@@ -434,7 +434,7 @@ def importer(id_depot: str) -> Any:
     def action() -> Any:
         from services.depot.application.consultation import vue_depot
 
-        depot = composants().demander_import(id_depot, str(qui.siret), qui.utilisateur or None)
+        depot = composants().demander_import(id_depot, str(qui.siret), qui.auteur)
         # 202: the import runs from its queue; GET /depots/{id} shows its progress.
         return reponse(StatutImport.model_validate(vue_depot(depot)), 202)
 

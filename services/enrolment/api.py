@@ -304,7 +304,7 @@ def gestion_decider(numero: str) -> Any:
     numero = _numero_demande(numero)
     decision = corps(bp.current_request, DecisionRequete)
     c = _composants()
-    par = qui.nom or qui.utilisateur
+    par = qui.auteur
     _metier(lambda: c.decider.executer(numero, decision.decision, decision.motif, par))
     return reponse(VueDemande.model_validate(_metier(lambda: c.lire.executer(numero, None))))
 
@@ -336,7 +336,7 @@ def gestion_referentiel() -> Any:
             f"La demande contient 1 erreur: {message}",
             erreurs=[{"champ": "referencements", "code": "TROP_LONG", "message": message}],
         )
-    bilan = _metier(lambda: _composants().charger.executer(brut, qui.nom or qui.utilisateur))
+    bilan = _metier(lambda: _composants().charger.executer(brut, qui.auteur))
     return reponse(
         VueVersionReferentiel(
             version=bilan.version,

@@ -175,7 +175,7 @@ def gestion_decider(numero_asp: str, type_demande: str) -> Any:
     c = _composants()
     etat = _metier(
         lambda: c.instruction.decider(
-            numero, type_, demande.decision, demande.motif, demande.pieces_demandees, qui.nom
+            numero, type_, demande.decision, demande.motif, demande.pieces_demandees, qui.auteur
         )
     )
     return reponse(_vue_demande(c, etat, vue_demande))
@@ -198,7 +198,7 @@ def gestion_relancer(numero_asp: str, type_demande: str) -> Any:
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     numero, type_ = _numero(numero_asp), _type(type_demande)
     c = _composants()
-    etat = _metier(lambda: c.instruction.relancer(numero, type_, qui.nom))
+    etat = _metier(lambda: c.instruction.relancer(numero, type_, qui.auteur))
     return reponse(_vue_demande(c, etat, vue_demande))
 
 

@@ -287,7 +287,7 @@ def gestion_demander_retour() -> Any:
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     corps(bp.current_request, Vide, facultatif=True)
     c = _composants()
-    retour, envoi = autoriser_retour(c.paiement, c.suites, qui.nom or qui.utilisateur)
+    retour, envoi = autoriser_retour(c.paiement, c.suites, qui.auteur)
     return reponse(VueRetourDemande(id_retour=retour.id, envoi=vue_envoi(envoi)), 201)
 
 

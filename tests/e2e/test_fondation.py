@@ -53,7 +53,7 @@ def test_mauvais_groupe_403(
         f"{runtime.url_api}/editeurs/moi", headers={"Authorization": jeton_gestionnaire}, timeout=10
     )
     assert reponse.status_code == 403
-    assert "editeurs" in reponse.json()["Message"]
+    assert "editeurs" in reponse.json()["message"]
 
 
 def test_bon_groupe_et_siret_du_jeton(

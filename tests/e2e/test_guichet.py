@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from moto.ses.models import ses_backends
 
 from infra.local.runtime import RuntimeLocal
 from shared.aws import client
+from shared.horloge import heure_paris
 from tests.fixtures.depot.generateur import fichier_valide
 from tests.fixtures.enrolements import enroler
 
@@ -126,8 +128,12 @@ def test_rappels_fermeture_et_heure_de_reception(
     panne["active"] = False
     assert "segurnum-fermeture-ms-vague1-avance" in fermeture
     apres = attendre(lambda: (v := vue(juste))["statut"] == "SIMULE" and v)
-    assert apres["jsonRecuLe"] < "2024-02-28T13:00:00+00:00"  # 13:59:59 Paris = 12:59:59Z
-    assert apres["simulation"]["simuleLe"] >= "2024-02-28T13:05:00+00:00"
+    # Views give instants with the Paris offset: compare instants, not strings.
+    recu_le = datetime.fromisoformat(apres["jsonRecuLe"])
+    assert recu_le < heure_paris("2024-02-28T14:00")  # received 13:59:59 Paris
+    assert datetime.fromisoformat(apres["simulation"]["simuleLe"]) >= heure_paris(
+        "2024-02-28T14:05"
+    )
     assert apres["simulation"]["lignesImportables"] == 1
 
     # Received at 14:00:00: too late, at the line's typeAction, with the deadline in French.

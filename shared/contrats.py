@@ -126,6 +126,7 @@ class EnrolementEditeur(BaseModel):
     raison_sociale: str
     couloir: str = ""
     nom_commercial: str = ""
+    adresse: str = ""  # the demandeur's postal address, one line (décisions, avis)
     iban: str | None = Field(None, repr=False)  # clear: written, or read with decryption
     iban_chiffre: str | None = Field(None, repr=False)  # base64 KMS ciphertext as stored
     iban_masque: str | None = None  # FR76 **** … 1234, for views
@@ -173,6 +174,7 @@ def item_enrolement(enrolement: EnrolementEditeur, chiffrement: Chiffrement) -> 
         "raisonSociale": enrolement.raison_sociale,
         "couloir": enrolement.couloir,
         "nomCommercial": enrolement.nom_commercial,
+        "adresse": enrolement.adresse,
         "ibanChiffre": chiffre,
         "ibanMasque": masque if chiffre else None,
         "bic": enrolement.bic,
@@ -208,6 +210,7 @@ def enrolement_depuis_item(
         raison_sociale=str(item.get("raisonSociale", "")),
         couloir=str(item.get("couloir", "")),
         nom_commercial=str(item.get("nomCommercial", "")),
+        adresse=str(item.get("adresse", "")),
         iban=clair,
         iban_chiffre=chiffre,
         iban_masque=texte("ibanMasque") if chiffre else None,

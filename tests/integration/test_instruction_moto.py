@@ -33,23 +33,10 @@ def runtime() -> Iterator[RuntimeLocal]:
 
 
 def _enroler() -> None:
-    from shared.aws import client
-    from shared.contrats import cle_enrolement
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
+    """The éditeur enrolled through the enrolment contract (the record every service reads)."""
+    from tests.fixtures.enrolements import enroler
 
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees,
-        Item=vers_dynamo(
-            {
-                **cle_enrolement(SIRET, "ANS1"),
-                "statut": "VALIDE",
-                "email": EMAIL,
-                "raisonSociale": "PROCVIS IMMOBILIER",
-                "adresse": "87 CHEM DE MONS 59009 VILLENEUVE D ASCQ",
-            }
-        ),
-    )
+    enroler(SIRET, "ANS1", email=EMAIL, raison_sociale="PROCVIS IMMOBILIER")
 
 
 def attendre(condition: Callable[[], T | None], delai: float = 40, message: str = "") -> T:

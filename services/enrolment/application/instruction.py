@@ -24,6 +24,7 @@ from services.enrolment.domain.demande import (
     DemandeEnrolement,
     Nature,
     StatutDemande,
+    adresse_postale,
     jeton_correct,
     numero_valide,
     vue_demande,
@@ -282,6 +283,8 @@ class Decider:
             raison_sociale=demande.raison_sociale,
             couloir=demande.couloir or "",
             nom_commercial=demande.nom_commercial,
+            adresse=adresse_postale(demande.formulaire)
+            or next((e.adresse for e in anciens if e.adresse), ""),
             numero_demande=demande.numero,
             cree_le=le,
             **banque,

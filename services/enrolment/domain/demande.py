@@ -214,3 +214,23 @@ def vue_demande(demande: DemandeEnrolement, gestionnaire: bool) -> dict[str, Any
             formulaire["coordonneesBancaires"] = {**banque, "iban": masquer_iban(banque["iban"])}
         vue["formulaire"] = formulaire
     return vue
+
+
+def adresse_postale(formulaire: dict[str, Any]) -> str:
+    """The demandeur's address on one line, as documents print it (« 87 BIS CHEMIN DE MONS,
+    BÂTIMENT B, 59650 VILLENEUVE-D'ASCQ »); "" when the form has none (E5)."""
+    demandeur = formulaire.get("demandeur")
+    adresse = demandeur.get("adresse") if isinstance(demandeur, dict) else None
+    if not isinstance(adresse, dict):
+        return ""
+
+    def champ(nom: str) -> str:
+        valeur = adresse.get(nom)
+        return str(valeur).strip() if valeur else ""
+
+    voie = " ".join(
+        p for p in (champ("numero"), champ("extension"), champ("typeVoie"), champ("nomVoie")) if p
+    )
+    commune = " ".join(p for p in (champ("codePostal"), champ("commune")) if p)
+    parties = (champ("destinataire"), champ("entreeBatiment"), voie, champ("complement"), commune)
+    return ", ".join(p for p in parties if p)

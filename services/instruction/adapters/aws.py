@@ -255,11 +255,10 @@ class InstructionsDynamo(TableDynamo):
         return dossiers, reponse.get("LastEvaluatedKey")
 
     def email_depositaire(self, siret: str, numero_ans: str) -> str | None:
-        from shared.contrats import cle_enrolement
+        from shared.contrats import cle_enrolement, enrolement_depuis_item
 
         item = self._lire(cle_enrolement(siret, numero_ans))
-        email = (item or {}).get("email")
-        return str(email) if email else None
+        return (enrolement_depuis_item(item).email or None) if item else None
 
 
 class WorkflowStepFunctions:

@@ -11,7 +11,7 @@ from typing import Any
 from services.instruction.application.consultation import Document
 from shared.aws import client
 from shared.campagnes import TypeDemande
-from shared.contrats import cle_enrolement
+from shared.contrats import EnrolementEditeur, cle_enrolement, enrolement_depuis_item
 from shared.dossier import EtatInstruction, ResumeDossier
 from shared.dynamo import TableDynamo
 from shared.horloge import horloge
@@ -85,10 +85,12 @@ class DocumentsS3:
 
 
 class Enrolements(TableDynamo):
-    """What instruction reads of the enrolment item (shared.contrats.cle_enrolement)."""
+    """The enrolment record, read through its contract (shared.contrats): the IBAN stays
+    masked, instruction never needs it."""
 
-    def lire(self, siret: str, numero_ans: str) -> dict[str, Any]:
-        return self._lire(cle_enrolement(siret, numero_ans)) or {}
+    def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
+        item = self._lire(cle_enrolement(siret, numero_ans))
+        return enrolement_depuis_item(item) if item else None
 
 
 def _montant(valeur: object) -> Montant:
@@ -124,8 +126,8 @@ class DecisionsPdf:
             numero_asp=dossier.numero_asp,
             type_demande=etat.type_demande,
             siret=dossier.siret,
-            denomination_sociale=str(enrolement.get("raisonSociale", "")),
-            adresse=str(enrolement.get("adresse", "")),
+            denomination_sociale=enrolement.raison_sociale if enrolement else "",
+            adresse=enrolement.adresse if enrolement else "",
             numero_ans=dossier.numero_ans,
             couloir=dossier.couloir,
             campagne=dossier.campagne,
@@ -157,7 +159,8 @@ class NotificationsCourriels:
             from shared.courriels.composition import courrier as fabrique
 
             courrier = fabrique()
-        email = self._enrolements.lire(dossier.siret, dossier.numero_ans).get("email")
+        enrolement = self._enrolements.lire(dossier.siret, dossier.numero_ans)
+        email = enrolement.email if enrolement else None
         if not email:
             logger.warning("Pas d'email de dépositaire pour %s: courriel non envoyé", etat.siret)
             return

@@ -52,8 +52,8 @@ demo: $(STAMP)
 test: $(STAMP) web
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory web-test
-	$(BIN)/pytest tests/unit tests/integration tests/infra -p no:cacheprovider -x -q
-	$(BIN)/pytest tests/e2e -p no:cacheprovider -x -q
+	$(BIN)/pytest tests/unit tests/integration tests/infra -p no:cacheprovider -x
+	$(BIN)/pytest tests/e2e -p no:cacheprovider -x
 
 check: lint typecheck imports
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 LAMBDA_PLATFORM := manylinux2014_x86_64
-BOTOCORE_SERVICES := dynamodb|s3|sqs|stepfunctions|sesv2|scheduler|cognito-idp|secretsmanager|sts
+BOTOCORE_SERVICES := dynamodb|s3|sqs|stepfunctions|sesv2|scheduler|cognito-idp|secretsmanager|kms|sts
 COMPILES := services shared infra boto3 botocore s3transfer jmespath dateutil urllib3 six.py \
   pydantic pydantic_core annotated_types typing_extensions.py typing_inspection \
   aws_lambda_powertools jinja2 markupsafe email_validator idna dns phonenumbers stdnum \

@@ -150,7 +150,7 @@ def _import_en_cours(brut: Any, jeton: Any) -> ImportEnCours | None:
         lignes_traitees=int(brut.get("lignesTraitees", 0)),
         premier_numero=int(premier) if premier is not None else None,
         jeton=str(jeton) if jeton else None,
-        bail_jusqu_a=float(brut.get("bailJusquA", 0)),
+        bail_jusqu_a=float(brut.get("bailJusquA", 0)),  # ok: a lease deadline (epoch s), not money
     )
 
 

@@ -5,14 +5,20 @@ imported over HTTP, as an éditeur would (presigned upload, polling GET /depots/
 
 Measured in one process (the runtime runs in it: moto server, handlers, API), on at most
 2 cores (CPU affinity):
-- offline: `segurnum simuler FICHIER --format json --annoter …` in-process, best of 3;
-- platform simulation: upload → SIMULE, and the time its handler spent in AWS calls;
+- offline: the command `segurnum simuler FICHIER --format json --annoter …` as an éditeur
+  runs it (a process of its own: start, imports, reading, simulation, annotated file
+  written), best of 3; the same work in-process once warm (best of 3) is printed beside it;
+- platform simulation: upload → SIMULE (the dépôt's status, polled every 20 ms on its
+  table; the view is read after the clock stops), and the time its handlers spent in AWS
+  calls, the transfer of an object's body included (S3 GetObject streams it after the
+  call returns);
 - import: POST /depots/{id}/import (202) → IMPORTE;
 - GET /depots/{id} of the imported dépôt;
 - DynamoDB calls per phase (counted by the moto server), peak memory (RSS).
 
 Targets (exit code 1 when one is missed):
-- platform simulation − its AWS calls ≤ 2 × offline;
+- platform simulation − its AWS calls ≤ 2 × the offline command (both cold: the platform's
+  first JSON of the run imports its simulation modules, as the command does);
 - simulation: BatchGetItem ≤ 1 per 100 FINESS + 4; import: writes ≤ 3 per demande + 1 per
   25 FINESS; GET /depots/{id}: ≤ 6 DynamoDB calls;
 - simulation + import < 60 s; peak RSS < 2 GB.
@@ -21,6 +27,7 @@ Targets (exit code 1 when one is missed):
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -101,11 +108,30 @@ class TempsAws:
                     mesure.appels[operation] += 1
                     mesure.durees[operation] += duree
 
+        from botocore.response import StreamingBody
+
+        lire_corps = StreamingBody.read
+
+        def read(corps: Any, *args: Any, **kwargs: Any) -> Any:
+            # GetObject returns once the headers are in; the body streams from here on
+            if threading.get_ident() == mesure._principal:
+                return lire_corps(corps, *args, **kwargs)
+            debut = time.perf_counter()
+            try:
+                return lire_corps(corps, *args, **kwargs)
+            finally:
+                with mesure._verrou:
+                    duree = time.perf_counter() - debut
+                    mesure.secondes += duree
+                    mesure.durees["GetObject (corps)"] += duree
+
         BaseClient._make_api_call = _make_api_call  # type: ignore[method-assign]
+        StreamingBody.read = read  # type: ignore[method-assign]
         try:
             yield self
         finally:
             BaseClient._make_api_call = originale  # type: ignore[method-assign]
+            StreamingBody.read = lire_corps  # type: ignore[method-assign]
 
     def remettre(self) -> tuple[float, Counter[str], Counter[str]]:
         with self._verrou:
@@ -129,50 +155,55 @@ def _fichier() -> bytes:
     return octets(document, indent=2)
 
 
-def _hors_ligne(contenu: bytes) -> float:
-    """`segurnum simuler` (format json, annotated file written), in-process, best of 3."""
+_ARGUMENTS_SIMULER = ["--format", "json", "--date-depot", "2024-02-20T10:00"]
+
+
+def _hors_ligne(contenu: bytes) -> tuple[float, float]:
+    """`segurnum simuler` with its annotated file written: the command in a process of its
+    own (as an éditeur runs it), and the same work in this process once warm; best of 3."""
     from typer.testing import CliRunner
 
     from services.depot.cli import app
 
+    commande = Path(sys.executable).with_name("segurnum")
     with tempfile.TemporaryDirectory() as dossier:
         fichier = Path(dossier) / "demandes.json"
         fichier.write_bytes(contenu)
         annote = Path(dossier) / "annote.json"
-        meilleur = float("inf")
+        arguments = ["simuler", str(fichier), *_ARGUMENTS_SIMULER, "--annoter", str(annote)]
+        processus = en_cours = float("inf")
         for _ in range(3):
             debut = time.perf_counter()
-            resultat = CliRunner().invoke(
-                app,
-                [
-                    "simuler",
-                    str(fichier),
-                    "--format",
-                    "json",
-                    "--annoter",
-                    str(annote),
-                    "--date-depot",
-                    "2024-02-20T10:00",
-                ],
+            resultat = subprocess.run(
+                [str(commande), *arguments], capture_output=True, env=os.environ.copy()
             )
-            meilleur = min(meilleur, time.perf_counter() - debut)
-            assert resultat.exit_code == 0, resultat.output[-2000:]
-    return meilleur
+            processus = min(processus, time.perf_counter() - debut)
+            assert resultat.returncode == 0, resultat.stderr[-2000:]
+            debut = time.perf_counter()
+            sortie = CliRunner().invoke(app, arguments)
+            en_cours = min(en_cours, time.perf_counter() - debut)
+            assert sortie.exit_code == 0, sortie.output[-2000:]
+    return processus, en_cours
 
 
-def _attendre(api: str, id_depot: str, h: dict[str, str], statuts: set[str]) -> dict[str, Any]:
+def _attendre(id_depot: str, statuts: set[str]) -> None:
+    """Until the dépôt's status is one of `statuts`: read on its table every 20 ms (not over
+    HTTP: the API's own calls stay out of the counts and out of the clock)."""
     from shared.aws import client
     from shared.settings import settings
 
-    # Polled on the table (not over HTTP): the API's own calls stay out of the counts.
     cle = {"PK": {"S": f"DEPOT#{id_depot}"}, "SK": {"S": "DEPOT"}}
     fin = time.monotonic() + 600
     while time.monotonic() < fin:
         item = client("dynamodb").get_item(TableName=settings().table_donnees, Key=cle)["Item"]
         if item["statut"]["S"] in statuts:
-            return dict(requests.get(f"{api}/depots/{id_depot}", headers=h, timeout=120).json())
-        time.sleep(0.25)
+            return
+        time.sleep(0.02)
     raise AssertionError(f"dépôt {id_depot}: {statuts} non atteint")
+
+
+def _vue(api: str, id_depot: str, h: dict[str, str]) -> dict[str, Any]:
+    return dict(requests.get(f"{api}/depots/{id_depot}", headers=h, timeout=120).json())
 
 
 def main() -> int:
@@ -188,8 +219,11 @@ def main() -> int:
         processus.cpu_affinity(coeurs[:2])
     contenu = _fichier()
     print(f"Fichier: {DEMANDES} demandes × {ETABLISSEMENTS} établissements, {len(contenu):,} o")
-    hors_ligne = _hors_ligne(contenu)
-    print(f"Hors ligne (segurnum simuler --format json --annoter): {hors_ligne:.2f} s")
+    hors_ligne, en_cours = _hors_ligne(contenu)
+    print(
+        f"Hors ligne, segurnum simuler --format json --annoter: {hors_ligne:.2f} s "
+        f"(la commande); {en_cours:.2f} s (le même travail, dans ce processus déjà chaud)"
+    )
 
     echecs: list[str] = []
     temps_aws = TempsAws()
@@ -219,10 +253,11 @@ def main() -> int:
                 timeout=600,
             )
             recu = time.perf_counter()  # the upload itself is the éditeur's transfer
-            vue = _attendre(api, id_depot, h, {"SIMULE", "REJETE"})
+            _attendre(id_depot, {"SIMULE", "REJETE"})
             t_envoi = recu - debut
             t_simulation = time.perf_counter() - recu
         t_aws_sim, appels_aws_sim, _ = temps_aws.remettre()
+        vue = _vue(api, id_depot, h)
         assert vue["simulation"]["lignesImportables"] == DEMANDES, vue["simulation"]
 
         with compter_appels() as import_:
@@ -230,9 +265,10 @@ def main() -> int:
             reponse = requests.post(f"{api}/depots/{id_depot}/import", headers=h, timeout=60)
             t_reponse_import = time.perf_counter() - debut
             assert reponse.status_code == 202, reponse.text
-            vue = _attendre(api, id_depot, h, {"IMPORTE"})
+            _attendre(id_depot, {"IMPORTE"})
             t_import = time.perf_counter() - debut
         t_aws_import, appels_aws_import, durees_import = temps_aws.remettre()
+        vue = _vue(api, id_depot, h)
         assert vue["compteRendu"]["lignesImportees"] == DEMANDES, vue["compteRendu"]
 
         with compter_appels() as lecture:
@@ -247,7 +283,8 @@ def main() -> int:
     print(
         f"Plateforme, simulation: {t_simulation:.2f} s dont {t_aws_sim:.2f} s d'appels AWS "
         f"({sum(appels_aws_sim.values())} appels); hors appels {net:.2f} s = "
-        f"{ratio:.2f} × hors ligne (cible ≤ {CIBLE_RATIO})"
+        f"{ratio:.2f} × la commande hors ligne (cible ≤ {CIBLE_RATIO}); "
+        f"{net / en_cours:.2f} × le même travail déjà chaud"
     )
     print(f"  DynamoDB: {dict(simulation)}")
     print(f"  appels AWS du handler: {dict(appels_aws_sim)}")
@@ -258,7 +295,10 @@ def main() -> int:
     print(
         f"  dont {t_aws_import:.1f} s d'appels AWS: "
         + ", ".join(
-            f"{op} {appels_aws_import[op]}× {d:.1f} s" for op, d in durees_import.most_common()
+            f"{op} {appels_aws_import[op]}× {d:.1f} s"
+            if op in appels_aws_import
+            else f"{op} {d:.1f} s"
+            for op, d in durees_import.most_common()
         )
     )
     ecritures = somme(import_, ECRITURES)

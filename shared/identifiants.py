@@ -9,24 +9,33 @@ doit contenir la forme canonique, sans espace.
 from __future__ import annotations
 
 import re
-
-from stdnum import bic as _bic
-from stdnum import iban as _iban
-from stdnum import luhn as _luhn
-from stdnum.fr import siren as _siren
-from stdnum.fr import siret as _siret
+from functools import cache
+from types import ModuleType
 
 _CHIFFRES = re.compile(r"[0-9]+")
 _FINESS = re.compile(r"(?:[0-9]{2}|2A|2B)[0-9]{7}")
 
 
+@cache
+def _stdnum(nom: str) -> ModuleType:
+    """A stdnum module, loaded at its first use: stdnum's package imports pydoc (~10 ms of
+    every cold start that would only import this module, e.g. a listing)."""
+    from importlib import import_module
+
+    return import_module(f"stdnum.{nom}")
+
+
 def siren_valide(valeur: str) -> bool:
-    return bool(_CHIFFRES.fullmatch(valeur)) and len(valeur) == 9 and _siren.is_valid(valeur)
+    if not (_CHIFFRES.fullmatch(valeur) and len(valeur) == 9):
+        return False
+    return bool(_stdnum("fr.siren").is_valid(valeur))
 
 
 def siret_valide(valeur: str) -> bool:
     """14 chiffres, clé de Luhn; stdnum applique l'exception La Poste (356000000…)."""
-    return bool(_CHIFFRES.fullmatch(valeur)) and len(valeur) == 14 and _siret.is_valid(valeur)
+    if not (_CHIFFRES.fullmatch(valeur) and len(valeur) == 14):
+        return False
+    return bool(_stdnum("fr.siret").is_valid(valeur))
 
 
 def finess_format_valide(valeur: str) -> bool:
@@ -42,15 +51,15 @@ def finess_valide(valeur: str) -> bool:
     """
     if not finess_format_valide(valeur):
         return False
-    return not valeur.isdigit() or _luhn.is_valid(valeur)
+    return not valeur.isdigit() or _stdnum("luhn").is_valid(valeur)
 
 
 def iban_valide(valeur: str) -> bool:
-    return valeur == valeur.strip() and _iban.is_valid(valeur)
+    return valeur == valeur.strip() and _stdnum("iban").is_valid(valeur)
 
 
 def bic_valide(valeur: str) -> bool:
-    return valeur == valeur.strip() and _bic.is_valid(valeur)
+    return valeur == valeur.strip() and _stdnum("bic").is_valid(valeur)
 
 
 def iban_masque(valeur: str) -> str:

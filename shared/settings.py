@@ -1,44 +1,91 @@
-"""Settings read from the environment once per cold start (pydantic validates them)."""
+"""Settings read from the environment once per cold start.
+
+A frozen dataclass, not a pydantic model: every handler reads it before its first AWS
+client, and it holds strings (one boolean); pydantic would add its import and a validator
+build to the cold start of every handler (benchmarks/bench_imports.py).
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields
 from functools import lru_cache
-
-from pydantic import BaseModel, ConfigDict, Field
 
 VERSION = "0.1.0"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
-    region: str = Field("eu-west-3", alias="AWS_REGION")
-    table_donnees: str = Field("segurnum-donnees", alias="SEGURNUM_TABLE_DONNEES")
-    table_idempotence: str = Field("segurnum-idempotence", alias="SEGURNUM_TABLE_IDEMPOTENCE")
-    bucket_depots: str = Field("segurnum-depots", alias="SEGURNUM_BUCKET_DEPOTS")
-    bucket_documents: str = Field("segurnum-documents", alias="SEGURNUM_BUCKET_DOCUMENTS")
+@dataclass(frozen=True)
+class Settings:
+    region: str = "eu-west-3"
+    table_donnees: str = "segurnum-donnees"
+    table_idempotence: str = "segurnum-idempotence"
+    bucket_depots: str = "segurnum-depots"
+    bucket_documents: str = "segurnum-documents"
     # Enrolment documents (identity, bank): their own bucket and KMS key (resources.yaml).
-    bucket_enrolement: str = Field("segurnum-enrolement", alias="SEGURNUM_BUCKET_ENROLEMENT")
-    queue_json: str = Field("segurnum-depot-json", alias="SEGURNUM_QUEUE_JSON")
-    queue_zip: str = Field("segurnum-depot-zip", alias="SEGURNUM_QUEUE_ZIP")
-    queue_import: str = Field("segurnum-depot-import", alias="SEGURNUM_QUEUE_IMPORT")
-    state_machine_instruction: str = Field("", alias="SEGURNUM_SM_INSTRUCTION")
-    expediteur: str = Field("ne-pas-repondre@segurnum.example.fr", alias="SEGURNUM_EXPEDITEUR")
-    user_pool_id: str = Field("", alias="SEGURNUM_USER_POOL_ID")
+    bucket_enrolement: str = "segurnum-enrolement"
+    queue_json: str = "segurnum-depot-json"
+    queue_zip: str = "segurnum-depot-zip"
+    queue_import: str = "segurnum-depot-import"
+    state_machine_instruction: str = ""
+    expediteur: str = "ne-pas-repondre@segurnum.example.fr"
+    user_pool_id: str = ""
     # Set by the local runtime only: every boto3 client goes to the moto server.
-    endpoint_url: str | None = Field(None, alias="SEGURNUM_ENDPOINT_URL")
-    local: bool = Field(False, alias="SEGURNUM_LOCAL")
-    url_portail: str = Field("https://segurnum.example.fr", alias="SEGURNUM_URL_PORTAIL")
+    endpoint_url: str | None = None
+    local: bool = False
+    url_portail: str = "https://segurnum.example.fr"
     # The PEM pair signing the décisions and avis (shared/signature.py, docs/documents.md).
-    secret_signature: str = Field(
-        "segurnum-signature-documents", alias="SEGURNUM_SECRET_SIGNATURE"
-    )
+    secret_signature: str = "segurnum-signature-documents"
     # The paying agency (debtor of the SEPA credit transfers); local defaults are fictitious.
-    payeur_nom: str = Field("Agence de services et de paiement", alias="SEGURNUM_PAYEUR_NOM")
-    payeur_iban: str = Field("FR0510071750000000100000000", alias="SEGURNUM_PAYEUR_IBAN")
-    payeur_bic: str = Field("TRPUFRP1XXX", alias="SEGURNUM_PAYEUR_BIC")
+    payeur_nom: str = "Agence de services et de paiement"
+    payeur_iban: str = "FR0510071750000000100000000"
+    payeur_bic: str = "TRPUFRP1XXX"
     version: str = VERSION
+
+
+# Each setting's environment variable; `version` is the code's, never the environment's.
+VARIABLES = {
+    "region": "AWS_REGION",
+    "table_donnees": "SEGURNUM_TABLE_DONNEES",
+    "table_idempotence": "SEGURNUM_TABLE_IDEMPOTENCE",
+    "bucket_depots": "SEGURNUM_BUCKET_DEPOTS",
+    "bucket_documents": "SEGURNUM_BUCKET_DOCUMENTS",
+    "bucket_enrolement": "SEGURNUM_BUCKET_ENROLEMENT",
+    "queue_json": "SEGURNUM_QUEUE_JSON",
+    "queue_zip": "SEGURNUM_QUEUE_ZIP",
+    "queue_import": "SEGURNUM_QUEUE_IMPORT",
+    "state_machine_instruction": "SEGURNUM_SM_INSTRUCTION",
+    "expediteur": "SEGURNUM_EXPEDITEUR",
+    "user_pool_id": "SEGURNUM_USER_POOL_ID",
+    "endpoint_url": "SEGURNUM_ENDPOINT_URL",
+    "local": "SEGURNUM_LOCAL",
+    "url_portail": "SEGURNUM_URL_PORTAIL",
+    "secret_signature": "SEGURNUM_SECRET_SIGNATURE",
+    "payeur_nom": "SEGURNUM_PAYEUR_NOM",
+    "payeur_iban": "SEGURNUM_PAYEUR_IBAN",
+    "payeur_bic": "SEGURNUM_PAYEUR_BIC",
+}
+_VRAI = {"1", "true", "yes", "on", "oui"}
+_FAUX = {"0", "false", "no", "off", "non", ""}
+
+
+def _booleen(variable: str, valeur: str) -> bool:
+    if valeur.strip().lower() in _VRAI:
+        return True
+    if valeur.strip().lower() in _FAUX:
+        return False
+    raise ValueError(f"{variable} : « {valeur} » n'est pas un booléen (attendu : true ou false).")
+
+
+def depuis_environnement(environnement: dict[str, str] | os._Environ[str]) -> Settings:
+    """The settings from these variables; absent ones keep their default."""
+    valeurs: dict[str, object] = {}
+    for champ in fields(Settings):
+        variable = VARIABLES.get(champ.name)
+        if variable is None or variable not in environnement:
+            continue
+        brut = environnement[variable]
+        valeurs[champ.name] = _booleen(variable, brut) if champ.type == "bool" else brut
+    return Settings(**valeurs)  # type: ignore[arg-type]
 
 
 class ReglageManquant(RuntimeError):
@@ -46,21 +93,12 @@ class ReglageManquant(RuntimeError):
     composition root), never discovered later by an event silently ignored."""
 
 
-# The settings without a usable default, by the environment variable that sets them.
-VARIABLES_REQUISES = {
-    "state_machine_instruction": "SEGURNUM_SM_INSTRUCTION",
-    "user_pool_id": "SEGURNUM_USER_POOL_ID",
-}
-
-
 def requis(*champs: str) -> Settings:
     """The settings, after checking that each of `champs` is set (cold start of a handler).
 
     Raises ReglageManquant naming every missing variable at once."""
     reglages = settings()
-    manquants = [
-        VARIABLES_REQUISES.get(champ, champ) for champ in champs if not getattr(reglages, champ)
-    ]
+    manquants = [VARIABLES.get(champ, champ) for champ in champs if not getattr(reglages, champ)]
     if manquants:
         raise ReglageManquant(
             "Réglage(s) requis absent(s) de l'environnement : " + ", ".join(manquants) + "."
@@ -70,9 +108,7 @@ def requis(*champs: str) -> Settings:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    return Settings.model_validate(
-        {k: v for k, v in os.environ.items() if k.startswith(("AWS_REGION", "SEGURNUM_"))}
-    )
+    return depuis_environnement(os.environ)
 
 
 def recharger() -> Settings:

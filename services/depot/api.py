@@ -136,7 +136,9 @@ class _Composants:
         from services.depot.adapters.instruction_sqs import ReponsesSqs
         from services.depot.application.importation import Importer
         from services.depot.application.reponses import SuitesImport
-        from services.depot.application.simulation import annoter
+
+        # the annotation alone: the import re-validates nothing (no validation package)
+        from services.depot.domain.annotation import annoter
         from shared.settings import settings
 
         h = self.h

@@ -15,9 +15,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from defusedxml import ElementTree
-from sepaxml import SepaTransfer
-
 from services.paiement.domain.versement import ErreurPaiement, EtatVersement, Versement
 from shared.montant import ZERO, Montant
 
@@ -51,20 +48,30 @@ class FichierSepaInvalide(ErreurPaiement):
         )
 
 
-class _Virement(SepaTransfer):  # type: ignore[misc]
-    """sepaxml, avec l'identifiant et l'heure du lot plutôt qu'un aléa et l'heure système."""
+@lru_cache(maxsize=1)
+def _classe_virement() -> Any:
+    """sepaxml, chargé au premier lot produit (démarrage à froid des autres handlers)."""
+    from sepaxml import SepaTransfer
 
-    def __init__(self, config: dict[str, Any], message_id: str, cree_le: datetime) -> None:
-        self._message_id = message_id
-        self._cree_le = cree_le
-        super().__init__(config, schema=SCHEMA, clean=True)
+    class _Virement(SepaTransfer):  # type: ignore[misc]
+        """sepaxml, avec l'identifiant et l'heure du lot plutôt qu'un aléa et l'heure
+        système."""
 
-    def _create_header(self) -> None:
-        super()._create_header()
-        entete = self._xml.find("CstmrCdtTrfInitn/GrpHdr")
-        entete.find("MsgId").text = self._message_id
-        entete.find("CreDtTm").text = self._cree_le.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.msg_id = self._message_id
+        def __init__(self, config: dict[str, Any], message_id: str, cree_le: datetime) -> None:
+            self._message_id = message_id
+            self._cree_le = cree_le
+            super().__init__(config, schema=SCHEMA, clean=True)
+
+        def _create_header(self) -> None:
+            super()._create_header()
+            entete = self._xml.find("CstmrCdtTrfInitn/GrpHdr")
+            entete.find("MsgId").text = self._message_id
+            entete.find("CreDtTm").text = self._cree_le.astimezone(UTC).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            )
+            self.msg_id = self._message_id
+
+    return _Virement
 
 
 def _centimes(montant: Montant) -> int:
@@ -89,7 +96,7 @@ def generer_pain001(
     que son chiffré et son masque)."""
     if not versements:
         raise ValueError("aucun versement: pas de fichier de virements")
-    virement = _Virement(
+    virement = _classe_virement()(
         {
             "name": payeur.nom,
             "IBAN": payeur.iban,
@@ -148,6 +155,8 @@ def valider_pain001(contenu: bytes) -> None:
 
 def totaux_pain001(contenu: bytes) -> tuple[int, Montant]:
     """NbOfTxs et CtrlSum de l'en-tête."""
+    from defusedxml import ElementTree
+
     racine = ElementTree.fromstring(contenu)
     entete = racine.find(f"{{{ESPACE}}}CstmrCdtTrfInitn/{{{ESPACE}}}GrpHdr")
     if entete is None:

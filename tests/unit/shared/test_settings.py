@@ -41,3 +41,28 @@ def test_un_reglage_present_suffit(monkeypatch: pytest.MonkeyPatch, sans_reglage
     assert requis("state_machine_instruction").state_machine_instruction == arn
     assert InstructionStepFunctions(client=object())._state_machine == arn
     assert InstructionStepFunctions("autre", client=object())._state_machine == "autre"
+
+
+def test_chaque_reglage_se_lit_de_sa_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every field but the code's version has its variable, read as a string (or bool)."""
+    from dataclasses import fields
+
+    from shared.settings import VARIABLES, Settings, depuis_environnement
+
+    assert {c.name for c in fields(Settings)} - set(VARIABLES) == {"version"}
+    environnement = {variable: f"v-{champ}" for champ, variable in VARIABLES.items()}
+    environnement["SEGURNUM_LOCAL"] = "true"
+    reglages = depuis_environnement(environnement)
+    assert reglages.queue_import == "v-queue_import"
+    assert reglages.endpoint_url == "v-endpoint_url"
+    assert reglages.local is True
+    assert depuis_environnement({}).local is False
+    assert depuis_environnement({"SEGURNUM_LOCAL": "0"}).local is False
+    assert depuis_environnement({}) == Settings()
+
+
+def test_un_booleen_illisible_est_refuse_en_nommant_la_variable() -> None:
+    from shared.settings import depuis_environnement
+
+    with pytest.raises(ValueError, match="SEGURNUM_LOCAL"):
+        depuis_environnement({"SEGURNUM_LOCAL": "peut-être"})

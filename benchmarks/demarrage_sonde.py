@@ -217,6 +217,9 @@ def _appeler_evenement(cas: str) -> str | None:
 
 def main() -> int:
     cas, endpoint = sys.argv[1], sys.argv[2]
+    if cas == "vide":  # the interpreter and this probe alone: subtracted from instruction counts
+        print(time.process_time() - DEBUT)
+        return 0
     if cas == "plancher":
         import boto3
 

@@ -6,17 +6,21 @@ This module is the entry point of every Lambda of the platform: keep its imports
 
 from __future__ import annotations
 
-from typing import Any
+from shared.demarrage import reprendre, suspendre
 
-from chalice.app import Chalice
+suspendre()  # before the imports below (shared/demarrage.py)
 
-from infra.sante import bp as sante
-from services.depot.api import bp as depot
-from services.enrolment.api import bp as enrolment
-from services.instruction.api import bp as instruction
-from services.paiement.api import bp as paiement
-from shared.api import contrat, intergiciel_erreurs, reponse
-from shared.observabilite import logger, metrics
+from typing import Any  # noqa: E402
+
+from chalice.app import Chalice  # noqa: E402
+
+from infra.sante import bp as sante  # noqa: E402
+from services.depot.api import bp as depot  # noqa: E402
+from services.enrolment.api import bp as enrolment  # noqa: E402
+from services.instruction.api import bp as instruction  # noqa: E402
+from services.paiement.api import bp as paiement  # noqa: E402
+from shared.api import contrat, intergiciel_erreurs, reponse  # noqa: E402
+from shared.observabilite import logger, metrics  # noqa: E402
 
 app = Chalice(app_name="segurnum")
 app.register_blueprint(sante)
@@ -52,3 +56,4 @@ def observabilite(event: Any, get_response: Any) -> Any:
     finally:
         logger.remove_keys(["request_id", "chemin"])
         metrics.flush_metrics(raise_on_empty_metrics=False)
+        reprendre()  # after the first call: what it built frozen, the collector back on

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 
+from shared.demarrage import reprendre
+
 logger = Logger(service="segurnum")
 metrics = Metrics(namespace="segurnum", service="segurnum")
 
@@ -35,5 +37,6 @@ def observe(func: F) -> F:
         finally:
             logger.remove_keys(["fonction", "request_id"])
             metrics.flush_metrics(raise_on_empty_metrics=False)
+            reprendre()  # after the first call: what it built frozen, the collector back on
 
     return enveloppe  # type: ignore[return-value]

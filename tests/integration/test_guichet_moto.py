@@ -66,19 +66,21 @@ def creer_table(ddb: Any) -> None:
 
 
 def enrolement(siret: str, numero_ans: str, email: str) -> dict[str, Any]:
-    return {
-        "PK": f"EDITEUR#{siret}",
-        "SK": f"ENROLEMENT#{numero_ans}",
-        "GSI1PK": "ENROLEMENT",
-        "GSI1SK": f"{numero_ans}#{siret}",
-        "type": "ENROLEMENT",
-        "siret": siret,
-        "numeroAns": numero_ans,
-        "statut": "VALIDE",
-        "email": email,
-        "raisonSociale": f"Éditeur {siret[:2]}",
-        "version": 1,
-    }
+    """As the enrolment service writes it: through the contract (shared/contrats.py)."""
+    from shared.chiffrement import ChiffrementFactice
+    from shared.contrats import EnrolementEditeur, item_enrolement
+
+    return item_enrolement(
+        EnrolementEditeur(
+            siret=siret,
+            numero_ans=numero_ans,
+            statut="VALIDE",
+            email=email,
+            raison_sociale=f"Éditeur {siret[:2]}",
+            couloir="MS1",
+        ),
+        ChiffrementFactice(),
+    )
 
 
 def depot(

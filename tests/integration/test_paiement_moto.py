@@ -257,3 +257,21 @@ def test_aucun_iban_en_clair_apres_un_cycle_complet(aws: tuple[Any, Any]) -> Non
     assert kms.dechiffrer(item["ibanChiffre"]["S"], contexte) == nouveau
     assert kms.dechiffrer(rejetee["M"]["ibanChiffre"]["S"], contexte) == ancien
     assert paye.iban_masque == item["ibanMasque"]["S"]
+
+
+def test_l_avis_et_le_courriel_lisent_l_enrolement_par_son_contrat(aws: tuple[Any, Any]) -> None:
+    """Raison sociale (the avis' bénéficiaire) and email (the PAYEE courriel) come from the
+    enrolment as the enrolment service writes it (shared/contrats.py), never a raw item."""
+    from services.paiement.adapters.aws import DonneesEditeur
+
+    ddb, _ = aws
+    enroler(
+        SIRET, ANS, email=" paie@editeur.example.fr ", raison_sociale="ÉDITEUR PAYÉ", client=ddb
+    )
+    editeurs = DonneesEditeur(TABLE, ddb)
+    lu = editeurs.enrolement(SIRET, ANS)
+    assert lu is not None and lu.raison_sociale == "ÉDITEUR PAYÉ"
+    assert lu.iban is None and lu.iban_masque  # read, not decrypted
+    assert editeurs.email(SIRET, ANS) == "paie@editeur.example.fr"
+    assert editeurs.enrolement(SIRET, "ANS-INCONNU") is None
+    assert editeurs.email(SIRET, "ANS-INCONNU") is None

@@ -10,7 +10,8 @@ their documented attributes are used. boto3 is imported lazily (handlers' cold s
   `simulation`, `jsonRecuLe`);
 - dossiers: GSI2 `STATUT#{statut}`, one query per status, filtered on campagne; for SOLDE,
   only those with a `solde`, whose own `solde.statut` is the demande's status;
-- adresses: `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`, attribute `email`;
+- adresses: `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`, read through the enrolment's contract
+  (`shared.contrats.enrolement_depuis_item`);
 - closure: `CAMPAGNE#{id}` / `FERMETURE#{type}`, created with `attribute_not_exists(PK)`.
 """
 
@@ -23,7 +24,7 @@ from services.depot.application.guichet import ServiceGuichet
 from services.depot.domain.depot import StatutDepot
 from services.depot.domain.guichet import Comptes, DepotResume, DossierResume, Fermeture
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier, cle_enrolement
+from shared.contrats import StatutDossier, cle_enrolement, enrolement_depuis_item
 from shared.dynamo import TableDynamo
 from shared.dynamo import instant as _instant
 from shared.dynamo import iso as _iso
@@ -138,12 +139,13 @@ class RegistreGuichetDynamo(TableDynamo):
         return resultats
 
     def adresses(self, siret: str, numeros_ans: Iterable[str]) -> tuple[str, ...]:
+        """Read through the enrolment's contract (shared/contrats.py)."""
         adresses: set[str] = set()
         for numero_ans in dict.fromkeys(numeros_ans):
             item = self._lire(cle_enrolement(siret, numero_ans))
-            if item and item.get("email"):
-                adresses.add(str(item["email"]).strip())
-        if not adresses:  # no enrolment under those numéros: any validated one of the SIRET
+            if item:
+                adresses.add(enrolement_depuis_item(item).email.strip())
+        if not any(adresses):  # no enrolment under those numéros: any validated one of the SIRET
             for item in self._requete(
                 KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
                 ExpressionAttributeValues={
@@ -152,8 +154,9 @@ class RegistreGuichetDynamo(TableDynamo):
                 },
                 ConsistentRead=True,
             ):
-                if item.get("statut") == "VALIDE" and item.get("email"):
-                    adresses.add(str(item["email"]).strip())
+                enrolement = enrolement_depuis_item(item)
+                if enrolement.valide:
+                    adresses.add(enrolement.email.strip())
         return tuple(sorted(a for a in adresses if a))
 
     # --- closure ------------------------------------------------------------------------

@@ -18,7 +18,12 @@ from services.paiement.domain.retour_recu import (
 from services.paiement.domain.versement import Versement
 from shared import aws
 from shared.campagnes import TypeDemande
-from shared.contrats import cle_dossier, cle_enrolement
+from shared.contrats import (
+    EnrolementEditeur,
+    cle_dossier,
+    cle_enrolement,
+    enrolement_depuis_item,
+)
 from shared.dossier import ResumeDossier, VersementEffectue, resume_depuis_item
 from shared.dynamo import TableDynamo, code_erreur, instant, instant_ou_rien, iso
 from shared.horloge import PARIS
@@ -50,14 +55,14 @@ class SignalStepFunctions:
 class DonneesEditeur(TableDynamo):
     """The enrolment (raison sociale, email) and the dossier item, read-only."""
 
-    def enrolement(self, siret: str, numero_ans: str) -> dict[str, Any]:
-        return self._lire(cle_enrolement(siret, numero_ans)) or {}
+    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
+        """Read through the enrolment's contract (shared/contrats.py), IBAN not decrypted."""
+        item = self._lire(cle_enrolement(siret, numero_ans))
+        return None if item is None else enrolement_depuis_item(item)
 
     def email(self, siret: str, numero_ans: str) -> str | None:
-        item = self.enrolement(siret, numero_ans)
-        contact = item.get("contact")
-        email = item.get("email") or (contact.get("email") if isinstance(contact, dict) else None)
-        return str(email) if email else None
+        enrolement = self.enrolement(siret, numero_ans)
+        return (enrolement.email.strip() or None) if enrolement else None
 
     def dossier(self, numero_asp: str) -> ResumeDossier | None:
         item = self._lire(cle_dossier(numero_asp))
@@ -137,8 +142,10 @@ class AvisPdfS3:
         assert versement.paye_le is not None and versement.montant_paye is not None
         enrolement = self._editeurs.enrolement(versement.siret, versement.numero_ans)
         donnees = DonneesAvis(
-            beneficiaire=str(
-                enrolement.get("raisonSociale") or versement.titulaire or versement.siret
+            beneficiaire=(
+                (enrolement.raison_sociale if enrolement else "")
+                or versement.titulaire
+                or versement.siret
             ),
             siret=versement.siret,
             numero_asp=versement.numero_asp,

@@ -241,6 +241,19 @@ def parametres(request: Any, modele: type[M]) -> M:
     return resultat
 
 
+# A numéro ASP in a route's path: anything else names no dossier (404, never echoed whole).
+MOTIF_NUMERO_ASP = r"[A-Z0-9]{1,32}"
+
+
+def numero_asp_du_chemin(numero_asp: str) -> str:
+    """The path's numéro ASP, or 404 DOSSIER_INTROUVABLE (every service's dossier routes)."""
+    import re
+
+    if not re.fullmatch(MOTIF_NUMERO_ASP, numero_asp):
+        raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
+    return numero_asp
+
+
 # ---------------------------------------------------------------- answers
 
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, Response
 
 from shared.api import (
-    ErreurApi,
     contrat,
     corps,
     decoder_curseur,
     encoder_curseur,
+    numero_asp_du_chemin,
     parametres,
 )
 from shared.observabilite import observe
@@ -488,16 +488,6 @@ def terminer(id_depot: str) -> Any:
 # The éditeur's dossiers moved to the instruction blueprint: GET /dossiers, /dossiers/{n}.
 # The pièces complémentaires of a dossier are ZIPs: the dépôt's, under /dossiers/{n}/.
 
-_MOTIF_NUMERO_ASP = r"[A-Z0-9]{1,32}"
-
-
-def _numero(numero_asp: str) -> str:
-    import re
-
-    if not re.fullmatch(_MOTIF_NUMERO_ASP, numero_asp):
-        raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
-    return numero_asp
-
 
 @bp.route("/dossiers/{numero_asp}/pieces-complementaires", methods=["POST"], authorizer=cognito)
 @contrat(
@@ -514,7 +504,7 @@ def autoriser_pieces_complementaires(numero_asp: str) -> Any:
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
-    numero = _numero(numero_asp)
+    numero = numero_asp_du_chemin(numero_asp)
 
     def action() -> Any:
         envoi = _envoi(composants().autoriser_complements(numero, str(qui.siret)))
@@ -534,7 +524,7 @@ def lire_pieces_complementaires(numero_asp: str) -> Any:
     from services.depot.api_modeles import VuePiecesComplementaires, VuePiecesDemandees, VueZip
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    numero = _numero(numero_asp)
+    numero = numero_asp_du_chemin(numero_asp)
 
     def action() -> Any:
         etat = composants().consulter_complements(numero, str(qui.siret))

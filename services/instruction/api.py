@@ -4,7 +4,6 @@ gestionnaires' desk under `/gestion/` and the éditeur's dossiers under `/dossie
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from chalice.app import Blueprint
@@ -15,6 +14,7 @@ from shared.api import (
     corps,
     decoder_curseur,
     encoder_curseur,
+    numero_asp_du_chemin,
     parametres,
     reponse,
 )
@@ -42,14 +42,6 @@ def _metier(action: Any) -> Any:
         return action()
     except ActionImpossible as exc:
         raise ErreurApi(exc.statut_http, exc.code, exc.message) from None
-
-
-def _numero(numero_asp: str) -> str:
-    from services.instruction.api_modeles import MOTIF_NUMERO_ASP
-
-    if not re.fullmatch(MOTIF_NUMERO_ASP, numero_asp):
-        raise ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
-    return numero_asp
 
 
 def _type(type_demande: str) -> Any:
@@ -148,7 +140,7 @@ def gestion_dossier(numero_asp: str) -> Any:
     from services.instruction.vues import vue_dossier
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    numero = _numero(numero_asp)
+    numero = numero_asp_du_chemin(numero_asp)
     complet = _metier(lambda: _composants().consultation.dossier(numero))
     return reponse(vue_dossier(complet, gestionnaire=True))
 
@@ -170,7 +162,7 @@ def gestion_decider(numero_asp: str, type_demande: str) -> Any:
     from services.instruction.vues import vue_demande
 
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    numero, type_ = _numero(numero_asp), _type(type_demande)
+    numero, type_ = numero_asp_du_chemin(numero_asp), _type(type_demande)
     demande = corps(bp.current_request, DecisionRequete)
     c = _composants()
     etat = _metier(
@@ -196,7 +188,7 @@ def gestion_relancer(numero_asp: str, type_demande: str) -> Any:
     from services.instruction.vues import vue_demande
 
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    numero, type_ = _numero(numero_asp), _type(type_demande)
+    numero, type_ = numero_asp_du_chemin(numero_asp), _type(type_demande)
     c = _composants()
     etat = _metier(lambda: c.instruction.relancer(numero, type_, qui.auteur))
     return reponse(_vue_demande(c, etat, vue_demande))
@@ -250,6 +242,6 @@ def editeur_dossier(numero_asp: str) -> Any:
     from services.instruction.vues import vue_dossier
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    numero = _numero(numero_asp)
+    numero = numero_asp_du_chemin(numero_asp)
     complet = _metier(lambda: _composants().consultation.dossier(numero, qui.siret))
     return reponse(vue_dossier(complet, gestionnaire=False))

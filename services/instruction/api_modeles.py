@@ -12,8 +12,6 @@ from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue
 from shared.campagnes import TypeDemande
 from shared.dossier import StatutDemande
 
-MOTIF_NUMERO_ASP = r"^[A-Z0-9]{1,20}$"
-
 
 class ListeDemandesParametres(ModeleParametres):
     statut: StatutDemande | None = Field(None, description="Statut de la demande (EN_COURS…).")

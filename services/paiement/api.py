@@ -17,6 +17,7 @@ from shared.api import (
     corps,
     decoder_curseur,
     encoder_curseur,
+    numero_asp_du_chemin,
     parametres,
     reponse,
 )
@@ -34,7 +35,6 @@ MODELES = "services.paiement.api_modeles"
 QUEUE_VERSEMENTS = "segurnum-paiement-versements"
 QUEUE_RETOURS = "segurnum-paiement-retours"
 QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.contrats.QUEUE_COORDONNEES
-_NUMERO_ASP = re.compile(r"[A-Z0-9]{1,20}")
 _ID_RETOUR = re.compile(r"RET[0-9]{14}[0-9A-F]{8}")
 
 
@@ -132,12 +132,6 @@ def _introuvable(numero_asp: str) -> ErreurApi:
     return ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
 
 
-def _numero(numero_asp: str) -> str:
-    if not _NUMERO_ASP.fullmatch(numero_asp):
-        raise _introuvable(numero_asp)
-    return numero_asp
-
-
 def _vue_lot(c: Any, lot: Any) -> VueLot:
     from services.paiement.api_vues import vue_lot
 
@@ -174,7 +168,7 @@ def _suivi(numero_asp: str, siret: str | None) -> VueSuivi:
 )
 def editeur_versements(numero_asp: str) -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
-    return reponse(_suivi(_numero(numero_asp), str(qui.siret)))
+    return reponse(_suivi(numero_asp_du_chemin(numero_asp), str(qui.siret)))
 
 
 @bp.route("/gestion/dossiers/{numero_asp}/versements", methods=["GET"], authorizer=cognito)
@@ -186,7 +180,7 @@ def editeur_versements(numero_asp: str) -> Any:
 )
 def gestion_versements(numero_asp: str) -> Any:
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    return reponse(_suivi(_numero(numero_asp), None))
+    return reponse(_suivi(numero_asp_du_chemin(numero_asp), None))
 
 
 @bp.route(
@@ -209,7 +203,7 @@ def gestion_reemettre(numero_asp: str, type_versement: str) -> Any:
     from services.paiement.domain.versement import TypeVersement
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    numero = _numero(numero_asp)
+    numero = numero_asp_du_chemin(numero_asp)
     if type_versement not in TypeVersement.__members__:
         raise ErreurApi(
             404,

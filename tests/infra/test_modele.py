@@ -145,3 +145,38 @@ def test_rappels_j7_et_j1_pour_chaque_echeance(provisionne: dict[str, Any]) -> N
         if "rappel" in json.loads(s["Target"]["Input"])
     }
     assert rappels == {(t, r) for t in ("AVANCE", "SOLDE") for r in ("J-7", "J-1")}
+
+
+def _getatt(tag: Any) -> str:
+    """The logical id of a `!GetAtt Id.Attribut`."""
+    assert tag.nom == "GetAtt", tag.nom
+    return str(tag.valeur).split(".")[0]
+
+
+def test_chaque_dlq_a_son_alarme_vers_l_exploitation() -> None:
+    """A message in a DLQ is work that failed for good: an alarm on each DLQ tells the
+    operators' topic as soon as one lands there (nothing waits unseen)."""
+    files = cfn.ressources("AWS::SQS::Queue")
+    dlqs = {
+        id_logique
+        for id_logique, q in files.items()
+        if q["Properties"]["QueueName"].endswith("-dlq")
+    }
+    # every queue's redrive target is one of them; the scheduler's too
+    cibles = {
+        _getatt(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+        for q in files.values()
+        if "RedrivePolicy" in q["Properties"]
+    }
+    assert cibles <= dlqs and "SchedulerDLQ" in dlqs
+    surveillees = set()
+    for alarme in cfn.ressources("AWS::CloudWatch::Alarm").values():
+        p = alarme["Properties"]
+        assert (p["Namespace"], p["MetricName"]) == (
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+        )
+        assert (p["ComparisonOperator"], p["Threshold"]) == ("GreaterThanThreshold", 0)
+        assert [(a.nom, a.valeur) for a in p["AlarmActions"]] == [("Ref", "AlertesTopic")]
+        surveillees.add(_getatt(p["Dimensions"][0]["Value"]))
+    assert surveillees == dlqs

@@ -1,8 +1,9 @@
 """Settings read from the environment once per cold start.
 
 A frozen dataclass, not a pydantic model: every handler reads it before its first AWS
-client, and it holds strings (one boolean); pydantic would add its import and a validator
-build to the cold start of every handler (benchmarks/bench_imports.py).
+client, and it holds strings (one boolean); a model's validator would be built at every
+cold start for that (benchmarks/bench_imports.py), and the client factory (shared/aws.py)
+would depend on pydantic.
 """
 
 from __future__ import annotations

@@ -2,20 +2,14 @@
 // which passes the platform's addresses, the files to upload and a gestionnaire's token).
 // On every screen: axe-core finds no serious or critical violation and a screenshot is
 // written to CAPTURES; nothing is asked of any host but 127.0.0.1.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import AxeBuilder from "@axe-core/playwright";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, it, onTestFailed } from "vitest";
 
-function requis(nom: string): string {
-  const valeur = process.env[nom];
-  if (!valeur) throw new Error(`${nom} manquant: lancez ce test par tests/e2e/test_portail_editeur.py`);
-  return valeur;
-}
+import { chromiumDuFichier, environnement, examinerEcran, remplir, selectionner } from "./navigateur";
 
+const requis = environnement("tests/e2e/test_portail_editeur.py");
 const PORTAIL = requis("PORTAIL_URL");
 const API = requis("API_URL");
 const CAPTURES = requis("CAPTURES");
@@ -23,61 +17,15 @@ const GESTIONNAIRE = requis("GESTIONNAIRE_JETON");
 const NUMERO_ANS = requis("NUMERO_ANS");
 const SIRET = requis("SIRET");
 const PIECES = JSON.parse(requis("PIECES")) as string[];
-const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
-const CODE_BRUT = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/;
 const DEPOSITAIRE = "lea.bernard@cabinet-expert.example.fr";
 const NOUVEAU = "Portail-Segur-2024!";
 
-let profil: string;
-let contexte: BrowserContext;
+// The tab, once chromiumDuFichier has launched Chromium (before the first test).
 let page: Page;
-const erreursPage: string[] = [];
-const hotesRefuses: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(CAPTURES, { recursive: true });
-  profil = mkdtempSync(join(tmpdir(), "segurnum-chromium-"));
-  contexte = await chromium.launchPersistentContext(profil, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    locale: "fr-FR",
-    timezoneId: "Europe/Paris",
-    viewport: { width: 1280, height: 900 },
-  });
-  await contexte.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-    hotesRefuses.push(url.href);
-    return route.abort();
-  });
-  page = contexte.pages()[0] ?? (await contexte.newPage());
-  page.on("pageerror", (e) => erreursPage.push(e.message));
-});
-
-afterAll(async () => {
-  await contexte?.close();
-  if (profil) rmSync(profil, { recursive: true, force: true });
-  expect(erreursPage).toEqual([]);
-  expect(hotesRefuses).toEqual([]);
-});
+chromiumDuFichier(CAPTURES, (p) => (page = p));
 
 async function verifierEcran(nom: string): Promise<void> {
-  const resultat = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const graves = resultat.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(graves, `axe-core sur « ${nom} »`).toEqual([]);
-  await expect(page.locator("main").textContent()).resolves.not.toMatch(CODE_BRUT);
-  await page.screenshot({ path: join(CAPTURES, `${nom}.png`), fullPage: true });
-}
-
-async function remplir(champ: string, valeur: string): Promise<void> {
-  await page.locator(`#champ-${champ.replace(/[^A-Za-z0-9]+/g, "-")}`).fill(valeur);
-}
-
-async function choisir(champ: string, valeur: string): Promise<void> {
-  await page.locator(`#champ-${champ.replace(/[^A-Za-z0-9]+/g, "-")}`).selectOption(valeur);
+  await examinerEcran(page, nom, join(CAPTURES, `${nom}.png`));
 }
 
 async function api<T>(chemin: string, init: RequestInit = {}): Promise<T> {
@@ -108,35 +56,35 @@ describe("Éditeur", () => {
     await expect(page.locator("#champ-demandeur-siret").getAttribute("aria-invalid")).resolves.not.toBe("false");
     await verifierEcran("20-editeur-enrolement-erreurs");
 
-    await remplir("numeroAns", NUMERO_ANS);
+    await remplir(page, "numeroAns", NUMERO_ANS);
     await page.getByTestId("dsr").waitFor();
-    await remplir("demandeur.siret", SIRET);
-    await remplir("demandeur.denominationSociale", "SOINS CONNECTES");
-    await remplir("demandeur.nomCommercial", "Soins Connectés");
-    await remplir("demandeur.adresse.numero", "8");
-    await choisir("demandeur.adresse.typeVoie", "AVENUE");
-    await remplir("demandeur.adresse.nomVoie", "Jean Jaurès");
-    await remplir("demandeur.adresse.codePostal", "31000");
-    await remplir("demandeur.adresse.commune", "Toulouse");
+    await remplir(page, "demandeur.siret", SIRET);
+    await remplir(page, "demandeur.denominationSociale", "SOINS CONNECTES");
+    await remplir(page, "demandeur.nomCommercial", "Soins Connectés");
+    await remplir(page, "demandeur.adresse.numero", "8");
+    await selectionner(page, "demandeur.adresse.typeVoie", "AVENUE");
+    await remplir(page, "demandeur.adresse.nomVoie", "Jean Jaurès");
+    await remplir(page, "demandeur.adresse.codePostal", "31000");
+    await remplir(page, "demandeur.adresse.commune", "Toulouse");
     await page.getByText("Non, je suis un tiers déclarant").click();
     await page.getByTestId("tiers-declarant").waitFor();
     for (const [racine, nom, prenom, email] of [
       ["representant", "Girard", "Hélène", "helene.girard@soins-connectes.example.fr"],
       ["tiersDeclarant.depositaire", "Bernard", "Léa", DEPOSITAIRE],
     ] as const) {
-      await remplir(`${racine}.nom`, nom);
-      await remplir(`${racine}.prenom`, prenom);
-      await remplir(`${racine}.email`, email);
-      await remplir(`${racine}.confirmationEmail`, email);
-      await remplir(`${racine}.telephone`, "05 61 12 34 56");
+      await remplir(page, `${racine}.nom`, nom);
+      await remplir(page, `${racine}.prenom`, prenom);
+      await remplir(page, `${racine}.email`, email);
+      await remplir(page, `${racine}.confirmationEmail`, email);
+      await remplir(page, `${racine}.telephone`, "05 61 12 34 56");
     }
-    await choisir("tiersDeclarant.qualite", "EXPERT_COMPTABLE");
+    await selectionner(page, "tiersDeclarant.qualite", "EXPERT_COMPTABLE");
     // A wrong IBAN first: the API's problem shown at its field.
-    await remplir("coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 180");
-    await remplir("coordonneesBancaires.bic", "AGRIFRPPXXX");
-    await remplir("coordonneesBancaires.titulaire", "SOINS CONNECTES");
-    await remplir("coordonneesBancaires.domiciliation", "Crédit Agricole Toulouse");
-    await choisir("tauxTva", "20");
+    await remplir(page, "coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 180");
+    await remplir(page, "coordonneesBancaires.bic", "AGRIFRPPXXX");
+    await remplir(page, "coordonneesBancaires.titulaire", "SOINS CONNECTES");
+    await remplir(page, "coordonneesBancaires.domiciliation", "Crédit Agricole Toulouse");
+    await selectionner(page, "tauxTva", "20");
     const fichier = requis("FICHIER_PDF");
     for (const type of ["certificatReferencement", "pieceIdentiteRepresentant", "pieceIdentiteDepositaire", "contratPrestation", "rib"]) {
       await page.locator(`#champ-documents-${type}-input`).setInputFiles(fichier);
@@ -144,7 +92,7 @@ describe("Éditeur", () => {
     await expect.poll(() => page.locator(".fr-upload-group .fr-valid-text").count(), { timeout: 20_000 }).toBe(5);
     await page.locator('label[for="champ-cguAcceptees-0"]').click();
     await page.locator('label[for="champ-sinceriteAttestee-0"]').click();
-    await remplir("jetonAntiRobot", "captcha-local");
+    await remplir(page, "jetonAntiRobot", "captcha-local");
     await page.getByRole("button", { name: "Envoyer ma demande d'enrôlement" }).click();
     const resume = page.locator("#resume-problemes");
     await resume.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
@@ -155,7 +103,7 @@ describe("Éditeur", () => {
     await expect(page.locator("#champ-coordonneesBancaires-iban").getAttribute("aria-describedby")).resolves.toBeTruthy();
     await verifierEcran("21-editeur-enrolement-iban-refuse");
 
-    await remplir("coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 189");
+    await remplir(page, "coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 189");
     await page.getByRole("button", { name: "Envoyer ma demande d'enrôlement" }).click();
     const numero = page.getByTestId("numero-enrolement");
     await numero.waitFor({ timeout: 30_000 });
@@ -195,8 +143,8 @@ describe("Éditeur", () => {
   it("déposer une demande: JSON, compte rendu, import, ZIP, terminer", async () => {
     await page.getByRole("link", { name: "Déposer une demande" }).first().click();
     await page.getByRole("heading", { level: 1, name: "Déposer une demande" }).waitFor();
-    await remplir("numeroAns", NUMERO_ANS);
-    await choisir("tauxTva", "20");
+    await remplir(page, "numeroAns", NUMERO_ANS);
+    await selectionner(page, "tauxTva", "20");
     await page.getByRole("button", { name: "Continuer" }).click();
     await page.locator("#fichier-json").setInputFiles(requis("FICHIER_JSON"));
     await page.getByTestId("compte-rendu").waitFor({ timeout: 30_000 });

@@ -7,19 +7,13 @@
 // The sign-in is the Connexion screen's (H16): here the gestionnaire's IdToken is put in
 // the tab's storage as that screen does.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import AxeBuilder from "@axe-core/playwright";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
-function requis(nom: string): string {
-  const valeur = process.env[nom];
-  if (!valeur) throw new Error(`${nom} manquant: lancez ce test par tests/e2e/test_portail_gestion.py`);
-  return valeur;
-}
+import { CODE_BRUT, attendre, choisir, chromiumDuFichier, environnement, examinerEcran } from "./navigateur";
 
 interface Donnees {
   jeton: string;
@@ -31,57 +25,19 @@ interface Donnees {
   travail: string;
 }
 
+const requis = environnement("tests/e2e/test_portail_gestion.py");
 const PORTAIL = requis("PORTAIL_URL");
 const API = requis("API_URL");
 const CAPTURES = requis("CAPTURES");
 const DONNEES = JSON.parse(requis("GESTION_DONNEES")) as Donnees;
-const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
-const CODE_BRUT = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/;
 const [D1, , D3] = DONNEES.dossiers as [string, string, string];
 
-let profil: string;
-let contexte: BrowserContext;
+// The tab, once chromiumDuFichier has launched Chromium (before the first test).
 let page: Page;
-const erreursPage: string[] = [];
-const hotesRefuses: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(CAPTURES, { recursive: true });
-  profil = mkdtempSync(join(tmpdir(), "segurnum-chromium-"));
-  contexte = await chromium.launchPersistentContext(profil, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    locale: "fr-FR",
-    timezoneId: "Europe/Paris",
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  await contexte.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-    hotesRefuses.push(url.href);
-    return route.abort();
-  });
-  page = contexte.pages()[0] ?? (await contexte.newPage());
-  page.on("pageerror", (e) => erreursPage.push(e.message));
-});
-
-afterAll(async () => {
-  await contexte?.close();
-  if (profil) rmSync(profil, { recursive: true, force: true });
-  expect(erreursPage).toEqual([]);
-  expect(hotesRefuses).toEqual([]);
-});
+chromiumDuFichier(CAPTURES, (p) => (page = p), { acceptDownloads: true });
 
 async function verifierEcran(nom: string): Promise<void> {
-  const resultat = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const graves = resultat.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(graves, `axe-core sur « ${nom} »`).toEqual([]);
-  await expect(page.locator("main").textContent()).resolves.not.toMatch(CODE_BRUT);
-  await page.screenshot({ path: join(CAPTURES, `${nom}.png`), fullPage: true });
+  await examinerEcran(page, nom, join(CAPTURES, `${nom}.png`));
 }
 
 async function api<T>(methode: string, chemin: string, corps?: unknown): Promise<{ statut: number; corps: T }> {
@@ -89,16 +45,6 @@ async function api<T>(methode: string, chemin: string, corps?: unknown): Promise
   if (corps !== undefined) init.body = JSON.stringify(corps);
   const r = await fetch(`${API}${chemin}`, init);
   return { statut: r.status, corps: (await r.json()) as T };
-}
-
-async function attendre<T>(condition: () => Promise<T | null | undefined | false>, message: string, delai = 60_000): Promise<T> {
-  const fin = Date.now() + delai;
-  while (Date.now() < fin) {
-    const valeur = await condition();
-    if (valeur) return valeur;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(message);
 }
 
 interface VueDemande {
@@ -109,12 +55,6 @@ interface VueDemande {
 async function etatAvance(numero: string): Promise<VueDemande | undefined> {
   const r = await api<{ demandes: (VueDemande & { typeDemande: string })[] }>("GET", `/gestion/dossiers/${numero}`);
   return r.corps.demandes.find((d) => d.typeDemande === "AVANCE");
-}
-
-/** A DSFR radio: its label is what a person clicks (the input itself is drawn over). */
-async function choisir(libelle: string): Promise<void> {
-  await page.locator("label", { hasText: libelle }).click();
-  await expect(page.getByLabel(libelle).isChecked()).resolves.toBe(true);
 }
 
 /** The platform's side, in Python with the runtime's environment (test_portail_gestion.py). */
@@ -173,7 +113,7 @@ describe("Espace gestionnaire", () => {
     await verifierEcran("gestion-04-dossier-a-instruire");
 
     // A_MODIFIER without a motif: refused at the field before any call.
-    await choisir("Demander une modification à l'éditeur");
+    await choisir(page, "Demander une modification à l'éditeur");
     await page.getByRole("button", { name: "Enregistrer la décision" }).click();
     await page.getByText("Le motif est obligatoire pour cette décision").waitFor();
     await page.getByLabel(/^Motif/).fill("Le montant de la ligne 1 ne correspond pas au devis : corrigez-le.");
@@ -198,7 +138,7 @@ describe("Espace gestionnaire", () => {
       await formulaire.waitFor({ timeout: 3_000 }).catch(() => undefined);
       return formulaire.isVisible();
     }, `${D1}: formulaire de décision jamais proposé de nouveau: ${JSON.stringify(await etatAvance(D1))}`, 30_000);
-    await choisir("Décider (accepter la demande)");
+    await choisir(page, "Décider (accepter la demande)");
     await page.getByRole("button", { name: "Enregistrer la décision" }).click();
     await page.getByText(/Décision enregistrée/).waitFor();
     // The décision d'attribution is signed then the versement asked for: wait for both.
@@ -219,7 +159,7 @@ describe("Espace gestionnaire", () => {
     await page.getByTestId("formulaire-decision-AVANCE").waitFor();
     const rejet = await api("POST", `/gestion/dossiers/${D3}/AVANCE/decision`, { decision: "REJETEE", motif: "Hors périmètre du financement." });
     expect(rejet.statut).toBe(200);
-    await choisir("Décider (accepter la demande)");
+    await choisir(page, "Décider (accepter la demande)");
     await page.getByRole("button", { name: "Enregistrer la décision" }).click();
     const alerte = page.locator(".fr-alert", { hasText: "La décision n'a pas été enregistrée" });
     await alerte.waitFor();
@@ -246,7 +186,7 @@ describe("Espace gestionnaire", () => {
     await expect(page.getByTestId("fiche-enrolement").textContent()).resolves.toContain("FR76");
     await verifierEcran("gestion-08-enrolement-a-instruire");
 
-    await choisir("Valider l'enrôlement");
+    await choisir(page, "Valider l'enrôlement");
     await page.getByRole("button", { name: "Enregistrer la décision" }).click();
     await page.getByText(/Demande validée/).waitFor();
     await expect.poll(() => page.getByTestId("fiche-enrolement").textContent()).toContain("validée");

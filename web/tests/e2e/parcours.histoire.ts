@@ -9,15 +9,22 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 
-function requis(nom: string): string {
-  const valeur = process.env[nom];
-  if (!valeur) throw new Error(`${nom} manquant: lancez ce test par tests/e2e/test_portail_parcours.py`);
-  return valeur;
-}
+import {
+  ARGUMENTS_CHROMIUM,
+  CHROMIUM,
+  OPTIONS_CONTEXTE,
+  attendre,
+  choisir,
+  environnement,
+  examinerEcran,
+  refuserAutresHotes,
+  remplir,
+  selectionner,
+  verifierSansIncident,
+} from "./navigateur";
 
 interface Donnees {
   siret: string;
@@ -31,12 +38,11 @@ interface Donnees {
   travail: string;
 }
 
+const requis = environnement("tests/e2e/test_portail_parcours.py");
 const PORTAIL = requis("PORTAIL_URL");
 const API = requis("API_URL");
 const CAPTURES = requis("CAPTURES");
 const D = JSON.parse(requis("PARCOURS_DONNEES")) as Donnees;
-const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
-const CODE_BRUT = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/;
 const REPRESENTANT = "marc.fontaine@parcours-logiciels.example.fr";
 const NOUVEAU = "Parcours-Segur-2024!";
 
@@ -49,18 +55,8 @@ const hotesRefuses: string[] = [];
 let rang = 0;
 
 async function contexte(qui: string): Promise<Page> {
-  const c = await navigateur.newContext({
-    locale: "fr-FR",
-    timezoneId: "Europe/Paris",
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  await c.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-    hotesRefuses.push(url.href);
-    return route.abort();
-  });
+  const c = await navigateur.newContext({ ...OPTIONS_CONTEXTE, acceptDownloads: true });
+  await refuserAutresHotes(c, hotesRefuses);
   contextes.push(c);
   const page = await c.newPage();
   page.on("pageerror", (e) => erreursPage.push(`${qui}: ${e.message}`));
@@ -69,11 +65,7 @@ async function contexte(qui: string): Promise<Page> {
 
 beforeAll(async () => {
   mkdirSync(CAPTURES, { recursive: true });
-  navigateur = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  navigateur = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGUMENTS_CHROMIUM });
   editeur = await contexte("éditeur");
   gestion = await contexte("gestionnaire");
 });
@@ -81,30 +73,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contextes) await c.close();
   await navigateur?.close();
-  expect(erreursPage).toEqual([]);
-  expect(hotesRefuses).toEqual([]);
+  verifierSansIncident(erreursPage, hotesRefuses);
 });
 
 /** axe-core, no raw code, then the screenshot parcours-NN-nom.png (NN: the story's order). */
 async function verifierEcran(page: Page, nom: string): Promise<void> {
-  const resultat = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const graves = resultat.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(graves, `axe-core sur « ${nom} »`).toEqual([]);
-  await expect(page.locator("main").textContent()).resolves.not.toMatch(CODE_BRUT);
+  await examinerEcran(page, nom, join(CAPTURES, `parcours-${String(rang + 1).padStart(2, "0")}-${nom}.png`));
   rang += 1;
-  await page.screenshot({ path: join(CAPTURES, `parcours-${String(rang).padStart(2, "0")}-${nom}.png`), fullPage: true });
-}
-
-async function attendre<T>(condition: () => Promise<T | null | undefined | false>, message: () => string, delai = 60_000): Promise<T> {
-  const fin = Date.now() + delai;
-  while (Date.now() < fin) {
-    const valeur = await condition();
-    if (valeur) return valeur;
-    await new Promise((r) => setTimeout(r, 400));
-  }
-  throw new Error(message());
 }
 
 /** Reload `page` until `locator` holds `texte` (the views follow asynchronous work). */
@@ -121,20 +96,6 @@ async function rechargerJusqua(page: Page, testId: string, texte: string | RegEx
     () => `« ${testId} » n'a jamais montré ${String(texte)}: ${vu}`,
     delai,
   );
-}
-
-async function remplir(champ: string, valeur: string): Promise<void> {
-  await editeur.locator(`#champ-${champ.replace(/[^A-Za-z0-9]+/g, "-")}`).fill(valeur);
-}
-
-async function selectionner(champ: string, valeur: string): Promise<void> {
-  await editeur.locator(`#champ-${champ.replace(/[^A-Za-z0-9]+/g, "-")}`).selectOption(valeur);
-}
-
-/** A DSFR radio of the gestionnaire's forms: its label is what a person clicks. */
-async function choisir(libelle: string): Promise<void> {
-  await gestion.locator("label", { hasText: libelle }).click();
-  await expect(gestion.getByLabel(libelle).isChecked()).resolves.toBe(true);
 }
 
 /** A link's target, fetched as a person's browser would: 200 and its first bytes. */
@@ -174,34 +135,34 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
   it("l'éditeur demande son enrôlement, documents joints", async () => {
     await editeur.goto(`${PORTAIL}/enrolement`);
     await editeur.getByRole("heading", { level: 1, name: "Demande d'enrôlement" }).waitFor();
-    await remplir("numeroAns", D.numeroAns);
+    await remplir(editeur, "numeroAns", D.numeroAns);
     await editeur.getByTestId("dsr").waitFor();
-    await remplir("demandeur.siret", D.siret);
-    await remplir("demandeur.denominationSociale", "PARCOURS LOGICIELS");
-    await remplir("demandeur.nomCommercial", "Parcours");
-    await remplir("demandeur.adresse.numero", "12");
-    await selectionner("demandeur.adresse.typeVoie", "RUE");
-    await remplir("demandeur.adresse.nomVoie", "de la République");
-    await remplir("demandeur.adresse.codePostal", "69002");
-    await remplir("demandeur.adresse.commune", "Lyon");
+    await remplir(editeur, "demandeur.siret", D.siret);
+    await remplir(editeur, "demandeur.denominationSociale", "PARCOURS LOGICIELS");
+    await remplir(editeur, "demandeur.nomCommercial", "Parcours");
+    await remplir(editeur, "demandeur.adresse.numero", "12");
+    await selectionner(editeur, "demandeur.adresse.typeVoie", "RUE");
+    await remplir(editeur, "demandeur.adresse.nomVoie", "de la République");
+    await remplir(editeur, "demandeur.adresse.codePostal", "69002");
+    await remplir(editeur, "demandeur.adresse.commune", "Lyon");
     await editeur.locator("label", { hasText: /^Oui$/ }).click();
-    await remplir("representant.nom", "Fontaine");
-    await remplir("representant.prenom", "Marc");
-    await remplir("representant.email", REPRESENTANT);
-    await remplir("representant.confirmationEmail", REPRESENTANT);
-    await remplir("representant.telephone", "04 72 10 20 30");
-    await remplir("coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 189");
-    await remplir("coordonneesBancaires.bic", "AGRIFRPPXXX");
-    await remplir("coordonneesBancaires.titulaire", "PARCOURS LOGICIELS");
-    await remplir("coordonneesBancaires.domiciliation", "Crédit Agricole Lyon");
-    await selectionner("tauxTva", "20");
+    await remplir(editeur, "representant.nom", "Fontaine");
+    await remplir(editeur, "representant.prenom", "Marc");
+    await remplir(editeur, "representant.email", REPRESENTANT);
+    await remplir(editeur, "representant.confirmationEmail", REPRESENTANT);
+    await remplir(editeur, "representant.telephone", "04 72 10 20 30");
+    await remplir(editeur, "coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 189");
+    await remplir(editeur, "coordonneesBancaires.bic", "AGRIFRPPXXX");
+    await remplir(editeur, "coordonneesBancaires.titulaire", "PARCOURS LOGICIELS");
+    await remplir(editeur, "coordonneesBancaires.domiciliation", "Crédit Agricole Lyon");
+    await selectionner(editeur, "tauxTva", "20");
     for (const type of ["certificatReferencement", "pieceIdentiteRepresentant", "rib"]) {
       await editeur.locator(`#champ-documents-${type}-input`).setInputFiles(D.fichiers["document.pdf"]);
     }
     await expect.poll(() => editeur.locator(".fr-upload-group .fr-valid-text").count(), { timeout: 20_000 }).toBe(3);
     await editeur.locator('label[for="champ-cguAcceptees-0"]').click();
     await editeur.locator('label[for="champ-sinceriteAttestee-0"]').click();
-    await remplir("jetonAntiRobot", "captcha-local");
+    await remplir(editeur, "jetonAntiRobot", "captcha-local");
     await verifierEcran(editeur, "editeur-enrolement-rempli");
     await editeur.getByRole("button", { name: "Envoyer ma demande d'enrôlement" }).click();
     const numero = editeur.getByTestId("numero-enrolement");
@@ -229,7 +190,7 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     await expect(gestion.getByTestId("fiche-enrolement").textContent()).resolves.toContain("PARCOURS LOGICIELS");
     await verifierEcran(gestion, "gestion-enrolement-documents");
-    await choisir("Valider l'enrôlement");
+    await choisir(gestion, "Valider l'enrôlement");
     await gestion.getByRole("button", { name: "Enregistrer la décision" }).click();
     await gestion.getByText(/Demande validée/).waitFor();
     await expect.poll(() => gestion.getByTestId("fiche-enrolement").textContent()).toContain("validée");
@@ -267,8 +228,8 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
   it("l'éditeur dépose: JSON, compte rendu, import, ZIP, terminer", async () => {
     await editeur.getByRole("link", { name: "Déposer une demande" }).first().click();
     await editeur.getByRole("heading", { level: 1, name: "Déposer une demande" }).waitFor();
-    await remplir("numeroAns", D.numeroAns);
-    await selectionner("tauxTva", "20");
+    await remplir(editeur, "numeroAns", D.numeroAns);
+    await selectionner(editeur, "tauxTva", "20");
     await editeur.getByRole("button", { name: "Continuer" }).click();
     await editeur.locator("#fichier-json").setInputFiles(D.fichiers["demandes.json"]);
     await editeur.getByTestId("compte-rendu").waitFor({ timeout: 30_000 });
@@ -304,7 +265,7 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
     await gestion.getByRole("link", { name: numeroAsp }).click();
     await gestion.getByRole("heading", { level: 1, name: `Dossier ${numeroAsp}` }).waitFor();
     await gestion.getByTestId("formulaire-decision-AVANCE").waitFor();
-    await choisir("Demander des pièces complémentaires");
+    await choisir(gestion, "Demander des pièces complémentaires");
     await gestion.getByLabel(/^Motif/).fill("Le bon de commande n'est pas signé : joignez le bon de commande signé.");
     await gestion.getByLabel(/^Pièces demandées/).fill(D.pieceDemandee);
     await gestion.getByRole("button", { name: "Enregistrer la décision" }).click();
@@ -345,7 +306,7 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
       30_000,
     );
     await expect(gestion.getByTestId("pieces").textContent()).resolves.toContain(D.pieceDemandee);
-    await choisir("Décider (accepter la demande)");
+    await choisir(gestion, "Décider (accepter la demande)");
     await gestion.getByRole("button", { name: "Enregistrer la décision" }).click();
     await gestion.getByText(/Décision enregistrée/).waitFor();
     // The décision d'attribution is signed, then the versement asked for.

@@ -2,68 +2,21 @@
 // tests/e2e/test_portail.py, which passes PORTAIL_URL, API_URL and CAPTURES). On every
 // screen: axe-core finds no serious or critical violation, a screenshot is written to
 // CAPTURES, the page raises no error and asks nothing of any host but 127.0.0.1.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import AxeBuilder from "@axe-core/playwright";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, it } from "vitest";
 
-function requis(nom: string): string {
-  const valeur = process.env[nom];
-  if (!valeur) throw new Error(`${nom} manquant: lancez ce test par tests/e2e/test_portail.py`);
-  return valeur;
-}
+import { CODE_BRUT, capturer, chromiumDuFichier, environnement, verifierAccessibilite } from "./navigateur";
 
+const requis = environnement("tests/e2e/test_portail.py");
 const PORTAIL = requis("PORTAIL_URL");
 const API = requis("API_URL");
 const CAPTURES = requis("CAPTURES");
-const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
-const CODE_BRUT = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/;
 
-let profil: string;
-let contexte: BrowserContext;
+// The tab, once chromiumDuFichier has launched Chromium (before the first test).
 let page: Page;
-const erreursPage: string[] = [];
-const hotesRefuses: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(CAPTURES, { recursive: true });
-  profil = mkdtempSync(join(tmpdir(), "segurnum-chromium-"));
-  contexte = await chromium.launchPersistentContext(profil, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    locale: "fr-FR",
-    timezoneId: "Europe/Paris",
-    viewport: { width: 1280, height: 900 },
-  });
-  // Nothing but the local platform: fonts, icons and scripts all come from the build.
-  await contexte.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-    hotesRefuses.push(url.href);
-    return route.abort();
-  });
-  page = contexte.pages()[0] ?? (await contexte.newPage());
-  page.on("pageerror", (e) => erreursPage.push(e.message));
-});
-
-afterAll(async () => {
-  await contexte?.close();
-  if (profil) rmSync(profil, { recursive: true, force: true });
-  expect(erreursPage).toEqual([]);
-  expect(hotesRefuses).toEqual([]);
-});
+const { erreursPage } = chromiumDuFichier(CAPTURES, (p) => (page = p));
 
 beforeEach(() => {
   erreursPage.length = 0;
@@ -71,12 +24,8 @@ beforeEach(() => {
 
 /** axe-core on the screen as it is now: no serious or critical violation; then a screenshot. */
 async function verifierEcran(nom: string): Promise<void> {
-  const resultat = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const graves = resultat.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(graves, `axe-core sur « ${nom} »`).toEqual([]);
-  await page.screenshot({ path: join(CAPTURES, `${nom}.png`), fullPage: true });
+  await verifierAccessibilite(page, nom);
+  await capturer(page, join(CAPTURES, `${nom}.png`));
 }
 
 async function routeExiste(chemin: string): Promise<boolean> {

@@ -275,3 +275,18 @@ def test_l_avis_et_le_courriel_lisent_l_enrolement_par_son_contrat(aws: tuple[An
     assert editeurs.email(SIRET, ANS) == "paie@editeur.example.fr"
     assert editeurs.enrolement(SIRET, "ANS-INCONNU") is None
     assert editeurs.email(SIRET, "ANS-INCONNU") is None
+
+
+def test_les_comptes_d_un_lot_sont_lus_ensemble(aws: tuple[Any, Any]) -> None:
+    """A lot reads its enrolments' bank details in one BatchGetItem per 100, through the
+    enrolment's contract; an unknown enrolment is left out, as `compte` answers None."""
+    ddb, _ = aws
+    autre = "41234567000019"
+    enroler(SIRET, ANS, client=ddb)
+    enroler(autre, "ANS0000002", client=ddb, iban="FR7630001007941234567890185", bic="BNPAFRPPXXX")
+    enrolements = EnrolementsDynamo(TABLE, ddb)
+    lus = enrolements.lire_comptes([(SIRET, ANS), (autre, "ANS0000002"), (SIRET, "INCONNU")])
+    assert set(lus) == {(SIRET, ANS), (autre, "ANS0000002")}
+    assert lus[(SIRET, ANS)] == enrolements.compte(SIRET, ANS)
+    assert lus[(autre, "ANS0000002")].bic == "BNPAFRPPXXX" and lus[(SIRET, ANS)].validees
+    assert enrolements.lire_comptes([]) == {}

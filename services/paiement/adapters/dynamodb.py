@@ -17,7 +17,7 @@ and the masked copy (`ibanMasque`), for its current emission and each rejected o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -322,6 +322,21 @@ class VersementsDynamo(TableDynamo):
                 raise
 
 
+def _compte(item: dict[str, Any]) -> CoordonneesChiffrees | None:
+    """An enrolment item's bank details, read through the shared contract (not decrypted);
+    None without IBAN or BIC."""
+    enrolement = enrolement_depuis_item(item)
+    if not enrolement.iban_chiffre or not enrolement.bic:
+        return None
+    return CoordonneesChiffrees(
+        titulaire=enrolement.titulaire or enrolement.raison_sociale or enrolement.siret,
+        iban_chiffre=enrolement.iban_chiffre,
+        bic=enrolement.bic,
+        # A gestionnaire validated the enrolment (and with it these bank details).
+        validees=enrolement.valide,
+    )
+
+
 class EnrolementsDynamo(TableDynamo):
     """Implements `Enrolements`: the IBAN/BIC of the enrolment item, read through the
     shared contract, the IBAN left encrypted (the application decrypts it for the SEPA
@@ -338,18 +353,17 @@ class EnrolementsDynamo(TableDynamo):
 
     def compte(self, siret: str, numero_ans: str) -> CoordonneesChiffrees | None:
         item = self._lire(cle_enrolement(siret, numero_ans))
-        if item is None or not item.get("ibanChiffre") or not item.get("bic"):
-            return None
-        enrolement = enrolement_depuis_item(item)  # not decrypted
-        if not enrolement.iban_chiffre or not enrolement.bic:
-            return None
-        return CoordonneesChiffrees(
-            titulaire=enrolement.titulaire or enrolement.raison_sociale or siret,
-            iban_chiffre=enrolement.iban_chiffre,
-            bic=enrolement.bic,
-            # A gestionnaire validated the enrolment (and with it these bank details).
-            validees=enrolement.valide,
-        )
+        return None if item is None else _compte(item)
+
+    def lire_comptes(
+        self, cles: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], CoordonneesChiffrees]:
+        trouves: dict[tuple[str, str], CoordonneesChiffrees] = {}
+        for item in self._lire_lot(cle_enrolement(siret, ans) for siret, ans in cles).values():
+            compte = _compte(item)
+            if compte is not None:
+                trouves[(str(item["siret"]), str(item["numeroAns"]))] = compte
+        return trouves
 
     def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
         """`compte`, the IBAN decrypted (one Decrypt: for checks and tools, not for lots)."""

@@ -5,14 +5,22 @@ A lot pays up to 1,000 versements, often many for one éditeur: one KMS Decrypt 
 slow and costly. An éditeur's bank details are its structure's (every enrolment record of
 a SIRET gets the same IBAN/BIC when a gestionnaire validates them), so within one run a
 SIRET is paid to the account first read for it: its IBAN, BIC, holder and the ciphertext
-that the versements keep. Each record's own statut (validated or not) is still read per
-versement. The cache lives as long as the run: a later run reads the details afresh.
+that the versements keep. Each record's own statut (validated or not) is still its own.
+Records are read once per run, a lot's all at once (`precharger`: a batch read per 100
+enrolments, not a read per versement). The cache lives as long as the run: a later run
+reads the details afresh.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from services.paiement.application.ports import Enrolements
-from services.paiement.domain.versement import CoordonneesBancaires, Versement
+from services.paiement.domain.versement import (
+    CoordonneesBancaires,
+    CoordonneesChiffrees,
+    Versement,
+)
 from shared.chiffrement import Chiffrement, contexte_iban
 
 
@@ -22,10 +30,21 @@ class Comptes:
         self._chiffrement = chiffrement
         self._par_siret: dict[str, CoordonneesBancaires] = {}
         self._clairs: dict[tuple[str, str], str] = {}  # (siret, ciphertext) → IBAN
+        self._lus: dict[tuple[str, str], CoordonneesChiffrees | None] = {}  # this run's reads
+
+    def precharger(self, cles: Iterable[tuple[str, str]]) -> None:
+        """Reads these (siret, numeroAns) enrolments at once, those not read yet."""
+        a_lire = {cle for cle in cles if cle not in self._lus}
+        if a_lire:
+            trouves = self._enrolements.lire_comptes(a_lire)
+            self._lus.update({cle: trouves.get(cle) for cle in a_lire})
 
     def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
         """The enrolment's bank details, IBAN in clear; None without an enrolment or IBAN."""
-        lues = self._enrolements.compte(siret, numero_ans)
+        cle = (siret, numero_ans)
+        if cle not in self._lus:
+            self._lus[cle] = self._enrolements.compte(siret, numero_ans)
+        lues = self._lus[cle]
         if lues is None:
             return None
         connues = self._par_siret.get(siret)

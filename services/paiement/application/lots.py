@@ -62,6 +62,7 @@ def _nouveau_lot(paiement: Paiement, comptes: Comptes, id_lot: str) -> ResultatL
     paiement.lots.creer_lot(lot)
     anomalies: list[Anomalie] = []
     reserves: list[Versement] = []
+    comptes.precharger((v.siret, v.numero_ans) for v in candidats)
     for versement in candidats:
         coordonnees = comptes.coordonnees(versement.siret, versement.numero_ans)
         if (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
@@ -80,6 +81,13 @@ class Enrolements(Protocol):
         """The bank details of the éditeur's enrolment, IBAN encrypted as stored (the
         application decrypts it, once per SIRET and run: application/comptes.py); None
         without an enrolment, IBAN or BIC."""
+        ...
+
+    def lire_comptes(
+        self, cles: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], CoordonneesChiffrees]:
+        """`compte` of many (siret, numeroAns) at once: a batch read per 100 enrolments;
+        those without an enrolment, IBAN or BIC are left out."""
         ...
 
 

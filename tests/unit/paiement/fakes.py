@@ -3,6 +3,7 @@ DynamoDB adapter (a write succeeds only on the version read)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -103,6 +104,8 @@ class FakeEnrolements:
     def __init__(self, chiffrement: ChiffrementFactice) -> None:
         self.chiffrement = chiffrement
         self.comptes: dict[tuple[str, str], CoordonneesChiffrees] = {}
+        self.lectures = 0  # single reads (compte)
+        self.lectures_groupees = 0  # batch reads (lire_comptes)
 
     def definir(
         self,
@@ -117,7 +120,16 @@ class FakeEnrolements:
         self.comptes[(siret, numero_ans)] = CoordonneesChiffrees(titulaire, chiffre, bic, validees)
 
     def compte(self, siret: str, numero_ans: str) -> CoordonneesChiffrees | None:
+        self.lectures += 1
         return self.comptes.get((siret, numero_ans))
+
+    def lire_comptes(
+        self, cles: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], CoordonneesChiffrees]:
+        """As the adapter: one batch read per 100 enrolments (counted as such)."""
+        uniques = sorted(set(cles))
+        self.lectures_groupees += -(-len(uniques) // 100)
+        return {cle: self.comptes[cle] for cle in uniques if cle in self.comptes}
 
     def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:
         """For tests that claim a versement by hand (decrypts, not counted)."""

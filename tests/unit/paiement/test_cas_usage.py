@@ -122,6 +122,8 @@ def test_un_dechiffrement_par_siret_et_par_lot() -> None:
     lot = lancer_lot(paiement).lot
     assert lot is not None and lot.nombre == 40
     assert chiffrement.dechiffrements - avant == 2
+    # The three enrolments read in one batch, not once per versement.
+    assert (enrolements.lectures_groupees, enrolements.lectures) == (1, 0)
     fichier = stockage.lire(lot.cle_fichier or "")
     assert fichier.count(IBAN_A.encode()) == 27 and fichier.count(IBAN_B.encode()) == 13
     # Each versement keeps a ciphertext of its SIRET's IBAN and the masked copy only.

@@ -49,7 +49,7 @@ demo: $(STAMP)
 	$(BIN)/segurnum demo
 
 ## The whole suite: static checks, unit + integration + template (two workers: 1.5 min
-## instead of 2.5), then e2e over HTTP (one process: each runs a platform of its own).
+## instead of 2.5), then e2e over HTTP in one process (a platform shared by the session).
 test: $(STAMP) web
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory web-test

@@ -52,3 +52,23 @@ def test_la_premiere_invocation_reprend_le_collecteur(monkeypatch: pytest.Monkey
     with pytest.raises(RuntimeError):
         handler({}, None)
     assert gc.isenabled()
+
+
+def test_chaque_lambda_d_evenement_reprend_le_collecteur() -> None:
+    """Every event handler (its own Lambda) is wrapped by `observe`, which resumes the
+    collector after its first call: one without it would run with the collector off for
+    the container's whole life."""
+    import ast
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parents[3]
+    entrees = []
+    for module in sorted((racine / "services").glob("*/api.py")):
+        for noeud in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(noeud, ast.FunctionDef):
+                continue
+            noms = [ast.unparse(d) for d in noeud.decorator_list]
+            if any(n.startswith(("bp.on_", "bp.lambda_function", "bp.schedule")) for n in noms):
+                entrees.append(noeud.name)
+                assert "observe" in noms, f"{module.name}: {noeud.name} sans @observe"
+    assert len(entrees) >= 12  # dépôt 5, instruction 3, paiement 4

@@ -1,4 +1,5 @@
-"""boto3 client factory: one client per service and thread, endpoint overridable locally."""
+"""boto3 client factory: one client per service for the process, endpoint overridable
+locally."""
 
 from __future__ import annotations
 
@@ -7,34 +8,46 @@ from typing import Any
 
 from shared.settings import settings
 
-_locaux = threading.local()
+# botocore's clients are thread-safe, its sessions are not: the clients are shared by every
+# thread of the process (as Lambda reuses them from one invocation to the next), and only
+# their creation, from the one session, is under a lock. The local runtime runs each
+# invocation in a thread of its own: clients per thread were created again at each one.
+_verrou = threading.Lock()
+_clients: dict[str, Any] = {}
+_session: list[Any] = []  # the process's botocore session, once created
 
 
 def client(service: str) -> Any:
-    """An AWS client; clients are cached per thread (sessions are not thread-safe)."""
-    cache: dict[str, Any] = _locaux.__dict__.setdefault("clients", {})
+    """An AWS client, created at its first use and kept for the process."""
     cle = f"{service}:{settings().endpoint_url}"
-    if cle not in cache:
-        # botocore's own session, imported lazily (cold start): boto3 adds nothing to a
-        # client. One session per thread: its first client loads the endpoints, retry and
-        # credential data (~45 ms); each further client reuses them (~5 ms instead).
-        from botocore.config import Config
-        from botocore.session import get_session
+    trouve = _clients.get(cle)
+    if trouve is not None:
+        return trouve
+    with _verrou:
+        if cle not in _clients:
+            # botocore's own session, imported lazily (cold start): boto3 adds nothing to a
+            # client. Its first client loads the endpoints, retry and credential data
+            # (~45 ms); each further client reuses them (~5 ms instead).
+            from botocore.config import Config
+            from botocore.session import get_session
 
-        session = _locaux.__dict__.get("session")
-        if session is None:
-            session = _locaux.__dict__.setdefault("session", get_session())
-        reglages = settings()
-        cache[cle] = session.create_client(
-            service,
-            region_name=reglages.region,
-            endpoint_url=reglages.endpoint_url,
-            config=Config(retries={"max_attempts": 5, "mode": "standard"}),
-        )
-    return cache[cle]
+            if not _session:
+                _session.append(get_session())
+            reglages = settings()
+            _clients[cle] = _session[0].create_client(
+                service,
+                region_name=reglages.region,
+                endpoint_url=reglages.endpoint_url,
+                # one pool for the process's threads (the local runtime's workers)
+                config=Config(
+                    retries={"max_attempts": 5, "mode": "standard"}, max_pool_connections=50
+                ),
+            )
+        return _clients[cle]
 
 
 def oublier_clients() -> None:
-    """Drop this thread's clients (the local runtime calls it after changing endpoints)."""
-    _locaux.__dict__.pop("clients", None)
-    _locaux.__dict__.pop("session", None)  # its credentials too (tests change them)
+    """Drop the clients (the local runtime and tests call it after changing endpoints)."""
+    with _verrou:
+        _clients.clear()
+        _session.clear()  # its credentials too (tests change them)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from shared import aws
 from shared.dossier import ReponseEditeur
+from shared.file_sqs import FileSqs
 
 QUEUE_REPONSES = "segurnum-instruction-reponses"
 
@@ -16,16 +16,8 @@ class ReponsesSqs:
     """Implements `ReponsesInstruction`: one message per answer, the contract's JSON."""
 
     def __init__(self, queue: str | None = None, client: Any | None = None) -> None:
-        self._queue = queue
-        self._client = client
-        self._url: str | None = None
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("sqs")
+        nom = queue or os.environ.get("SEGURNUM_QUEUE_REPONSES") or QUEUE_REPONSES
+        self._file = FileSqs(nom, client)
 
     def envoyer(self, reponse: ReponseEditeur) -> None:
-        if self._url is None:
-            nom = self._queue or os.environ.get("SEGURNUM_QUEUE_REPONSES") or QUEUE_REPONSES
-            self._url = str(self.client.get_queue_url(QueueName=nom)["QueueUrl"])
-        self.client.send_message(QueueUrl=self._url, MessageBody=reponse.model_dump_json())
+        self._file.envoyer(reponse.model_dump_json())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared import aws
+from shared.file_sqs import FileSqs
 from shared.settings import settings
 
 
@@ -13,21 +13,10 @@ class FileImportSqs:
     """Implements `FileImport`: one message per import asked ({idDepot, auteur})."""
 
     def __init__(self, queue: str | None = None, client: Any | None = None) -> None:
-        self._queue = queue
-        self._client = client
-        self._url: str | None = None
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("sqs")
+        self._file = FileSqs(queue or settings().queue_import, client)
 
     def demander(self, id_depot: str, auteur: str) -> None:
-        if self._url is None:
-            nom = self._queue or settings().queue_import
-            self._url = str(self.client.get_queue_url(QueueName=nom)["QueueUrl"])
-        self.client.send_message(
-            QueueUrl=self._url, MessageBody=json.dumps({"idDepot": id_depot, "auteur": auteur})
-        )
+        self._file.envoyer(json.dumps({"idDepot": id_depot, "auteur": auteur}))
 
 
 def import_demande(corps: str) -> tuple[str, str]:

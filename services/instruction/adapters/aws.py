@@ -288,10 +288,10 @@ class VersementsSqs:
     """Port Versements: the contract message on the paiement service's queue."""
 
     def __init__(self, queue: str | None = None, client_sqs: Any | None = None) -> None:
-        self._queue = queue or os.environ.get("SEGURNUM_QUEUE_VERSEMENTS", QUEUE_VERSEMENTS)
-        self._client = client_sqs
+        from shared.file_sqs import FileSqs
+
+        nom = queue or os.environ.get("SEGURNUM_QUEUE_VERSEMENTS", QUEUE_VERSEMENTS)
+        self._file = FileSqs(nom, client_sqs)
 
     def demander(self, demande: VersementDemande) -> None:
-        sqs = self._client if self._client is not None else client("sqs")
-        url = sqs.get_queue_url(QueueName=self._queue)["QueueUrl"]
-        sqs.send_message(QueueUrl=url, MessageBody=demande.model_dump_json())
+        self._file.envoyer(demande.model_dump_json())

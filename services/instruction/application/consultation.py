@@ -71,13 +71,17 @@ class Consultation:
         dossier = self._instructions.lire_dossier(numero_asp)
         if dossier is None or (siret is not None and dossier.siret != siret):
             raise _introuvable(numero_asp)
+        # The states before the history: a transition writes both in one transaction, so a
+        # state read first never shows a status whose history entry the view then lacks
+        # (the other order showed « En cours » without « Pièces complémentaires reçues »).
+        etats = self._instructions.etats(numero_asp)
         historique = sorted(self._instructions.historique(numero_asp), key=lambda e: e.instant)
         courriels = sorted(
             self._courriels.courriels_du_dossier(numero_asp), key=lambda c: c.envoye_le
         )
         return DossierComplet(
             dossier,
-            self._instructions.etats(numero_asp),
+            etats,
             historique,
             self._documents.lister(numero_asp),
             courriels,

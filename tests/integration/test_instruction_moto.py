@@ -290,7 +290,10 @@ def test_tache_en_echec_erreur_technique_puis_relance_puis_decidee(
     _decider(numero, "DECIDEE")
     etat = _attendre_etat(numero, StatutDemande.EN_ERREUR_TECHNIQUE, Attendu.GESTIONNAIRE)
     assert etat.erreur is not None and etat.erreur.etape == "DecisionPdf"
-    assert "stockage indisponible" in etat.erreur.cause
+    # The view says which step and what kind of failure, never the exception's text.
+    assert "stockage indisponible" not in etat.erreur.cause
+    assert "production de la décision d'attribution" in etat.erreur.cause
+    assert "Référence ERR-" in etat.erreur.cause
     assert etat.statut_avant_erreur is StatutDemande.DECIDEE
     _composants().instruction.relancer(numero, TypeDemande.AVANCE, "MARTIN")
     etat = _attendre_etat(numero, StatutDemande.DECIDEE, Attendu.PAIEMENT)

@@ -243,7 +243,15 @@ class Envoi:
 
 
 class EnvoiImpossible(RuntimeError):
-    """The courriel was not sent; its claim was released, so a retry sends it."""
+    """The courriel was not sent; its claim was released, so a retry sends it.
+
+    `passager`: the failure was a busy or failing service (throttling, 5xx, connection),
+    worth a redelivery of the work that sends it; otherwise (an address SES rejects) a
+    redelivery would fail the same way."""
+
+    def __init__(self, message: str, passager: bool = False) -> None:
+        super().__init__(message)
+        self.passager = passager
 
 
 class EnvoiUnique(Protocol):

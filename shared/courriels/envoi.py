@@ -27,6 +27,7 @@ from shared.courriels.contrat import (
     StatutEnvoi,
 )
 from shared.horloge import Horloge
+from shared.pannes_aws import est_transitoire
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ class Courrier:
         except Exception as erreur:
             logger.exception("Courriel %s non envoyé: réservation libérée", cle.identite)
             self._reservations.liberer(cle)
-            raise EnvoiImpossible(f"courriel {cle.identite} non envoyé: {erreur}") from erreur
+            raise EnvoiImpossible(
+                f"courriel {cle.identite} non envoyé: {erreur}",
+                passager=isinstance(erreur, Exception) and est_transitoire(erreur),
+            ) from erreur
         envoye_le = self._horloge.maintenant()
         # Confirmed first: from here on nothing may release the claim.
         self._reservations.confirmer(cle, message_id, envoye_le)

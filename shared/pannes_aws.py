@@ -6,7 +6,12 @@ good on what is only a busy service."""
 
 from __future__ import annotations
 
-from typing import Any
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def est_transitoire(exc: Exception) -> bool:
@@ -37,3 +42,29 @@ class _Statut:
 
     def __init__(self, status_code: int) -> None:
         self.status_code = status_code
+
+
+ESSAIS = 4
+ATTENTE = 0.2  # seconds, doubled at each try, with full jitter
+
+
+def reessayer(
+    operation: Callable[[], T],
+    *,
+    essais: int = ESSAIS,
+    attente: float = ATTENTE,
+    dormir: Callable[[float], None] = time.sleep,
+) -> T:
+    """Runs an idempotent operation again after a passing AWS failure (bounded, full
+    jitter: AWS's own advice for backoff), so that one throttled call does not fail a whole
+    handler and redo its finished work at the redelivery. Only for what can be replayed as
+    is (a read, an upsert, a copy to the same key, a named StartExecution): a conditional
+    write replayed after an ambiguous failure must recognise itself instead."""
+    for essai in range(essais):
+        try:
+            return operation()
+        except Exception as exc:
+            if essai == essais - 1 or not est_transitoire(exc):
+                raise
+            dormir(random.uniform(0, attente * 2**essai))
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -336,7 +336,7 @@ def service(
     courriels: RegistreCourrielsEnMemoire,
     horloge: HorlogeFixe,
 ) -> ServiceGuichet:
-    courrier = Courrier(boite, RedactionJinja(), courriels, courriels, horloge)
+    courrier = Courrier(boite, RedactionJinja(), courriels, horloge)
     return ServiceGuichet(
         registre,
         courrier,

@@ -46,9 +46,7 @@ class Monde:
         self.boite = BoiteAuxLettres()
         self.registre = RegistreCourrielsEnMemoire()
         self.file = FileReponses()
-        courrier = Courrier(
-            self.boite, RedactionJinja(), self.registre, self.registre, self.p.horloge
-        )
+        courrier = Courrier(self.boite, RedactionJinja(), self.registre, self.p.horloge)
         self.suites = SuitesImport(
             self.p.dossiers, self.p.enrolements, self.file, lambda: courrier, "https://portail.test"
         )
@@ -108,7 +106,7 @@ def test_un_accuse_en_panne_passagere_est_envoye_par_la_redelivraison(monde: Mon
     """SES throttled one accusé: the import run fails before IMPORTE (its message comes back),
     and the next run sends the missing one, each accusé once, the dépôt then IMPORTE."""
     boite = SesLimite(pannes=1)
-    courrier = Courrier(boite, RedactionJinja(), monde.registre, monde.registre, monde.p.horloge)
+    courrier = Courrier(boite, RedactionJinja(), monde.registre, monde.p.horloge)
     monde.suites._fabrique = lambda: courrier
     monde.suites._courrier = None
     depot = monde.p.demarrer_depot()

@@ -106,6 +106,17 @@ def instruction_etape(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"statut": str(tache.statut)}
 
 
+@bp.lambda_function(name="instruction_reconcilier")
+@observe
+def instruction_reconcilier(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Scheduled (every 15 minutes): hands back to Step Functions every consumed token whose
+    SendTaskSuccess never arrived (the decision taken, the execution still waiting)."""
+    from services.instruction.application.instruction import rejouer_reprises
+
+    bilan = rejouer_reprises(_composants().instruction)
+    return {"rejouees": bilan.rejouees, "enEchec": bilan.en_echec}
+
+
 @bp.on_sqs_message(queue=QUEUE_REPONSES, batch_size=1, name="instruction_reponses")
 @observe
 def instruction_reponses(event: Any) -> dict[str, Any]:

@@ -7,8 +7,8 @@ relance, the éditeur's answer. Every hand-over of a task token is one condition
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -497,6 +497,35 @@ class Instruction:
             return False
         self.instructions.effacer_reprise(etat.numero_asp, etat.type_demande, reprise.jeton)
         return True
+
+
+# A decision's hand-over is replayed by the client's retry first; this long after, by the
+# reconciliation (more than the SDK's and the route's own retries can take).
+DELAI_REPRISE = timedelta(minutes=5)
+REPRISES_PAR_PASSAGE = 500  # per statut: the rest is for the next run (every 15 min)
+
+
+@dataclass(frozen=True)
+class BilanReprises:
+    rejouees: int  # handed back to Step Functions (or found already used)
+    en_echec: int  # SendTaskSuccess failed again: left for the next run
+
+
+def rejouer_reprises(instruction: Instruction) -> BilanReprises:
+    """The scheduled reconciliation: every token consumed by a decision (a relance, an
+    éditeur's answer, the payment signal) whose SendTaskSuccess never reached Step Functions
+    is handed back; otherwise the demande shows « en cours de traitement » for ever."""
+    avant = instruction.horloge.maintenant() - DELAI_REPRISE
+    rejouees = en_echec = 0
+    for statut in StatutDemande:
+        for etat in instruction.instructions.en_reprise(statut, avant, REPRISES_PAR_PASSAGE):
+            if instruction.rendre(etat):
+                rejouees += 1
+            else:
+                en_echec += 1
+    if rejouees or en_echec:
+        logger.warning("Reprises rejouées: %d, en échec: %d.", rejouees, en_echec)
+    return BilanReprises(rejouees, en_echec)
 
 
 def _libelle_attendu(attendu: Attendu) -> str:

@@ -99,6 +99,15 @@ class InstructionsEnMemoire:
     ) -> tuple[list[EtatInstruction], dict[str, Any] | None]:
         return list(self.etats_.values())[:limite], None
 
+    def en_reprise(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        return [
+            e
+            for e in self.etats_.values()
+            if e.statut is statut and e.reprise is not None and e.modifie_le < modifiee_avant
+        ][:limite]
+
 
 @dataclass
 class WorkflowFactice:

@@ -4,10 +4,17 @@ write, SendTaskSuccess replayed, concurrent decisions, the éditeur's answer, er
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
-from services.instruction.application.instruction import EntreeDemande, Tache
+from services.instruction.application.instruction import (
+    DELAI_REPRISE,
+    BilanReprises,
+    EntreeDemande,
+    Tache,
+    rejouer_reprises,
+)
 from services.instruction.domain.instruction import ActionImpossible
 from shared.campagnes import TypeDemande
 from shared.dossier import ActionEditeur, Attendu, ReponseEditeur, StatutDemande
@@ -74,6 +81,22 @@ def test_sendtasksuccess_en_echec_une_fois_la_decision_passe_quand_meme() -> Non
     assert again.statut is StatutDemande.REJETEE
     assert [j for j, _ in m.workflow.rendus] == ["j1"]
     assert m.instruction.etat(NUMERO, AVANCE).reprise is None
+
+
+def test_la_reconciliation_rejoue_une_decision_jamais_rendue_a_step_functions() -> None:
+    """SendTaskSuccess throttled after the decision was written, and no client retry: the
+    scheduled reconciliation hands the token back, once, after DELAI_REPRISE."""
+    m = monde()
+    _en_cours(m)
+    m.workflow.pannes = 1
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    assert m.workflow.rendus == [] and m.instruction.etat(NUMERO, AVANCE).reprise is not None
+    assert rejouer_reprises(m.instruction) == BilanReprises(0, 0)  # too recent: the client's
+    m.horloge.regler(m.horloge.maintenant() + DELAI_REPRISE + timedelta(seconds=1))
+    assert rejouer_reprises(m.instruction) == BilanReprises(1, 0)
+    assert [j for j, _ in m.workflow.rendus] == ["j1"]
+    assert m.instruction.etat(NUMERO, AVANCE).reprise is None
+    assert rejouer_reprises(m.instruction) == BilanReprises(0, 0)
 
 
 def test_relancer_rejoue_une_reprise_en_attente() -> None:

@@ -74,7 +74,7 @@ def _dossier() -> str:
         siret=SIRET_A,
         numero_ans=ANS,
         couloir="MS",
-        campagne="MS-2024-V1",
+        campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
         statut=StatutDossier.EN_COURS,
         numero_dossier="00001",

@@ -122,7 +122,7 @@ def _recours(brut: dict[str, object], ou: str) -> VoiesDeRecours:
 
 def _campagne(brut: dict[str, object]) -> Campagne:
     ou = str(brut.get("id", "?"))
-    return Campagne(
+    campagne = Campagne(
         id=str(brut["id"]),
         libelle=str(brut["libelle"]),
         couloirs=tuple(str(c) for c in brut["couloirs"]),  # type: ignore[attr-defined]
@@ -135,6 +135,10 @@ def _campagne(brut: dict[str, object]) -> Campagne:
         bases_legales=_bases_legales(brut, ou),
         recours=_recours(brut, ou),
     )
+    sans_texte = [c for c in campagne.couloirs if not campagne.bases_legales_du_couloir(c)]
+    if sans_texte:  # a décision of that couloir would cite no legal basis
+        raise ValueError(f"campagne {ou}: aucune base légale pour le couloir {sans_texte[0]}")
+    return campagne
 
 
 def charger_campagnes(chemin: Path | None = None) -> tuple[Campagne, ...]:

@@ -38,6 +38,7 @@ def test_la_vague_1_du_medico_social_nomme_son_programme_ses_textes_et_ses_recou
         ("basesLegales", None, "« basesLegales » manquant"),
         ("basesLegales", [], "« basesLegales » manquant"),
         ("basesLegales", [{"texte": ""}], "« texte » manquant"),
+        ("basesLegales", [{"couloirs": ["MS1"], "texte": "un arrêté"}], "couloir MS2"),
         ("recours", None, "« recours » manquant"),
         ("recours", {"autorite": "l'ASP", "juridiction": "le TA", "delaiMois": 0}, "delaiMois"),
         ("recours", {"juridiction": "le TA", "delaiMois": 2}, "« autorite » manquant"),

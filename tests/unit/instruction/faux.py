@@ -42,7 +42,7 @@ def dossier(numero: str = NUMERO, siret: str = SIRET, solde: bool = False) -> Re
         demandes[TypeDemande.SOLDE] = replace(
             demandes[TypeDemande.AVANCE], type_demande=TypeDemande.SOLDE
         )
-    return ResumeDossier(numero, siret, "ANS1", "MS", "MS-2024-V1", ("111111111",), le, demandes, 1)
+    return ResumeDossier(numero, siret, "ANS1", "MS", "MS-VAGUE1", ("111111111",), le, demandes, 1)
 
 
 @dataclass

@@ -22,11 +22,12 @@ from shared.horloge import Horloge
 
 # PBKDF2 (the widget's bundled algorithm, Web Crypto in the browser), in the library's
 # deterministic mode: the counter to find is drawn in [COMPTEUR_MIN, COMPTEUR_MAX), so a
-# solver makes that many derivations, never a long unlucky tail (about 0.3 s here).
+# solver makes that many derivations, never a long unlucky tail (about 0.3 s in Python
+# on one core, less in the browser's Web Crypto).
 ALGORITHME = "PBKDF2/SHA-256"
 COUT = 1_000  # PBKDF2 iterations per derivation
-COMPTEUR_MIN = 500
-COMPTEUR_MAX = 1_000
+COMPTEUR_MIN = 200
+COMPTEUR_MAX = 400
 LONGUEUR_MAX = 4_000  # a payload is about 600 characters: more is not one of ours
 _EXPIRE = "expire"  # the signed data's key: epoch seconds on the platform's clock
 

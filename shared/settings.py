@@ -36,6 +36,8 @@ class Settings:
     url_portail: str = "https://segurnum.example.fr"
     # The PEM pair signing the décisions and avis (shared/signature.py, docs/documents.md).
     secret_signature: str = "segurnum-signature-documents"
+    # The HMAC key signing the enrolment form's anti-robot challenges (ALTCHA): no default.
+    secret_altcha: str = ""
     # The paying agency (debtor of the SEPA credit transfers); local defaults are fictitious.
     payeur_nom: str = "Agence de services et de paiement"
     payeur_iban: str = "FR0510071750000000100000000"
@@ -61,6 +63,7 @@ VARIABLES = {
     "local": "SEGURNUM_LOCAL",
     "url_portail": "SEGURNUM_URL_PORTAIL",
     "secret_signature": "SEGURNUM_SECRET_SIGNATURE",
+    "secret_altcha": "SEGURNUM_SECRET_ALTCHA",
     "payeur_nom": "SEGURNUM_PAYEUR_NOM",
     "payeur_iban": "SEGURNUM_PAYEUR_IBAN",
     "payeur_bic": "SEGURNUM_PAYEUR_BIC",

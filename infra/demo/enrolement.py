@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.anti_robot import resoudre
 from infra.demo.contexte import Contexte, EtapeEchouee, en_gras
 from infra.demo.donnees import Editeur, pdf
 
@@ -88,7 +89,7 @@ def formulaire(ctx: Contexte, e: Editeur) -> dict[str, Any]:
         "tauxTva": "20",
         "cguAcceptees": True,
         "sinceriteAttestee": True,
-        "jetonAntiRobot": "captcha-local",
+        "jetonAntiRobot": resoudre(ctx.p.appel("GET", "/enrolements/defi")),
     }
     if e.email_depositaire is not None:
         tiers = fiche["tiersDeclarant"]

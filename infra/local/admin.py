@@ -133,6 +133,7 @@ def enroler_par_le_service(api: str, siret: str, numero_ans: str, couloir: str, 
     enrolled) with its documents, then validated as a gestionnaire. Returns the ENR number."""
     import requests
 
+    from infra.anti_robot import solution_anti_robot
     from infra.local.jetons import jeton
 
     gestion = {"Authorization": jeton("gestionnaires", nom="ENROLEMENT-LOCAL")}
@@ -199,7 +200,7 @@ def enroler_par_le_service(api: str, siret: str, numero_ans: str, couloir: str, 
         "cguAcceptees": True,
         "sinceriteAttestee": True,
         "documents": {d: _televerser(api, d) for d in documents},
-        "jetonAntiRobot": "captcha-local",
+        "jetonAntiRobot": solution_anti_robot(api),
     }
     soumise = requests.post(f"{api}/enrolements", json=demande, timeout=30)
     codes = {e.get("code") for e in soumise.json().get("erreurs", [])}

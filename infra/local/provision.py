@@ -61,6 +61,7 @@ class Provisionneur:
         self.ses()
         self.cognito()
         self.signature()
+        self.secrets()
         # Functions and their SQS mappings before the bucket notifications (the s3:TestEvent
         # a notification sends is then delivered like any message).
         self.lambdas()
@@ -229,6 +230,16 @@ class Provisionneur:
         from shared.secrets_aws import assurer_materiel_local
 
         assurer_materiel_local()
+
+    def secrets(self) -> None:
+        """The secrets AWS generates (GenerateSecretString: the anti-robot challenges' HMAC
+        key): the same names, a random value of this runtime's own, kept once made."""
+        from shared.secrets_aws import assurer_cle_locale
+
+        for id_logique in cfn.ressources("AWS::SecretsManager::Secret"):
+            props = self._props(id_logique)
+            if "GenerateSecretString" in props:
+                assurer_cle_locale(props["Name"], props.get("Description", ""))
 
     def cognito(self) -> None:
         idp = client("cognito-idp")

@@ -60,8 +60,15 @@ def _refus(exc: Exception) -> ErreurApi | None:
     from services.enrolment.application.ports import CurseurInvalide
     from services.enrolment.application.referentiel import ReferencementIntrouvable
     from services.enrolment.application.soumission import NonEnrole
+    from services.enrolment.domain.anti_robot import AntiRobotInvalide
     from services.enrolment.domain.erreurs import DemandeInvalide
 
+    if isinstance(exc, AntiRobotInvalide):
+        # Shaped like a field's problem too: the portal shows it beside the widget.
+        probleme = {"champ": "jetonAntiRobot", "code": "ANTI_ROBOT_INVALIDE"}
+        return ErreurApi(
+            422, "ANTI_ROBOT_INVALIDE", exc.message, erreurs=[probleme | {"message": exc.probleme}]
+        )
     if isinstance(exc, DemandeInvalide):
         erreurs = [p.en_dict() for p in exc.problemes]
         nombre = len(erreurs)
@@ -158,6 +165,19 @@ def televerser() -> Any:
     return reponse(VueTeleversement(reference=t.reference, envoi=envoi), 201)
 
 
+@bp.route("/enrolements/defi", methods=["GET"])
+@contrat(
+    "Un défi anti-robot (ALTCHA, preuve de travail) à résoudre avant de demander l'enrôlement",
+    reponses={200: f"{MODELES}:VueDefi"},
+)
+def defi() -> Any:
+    from services.enrolment.api_modeles import VueDefi
+
+    # no-store: a challenge serves once; a cache would hand the same one to everyone.
+    vue = VueDefi.model_validate(_composants().anti_robot.defi())
+    return reponse(vue, entetes={"Cache-Control": "no-store"})
+
+
 @bp.route("/enrolements", methods=["POST"])
 @contrat(
     "Demander l'enrôlement (E2): chaque problème listé; numéro ENR####M0 et accusé de réception",
@@ -166,9 +186,9 @@ def televerser() -> Any:
 )
 def soumettre() -> Any:
     brut = _brut(bp.current_request)
-    jeton = brut.pop("jetonAntiRobot", "")
-    jeton = jeton if isinstance(jeton, str) else ""
-    confirmation = _metier(lambda: _composants().soumettre.executer(brut, jeton[:200]))
+    solution = brut.pop("jetonAntiRobot", "")
+    solution = solution if isinstance(solution, str) else ""
+    confirmation = _metier(lambda: _composants().soumettre.executer(brut, solution))
     return reponse(_confirmation(confirmation), 201)
 
 

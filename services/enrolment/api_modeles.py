@@ -94,7 +94,7 @@ TauxTva = Literal["20", "10", "5.5", "2.1", "HT"]
 
 
 class EnrolementRequete(ModeleRequete):
-    """E2: the demande d'enrôlement, with the captcha's answer."""
+    """E2: the demande d'enrôlement, with its solved anti-robot challenge."""
 
     numero_ans: str = Field(max_length=10, description="Numéro unique de référencement (ANS).")
     demandeur: Demandeur
@@ -108,7 +108,11 @@ class EnrolementRequete(ModeleRequete):
     cgu_acceptees: bool
     sincerite_attestee: bool
     documents: Documents = Documents.model_construct()  # no validator built at import
-    jeton_anti_robot: str = Field(max_length=200, description="Réponse au captcha.")
+    jeton_anti_robot: str = Field(
+        max_length=4000,
+        description="La vérification anti-robot: la charge utile (base64) du défi de "
+        "GET /enrolements/defi résolu, telle que le widget ALTCHA la donne; valable une fois.",
+    )
 
 
 class ComplementaireRequete(ModeleRequete):
@@ -206,6 +210,28 @@ class VueEnvoi(ModeleVue):
 class VueTeleversement(ModeleVue):
     reference: str = Field(description="À donner dans « documents » de la demande.")
     envoi: VueEnvoi
+
+
+class VueDonneesDefi(ModeleVue):
+    expire: int = Field(description="Fin de validité (secondes epoch, horloge de la plateforme).")
+
+
+class VueParametresDefi(ModeleVue):
+    algorithm: str = Field(description="PBKDF2/SHA-256")
+    nonce: str
+    salt: str
+    cost: int = Field(description="Itérations PBKDF2 par essai.")
+    key_length: int
+    key_prefix: str = Field(description="Le début de la clé dérivée à trouver (hexadécimal).")
+    data: VueDonneesDefi
+
+
+class VueDefi(ModeleVue):
+    """An ALTCHA challenge (proof of work v2): find the counter whose derived key starts
+    with keyPrefix, then send {challenge, solution} in base64 as jetonAntiRobot."""
+
+    parameters: VueParametresDefi
+    signature: str = Field(description="HMAC des paramètres par la plateforme.")
 
 
 class VueConfirmation(ModeleVue):

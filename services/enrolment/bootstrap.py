@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from shared.settings import settings
+from shared.settings import requis, settings
 
 if TYPE_CHECKING:
+    from services.enrolment.adapters.anti_robot import AntiRobotAltcha
     from services.enrolment.adapters.courriels import CourrielsPartages
     from services.enrolment.adapters.dynamodb import (
         CompteurRepository,
@@ -128,11 +129,21 @@ class Composants:
         return AutoriserTeleversement(self.stockage)
 
     @cached_property
+    def anti_robot(self) -> AntiRobotAltcha:
+        from services.enrolment.adapters.anti_robot import AntiRobotAltcha, SolutionsDynamo
+        from shared.secrets_aws import CleSecretsManager
+
+        return AntiRobotAltcha(
+            CleSecretsManager(settings().secret_altcha),
+            self.horloge,
+            SolutionsDynamo(self.horloge),
+        )
+
+    @cached_property
     def soumettre(self) -> SoumettreEnrolement:
-        from services.enrolment.adapters.anti_robot import anti_robot
         from services.enrolment.application.soumission import SoumettreEnrolement
 
-        return SoumettreEnrolement(**self._commun(), anti_robot=anti_robot(settings().local))
+        return SoumettreEnrolement(**self._commun(), anti_robot=self.anti_robot)
 
     @cached_property
     def complementaire(self) -> SoumettreComplementaire:
@@ -183,4 +194,6 @@ class Composants:
 
 @lru_cache(maxsize=1)
 def composants() -> Composants:
+    # Fails loudly at cold start, naming the variable, rather than at the first challenge.
+    requis("secret_altcha")
     return Composants()

@@ -8,9 +8,11 @@ input answered in French, never a 500."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,11 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from typer.testing import CliRunner
 
+from infra.anti_robot import defi, resoudre, solution_anti_robot
 from infra.cli import app
 from infra.local.runtime import RuntimeLocal
 from shared.aws import client
+from shared.horloge import heure_paris
 from shared.settings import settings
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -97,7 +101,7 @@ def demande(api: str, siret: str, numero_ans: str, denomination: str, email: str
             t: televerser(api, t)
             for t in ("certificatReferencement", "pieceIdentiteRepresentant", "rib")
         },
-        "jetonAntiRobot": "captcha-local",
+        "jetonAntiRobot": solution_anti_robot(api),
     }
 
 
@@ -317,6 +321,86 @@ def test_rejet_avec_motif_puis_compte_existant_etendu(
     assert len(utilisateurs) == 1
 
 
+# --- the anti-robot check (ALTCHA) ----------------------------------------------------------
+
+SIRET_D = "89012345800014"  # HANDINUM: hdnMS20150, used by no other test
+EMAIL_D = "anne.leroy@handinum.example.fr"
+
+
+def refus_anti_robot(api: str, corps: dict[str, Any]) -> str:
+    """The demande refused whole (422 ANTI_ROBOT_INVALIDE, in French): its message."""
+    r = requests.post(f"{api}/enrolements", json=corps, timeout=30)
+    assert r.status_code == 422, r.text
+    erreur = r.json()
+    assert erreur["code"] == "ANTI_ROBOT_INVALIDE", erreur
+    assert "jetonAntiRobot" in erreur["message"]
+    # That one problem only, at its field: the rest of the demande is not examined.
+    (probleme,) = erreur["erreurs"]
+    assert probleme["champ"] == "jetonAntiRobot" and probleme["code"] == "ANTI_ROBOT_INVALIDE"
+    assert probleme["message"] in erreur["message"]
+    assert "vérification anti-robot" in probleme["message"]
+    return str(probleme["message"])
+
+
+def test_anti_robot(runtime: RuntimeLocal) -> None:
+    """No solution, a wrong one, an expired challenge (the platform's clock moved past its
+    ten minutes) and a replayed one are refused; a solved challenge passes, once."""
+    api = runtime.url_api
+    corps = demande(api, SIRET_D, "hdnMS20150", "HANDINUM", EMAIL_D)
+    servi = requests.get(f"{api}/enrolements/defi", timeout=30)
+    assert servi.status_code == 200 and servi.headers["Cache-Control"] == "no-store"
+    parametres = servi.json()["parameters"]
+    assert parametres["algorithm"] == "PBKDF2/SHA-256" and servi.json()["signature"]
+    lu = heure_paris(requests.get(f"{api}/_local/horloge", timeout=10).json()["maintenant"])
+    assert 0 <= int(lu.timestamp()) + 600 - parametres["data"]["expire"] <= 2  # its clock
+
+    sans = {k: v for k, v in corps.items() if k != "jetonAntiRobot"}
+    assert "manque" in refus_anti_robot(api, sans)
+    assert "manque" in refus_anti_robot(api, sans | {"jetonAntiRobot": 12})
+    assert "a échoué" in refus_anti_robot(api, corps | {"jetonAntiRobot": "captcha-local"})
+    charge = json.loads(base64.b64decode(resoudre(servi.json())))
+    charge["solution"]["counter"] += 1
+    faux = base64.b64encode(json.dumps(charge).encode()).decode()
+    assert "a échoué" in refus_anti_robot(api, corps | {"jetonAntiRobot": faux})
+    # Signed by another key: not a challenge of this platform.
+    from altcha import create_challenge
+
+    autre = create_challenge(
+        "PBKDF2/SHA-256", 10, counter=3, data={"expire": 4_102_444_800}, hmac_secret="autre"
+    )
+    signe_ailleurs = resoudre(autre.to_dict())
+    assert "a échoué" in refus_anti_robot(api, corps | {"jetonAntiRobot": signe_ailleurs})
+
+    # Solved, then sent once the platform's clock is past its expiry.
+    perimee = resoudre(defi(api))
+    decalage = timedelta(minutes=10, seconds=2)
+    lu = heure_paris(requests.get(f"{api}/_local/horloge", timeout=10).json()["maintenant"])
+    regle = requests.post(
+        f"{api}/_local/horloge", json={"instant": (lu + decalage).isoformat()}, timeout=30
+    )
+    assert regle.status_code == 200, regle.text
+    try:
+        assert "a expiré" in refus_anti_robot(api, corps | {"jetonAntiRobot": perimee})
+    finally:  # the clock given back to the other tests, as it would be without the jump
+        lu = heure_paris(regle.json()["maintenant"])
+        requests.post(
+            f"{api}/_local/horloge", json={"instant": (lu - decalage).isoformat()}, timeout=30
+        )
+    assert courriels(EMAIL_D) == []  # nothing recorded, nothing acknowledged
+
+    solution = solution_anti_robot(api)
+    soumise = requests.post(
+        f"{api}/enrolements", json=corps | {"jetonAntiRobot": solution}, timeout=30
+    )
+    assert soumise.status_code == 201, soumise.text
+    assert len(courriels(EMAIL_D)) == 1
+    # The same solution again, even for another demande: refused, nothing recorded.
+    autre_corps = demande(api, SIRET_D, "hdnMS20150", "HANDINUM", EMAIL_D)
+    rejouee = refus_anti_robot(api, autre_corps | {"jetonAntiRobot": solution})
+    assert "a déjà servi" in rejouee
+    assert len(courriels(EMAIL_D)) == 1
+
+
 def test_iban_masque_et_cloisonnement(runtime: RuntimeLocal, editeur_a: str) -> None:
     """An éditeur never reads the gestion routes (its own IBAN is masked in its views)."""
     api = runtime.url_api
@@ -337,15 +421,16 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/gestion/enrolements/ENR9999M0", None),
     ("POST", "/gestion/enrolements/ENR9999M0/decision", {"decision": "VALIDEE"}),
     ("POST", "/gestion/referentiel", {}),
+    ("GET", "/enrolements/defi", None),
 ]
 # Public routes answer everyone (an empty demande: 422; an unknown number: 404); the
 # éditeur routes: éditeurs only (B is not enrolled: 403 NON_ENROLE; A's empty body: 422);
 # the gestion routes: gestionnaires only.
 ATTENDU = {
-    "anonyme": [200, 201, 422, 404, 401, 401, 401, 401, 401, 401],
-    "editeur_a": [200, 201, 422, 404, 422, 422, 403, 403, 403, 403],
-    "editeur_b": [200, 201, 422, 404, 403, 403, 403, 403, 403, 403],
-    "gestionnaire": [200, 201, 422, 404, 403, 403, 200, 404, 404, 422],
+    "anonyme": [200, 201, 422, 404, 401, 401, 401, 401, 401, 401, 200],
+    "editeur_a": [200, 201, 422, 404, 422, 422, 403, 403, 403, 403, 200],
+    "editeur_b": [200, 201, 422, 404, 403, 403, 403, 403, 403, 403, 200],
+    "gestionnaire": [200, 201, 422, 404, 403, 403, 200, 404, 404, 422, 200],
 }
 
 

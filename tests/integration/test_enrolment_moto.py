@@ -16,8 +16,9 @@ import pytest
 import requests
 from moto import mock_aws
 
+from infra.anti_robot import resoudre
 from services.depot.adapters.dynamodb import EnrolementReader
-from services.enrolment.adapters.anti_robot import JETON_LOCAL, AntiRobotFixe, anti_robot
+from services.enrolment.adapters.anti_robot import AntiRobotAltcha, SolutionsDynamo
 from services.enrolment.adapters.cognito import ComptesCognito
 from services.enrolment.adapters.courriels import CourrielsPartages
 from services.enrolment.adapters.dynamodb import (
@@ -37,6 +38,11 @@ from services.enrolment.application.soumission import (
     SoumettreComplementaire,
     SoumettreEnrolement,
 )
+from services.enrolment.domain.anti_robot import (
+    VALIDITE_DEFI,
+    AntiRobotInvalide,
+    VerdictAntiRobot,
+)
 from services.enrolment.domain.demande import StatutDemande
 from services.enrolment.domain.erreurs import DemandeInvalide
 from services.paiement.adapters.dynamodb import EnrolementsDynamo
@@ -45,6 +51,7 @@ from shared.contrats import QUEUE_COORDONNEES, CoordonneesBancairesValidees
 from shared.courriels.composition import courrier
 from shared.courriels.ses import ExpediteurSes
 from shared.horloge import PARIS, HorlogeFixe
+from shared.secrets_aws import CleSecretsManager, SecretAbsent, assurer_cle_locale, lire_texte
 from shared.settings import recharger
 from tests.fixtures.enrolements import chiffrement_local
 from tests.integration.test_depot_dynamodb import creer_table
@@ -54,6 +61,7 @@ pytestmark = pytest.mark.integration
 
 REGION = "eu-west-3"
 TABLE = "segurnum-donnees-enrolement"
+SECRET_ALTCHA = "segurnum-altcha-test"
 BUCKET = "segurnum-enrolement-test"
 EXPEDITEUR = "ne-pas-repondre@segurnum.example.fr"
 URL = "https://segurnum.example.fr"
@@ -125,11 +133,24 @@ class Service:
             "horloge": self.horloge,
             "url_portail": URL,
         }
-        self.soumettre = SoumettreEnrolement(**commun, anti_robot=AntiRobotFixe())
+        # The secret as the local runtime provisions it; a lighter proof of work.
+        assurer_cle_locale(SECRET_ALTCHA)
+        self.anti_robot = AntiRobotAltcha(
+            CleSecretsManager(SECRET_ALTCHA),
+            self.horloge,
+            SolutionsDynamo(self.horloge),
+            cout=50,
+            compteurs=(5, 20),
+        )
+        self.soumettre = SoumettreEnrolement(**commun, anti_robot=self.anti_robot)
         self.complementaire = SoumettreComplementaire(**commun)
         self.decider = Decider(
             self.demandes, self.enrolements, self.comptes, self.courriels, self.horloge, URL
         )
+
+    def solution(self) -> str:
+        """A challenge solved, as the widget does it."""
+        return resoudre(self.anti_robot.defi())
 
     def televerser(self, type_document: str, contenu: bytes = PDF, nom: str = "a.pdf") -> str:
         """Like a browser: multipart POST to the presigned URL."""
@@ -183,7 +204,7 @@ def test_referentiel_charge_historique_et_versions(moto: dict[str, Any]) -> None
 
 def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) -> None:
     service = Service()
-    confirmation = service.soumettre.executer(demande_valide(service), JETON_LOCAL)
+    confirmation = service.soumettre.executer(demande_valide(service), service.solution())
     assert confirmation.numero == "ENR0001M0"
     assert service.stockage.lire("enrolements/demandes/ENR0001M0/rib.pdf", 10) == PDF[:11]
     lue = service.demandes.lire("ENR0001M0")
@@ -268,7 +289,7 @@ def test_changement_de_coordonnees_annonce_a_paiement(moto: dict[str, Any]) -> N
     sqs = aws.client("sqs")
     url = sqs.create_queue(QueueName=QUEUE_COORDONNEES)["QueueUrl"]
     service.decider = replace(service.decider, paiement=AnnoncesPaiementSqs())
-    premiere = service.soumettre.executer(demande_valide(service), JETON_LOCAL)
+    premiere = service.soumettre.executer(demande_valide(service), service.solution())
     service.decider.executer(premiere.numero, "VALIDEE", None, "g")
     assert "Messages" not in sqs.receive_message(QueueUrl=url)  # a first enrolment
     changement = DemanderChangementCoordonnees(
@@ -323,7 +344,7 @@ def test_un_compte_existant_est_etendu(moto: dict[str, Any]) -> None:
         MessageAction="SUPPRESS",
     )
     service = Service()
-    confirmation = service.soumettre.executer(demande_valide(service), JETON_LOCAL)
+    confirmation = service.soumettre.executer(demande_valide(service), service.solution())
     demande = service.decider.executer(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "ETENDU"
     assert len(idp.list_users(UserPoolId=moto["pool"])["Users"]) == 1
@@ -341,7 +362,7 @@ def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
     ]:
         brut = demande_valide(service, numeroAns=numero_ans, representant=personne(siret))
         brut["demandeur"].update(siret=siret, denominationSociale=nom)
-        numeros.append(service.soumettre.executer(brut, JETON_LOCAL).numero)
+        numeros.append(service.soumettre.executer(brut, service.solution()).numero)
     assert numeros == ["ENR0001M0", "ENR0002M0", "ENR0003M0"]
     service.decider.executer("ENR0002M0", "REJETEE", "Certificat illisible.", "g")
     assert "Rejet" in messages_envoyes()[-1].subject
@@ -374,13 +395,40 @@ def test_document_au_contenu_non_conforme_dans_le_bucket(moto: dict[str, Any]) -
     brut = demande_valide(service)
     brut["documents"]["rib"] = service.televerser("rib", PNG, "rib.pdf")
     with pytest.raises(DemandeInvalide) as exc:
-        service.soumettre.executer(brut, JETON_LOCAL)
+        service.soumettre.executer(brut, service.solution())
     assert [(x.champ, x.code) for x in exc.value.problemes] == [
         ("documents.rib", "CONTENU_NON_CONFORME")
     ]
 
 
-def test_anti_robot_local_et_deploye() -> None:
-    assert anti_robot(local=True).verifier(JETON_LOCAL)
-    assert not anti_robot(local=True).verifier("autre")
-    assert not anti_robot(local=False).verifier(JETON_LOCAL)
+def test_une_solution_sert_une_fois(moto: dict[str, Any]) -> None:
+    """The conditional PutItem on the data table: once, kept until the challenge expires
+    (the table's TTL attribute); a replay writes nothing and is refused."""
+    service = Service()
+    defi = service.anti_robot.defi()
+    solution = resoudre(defi)
+    assert service.anti_robot.verifier(solution) is VerdictAntiRobot.VALIDE
+    cle = {"PK": {"S": f"ANTIROBOT#{defi['signature']}"}, "SK": {"S": "ANTIROBOT"}}
+    item = aws.client("dynamodb").get_item(TableName=TABLE, Key=cle)["Item"]
+    assert item["expiration"] == {"N": str(defi["parameters"]["data"]["expire"])}
+    assert int(item["expiration"]["N"]) == int((INSTANT + VALIDITE_DEFI).timestamp())
+    assert service.anti_robot.verifier(solution) is VerdictAntiRobot.DEJA_UTILISE
+    assert aws.client("dynamodb").get_item(TableName=TABLE, Key=cle)["Item"] == item
+    with pytest.raises(AntiRobotInvalide):
+        service.soumettre.executer(demande_valide(service), solution)
+
+
+def test_la_cle_hmac_lue_une_fois(moto: dict[str, Any]) -> None:
+    """Read once per container; the local runtime makes its own and keeps it."""
+    with pytest.raises(SecretAbsent, match="n'existe pas"):
+        lire_texte(SECRET_ALTCHA)
+    assurer_cle_locale(SECRET_ALTCHA)
+    premiere = lire_texte(SECRET_ALTCHA)
+    assert len(premiere) >= 48
+    assurer_cle_locale(SECRET_ALTCHA)
+    assert lire_texte(SECRET_ALTCHA) == premiere
+    cle = CleSecretsManager(SECRET_ALTCHA)
+    assert cle() == premiere
+    aws.client("secretsmanager").put_secret_value(SecretId=SECRET_ALTCHA, SecretString="autre")
+    assert cle() == premiere  # kept: no call per challenge
+    assert CleSecretsManager(SECRET_ALTCHA)() == "autre"

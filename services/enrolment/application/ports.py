@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
+from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
@@ -119,8 +120,16 @@ class Stockage(Protocol):
 
 
 class AntiRobot(Protocol):
-    def verifier(self, jeton: str) -> bool:
-        """True when the captcha answer `jeton` is right."""
+    """The proof-of-work challenges of the demande d'enrôlement (ALTCHA)."""
+
+    def defi(self) -> dict[str, Any]:
+        """A new signed challenge, as the widget reads it; it expires on the platform's
+        clock (VALIDITE_DEFI)."""
+        ...
+
+    def verifier(self, solution: str) -> VerdictAntiRobot:
+        """The verdict on a solved challenge (the widget's payload); a VALIDE one is used
+        up by this call: the same solution sent again is DEJA_UTILISE."""
         ...
 
 

@@ -25,6 +25,7 @@ from services.enrolment.application.ports import (
     Stockage,
 )
 from services.enrolment.domain import controles
+from services.enrolment.domain.anti_robot import AntiRobotInvalide, VerdictAntiRobot
 from services.enrolment.domain.courriels import accuse_reception
 from services.enrolment.domain.demande import (
     Contact,
@@ -235,21 +236,18 @@ def _formulaire(modele: BaseModel) -> dict[str, Any]:
 class SoumettreEnrolement(_Soumission):
     anti_robot: AntiRobot
 
-    def executer(self, brut: Mapping[str, Any], jeton_anti_robot: str) -> Confirmation:
-        """E2 → E3. Raises DemandeInvalide with every problem."""
+    def executer(self, brut: Mapping[str, Any], solution_anti_robot: str) -> Confirmation:
+        """E2 → E3. Raises AntiRobotInvalide before anything is checked (the solution is
+        used up whatever the demande's problems: a robot learns nothing without solving
+        another challenge), then DemandeInvalide with every problem."""
+        verdict = self.anti_robot.verifier(solution_anti_robot)
+        if verdict is not VerdictAntiRobot.VALIDE:
+            raise AntiRobotInvalide(verdict)
         referencement = self._referencement(brut)
         formulaire, problemes = _valider(FormulaireEnrolement, brut)
         croises = controles.controler_enrolement(brut, referencement)
         contenus, tailles = self._contenus(brut)
         autres: list[Probleme] = []
-        if not self.anti_robot.verifier(jeton_anti_robot):
-            autres.append(
-                probleme(
-                    "jetonAntiRobot",
-                    "CAPTCHA_INCORRECT",
-                    "le code captcha saisi est incorrect : saisissez le code affiché.",
-                )
-            )
         if formulaire is not None and referencement is not None:
             autres.extend(self._deja(formulaire.demandeur.siret, formulaire.numero_ans))
         tous = fusionner(problemes, croises, contenus, autres)

@@ -79,7 +79,7 @@ LIBELLES: dict[str, str] = {
     "rib": "RIB",
     "kbis": "kbis",
     "attestationNonAssujettissement": "attestation de non-assujettissement à la TVA",
-    "jetonAntiRobot": "captcha",
+    "jetonAntiRobot": "vérification anti-robot",
 }
 
 # A person's fields are named after whom they describe.

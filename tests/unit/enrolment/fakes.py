@@ -23,6 +23,7 @@ from services.enrolment.application.soumission import (
     SoumettreComplementaire,
     SoumettreEnrolement,
 )
+from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
@@ -30,7 +31,7 @@ from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, Ref
 from shared.horloge import PARIS, HorlogeFixe
 
 INSTANT = datetime(2024, 1, 20, 10, 0, tzinfo=PARIS)
-JETON_ROBOT = "captcha-correct"
+JETON_ROBOT = "solution-valide"
 URL = "https://segurnum.example.fr"
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -146,9 +147,28 @@ class StockageMemoire:
         return f"https://documents.local/{cle}?expire={int(expiration.total_seconds())}"
 
 
+_VERDICTS = {
+    "": VerdictAntiRobot.ABSENT,
+    "solution-expiree": VerdictAntiRobot.EXPIRE,
+    "solution-deja-utilisee": VerdictAntiRobot.DEJA_UTILISE,
+}
+
+
 class AntiRobotFixe:
-    def verifier(self, jeton: str) -> bool:
-        return jeton == JETON_ROBOT
+    """The port's fake: JETON_ROBOT passes (as often as a test sends it); the verdicts of a
+    real check (tests/unit/enrolment/test_anti_robot.py) by the solution's name."""
+
+    def __init__(self) -> None:
+        self.verifiees: list[str] = []
+
+    def defi(self) -> dict[str, Any]:
+        return {"parameters": {"algorithm": "PBKDF2/SHA-256"}, "signature": "fausse"}
+
+    def verifier(self, solution: str) -> VerdictAntiRobot:
+        self.verifiees.append(solution)
+        if solution == JETON_ROBOT:
+            return VerdictAntiRobot.VALIDE
+        return _VERDICTS.get(solution, VerdictAntiRobot.INCORRECT)
 
 
 class ComptesMemoire:
@@ -203,6 +223,7 @@ class Plateforme:
     comptes: ComptesMemoire = field(default_factory=ComptesMemoire)
     courriels: CourrielsMemoire = field(default_factory=CourrielsMemoire)
     annonces: AnnoncesMemoire = field(default_factory=AnnoncesMemoire)
+    anti_robot: AntiRobotFixe = field(default_factory=AntiRobotFixe)
 
     def __post_init__(self) -> None:
         ChargerReferentiel(self.referentiel, self.horloge).executer(
@@ -223,7 +244,7 @@ class Plateforme:
 
     @property
     def soumettre(self) -> SoumettreEnrolement:
-        return SoumettreEnrolement(**self._soumission(), anti_robot=AntiRobotFixe())
+        return SoumettreEnrolement(**self._soumission(), anti_robot=self.anti_robot)
 
     @property
     def complementaire(self) -> SoumettreComplementaire:

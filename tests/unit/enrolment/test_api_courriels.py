@@ -8,7 +8,15 @@ from services.enrolment.domain.demande import StatutDemande
 from shared.courriels.contrat import Avis, CleEnvoi
 from shared.courriels.enrolment import EnrolementNotifie, avis_coordonnees_validees
 from shared.courriels.redaction import rediger
-from tests.unit.enrolment.fakes import INSTANT, PDF, SIRET, URL, Plateforme, formulaire
+from tests.unit.enrolment.fakes import (
+    INSTANT,
+    JETON_ROBOT,
+    PDF,
+    SIRET,
+    URL,
+    Plateforme,
+    formulaire,
+)
 
 
 def test_modele_partage_iban_masque() -> None:
@@ -34,7 +42,7 @@ class _Expediteur:
 
 def test_changement_valide_envoie_le_modele_partage() -> None:
     p = Plateforme()
-    premiere = p.soumettre.executer(formulaire(p), "captcha-correct")
+    premiere = p.soumettre.executer(formulaire(p), JETON_ROBOT)
     p.decider.executer(premiere.numero, "VALIDEE", None, "g")
     changement = p.changement.executer(
         {

@@ -10,7 +10,7 @@ import pytest
 from services.enrolment.application.soumission import AutoriserTeleversement
 from services.enrolment.domain.documents import TAILLE_MAX, TypeDocument
 from services.enrolment.domain.erreurs import DemandeInvalide
-from tests.unit.enrolment.fakes import JPEG, PDF, PNG, Plateforme, formulaire, personne
+from tests.unit.enrolment.fakes import JETON_ROBOT, JPEG, PDF, PNG, Plateforme, formulaire, personne
 from tests.unit.enrolment.test_formulaire import accepte, codes
 
 DE_BASE = ("certificatReferencement", "pieceIdentiteRepresentant", "rib")
@@ -240,7 +240,7 @@ def test_exactement_4_mo_est_accepte(p: Plateforme) -> None:
 
 
 def test_les_documents_sont_copies_sous_le_numero_de_la_demande(p: Plateforme) -> None:
-    confirmation = p.soumettre.executer(formulaire(p), "captcha-correct")
+    confirmation = p.soumettre.executer(formulaire(p), JETON_ROBOT)
     cles = {d.type_document: d.cle for d in confirmation.demande.documents}
     assert cles == {t: f"enrolements/demandes/{confirmation.numero}/{t}.pdf" for t in DE_BASE}
     assert all(p.stockage.objets[c] == PDF for c in cles.values())

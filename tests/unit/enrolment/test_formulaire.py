@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from services.enrolment.domain.anti_robot import AntiRobotInvalide, VerdictAntiRobot
 from services.enrolment.domain.erreurs import DemandeInvalide, Probleme
 from tests.unit.enrolment.fakes import JETON_ROBOT, Plateforme, formulaire, personne
 
@@ -141,23 +142,44 @@ def test_tous_les_problemes_sont_listes_ensemble(p: Plateforme) -> None:
     brut = avec(brut, "representant.confirmationEmail", "x@y.fr")
     brut = avec(brut, "coordonneesBancaires.iban", "FR00")
     with pytest.raises(DemandeInvalide) as exc:
-        p.soumettre.executer(brut, "mauvais-captcha")
+        p.soumettre.executer(brut, JETON_ROBOT)
     assert {x.champ: x.code for x in exc.value.problemes} == {
         "demandeur.siret": "SIRET_INVALIDE",
         "representant.confirmationEmail": "CONFIRMATION_EMAIL_DIFFERENTE",
         "coordonneesBancaires.iban": "IBAN_INVALIDE",
         "cguAcceptees": "ACCEPTATION_REQUISE",
         "documents.attestationNonAssujettissement": "DOCUMENT_MANQUANT",
-        "jetonAntiRobot": "CAPTCHA_INCORRECT",
     }
     assert p.demandes.stockees == {}
     assert p.courriels.envoyes == []
 
 
-def test_anti_robot(p: Plateforme) -> None:
-    assert {x.champ: x.code for x in problemes(p, formulaire(p), "faux")} == {
-        "jetonAntiRobot": "CAPTCHA_INCORRECT"
-    }
+@pytest.mark.parametrize(
+    ("solution", "verdict", "extrait"),
+    [
+        ("", VerdictAntiRobot.ABSENT, "manque"),
+        ("faux", VerdictAntiRobot.INCORRECT, "a échoué"),
+        ("solution-expiree", VerdictAntiRobot.EXPIRE, "a expiré : un défi est valable 10 minutes"),
+        ("solution-deja-utilisee", VerdictAntiRobot.DEJA_UTILISE, "a déjà servi"),
+    ],
+)
+def test_anti_robot_refuse_avant_tout_le_reste(
+    p: Plateforme, solution: str, verdict: VerdictAntiRobot, extrait: str
+) -> None:
+    """Refused whole, before the form is read: an invalid form says nothing more to a
+    robot, and a valid one is not recorded."""
+    for brut in (formulaire(p), avec(formulaire(p), "demandeur.siret", "123")):
+        with pytest.raises(AntiRobotInvalide) as exc:
+            p.soumettre.executer(brut, solution)
+        assert exc.value.verdict is verdict
+        assert extrait in exc.value.message and "jetonAntiRobot" in exc.value.message
+    assert p.anti_robot.verifiees == [solution, solution]
+    assert p.demandes.stockees == {} and p.courriels.envoyes == []
+
+
+def test_un_verdict_valide_n_est_pas_un_refus() -> None:
+    with pytest.raises(ValueError):
+        AntiRobotInvalide(VerdictAntiRobot.VALIDE)
 
 
 def test_le_corps_doit_etre_un_objet_de_champs(p: Plateforme) -> None:

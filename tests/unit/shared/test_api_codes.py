@@ -104,7 +104,8 @@ def test_le_scanner_trouve_les_codes_connus() -> None:
     # The enrolment's shapes: probleme(champ, CODE, …) and PydanticCustomError(CODE, f(…)).
     for connu in (
         "MOTIF_OBLIGATOIRE",
-        "CAPTCHA_INCORRECT",
+        "DEJA_ENROLE",
+        "ANTI_ROBOT_INVALIDE",
         "NUMERO_ANS_INVALIDE",
         "NUMERO_ANS_DUPLIQUE",
         "DEMANDE_INVALIDE",

@@ -306,7 +306,9 @@ export function verifierFormulaire(
   for (const type of documentsRequis(f, connu)) {
     if (!documents[type]) problemes[`documents.${type}`] = `Joignez le document : ${LIBELLES_DOCUMENT[type].toLowerCase()}.`;
   }
-  if (!jetonAntiRobot) problemes["jetonAntiRobot"] = "Répondez à la vérification anti-robot.";
+  if (!jetonAntiRobot) {
+    problemes["jetonAntiRobot"] = "Cochez « Je ne suis pas un robot » et attendez la fin de la vérification anti-robot.";
+  }
   return problemes;
 }
 

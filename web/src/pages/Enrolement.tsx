@@ -29,10 +29,7 @@ import { libelleDsr, verifierNumeroAns } from "../lib/referencement";
 import { useTitre } from "../lib/titre";
 import { idChamp, phrase, ResumeProblemes } from "./editeur/commun";
 import { DocumentEnrolement } from "./editeur/DocumentEnrolement";
-
-/** Locally the anti-robot check accepts this answer (docs/enrolement.md); deployed, a
- * provider's widget would give the token. */
-export const REPONSE_ANTI_ROBOT_LOCALE = "captcha-local";
+import { VerificationAntiRobot } from "./editeur/VerificationAntiRobot";
 
 type Champs = keyof FormulaireEnrolement;
 
@@ -43,6 +40,7 @@ export function Enrolement() {
   const [f, setF] = useState<FormulaireEnrolement>(formulaireVide);
   const [documents, setDocuments] = useState<Partial<Record<TypeDocument, string>>>({});
   const [antiRobot, setAntiRobot] = useState("");
+  const [renouvellement, setRenouvellement] = useState(0); // a solved challenge serves once
   const [problemes, setProblemes] = useState<Record<string, string>>({});
   const [alerte, setAlerte] = useState<string | null>(null);
   const [envoi, setEnvoi] = useState(false);
@@ -97,6 +95,8 @@ export function Enrolement() {
       setConfirmation(await soumettreEnrolement(api, corpsDemande(f, documents, antiRobot, connu)));
       window.scrollTo(0, 0);
     } catch (erreur) {
+      setAntiRobot("");
+      setRenouvellement((n) => n + 1);
       if (erreur instanceof ErreurApi && Object.keys(erreur.champs).length > 0) {
         setProblemes({ ...erreur.champs });
         focaliserResume();
@@ -332,16 +332,11 @@ export function Enrolement() {
         <fieldset className="fr-fieldset" data-testid="anti-robot">
           <legend className="fr-fieldset__legend fr-h3">Vérification anti-robot</legend>
           <div className="fr-fieldset__content fr-col-12">
-            <Alert
-              severity="info"
-              small
-              description={`Plateforme locale : la vérification anti-robot est simulée. Saisissez le code « ${REPONSE_ANTI_ROBOT_LOCALE} ».`}
-              className="fr-mb-2w"
-            />
-            <Input
-              label="Code de vérification *"
-              {...etat("jetonAntiRobot")}
-              nativeInputProps={{ id: idChamp("jetonAntiRobot"), name: "jetonAntiRobot", autoComplete: "off", value: antiRobot, onChange: (e) => setAntiRobot(e.target.value.trim()) }}
+            <VerificationAntiRobot
+              urlDefi={api.url("/enrolements/defi")}
+              renouveler={renouvellement}
+              onSolution={setAntiRobot}
+              erreur={problemes["jetonAntiRobot"]}
             />
           </div>
         </fieldset>

@@ -7,7 +7,15 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeEach, describe, expect, it, onTestFailed } from "vitest";
 
-import { chromiumDuFichier, environnement, examinerEcran, remplir, selectionner } from "./navigateur";
+import {
+  attendreAntiRobot,
+  chromiumDuFichier,
+  environnement,
+  examinerEcran,
+  remplir,
+  selectionner,
+  verifierAntiRobot,
+} from "./navigateur";
 
 const requis = environnement("tests/e2e/test_portail_editeur.py");
 const PORTAIL = requis("PORTAIL_URL");
@@ -92,7 +100,7 @@ describe("Éditeur", () => {
     await expect.poll(() => page.locator(".fr-upload-group .fr-valid-text").count(), { timeout: 20_000 }).toBe(5);
     await page.locator('label[for="champ-cguAcceptees-0"]').click();
     await page.locator('label[for="champ-sinceriteAttestee-0"]').click();
-    await remplir(page, "jetonAntiRobot", "captcha-local");
+    await verifierAntiRobot(page);
     await page.getByRole("button", { name: "Envoyer ma demande d'enrôlement" }).click();
     const resume = page.locator("#resume-problemes");
     await resume.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
@@ -104,6 +112,8 @@ describe("Éditeur", () => {
     await verifierEcran("21-editeur-enrolement-iban-refuse");
 
     await remplir(page, "coordonneesBancaires.iban", "FR76 3000 6000 0112 3456 7890 189");
+    // The first solution served once: the portal solved a new challenge meanwhile.
+    await attendreAntiRobot(page);
     await page.getByRole("button", { name: "Envoyer ma demande d'enrôlement" }).click();
     const numero = page.getByTestId("numero-enrolement");
     await numero.waitFor({ timeout: 30_000 });

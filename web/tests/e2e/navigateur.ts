@@ -120,6 +120,20 @@ export async function remplir(page: Page, nom: string, valeur: string): Promise<
   await champ(page, nom).fill(valeur);
 }
 
+/** The ALTCHA widget's verified state: its proof of work computed by the browser. */
+export async function attendreAntiRobot(page: Page): Promise<void> {
+  await page.locator('[data-testid="verification-anti-robot"][data-etat="verified"]').waitFor({ timeout: 60_000 });
+}
+
+/** « Je ne suis pas un robot » checked as a person does (its label: the tick is drawn over
+ * the box), then its verified state. */
+export async function verifierAntiRobot(page: Page): Promise<void> {
+  const widget = page.locator("altcha-widget");
+  await expect(widget.getByRole("checkbox", { name: "Je ne suis pas un robot" }).isChecked()).resolves.toBe(false);
+  await widget.locator("label", { hasText: "Je ne suis pas un robot" }).click();
+  await attendreAntiRobot(page);
+}
+
 export async function selectionner(page: Page, nom: string, valeur: string): Promise<void> {
   await champ(page, nom).selectOption(valeur);
 }

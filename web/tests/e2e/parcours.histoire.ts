@@ -23,6 +23,7 @@ import {
   refuserAutresHotes,
   remplir,
   selectionner,
+  verifierAntiRobot,
   verifierSansIncident,
 } from "./navigateur";
 
@@ -162,7 +163,7 @@ describe("L'histoire du portail, de l'enrôlement à « Décidée et payée »",
     await expect.poll(() => editeur.locator(".fr-upload-group .fr-valid-text").count(), { timeout: 20_000 }).toBe(3);
     await editeur.locator('label[for="champ-cguAcceptees-0"]').click();
     await editeur.locator('label[for="champ-sinceriteAttestee-0"]').click();
-    await remplir(editeur, "jetonAntiRobot", "captcha-local");
+    await verifierAntiRobot(editeur);
     await verifierEcran(editeur, "editeur-enrolement-rempli");
     await editeur.getByRole("button", { name: "Envoyer ma demande d'enrôlement" }).click();
     const numero = editeur.getByTestId("numero-enrolement");

@@ -93,7 +93,7 @@ describe("enrolement: documents required by the answers, body, problems", () => 
   });
   it("the body: optional address parts left out, tiers déclarant only when chosen", () => {
     const f = { ...formulaireVide(), numeroAns: " scoMS10089 ", typeVoie: "RUE", nomVoie: "Haute", representantLegal: "oui" as const, tauxTva: "20" as const };
-    const corps = corpsDemande(f, { rib: "rib/x.pdf", kbis: "kbis/y.pdf" }, "captcha-local", connu);
+    const corps = corpsDemande(f, { rib: "rib/x.pdf", kbis: "kbis/y.pdf" }, "eyJjaGFsbGVuZ2UiOnt9fQ==", connu);
     expect(corps["numeroAns"]).toBe("scoMS10089");
     expect((corps["demandeur"] as { adresse: unknown }).adresse).toEqual({ typeVoie: "RUE", nomVoie: "Haute" });
     expect(corps["documents"]).toEqual({ rib: "rib/x.pdf" });

@@ -222,3 +222,34 @@ def test_les_valeurs_locales_passent_les_controles_du_demarrage(
     finally:
         monkeypatch.undo()
         recharger()
+
+
+def test_le_runtime_local_garde_ses_comptes_locaux(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locally no ProConnect: the pool gets the portal's client only (the one the local
+    accounts, `segurnum connexion` and the tests sign in with), not the gestionnaires'."""
+    from moto import mock_aws
+
+    from infra.local.provision import Provisionneur
+    from shared.aws import client, oublier_clients
+
+    for variable, valeur in {
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_REGION": "eu-west-3",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+    }.items():
+        monkeypatch.setenv(variable, valeur)
+    monkeypatch.delenv("SEGURNUM_ENDPOINT_URL", raising=False)
+    recharger()
+    oublier_clients()
+    try:
+        with mock_aws():
+            Provisionneur().cognito()
+            idp = client("cognito-idp")
+            (pool,) = idp.list_user_pools(MaxResults=10)["UserPools"]
+            clients = idp.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=10)
+            assert [c["ClientName"] for c in clients["UserPoolClients"]] == ["segurnum-portail"]
+    finally:
+        oublier_clients()
+        monkeypatch.undo()
+        recharger()

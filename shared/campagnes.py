@@ -3,6 +3,11 @@
 Les heures sont locales à Paris dans les données et deviennent des instants avec
 fuseau ici. Une nouvelle vague s'ajoute dans `donnees/campagnes.json` (ou dans le
 fichier désigné par SEGURNUM_CAMPAGNES), sans changer le code.
+
+Ce que la décision d'attribution cite est aussi une donnée de la campagne: le nom du
+programme, ses textes (base légale, par couloir au besoin) et les voies et délais de
+recours (CRPA, art. R.421-5). Chaque campagne doit les donner: une campagne sans eux
+n'est pas chargée (docs/documents.md dit d'où viennent les valeurs et qui les vérifie).
 """
 
 from __future__ import annotations
@@ -28,6 +33,27 @@ class TypeDemande(StrEnum):
 
 
 @dataclass(frozen=True)
+class BaseLegale:
+    """Un texte sur lequel repose le programme; sans couloirs, il vaut pour tous."""
+
+    texte: str
+    couloirs: tuple[str, ...] = ()
+
+    def vaut_pour(self, couloir: str) -> bool:
+        return not self.couloirs or couloir in self.couloirs
+
+
+@dataclass(frozen=True)
+class VoiesDeRecours:
+    """Qui reçoit le recours gracieux (l'auteur de la décision), quelle juridiction le
+    recours contentieux, et dans quel délai (en mois, à compter de la notification)."""
+
+    autorite: str
+    juridiction: str
+    delai_mois: int
+
+
+@dataclass(frozen=True)
 class Campagne:
     id: str
     libelle: str
@@ -37,6 +63,12 @@ class Campagne:
     echeance_solde: datetime
     date_commande_min: date
     plafond_par_etablissement: Montant
+    programme: str
+    bases_legales: tuple[BaseLegale, ...]
+    recours: VoiesDeRecours
+
+    def bases_legales_du_couloir(self, couloir: str) -> tuple[str, ...]:
+        return tuple(b.texte for b in self.bases_legales if b.vaut_pour(couloir))
 
     def echeance(self, type_demande: TypeDemande) -> datetime:
         return self.echeance_avance if type_demande is TypeDemande.AVANCE else self.echeance_solde
@@ -57,8 +89,40 @@ def _heure_locale(texte: str) -> datetime:
     return instant.replace(tzinfo=PARIS)
 
 
+def _texte(brut: dict[str, object], champ: str, ou: str) -> str:
+    valeur = brut.get(champ)
+    if not isinstance(valeur, str) or not valeur.strip():
+        raise ValueError(f"campagne {ou}: « {champ} » manquant ou vide")
+    return valeur.strip()
+
+
+def _bases_legales(brut: dict[str, object], ou: str) -> tuple[BaseLegale, ...]:
+    liste = brut.get("basesLegales")
+    if not isinstance(liste, list) or not liste:
+        raise ValueError(f"campagne {ou}: « basesLegales » manquant ou vide")
+    return tuple(
+        BaseLegale(_texte(b, "texte", ou), tuple(str(c) for c in b.get("couloirs", ())))
+        for b in liste
+    )
+
+
+def _recours(brut: dict[str, object], ou: str) -> VoiesDeRecours:
+    recours = brut.get("recours")
+    if not isinstance(recours, dict):
+        raise ValueError(f"campagne {ou}: « recours » manquant")
+    delai = recours.get("delaiMois")
+    if not isinstance(delai, int) or isinstance(delai, bool) or delai <= 0:
+        raise ValueError(f"campagne {ou}: « recours.delaiMois » doit être un nombre de mois")
+    return VoiesDeRecours(
+        autorite=_texte(recours, "autorite", ou),
+        juridiction=_texte(recours, "juridiction", ou),
+        delai_mois=delai,
+    )
+
+
 def _campagne(brut: dict[str, object]) -> Campagne:
-    return Campagne(
+    ou = str(brut.get("id", "?"))
+    campagne = Campagne(
         id=str(brut["id"]),
         libelle=str(brut["libelle"]),
         couloirs=tuple(str(c) for c in brut["couloirs"]),  # type: ignore[attr-defined]
@@ -67,7 +131,14 @@ def _campagne(brut: dict[str, object]) -> Campagne:
         echeance_solde=_heure_locale(str(brut["echeanceSolde"])),
         date_commande_min=date.fromisoformat(str(brut["dateCommandeMin"])),
         plafond_par_etablissement=Montant(Decimal(str(brut["plafondParEtablissement"]))),
+        programme=_texte(brut, "programme", ou),
+        bases_legales=_bases_legales(brut, ou),
+        recours=_recours(brut, ou),
     )
+    sans_texte = [c for c in campagne.couloirs if not campagne.bases_legales_du_couloir(c)]
+    if sans_texte:  # a décision of that couloir would cite no legal basis
+        raise ValueError(f"campagne {ou}: aucune base légale pour le couloir {sans_texte[0]}")
+    return campagne
 
 
 def charger_campagnes(chemin: Path | None = None) -> tuple[Campagne, ...]:

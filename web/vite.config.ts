@@ -7,7 +7,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
-  server: { host: "127.0.0.1" },
+  // The portal reads the enrolment service's base of codes postaux (src/lib/communes.ts).
+  server: { host: "127.0.0.1", fs: { allow: [".", "../services/enrolment/donnees"] } },
   preview: { host: "127.0.0.1" },
   test: {
     projects: [

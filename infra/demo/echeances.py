@@ -7,7 +7,7 @@ demo on the same platform, the demo says so instead of waiting for a courriel.""
 
 from __future__ import annotations
 
-from infra.demo.contexte import Contexte, EtapeEchouee, euros
+from infra.demo.contexte import Contexte, EtapeEchouee, attendre, euros
 from infra.demo.depot import envoyer_zip, importer, pieces_de, simuler
 from infra.demo.donnees import demande, fichier
 from infra.demo.instruction import attendre_statut, decider
@@ -76,6 +76,21 @@ def solde(ctx: Contexte) -> None:
     ctx.dire(f"Solde de {n} déposé (dépôt {vue['idDepot']}), facture et PV de VA joints")
     attendre_statut(ctx, role, "EN_COURS", "SOLDE", delai=90)
     decider(ctx, role, "DECIDEE", "SOLDE")
+    decision = attendre(
+        lambda: next(
+            (
+                d
+                for d in ctx.p.appel("GET", f"/dossiers/{n}", ctx.jetons["A"])["pieces"]
+                if d["nom"].endswith("_solde.pdf")
+            ),
+            None,
+        ),
+        f"décision d'attribution du solde de {n}",
+        60,
+    )
+    chemin = ctx.ecrire(f"decisions/{decision['nom']}", ctx.p.telecharger(decision["url"]))
+    ctx.faits.setdefault("decisions", []).append(chemin)
+    ctx.dire(f"  décision d'attribution du solde, signée: {chemin}")
     v = attendre_etat(ctx, role, "A_PAYER", "SOLDE")
     ctx.dire(f"  versement du solde: {euros(v['montantCalcule'])} (montant financé − avance payée)")
     _, pain001 = lot(ctx, "lot_3_solde")

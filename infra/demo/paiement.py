@@ -3,7 +3,7 @@ change of bank details, the re-issue, the second batch and its return; avis de p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -67,7 +67,9 @@ def retour(ctx: Contexte, nom: str, pain001: bytes, rejets: dict[str, str]) -> d
     from services.paiement.adapters.banque_locale import Reponse, repondre
 
     reponses = {e2e: Reponse(e2e, "RJCT", code) for e2e, code in rejets.items()}
-    contenu = repondre(pain001, datetime.now(UTC), reponses)
+    # Dated on the platform's clock, not this machine's: the avis prints the bank's date of
+    # payment beside the platform's dates of validation and of mise en paiement.
+    contenu = repondre(pain001, datetime.fromisoformat(ctx.p.horloge()), reponses)
     ctx.ecrire(f"banque/{nom}.pain002.xml", contenu)
     r = ctx.p.appel("POST", "/gestion/paiements/retours", ctx.gestion, attendu=(201,))
     ctx.p.envoyer(r["envoi"], f"{nom}.xml", contenu)

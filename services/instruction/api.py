@@ -4,6 +4,8 @@ gestionnaires' desk under `/gestion/` and the éditeur's dossiers under `/dossie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from chalice.app import Blueprint
@@ -60,6 +62,25 @@ def _type(type_demande: str) -> Any:
 # --- the state machine's tasks -------------------------------------------------------------
 
 
+@contextmanager
+def _pannes_passageres() -> Iterator[None]:
+    """An AWS failure left after the SDK's retries that is only a busy or failing service
+    leaves the task as ErreurTransitoire, which the state machine's Retry names: as a
+    ClientError it was a failure for good (EN_ERREUR_TECHNIQUE, or the execution lost when
+    it happened while recording that very state)."""
+    from services.instruction.application.instruction import ErreurTransitoire
+    from shared.pannes_aws import est_transitoire
+
+    try:
+        yield
+    except ErreurTransitoire:
+        raise
+    except Exception as exc:
+        if est_transitoire(exc):
+            raise ErreurTransitoire(f"Service AWS momentanément indisponible: {exc}") from exc
+        raise
+
+
 @bp.lambda_function(name="instruction_attendre")
 @observe
 def instruction_attendre(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -68,7 +89,8 @@ def instruction_attendre(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from services.instruction.application.instruction import Tache
 
     tache = Tache.model_validate(event)
-    _composants().instruction.attendre(tache)
+    with _pannes_passageres():
+        _composants().instruction.attendre(tache)
     return {"statut": str(tache.statut)}
 
 
@@ -79,8 +101,20 @@ def instruction_etape(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from services.instruction.application.instruction import Tache
 
     tache = Tache.model_validate(event)
-    _composants().instruction.etape(tache)
+    with _pannes_passageres():
+        _composants().instruction.etape(tache)
     return {"statut": str(tache.statut)}
+
+
+@bp.lambda_function(name="instruction_reconcilier")
+@observe
+def instruction_reconcilier(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Scheduled (every 15 minutes): hands back to Step Functions every consumed token whose
+    SendTaskSuccess never arrived (the decision taken, the execution still waiting)."""
+    from services.instruction.application.instruction import rejouer_reprises
+
+    bilan = rejouer_reprises(_composants().instruction)
+    return {"rejouees": bilan.rejouees, "enEchec": bilan.en_echec}
 
 
 @bp.on_sqs_message(queue=QUEUE_REPONSES, batch_size=1, name="instruction_reponses")

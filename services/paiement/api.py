@@ -58,10 +58,11 @@ def _lot_sqs(event: Any, traiter: Callable[[str], None]) -> dict[str, Any]:
 def paiement_versements(event: Any) -> dict[str, Any]:
     """Instruction → paiement: one versement per decided demande (idempotent)."""
     from services.paiement.application.messages import DemandeDecidee
-    from services.paiement.application.versements import creer_versement
+    from services.paiement.application.suites import demander_versement
 
     def traiter(corps_message: str) -> None:
-        creer_versement(_composants().paiement, DemandeDecidee.model_validate_json(corps_message))
+        c = _composants()
+        demander_versement(c.paiement, c.suites, DemandeDecidee.model_validate_json(corps_message))
 
     return _lot_sqs(event, traiter)
 

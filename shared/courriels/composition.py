@@ -3,7 +3,7 @@ the single table (clients from `shared.aws`, names from settings)."""
 
 from __future__ import annotations
 
-from shared.courriels.dynamodb import JournalCourrielsDynamo, ReservationsDynamo
+from shared.courriels.dynamodb import ReservationsDynamo
 from shared.courriels.envoi import Courrier
 from shared.courriels.redaction import RedactionJinja
 from shared.courriels.ses import ExpediteurSes
@@ -17,6 +17,5 @@ def courrier(horloge: Horloge | None = None) -> Courrier:
         expediteur=ExpediteurSes(),
         redaction=RedactionJinja(),
         reservations=ReservationsDynamo(),
-        journal=JournalCourrielsDynamo(),
         horloge=horloge or horloge_du_processus(),
     )

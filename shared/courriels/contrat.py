@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -198,26 +198,37 @@ class Expediteur(Protocol):
 
 
 class Reservations(Protocol):
-    """The "sent once" claims."""
+    """The "sent once" claims, and with each confirmed claim the journal records it owes."""
 
-    def reserver(self, cle: CleEnvoi, objet: str, le: datetime) -> bool:
-        """Creates the claim; False (nothing written) when it exists: sent or being sent."""
+    def reserver(self, cle: CleEnvoi, objet: str, le: datetime, proprietaire: str) -> bool:
+        """Takes the claim for `proprietaire` (this send): True when it is free, already
+        this send's (a replayed write), or left unconfirmed by a send older than
+        PEREMPTION_RESERVATION (a run that died between its claim and SES); False when the
+        courriel was sent or another live send holds it."""
         ...
 
-    def confirmer(self, cle: CleEnvoi, message_id: str, envoye_le: datetime) -> None:
-        """The message left: the claim is kept for good."""
+    def confirmer(
+        self,
+        cle: CleEnvoi,
+        message_id: str,
+        envoye_le: datetime,
+        consignes: Sequence[CourrielEnvoye],
+    ) -> None:
+        """The message left: the claim is kept for good, written in one transaction with the
+        journal records (the dossier's list can never miss a courriel that was sent)."""
         ...
 
-    def liberer(self, cle: CleEnvoi) -> None:
-        """Deletes an unconfirmed claim (sending failed): a retry may send it."""
+    def liberer(self, cle: CleEnvoi, proprietaire: str) -> None:
+        """Deletes the claim if it is still this send's and unconfirmed (sending failed): a
+        retry may send it."""
         ...
+
+
+# Longer than any Lambda runs (15 min): a live send is never taken over.
+PEREMPTION_RESERVATION = timedelta(minutes=20)
 
 
 class JournalCourriels(Protocol):
-    def consigner(self, courriels: Sequence[CourrielEnvoye]) -> None:
-        """Writes the records (one per dossier or dépôt concerned)."""
-        ...
-
     def courriels_du_dossier(self, numero_asp: str) -> list[CourrielEnvoye]:
         """The courriels recorded on a dossier, oldest first (one Query)."""
         ...
@@ -228,7 +239,8 @@ class JournalCourriels(Protocol):
 class StatutEnvoi(StrEnum):
     ENVOYE = "ENVOYE"
     DEJA_ENVOYE = "DEJA_ENVOYE"  # the claim existed: nothing sent
-    NON_CONSIGNE = "NON_CONSIGNE"  # sent, claim confirmed, but the journal write failed
+    # sent, but its confirmation and journal (one transaction) could not be written
+    NON_CONSIGNE = "NON_CONSIGNE"
 
 
 @dataclass(frozen=True)
@@ -243,7 +255,15 @@ class Envoi:
 
 
 class EnvoiImpossible(RuntimeError):
-    """The courriel was not sent; its claim was released, so a retry sends it."""
+    """The courriel was not sent; its claim was released, so a retry sends it.
+
+    `passager`: the failure was a busy or failing service (throttling, 5xx, connection),
+    worth a redelivery of the work that sends it; otherwise (an address SES rejects) a
+    redelivery would fail the same way."""
+
+    def __init__(self, message: str, passager: bool = False) -> None:
+        super().__init__(message)
+        self.passager = passager
 
 
 class EnvoiUnique(Protocol):

@@ -2,8 +2,9 @@
 (docs/dynamodb.md). boto3 is imported lazily through `shared.dynamo`.
 
 - claim: `CleEnvoi.pk` / `CleEnvoi.sk` (e.g. `DOSSIER#{numeroAsp}` / `ENVOI#{identite}`,
-  or the guichet's `CAMPAGNE#{id}` / `RAPPEL#…`), created with `attribute_not_exists(PK)`,
-  confirmed with `messageId`/`envoyeLe`, deleted only while unconfirmed;
+  or the guichet's `CAMPAGNE#{id}` / `RAPPEL#…`),
+  owned by one send (`proprietaire`), confirmed with `messageId`/`envoyeLe` in the same
+  transaction as the journal records, deleted only while unconfirmed and still its own;
 - journal: `DOSSIER#{numeroAsp}` (or `DEPOT#{idDepot}`) / `COURRIEL#{instant UTC}#{id}`,
   written and read through `item_courriel` / `courriel_depuis_item`.
 """
@@ -11,12 +12,12 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from shared.courriels.contrat import (
+    PEREMPTION_RESERVATION,
     PREFIXE_COURRIEL,
     CleEnvoi,
     CourrielEnvoye,
@@ -24,11 +25,11 @@ from shared.courriels.contrat import (
     item_courriel,
 )
 from shared.dynamo import TableDynamo, condition_echouee, iso, vers_dynamo
+from shared.pannes_aws import reessayer
 
 logger = logging.getLogger(__name__)
 
-TAILLE_LOT = 25  # BatchWriteItem
-ESSAIS_LOT = 8
+TAILLE_TRANSACTION = 100  # DynamoDB's limit of items per transaction
 
 
 def _cle(cle: CleEnvoi) -> dict[str, Any]:
@@ -41,36 +42,82 @@ class ReservationsDynamo(TableDynamo):
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
         super().__init__(table, client)
 
-    def reserver(self, cle: CleEnvoi, objet: str, le: datetime) -> bool:
-        return self._creer(
-            {
-                "PK": cle.pk,
-                "SK": cle.sk,
-                "type": "ENVOI",
-                "objet": objet,
-                "reserveLe": iso(le),
+    def reserver(self, cle: CleEnvoi, objet: str, le: datetime, proprietaire: str) -> bool:
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=vers_dynamo(
+                    {
+                        "PK": cle.pk,
+                        "SK": cle.sk,
+                        "type": "ENVOI",
+                        "objet": objet,
+                        "reserveLe": iso(le),
+                        "proprietaire": proprietaire,
+                    }
+                ),
+                # Free; or unconfirmed and this send's own (the SDK's retry of an applied
+                # write) or older than any live send (a run that died before SES).
+                ConditionExpression=(
+                    "attribute_not_exists(PK) OR (attribute_not_exists(envoyeLe) AND "
+                    "(proprietaire = :p OR reserveLe < :perime))"
+                ),
+                ExpressionAttributeValues=vers_dynamo(
+                    {":p": proprietaire, ":perime": iso(le - PEREMPTION_RESERVATION)}
+                ),
+            )
+        except Exception as erreur:
+            if condition_echouee(erreur):
+                return False
+            raise
+        return True
+
+    def confirmer(
+        self,
+        cle: CleEnvoi,
+        message_id: str,
+        envoye_le: datetime,
+        consignes: Sequence[CourrielEnvoye],
+    ) -> None:
+        items = [vers_dynamo(item_courriel(c)) for c in consignes]
+        # Beyond one transaction (100 items), the extra records first: upserts of fixed keys,
+        # harmless if the confirmation then fails and a later send rewrites them.
+        avec = items[len(items) - min(len(items), TAILLE_TRANSACTION - 1) :]
+        avant = items[: len(items) - len(avec)]
+        for debut in range(0, len(avant), TAILLE_TRANSACTION):
+            self._transaction([self._put(i) for i in avant[debut : debut + TAILLE_TRANSACTION]])
+        confirmation = {
+            "Update": {
+                "TableName": self.table,
+                "Key": _cle(cle),
+                "UpdateExpression": "SET envoyeLe = :le, messageId = :id",
+                "ExpressionAttributeValues": {
+                    ":le": {"S": iso(envoye_le)},
+                    ":id": {"S": message_id},
+                },
             }
-        )
+        }
+        self._transaction([confirmation, *(self._put(i) for i in avec)])
 
-    def confirmer(self, cle: CleEnvoi, message_id: str, envoye_le: datetime) -> None:
-        self.client.update_item(
-            TableName=self.table,
-            Key=_cle(cle),
-            UpdateExpression="SET envoyeLe = :le, messageId = :id",
-            ExpressionAttributeValues={":le": {"S": iso(envoye_le)}, ":id": {"S": message_id}},
-        )
+    def _put(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {"Put": {"TableName": self.table, "Item": item}}
 
-    def liberer(self, cle: CleEnvoi) -> None:
+    def _transaction(self, operations: list[dict[str, Any]]) -> None:
+        # The same SET and the same records: replayed as is after a passing failure.
+        reessayer(lambda: self.client.transact_write_items(TransactItems=operations))
+
+    def liberer(self, cle: CleEnvoi, proprietaire: str) -> None:
         try:
             self.client.delete_item(
                 TableName=self.table,
                 Key=_cle(cle),
-                ConditionExpression="attribute_not_exists(envoyeLe)",
+                ConditionExpression="attribute_not_exists(envoyeLe) AND proprietaire = :p",
+                ExpressionAttributeValues=vers_dynamo({":p": proprietaire}),
             )
         except Exception as erreur:
             if not condition_echouee(erreur):
                 raise
-            logger.warning("Réservation déjà confirmée, conservée: %s", cle.identite)
+            logger.warning("Réservation confirmée ou reprise, conservée: %s", cle.identite)
 
     def reservation(self, cle: CleEnvoi) -> dict[str, Any] | None:
         return self._lire({"PK": cle.pk, "SK": cle.sk})
@@ -81,24 +128,6 @@ class JournalCourrielsDynamo(TableDynamo):
 
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
         super().__init__(table, client)
-
-    def consigner(self, courriels: Sequence[CourrielEnvoye]) -> None:
-        items = [item_courriel(c) for c in courriels]
-        for debut in range(0, len(items), TAILLE_LOT):
-            demandes: dict[str, Any] = {
-                self.table: [
-                    {"PutRequest": {"Item": vers_dynamo(i)}}
-                    for i in items[debut : debut + TAILLE_LOT]
-                ]
-            }
-            for essai in range(ESSAIS_LOT):
-                reponse = self.client.batch_write_item(RequestItems=demandes)
-                demandes = reponse.get("UnprocessedItems") or {}
-                if not demandes:
-                    break
-                time.sleep(min(1.0, 0.05 * 2**essai))
-            else:
-                raise RuntimeError(f"{len(demandes.get(self.table, []))} écritures non traitées")
 
     def _partition(self, pk: str) -> list[CourrielEnvoye]:
         return [

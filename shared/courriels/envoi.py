@@ -1,16 +1,20 @@
 """Send a courriel once and record it: the use case every service calls (pure).
 
 Order, and why: the avis is rendered first (a template error claims nothing); the claim
-is created with `attribute_not_exists`, and only the run that created it sends. If SES
+is created for this send (an owner id), and only the send holding it sends. If SES
 refuses, the claim is released (a retry sends it). Once SES accepted the message, the
-claim is confirmed and never released: a retry never sends twice, even when writing the
-journal failed (the courriel is then reported NON_CONSIGNE and logged). A crash between
-the claim and the send leaves an unconfirmed claim: at most once, never twice.
+claim is confirmed together with the journal records, in one transaction: a courriel sent
+is listed on its dossier, or its claim stays unconfirmed. A claim left unconfirmed (a run
+that died between its claim and its confirmation) is taken over after
+PEREMPTION_RESERVATION: nothing is lost, and a courriel goes twice only when a run died
+in the instant between SES's answer and the confirmation (retried with backoff, then
+reported NON_CONSIGNE and logged).
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 
 from shared.courriels.contrat import (
@@ -21,12 +25,12 @@ from shared.courriels.contrat import (
     Envoi,
     EnvoiImpossible,
     Expediteur,
-    JournalCourriels,
     Redaction,
     Reservations,
     StatutEnvoi,
 )
 from shared.horloge import Horloge
+from shared.pannes_aws import est_transitoire
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +43,11 @@ class Courrier:
         expediteur: Expediteur,
         redaction: Redaction,
         reservations: Reservations,
-        journal: JournalCourriels,
         horloge: Horloge,
     ) -> None:
         self._expediteur = expediteur
         self._redaction = redaction
         self._reservations = reservations
-        self._journal = journal
         self._horloge = horloge
 
     def envoyer_une_fois(
@@ -66,18 +68,22 @@ class Courrier:
         if not adresses:
             raise ValueError("un courriel a au moins un destinataire")
         contenu = self._redaction.rediger(avis)
-        if not self._reservations.reserver(cle, contenu.objet, self._horloge.maintenant()):
+        proprietaire = uuid.uuid4().hex
+        if not self._reservations.reserver(
+            cle, contenu.objet, self._horloge.maintenant(), proprietaire
+        ):
             return Envoi(StatutEnvoi.DEJA_ENVOYE)
         courriel = Courriel(adresses, contenu.objet, contenu.texte, contenu.html)
         try:
             message_id = self._expediteur.envoyer(courriel)
         except Exception as erreur:
             logger.exception("Courriel %s non envoyé: réservation libérée", cle.identite)
-            self._reservations.liberer(cle)
-            raise EnvoiImpossible(f"courriel {cle.identite} non envoyé: {erreur}") from erreur
+            self._reservations.liberer(cle, proprietaire)
+            raise EnvoiImpossible(
+                f"courriel {cle.identite} non envoyé: {erreur}",
+                passager=isinstance(erreur, Exception) and est_transitoire(erreur),
+            ) from erreur
         envoye_le = self._horloge.maintenant()
-        # Confirmed first: from here on nothing may release the claim.
-        self._reservations.confirmer(cle, message_id, envoye_le)
         commun = {
             "envoye_le": envoye_le,
             "destinataires": adresses,
@@ -90,11 +96,9 @@ class Courrier:
             [CourrielEnvoye(numero_asp=n, **commun) for n in dict.fromkeys(dossiers)]
             + [CourrielEnvoye(id_depot=i, **commun) for i in dict.fromkeys(depots)]
         )
-        if not consignes:
-            return Envoi(StatutEnvoi.ENVOYE, message_id)
         try:
-            self._journal.consigner(consignes)
+            self._reservations.confirmer(cle, message_id, envoye_le, consignes)
         except Exception:
-            logger.exception("Courriel %s envoyé (%s) mais non consigné", cle.identite, message_id)
+            logger.exception("Courriel %s envoyé (%s) mais non confirmé", cle.identite, message_id)
             return Envoi(StatutEnvoi.NON_CONSIGNE, message_id)
         return Envoi(StatutEnvoi.ENVOYE, message_id, consignes)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from shared.courriels.contrat import CleEnvoi, Courriel, CourrielEnvoye
+from shared.courriels.contrat import PEREMPTION_RESERVATION, CleEnvoi, Courriel, CourrielEnvoye
 
 
 class BoiteAuxLettres:
@@ -30,8 +30,9 @@ class BoiteAuxLettres:
 
 
 class RegistreCourrielsEnMemoire:
-    """Implements `Reservations` and `JournalCourriels`; `journal_en_panne` makes
-    `consigner` fail (the message left, its record could not be written)."""
+    """Implements `Reservations` and `JournalCourriels` with the same rules as the table's
+    adapter; `journal_en_panne` makes `confirmer` fail (the message left, its confirmation
+    and records could not be written)."""
 
     def __init__(self) -> None:
         self.reservations: dict[CleEnvoi, dict[str, Any]] = {}
@@ -39,27 +40,44 @@ class RegistreCourrielsEnMemoire:
         self.journal_en_panne = False
         self._verrou = threading.Lock()
 
-    def reserver(self, cle: CleEnvoi, objet: str, le: datetime) -> bool:
+    def reserver(self, cle: CleEnvoi, objet: str, le: datetime, proprietaire: str) -> bool:
         with self._verrou:
-            if cle in self.reservations:
+            avant = self.reservations.get(cle)
+            libre = avant is None or (
+                "envoyeLe" not in avant
+                and (
+                    avant["proprietaire"] == proprietaire
+                    or avant["reserveLe"] < le - PEREMPTION_RESERVATION
+                )
+            )
+            if not libre:
                 return False
-            self.reservations[cle] = {"objet": objet, "reserveLe": le}
+            self.reservations[cle] = {
+                "objet": objet,
+                "reserveLe": le,
+                "proprietaire": proprietaire,
+            }
             return True
 
-    def confirmer(self, cle: CleEnvoi, message_id: str, envoye_le: datetime) -> None:
-        with self._verrou:
-            self.reservations[cle].update(messageId=message_id, envoyeLe=envoye_le)
-
-    def liberer(self, cle: CleEnvoi) -> None:
-        with self._verrou:
-            if "envoyeLe" not in self.reservations.get(cle, {"envoyeLe": None}):
-                del self.reservations[cle]
-
-    def consigner(self, courriels: Sequence[CourrielEnvoye]) -> None:
+    def confirmer(
+        self,
+        cle: CleEnvoi,
+        message_id: str,
+        envoye_le: datetime,
+        consignes: Sequence[CourrielEnvoye],
+    ) -> None:
         if self.journal_en_panne:
             raise RuntimeError("table indisponible")
         with self._verrou:
-            self.journal.extend(courriels)
+            self.reservations[cle].update(messageId=message_id, envoyeLe=envoye_le)
+            self.journal.extend(consignes)
+
+    def liberer(self, cle: CleEnvoi, proprietaire: str) -> None:
+        with self._verrou:
+            avant = self.reservations.get(cle)
+            mienne = avant is not None and avant["proprietaire"] == proprietaire
+            if mienne and avant is not None and "envoyeLe" not in avant:
+                del self.reservations[cle]
 
     def courriels_du_dossier(self, numero_asp: str) -> list[CourrielEnvoye]:
         return sorted((c for c in self.journal if c.numero_asp == numero_asp), key=_ordre)

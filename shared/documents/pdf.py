@@ -26,7 +26,8 @@ from fpdf.fonts import FontFace
 from shared.horloge import PARIS, exiger_fuseau
 from shared.montant import Montant
 
-EMETTEUR = "Plateforme Ségur numérique — financement des opérateurs MSSanté"
+# Every campaign's documents: the programme each one belongs to is in its own text (G1).
+EMETTEUR = "Plateforme Ségur numérique"
 POLICE = "DejaVu"
 _POLICES = Path(__file__).parent / "polices"
 ESPACE_FINE = "\u202f"

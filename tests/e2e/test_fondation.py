@@ -115,7 +115,7 @@ def test_machine_a_etats_attend_une_decision_puis_reussit(
             "numeroAsp": {"S": numero},
             "siret": {"S": "73282932000074"},
             "couloir": {"S": "MS"},
-            "campagne": {"S": "MS-2024-V1"},
+            "campagne": {"S": "MS-VAGUE1"},
             "deposeLe": {"S": "2024-02-20T09:00:00+00:00"},
             "statut": {"S": "EN_COURS"},
             "version": {"N": "1"},

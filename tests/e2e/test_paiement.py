@@ -74,7 +74,7 @@ def _dossier() -> str:
         siret=SIRET_A,
         numero_ans=ANS,
         couloir="MS",
-        campagne="MS-2024-V1",
+        campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
         statut=StatutDossier.EN_COURS,
         numero_dossier="00001",
@@ -245,13 +245,14 @@ def _reponse_banque(pain001: bytes, e2e: str, statut: str, code: str | None = No
         rapport_pain002,
         transactions_pain001,
     )
+    from shared.horloge import horloge
 
     montant = dict(transactions_pain001(pain001))[e2e]
     origine = message_pain001(pain001)
     return rapport_pain002(
         f"RET-{uuid.uuid4().hex[:20]}",
         origine,
-        datetime.now(UTC),
+        horloge().maintenant(),  # the runtime's clock: the avis prints this date of payment
         [Reponse(e2e, statut, code, montant)],
     )
 

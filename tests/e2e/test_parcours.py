@@ -13,11 +13,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from infra.demo.plateforme import Plateforme
 from infra.demo.scenario import ETAPES, contexte
 from infra.local.runtime import port_libre
 from services.paiement.domain.sepa import valider_pain001
+from shared.horloge import PARIS, heure_paris
 from shared.signature import verifier
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -85,6 +88,50 @@ def _signe(ctx: Contexte, chemin: Path) -> None:
     assert lecteur.pages and lecteur.pages[0].extract_text().strip(), chemin
     resultat = verifier(contenu, ctx.faits["certificat"])
     assert resultat.valide and resultat.intacte, (chemin, resultat.motif)
+
+
+DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+
+
+def _dates_de_la_plateforme(ctx: Contexte, chemin: Path, fin: datetime) -> int:
+    """Every date a document prints (jj/mm/aaaa), its creation and modification dates and
+    its signing time lie between the story's start and the platform's clock now: the story
+    runs in 2024 while this machine's clock does not, so a date from any other clock (the
+    bank's return dated by the machine, pyHanko's own time) shows. Returns how many."""
+    contenu = chemin.read_bytes()
+    lecteur = PdfReader(io.BytesIO(contenu))
+    texte = " ".join(p.extract_text() for p in lecteur.pages)
+    debut = heure_paris(echeances.DEBUT)
+    jours = [date(int(a), int(m), int(j)) for j, m, a in DATE.findall(texte)]
+    assert jours, chemin
+    for jour in jours:
+        assert debut.date() <= jour <= fin.astimezone(PARIS).date(), (chemin, jour, fin)
+    meta = lecteur.metadata
+    instants = [verifier(contenu, ctx.faits["certificat"]).instant_signature]
+    instants += [meta.creation_date, meta.modification_date] if meta else []
+    assert all(instants), (chemin, instants)
+    for instant in instants:
+        assert instant is not None and debut <= instant <= fin, (chemin, instant, fin)
+    return len(jours) + len(instants)
+
+
+def _mentions_de_la_decision(chemin: Path) -> None:
+    """The médico-social programme, its legal basis and the voies et délais de recours."""
+    lecteur = PdfReader(io.BytesIO(chemin.read_bytes()))
+    texte = " ".join(" ".join(p.extract_text() for p in lecteur.pages).split())
+    for attendu in [
+        "système ouvert et non sélectif (SONS)",
+        "couloir médico-social, vague 1",
+        "Vu le code de la santé publique, notamment son article L. 1111-24;",
+        "Vu l'arrêté du 2 février 2022",
+        "Voies et délais de recours",
+        "recours gracieux auprès de l'Agence de services et de paiement (ASP)",
+        "recours contentieux devant le tribunal administratif",
+        "dans un délai de deux mois",
+        "Télérecours citoyens",
+    ]:
+        assert attendu in texte, (chemin, attendu)
+    assert "MSSanté" not in texte, chemin
 
 
 def _gestion(ctx: Contexte, role: str, type_demande: str = "AVANCE") -> dict[str, Any]:
@@ -204,6 +251,7 @@ def apres_decisions(ctx: Contexte) -> None:
     (pdf,) = ctx.faits["decisions"]
     assert pdf.name == f"decision_attribution_{ctx.dossiers['A4']}.pdf"
     _signe(ctx, pdf)
+    _mentions_de_la_decision(pdf)
 
 
 def apres_premier_lot(ctx: Contexte) -> None:
@@ -265,6 +313,10 @@ def apres_solde(ctx: Contexte) -> None:
     assert D(ctx.lots[-1]["total"]) == D("6860.00")
     _signe(ctx, ctx.faits["avis"][-1])
     assert any(n in o and "solde" in o for o in _objets(ctx, ctx.jeu.editeurs["A"].email))
+    solde_pdf = ctx.faits["decisions"][-1]
+    assert solde_pdf.name == f"decision_attribution_{n}_solde.pdf"
+    _signe(ctx, solde_pdf)
+    _mentions_de_la_decision(solde_pdf)
 
 
 VERIFICATIONS: dict[Callable[[Contexte], None], Callable[[Contexte], None]] = {
@@ -297,12 +349,17 @@ def test_l_histoire_du_seed_de_bout_en_bout(plateforme: Plateforme, tmp_path: Pa
     # Every file the story names exists; every PDF parses and is signed by the platform;
     # every pain.001 is valid (the pain.002 were made from them by the local bank).
     assert ctx.fichiers and all(f.is_file() and f.stat().st_size for f in ctx.fichiers)
+    fin = datetime.fromisoformat(ctx.p.horloge())
+    dates = 0
     for chemin in ctx.fichiers:
         if chemin.suffix == ".pdf":
             _signe(ctx, chemin)
+            dates += _dates_de_la_plateforme(ctx, chemin, fin)
         elif chemin.name.endswith(".pain001.xml"):
             valider_pain001(chemin.read_bytes())
     assert len([f for f in ctx.fichiers if f.name.endswith(".pain001.xml")]) == 3
+    # Two décisions and eight avis, each with several dates: all on the platform's clock.
+    assert len([f for f in ctx.fichiers if f.suffix == ".pdf"]) == 10 and dates >= 50
     # Nothing on the platform's side went to a technical error.
     liste = ctx.p.appel(
         "GET", "/gestion/dossiers", ctx.gestion, params={"statut": "EN_ERREUR_TECHNIQUE"}

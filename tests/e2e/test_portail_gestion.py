@@ -69,7 +69,7 @@ def _dossier(siret: str, ans: str, rang: int) -> str:
         siret=siret,
         numero_ans=ans,
         couloir="MS",
-        campagne="MS-2024-V1",
+        campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
         statut=StatutDossier.EN_COURS,
         numero_dossier=f"0000{rang + 1}",

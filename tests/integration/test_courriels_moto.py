@@ -4,7 +4,7 @@ claim in DynamoDB preventing a second send, the journal listing it on the dossie
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
@@ -14,7 +14,13 @@ from moto import mock_aws
 from shared import aws
 from shared.campagnes import TypeDemande
 from shared.courriels.composition import courrier
-from shared.courriels.contrat import EnvoiImpossible, StatutEnvoi
+from shared.courriels.contrat import (
+    PEREMPTION_RESERVATION,
+    CleEnvoi,
+    CourrielEnvoye,
+    EnvoiImpossible,
+    StatutEnvoi,
+)
 from shared.courriels.dossier import (
     DemandeNotifiee,
     TransitionCourriel,
@@ -90,7 +96,6 @@ def courrier_moto(ddb: Any, horloge: HorlogeFixe, sesv2: Any | None = None) -> C
         expediteur=ExpediteurSes(EXPEDITEUR, sesv2 or boto3.client("sesv2", region_name=REGION)),
         redaction=RedactionJinja(),
         reservations=ReservationsDynamo(TABLE, ddb),
-        journal=JournalCourrielsDynamo(TABLE, ddb),
         horloge=horloge,
     )
 
@@ -143,7 +148,6 @@ def test_un_refus_de_ses_libere_la_reservation(ddb: Any) -> None:
         expediteur=ExpediteurSes("inconnu@ailleurs.example", boto3.client("sesv2", REGION)),
         redaction=RedactionJinja(),
         reservations=ReservationsDynamo(TABLE, ddb),
-        journal=JournalCourrielsDynamo(TABLE, ddb),
         horloge=horloge,
     )
     with pytest.raises(EnvoiImpossible):
@@ -164,11 +168,53 @@ def test_une_reservation_confirmee_n_est_jamais_liberee(ddb: Any) -> None:
     reservations = ReservationsDynamo(TABLE, ddb)
     cle = cle_transition(DEMANDE, TransitionCourriel.REJETEE)
     instant = datetime(2022, 11, 9, 15, 52, tzinfo=PARIS)
-    assert reservations.reserver(cle, "objet", instant) is True
-    assert reservations.reserver(cle, "objet", instant) is False
-    reservations.confirmer(cle, "m-1", instant)
-    reservations.liberer(cle)
+    assert reservations.reserver(cle, "objet", instant, "envoi-1") is True
+    # The same send's write replayed (its first answer lost): its own claim.
+    assert reservations.reserver(cle, "objet", instant, "envoi-1") is True
+    assert reservations.reserver(cle, "objet", instant, "envoi-2") is False
+    reservations.liberer(cle, "envoi-2")  # not its claim
     assert reservations.reservation(cle) is not None
+    reservations.confirmer(cle, "m-1", instant, ())
+    reservations.liberer(cle, "envoi-1")
+    assert reservations.reservation(cle) is not None
+    # Confirmed: never taken over, however old.
+    plus_tard = instant + PEREMPTION_RESERVATION + timedelta(hours=1)
+    assert reservations.reserver(cle, "objet", plus_tard, "envoi-3") is False
+
+
+def test_une_reservation_abandonnee_est_reprise_apres_peremption(ddb: Any) -> None:
+    reservations = ReservationsDynamo(TABLE, ddb)
+    cle = cle_transition(DEMANDE, TransitionCourriel.A_MODIFIER)
+    instant = datetime(2022, 11, 9, 15, 52, tzinfo=PARIS)
+    assert reservations.reserver(cle, "objet", instant, "mort")
+    juste_avant = instant + PEREMPTION_RESERVATION - timedelta(seconds=1)
+    assert not reservations.reserver(cle, "objet", juste_avant, "vivant")
+    apres = instant + PEREMPTION_RESERVATION + timedelta(seconds=1)
+    assert reservations.reserver(cle, "objet", apres, "vivant")
+
+
+def test_confirmation_et_journal_ensemble_au_dela_d_une_transaction(ddb: Any) -> None:
+    """A courriel listed on 150 dépôts: the records beyond one transaction go first, the
+    last 99 with the confirmation; every record is written."""
+    reservations = ReservationsDynamo(TABLE, ddb)
+    cle = CleEnvoi("CAMPAGNE#MS-VAGUE1", "RAPPEL#AVANCE#FERMETURE#1")
+    instant = datetime(2022, 11, 9, 15, 52, tzinfo=PARIS)
+    assert reservations.reserver(cle, "objet", instant, "envoi")
+    consignes = [
+        CourrielEnvoye(
+            envoye_le=instant,
+            destinataires=(DESTINATAIRE,),
+            objet="o",
+            corps="c",
+            message_id="m",
+            id_depot=f"dep-{n}",
+        )
+        for n in range(150)
+    ]
+    reservations.confirmer(cle, "m", instant, consignes)
+    journal = JournalCourrielsDynamo(TABLE, ddb)
+    assert all(len(journal.courriels_du_depot(f"dep-{n}")) == 1 for n in range(150))
+    assert (reservations.reservation(cle) or {}).get("messageId") == "m"
 
 
 def test_composition_des_handlers(ddb: Any) -> None:

@@ -157,8 +157,10 @@ def test_depot_aller_retour_et_verrou_optimiste(aws: None) -> None:
     depot = depots.ajouter(_depot())
     assert depot.version == 1
     assert depots.lire("d1") == depot
-    with pytest.raises(VersionPerimee):
-        depots.ajouter(_depot())
+    # The same write replayed (its first answer lost): recognised as this very dépôt.
+    assert depots.ajouter(_depot()) == depot
+    with pytest.raises(VersionPerimee):  # another dépôt under that id: never overwritten
+        depots.ajouter(_depot(siret=SIRET_B))
 
     from services.depot.domain.depot import FichierRecu, ResumeSimulation
 
@@ -178,6 +180,22 @@ def test_depot_aller_retour_et_verrou_optimiste(aws: None) -> None:
     assert brut["GSI2PK"] == {"S": "DEPOT_STATUT#SIMULE"}
     assert brut["tauxTva"] == {"S": "5.5"}
     assert brut["jsonRecuLe"] == {"S": "2024-02-01T09:00:00+00:00"}
+
+
+def test_retirer_un_orphelin_seulement_s_il_est_cree(aws: None) -> None:
+    depots = DepotRepository()
+    depots.ajouter(_depot("orphelin"))
+    depots.retirer_orphelin("orphelin")
+    assert depots.lire("orphelin") is None
+    depots.retirer_orphelin("orphelin")  # already gone: nothing to do
+    from services.depot.domain.depot import FichierRecu
+
+    recu = depots.ajouter(_depot("d2")).recevoir_json(
+        FichierRecu("json/x/d2/demandes.json", "demandes.json", "v1", INSTANT, 12)
+    )
+    depots.enregistrer(recu)
+    depots.retirer_orphelin("d2")  # a JSON arrived: kept
+    assert depots.lire("d2") is not None
 
 
 def test_lister_les_depots_du_plus_recent_au_plus_ancien(aws: None) -> None:

@@ -230,7 +230,6 @@ def service(clients: dict[str, Any], horloge: HorlogeFixe) -> ServiceGuichet:
             expediteur=ExpediteurSes(EXPEDITEUR, clients["sesv2"]),
             redaction=RedactionJinja(),
             reservations=ReservationsDynamo(TABLE, clients["ddb"]),
-            journal=JournalCourrielsDynamo(TABLE, clients["ddb"]),
             horloge=horloge,
         ),
         horloge=horloge,

@@ -65,7 +65,7 @@ def _dossier(solde: bool = False) -> str:
         siret=SIRET,
         numero_ans="ANS1",
         couloir="MS",
-        campagne="MS-2024-V1",
+        campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
         statut=StatutDossier.EN_COURS,
         numero_dossier="00001",
@@ -290,7 +290,10 @@ def test_tache_en_echec_erreur_technique_puis_relance_puis_decidee(
     _decider(numero, "DECIDEE")
     etat = _attendre_etat(numero, StatutDemande.EN_ERREUR_TECHNIQUE, Attendu.GESTIONNAIRE)
     assert etat.erreur is not None and etat.erreur.etape == "DecisionPdf"
-    assert "stockage indisponible" in etat.erreur.cause
+    # The view says which step and what kind of failure, never the exception's text.
+    assert "stockage indisponible" not in etat.erreur.cause
+    assert "production de la décision d'attribution" in etat.erreur.cause
+    assert "Référence ERR-" in etat.erreur.cause
     assert etat.statut_avant_erreur is StatutDemande.DECIDEE
     _composants().instruction.relancer(numero, TypeDemande.AVANCE, "MARTIN")
     etat = _attendre_etat(numero, StatutDemande.DECIDEE, Attendu.PAIEMENT)
@@ -317,3 +320,40 @@ def test_avance_et_solde_deux_executions_independantes(runtime: RuntimeLocal) ->
     assert (
         client("stepfunctions").describe_execution(executionArn=arn_avance)["status"] == "RUNNING"
     )
+
+
+def test_une_decision_jamais_rendue_est_rejouee_par_la_reconciliation(
+    runtime: RuntimeLocal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SendTaskSuccess throttled after the decision was written (the client never retried):
+    the reconciliation finds the pending hand-over through the statut index, replays it,
+    and the execution moves on."""
+    from datetime import timedelta
+
+    from services.instruction.adapters.aws import WorkflowStepFunctions
+    from services.instruction.application.instruction import DELAI_REPRISE, rejouer_reprises
+
+    numero = _dossier()
+    _demarrer(numero)
+    _attendre_etat(numero, StatutDemande.EN_COURS, Attendu.GESTIONNAIRE)
+    original = WorkflowStepFunctions.reprendre
+
+    def limite(self: Any, jeton: str, sortie: Any) -> None:
+        raise RuntimeError("ThrottlingException: Rate exceeded")
+
+    monkeypatch.setattr(WorkflowStepFunctions, "reprendre", limite)
+    _decider(numero, "REJETEE", "Hors périmètre du financement")
+    etat = _etat(numero)
+    assert etat is not None and etat.reprise is not None
+    monkeypatch.setattr(WorkflowStepFunctions, "reprendre", original)
+    instruction = _composants().instruction
+    plus_tard = instruction.horloge.maintenant() + DELAI_REPRISE + timedelta(minutes=1)
+    monkeypatch.setattr(instruction.horloge, "maintenant", lambda: plus_tard)
+    bilan = rejouer_reprises(instruction)
+    assert bilan.rejouees >= 1 and bilan.en_echec == 0
+    etat = _etat(numero)
+    assert etat is not None and etat.reprise is None
+    rejets = attendre(
+        lambda: [o for o in _objets_courriels(numero) if o.startswith("Rejet")] or None
+    )
+    assert len(rejets) == 1

@@ -141,6 +141,8 @@ def test_ecritures_conditionnelles_et_verrou(aws: tuple[Any, Any]) -> None:
     assert lu is not None and lu.cle_avis == "x" and lu.version == 2
 
     assert depot.prendre_verrou("A", LE, LE + timedelta(minutes=20))
+    # The same run's write replayed (its first answer lost): its own lock, recognised.
+    assert depot.prendre_verrou("A", LE, LE + timedelta(minutes=20))
     assert not depot.prendre_verrou("B", LE + timedelta(minutes=5), LE + timedelta(minutes=25))
     depot.rendre_verrou("B")  # not B's: stays
     assert not depot.prendre_verrou("B", LE + timedelta(minutes=6), LE + timedelta(minutes=26))

@@ -212,10 +212,30 @@ class DepotRepository(_Table):
                 ConditionExpression="attribute_not_exists(PK)",
             )
         except ClientError as erreur:
-            if _code(erreur) == "ConditionalCheckFailedException":
+            if _code(erreur) != "ConditionalCheckFailedException":
+                raise
+            # The id is a fresh UUID: an item already there with the same éditeur and
+            # instant is this very write, applied before its answer was lost (the SDK's
+            # retry then failed the condition), not another dépôt.
+            existant = self.lire(depot.id)
+            if existant is None or (existant.siret, existant.cree_le) != (
+                depot.siret,
+                depot.cree_le,
+            ):
                 raise VersionPerimee(f"le dépôt {depot.id} existe déjà") from erreur
-            raise
         return _avec_version(depot, 1)
+
+    def retirer_orphelin(self, id_depot: str) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self.table,
+                Key=_vers_dynamo(cle_depot(id_depot)),
+                ConditionExpression="statut = :cree",
+                ExpressionAttributeValues={":cree": {"S": str(StatutDepot.CREE)}},
+            )
+        except ClientError as erreur:
+            if _code(erreur) != "ConditionalCheckFailedException":
+                raise
 
     def lire(self, id_depot: str) -> Depot | None:
         item = self._lire(cle_depot(id_depot))

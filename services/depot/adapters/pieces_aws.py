@@ -37,6 +37,7 @@ from shared.dynamo import depuis_dynamo as _p
 from shared.dynamo import instant_ou_rien as _instant
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _d
+from shared.pannes_aws import reessayer
 from shared.settings import requis, settings
 
 logger = logging.getLogger(__name__)
@@ -186,14 +187,15 @@ class PiecesDynamo(_Table):
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
         super().__init__(table, client)
 
-    def recues(self, numero_asp: str, type_demande: TypeDemande) -> set[str]:
+    def recues(self, numero_asp: str, type_demande: TypeDemande) -> dict[str, str]:
         prefixe = f"PIECE#{type_demande}#"
-        return {
-            str(item["nomFichier"])
-            for item in self._prefixe(cle_dossier(numero_asp)["PK"], prefixe)
-        }
+        items = reessayer(lambda: list(self._prefixe(cle_dossier(numero_asp)["PK"], prefixe)))
+        return {str(item["nomFichier"]): str(item.get("cleZip") or "") for item in items}
 
     def enregistrer(self, piece: PieceRecue) -> None:
+        reessayer(lambda: self._enregistrer(piece))  # an upsert: replayed as is
+
+    def _enregistrer(self, piece: PieceRecue) -> None:
         self.client.put_item(
             TableName=self.table,
             Item=_d(
@@ -298,14 +300,17 @@ class CopieS3:
         self, bucket: str, cle_zip: str, etag: str, membre: MembreArchive, cle_destination: str
     ) -> None:
         client = self._client if self._client is not None else aws.client("s3")
-        copier_membre(
-            client,
-            membre,
-            bucket=bucket,
-            cle_archive=cle_zip,
-            bucket_destination=self._bucket or settings().bucket_documents,
-            cle_destination=cle_destination,
-            etag_archive=f'"{etag.strip(chr(34))}"',
+        # The same member to the same key: replayed as is after a passing failure.
+        reessayer(
+            lambda: copier_membre(
+                client,
+                membre,
+                bucket=bucket,
+                cle_archive=cle_zip,
+                bucket_destination=self._bucket or settings().bucket_documents,
+                cle_destination=cle_destination,
+                etag_archive=f'"{etag.strip(chr(34))}"',
+            )
         )
 
 
@@ -328,8 +333,14 @@ class InstructionStepFunctions:
         client = self._client if self._client is not None else aws.client("stepfunctions")
         arn = self._state_machine
         try:
-            client.start_execution(
-                stateMachineArn=arn, name=nom_execution(demande), input=demande.model_dump_json()
+            # Named: a replay starts nothing twice (the same name and input answer as the
+            # first start while it runs, ExecutionAlreadyExists after).
+            reessayer(
+                lambda: client.start_execution(
+                    stateMachineArn=arn,
+                    name=nom_execution(demande),
+                    input=demande.model_dump_json(),
+                )
             )
         except ClientError as erreur:
             if _code(erreur) != "ExecutionAlreadyExists":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from services.depot.domain.lecteur_zip import extraire_membre
 from services.depot.domain.pieces import MO, MembreArchive
+from shared.pannes_aws import reessayer
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -109,17 +110,24 @@ class SourceS3:
         fin = min(debut + longueur, self.taille)
         if fin <= debut:
             return b""
-        reponse = self._client.get_object(**self._parametres(f"bytes={debut}-{fin - 1}"))
-        corps = reponse["Body"]
-        try:
-            return corps.read()
-        finally:
-            corps.close()
+        parametres = self._parametres(f"bytes={debut}-{fin - 1}")
+
+        def lire_plage() -> bytes:
+            corps = self._client.get_object(**parametres)["Body"]
+            try:
+                return bytes(corps.read())
+            finally:
+                corps.close()
+
+        # A range of a pinned object: replayed as is after a passing failure (the ZIP's
+        # check reads hundreds of ranges; one throttled GET must not restart it).
+        return reessayer(lire_plage)
 
     def flux(self, debut: int, fin: int) -> Iterator[bytes]:
         if fin <= debut:
             return
-        reponse = self._client.get_object(**self._parametres(f"bytes={debut}-{fin - 1}"))
+        parametres = self._parametres(f"bytes={debut}-{fin - 1}")
+        reponse = reessayer(lambda: self._client.get_object(**parametres))
         corps = reponse["Body"]
         try:
             yield from corps.iter_chunks(self._taille_bloc)

@@ -4,6 +4,7 @@ the taux de TVA is one of the allowed ones; the answer carries a presigned POST 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from services.depot.domain.depot import (
 )
 from shared.campagnes import Campagne, TypeDemande, campagne_du_couloir
 from shared.horloge import Horloge
+
+logger = logging.getLogger(__name__)
 
 EXPIRATION_ENVOI = timedelta(minutes=15)
 
@@ -122,6 +125,16 @@ class DemarrerDepot:
             modification=modification,
             cle_json=cle,  # the only key this dépôt's JSON is taken from
         )
-        depot = self._depots.ajouter(depot)
+        # Signed before the write: once the dépôt is stored nothing else may fail.
         envoi = self._stockage.autoriser_envoi(cle, TAILLE_MAX_JSON, EXPIRATION_ENVOI)
+        try:
+            depot = self._depots.ajouter(depot)
+        except Exception:
+            # The write may have been applied though it answered an error: the éditeur
+            # never gets this dépôt's id, so it must not stay in their list.
+            try:
+                self._depots.retirer_orphelin(id_depot)
+            except Exception:  # the original failure is the one to report
+                logger.exception("Dépôt %s peut-être orphelin.", id_depot)
+            raise
         return DepotDemarre(depot, envoi)

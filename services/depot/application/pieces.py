@@ -156,8 +156,9 @@ class PieceRecue:
 class PiecesDossiers(Protocol):
     """The pièces stored per dossier, and the completion of a dossier."""
 
-    def recues(self, numero_asp: str, type_demande: TypeDemande) -> set[str]:
-        """Names (NFC) of the pièces already stored for that demande of the dossier."""
+    def recues(self, numero_asp: str, type_demande: TypeDemande) -> dict[str, str]:
+        """The pièces already stored for that demande of the dossier: name (NFC) → key of
+        the ZIP it came from (a resumed run skips what it already copied and recorded)."""
         ...
 
     def enregistrer(self, piece: PieceRecue) -> None:
@@ -372,6 +373,16 @@ class ResultatZip:
     erreurs_lignes: Mapping[int, list[dict[str, str]]] = field(default_factory=dict)
 
 
+def _ecrit_par_nous(relu: Dossier, avant: Dossier, type_demande: TypeDemande, le: datetime) -> bool:
+    """The dossier as our completion writes it: EN_COURS, the next version, our instant
+    (to the microsecond: no other writer has it)."""
+    return (
+        relu.version == avant.version + 1
+        and relu.modifie_le == le
+        and statut_demande(relu, type_demande) == StatutDossier.EN_COURS
+    )
+
+
 class TraiterZipRecu:
     """The S3 event (via SQS) of an uploaded ZIP: check, reconcile, store, complete."""
 
@@ -427,10 +438,13 @@ class TraiterZipRecu:
         par_nom: dict[str, list[str]] = {}
         deja_recues: set[str] = set()
         recues_par_dossier: dict[str, set[str]] = {}
+        faites: set[tuple[str, str]] = set()  # (numeroAsp, name) this ZIP's earlier run did
         for num_ligne, dossier in concernes:
             recues = self._pieces.recues(dossier.numero_asp, type_demande)
             recues_par_dossier[dossier.numero_asp] = set(recues)
-            deja_recues |= recues
+            if debut is Debut.REPRISE:
+                faites |= {(dossier.numero_asp, n) for n, zip_ in recues.items() if zip_ == key}
+            deja_recues.update(n for n, zip_ in recues.items() if zip_ != key)
             for nom, chemin in pieces_attendues(dossier, type_demande):
                 attendues.setdefault(nom, []).append((num_ligne, chemin))
                 par_nom.setdefault(nom, []).append(dossier.numero_asp)
@@ -452,21 +466,25 @@ class TraiterZipRecu:
         apportees: dict[str, set[str]] = {}
         for membre in rapprochement.pieces_a_conserver:
             for numero in dict.fromkeys(par_nom.get(membre.nom, [])):
+                recues_par_dossier.setdefault(numero, set()).add(membre.nom)
+                apportees.setdefault(numero, set()).add(membre.nom)
+                if (numero, membre.nom) in faites:
+                    continue  # copied and recorded by this ZIP's interrupted run
                 destination = cle_piece(numero, membre.nom)
                 self._copie.copier(bucket, key, etag, membre, destination)
                 self._pieces.enregistrer(
                     PieceRecue(numero, type_demande, membre.nom, destination, key, maintenant)
                 )
-                recues_par_dossier.setdefault(numero, set()).add(membre.nom)
-                apportees.setdefault(numero, set()).add(membre.nom)
 
         completes: list[str] = []
         incomplets: list[DossierIncomplet] = []
         for num_ligne, dossier in concernes:
-            recues = recues_par_dossier.get(dossier.numero_asp, set())
+            recues_dossier = recues_par_dossier.get(dossier.numero_asp, set())
             manquantes = tuple(
                 dict.fromkeys(
-                    nom for nom, _ in pieces_attendues(dossier, type_demande) if nom not in recues
+                    nom
+                    for nom, _ in pieces_attendues(dossier, type_demande)
+                    if nom not in recues_dossier
                 )
             )
             if manquantes:
@@ -506,8 +524,12 @@ class TraiterZipRecu:
                     relu = self._dossiers.lire(dossier.numero_asp)
                     if relu is None:
                         return False
+                    if not _ecrit_par_nous(relu, dossier, type_demande, maintenant):
+                        dossier = relu
+                        continue
+                    # Our write applied though its answer was lost (the SDK's retry then
+                    # found the version moved): it is this run's completion to follow up.
                     dossier = relu
-                    continue
             elif not (statut == StatutDossier.EN_COURS and debut is Debut.REPRISE):
                 return False  # already beyond INCOMPLET: its instruction is not ours to start
             self._instruction.demarrer(

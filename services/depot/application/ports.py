@@ -120,6 +120,11 @@ class Depots(Protocol):
         """Stores a new dépôt (version 0 → 1); never overwrites an existing one."""
         ...
 
+    def retirer_orphelin(self, id_depot: str) -> None:
+        """Deletes the dépôt if it is still CREE (nothing uploaded, nothing imported): what a
+        `POST /depots` that failed after its write leaves, which its éditeur never got."""
+        ...
+
     def lire(self, id_depot: str) -> Depot | None: ...
 
     def enregistrer(self, depot: Depot) -> Depot:

@@ -24,7 +24,7 @@ from services.depot.application.ports import Dossiers, Enrolements, ReponsesInst
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import TypeDemande
 from shared.contrats import StatutDossier
-from shared.courriels.contrat import EnvoiUnique
+from shared.courriels.contrat import EnvoiImpossible, EnvoiUnique
 from shared.courriels.dossier import (
     DemandeNotifiee,
     TransitionCourriel,
@@ -34,6 +34,10 @@ from shared.courriels.dossier import (
 from shared.dossier import ActionEditeur, ReponseEditeur
 
 logger = logging.getLogger(__name__)
+
+
+class AccusesNonEnvoyes(RuntimeError):
+    """Some accusés de réception met a passing failure: the import run is to be redelivered."""
 
 
 def statut_de(dossier: Dossier, type_demande: TypeDemande) -> str:
@@ -129,6 +133,7 @@ class SuitesImport:
                 extra={"idDepot": depot.id},
             )
             return
+        en_attente: list[str] = []
         for dossier in dossiers:
             depose_le = dossier.depose_le
             if depot.type_demande is TypeDemande.SOLDE and depot.json_recu_le is not None:
@@ -149,9 +154,18 @@ class SuitesImport:
                     avis_accuse_reception(notifiee),
                     dossiers=(dossier.numero_asp,),
                 )
-            except Exception:
-                # Its claim was released: the next run of this import (if any) sends it.
-                # An unsendable courriel must not hold the import of the whole file.
+            except Exception as erreur:
+                # Its claim was released. A busy service (SES, the claim's table): the run
+                # fails once every accusé was tried, before the dépôt is IMPORTE, and its
+                # redelivery sends what is missing (claims: nothing twice). An address SES
+                # refuses would be refused again: it must not hold the import of the file.
                 logger.exception(
                     "Accusé de réception non envoyé.", extra={"numeroAsp": dossier.numero_asp}
                 )
+                if not isinstance(erreur, EnvoiImpossible) or erreur.passager:
+                    en_attente.append(dossier.numero_asp)
+        if en_attente:
+            raise AccusesNonEnvoyes(
+                f"{len(en_attente)} accusé(s) de réception non envoyé(s) (service de courriel "
+                "indisponible): l'import est rejoué pour les envoyer."
+            )

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from services.enrolment.domain.communes import codes_postaux, departement
 from services.enrolment.domain.documents import Reponses, controler_presence
 from services.enrolment.domain.erreurs import Probleme, probleme
 from services.enrolment.domain.referentiel import numero_ans_valide
@@ -84,6 +85,43 @@ def _referencement(brut: Any, referencement: ReferencementAns | None) -> list[Pr
     ]
 
 
+def _commune(brut: Any) -> list[Probleme]:
+    """The commune is one of the code postal's (services/enrolment/domain/communes.py). Not
+    judged while the code postal is itself malformed (that error is reported instead)."""
+    racine = "demandeur.adresse"
+    code = texte(brut, "demandeur", "adresse", "codePostal")
+    commune = texte(brut, "demandeur", "adresse", "commune")
+    if code is None or not (len(code) == 5 and code.isdigit()) or not (commune or "").strip():
+        return []
+    assert commune is not None
+    verdict = codes_postaux().verifier(code, commune)
+    if verdict.correspond:
+        return []
+    if not verdict.code_connu:
+        return [
+            Probleme(
+                f"{racine}.codePostal",
+                "CODE_POSTAL_INCONNU",
+                f"Le code postal « {code} » n'existe pas dans la base officielle des codes "
+                "postaux de La Poste. Pour un code CEDEX, écrivez la commune suivie de CEDEX "
+                "(par exemple « LIMOGES CEDEX 1 »).",
+            )
+        ]
+    if verdict.attendues:
+        attendues = ", ".join(verdict.attendues)
+        pluriel = "s" if len(verdict.attendues) > 1 else ""
+        message = (
+            f"La commune « {commune.strip()} » ne correspond pas au code postal {code} "
+            f"(commune{pluriel} attendue{pluriel} : {attendues})."
+        )
+    else:
+        message = (
+            f"La commune « {commune.strip()} » n'est pas une commune du département "
+            f"{departement(code)} (code postal CEDEX {code})."
+        )
+    return [Probleme(f"{racine}.commune", "COMMUNE_CODE_POSTAL", message)]
+
+
 def _personnes(brut: Any) -> list[Probleme]:
     return [
         *_confirmation(brut, ("representant",), "du représentant"),
@@ -107,7 +145,7 @@ def controler_enrolement(
     brut: Mapping[str, Any], referencement: ReferencementAns | None
 ) -> list[Probleme]:
     """E2: the rules across fields of a first demande d'enrôlement."""
-    problemes = [*_referencement(brut, referencement), *_personnes(brut)]
+    problemes = [*_referencement(brut, referencement), *_personnes(brut), *_commune(brut)]
     representant_legal = _valeur(brut, "representantLegal")
     tiers = _valeur(brut, "tiersDeclarant")
     if representant_legal is True and tiers is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from services.instruction.application.ports import Filtres, JetonPerime, VersionPerimee
@@ -25,6 +26,7 @@ from shared.dossier import (
     cle_demande,
     etat_depuis_item,
     historique_depuis_item,
+    iso,
     item_etat,
     item_historique,
     resume_depuis_item,
@@ -221,6 +223,29 @@ class InstructionsDynamo(TableDynamo):
         else:
             suivant = depart  # the page's work is bounded: resume after what was read
         return [etat_depuis_item(depuis_dynamo(i)) for i in trouves], suivant
+
+    def en_reprise(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        # A Query of the statut's index, filtered: pending hand-overs are few and leave the
+        # index's pages at once; the filter costs the reads of that statut's demandes.
+        trouves: list[EtatInstruction] = []
+        arguments: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :p",
+            "FilterExpression": "attribute_exists(reprise) AND modifieLe < :avant",
+            "ExpressionAttributeValues": vers_dynamo(
+                {":p": f"DEMANDE_STATUT#{statut}", ":avant": iso(modifiee_avant)}
+            ),
+        }
+        while len(trouves) < limite:
+            reponse = self.client.query(**arguments)
+            trouves += [etat_depuis_item(depuis_dynamo(i)) for i in reponse.get("Items", [])]
+            if not reponse.get("LastEvaluatedKey"):
+                break
+            arguments["ExclusiveStartKey"] = reponse["LastEvaluatedKey"]
+        return trouves[:limite]
 
     @staticmethod
     def requete_liste(filtres: Filtres) -> tuple[str, str, str, dict[str, str]]:

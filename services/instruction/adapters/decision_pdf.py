@@ -20,8 +20,8 @@ from shared.documents import (
 from shared.signature import SourceMaterielSignature, signer
 
 TITRE = "Décision d'attribution"
-OBJET = "Financement des opérateurs MSSanté — Ségur numérique"
 _TYPES = {TypeDemande.AVANCE: "Avance", TypeDemande.SOLDE: "Solde"}
+_DELAIS = {1: "d'un mois", 2: "de deux mois"}
 
 
 def _montant(donnees: DonneesDecision, libelle: str) -> str:
@@ -44,10 +44,27 @@ def _versements(donnees: DonneesDecision) -> str:
     )
 
 
+def _recours(donnees: DonneesDecision) -> list[str]:
+    """Les voies et délais de recours (CRPA, art. R.421-5: sans eux, le délai de recours
+    contentieux n'est pas opposable au demandeur)."""
+    r = donnees.recours
+    delai = _DELAIS.get(r.delai_mois, f"de {r.delai_mois} mois")
+    return [
+        f"La présente décision peut faire l'objet, dans un délai {delai} à compter de sa "
+        f"notification, d'un recours gracieux auprès de {r.autorite}, auteur de la décision, "
+        f"ou d'un recours contentieux devant {r.juridiction}.",
+        "Le recours gracieux interrompt le délai du recours contentieux, qui court de nouveau "
+        "à compter de la réponse de l'administration; le silence gardé pendant deux mois sur "
+        "le recours gracieux vaut décision de rejet.",
+        "Le tribunal administratif peut être saisi par l'application « Télérecours citoyens » "
+        "accessible sur le site www.telerecours.fr.",
+    ]
+
+
 def rendre_decision(donnees: DonneesDecision) -> bytes:
     """Le PDF de la décision, non signé."""
     doc = nouveau_document(f"{TITRE} {donnees.numero_asp}", donnees.numero_asp, donnees.decide_le)
-    doc.titre(TITRE, OBJET)
+    doc.titre(TITRE, donnees.programme)
 
     doc.section("Récapitulatif")
     doc.champs(
@@ -91,11 +108,13 @@ def rendre_decision(donnees: DonneesDecision) -> bytes:
     )
 
     doc.section("Décision")
+    for texte in donnees.bases_legales:
+        doc.paragraphe(f"Vu {texte};")
     doc.paragraphe(
         f"Vu la demande de financement {donnees.numero_asp} déposée le "
         f"{date_francaise(donnees.depose_le)} pour le SIRET {donnees.siret}, "
         f"un financement de {montant_francais(donnees.montant_finance)} est attribué à "
-        f"{donnees.denomination_sociale} au titre du financement des opérateurs MSSanté, "
+        f"{donnees.denomination_sociale} au titre du programme {donnees.programme}, "
         f"pour {nombre} établissement{'s' if nombre > 1 else ''} "
         f"(numéro ANS {donnees.numero_ans}, couloir {donnees.couloir}, "
         f"campagne {donnees.campagne})."
@@ -105,6 +124,9 @@ def rendre_decision(donnees: DonneesDecision) -> bytes:
         f"Décision prise le {date_longue(donnees.decide_le)} "
         f"({date_heure_francaise(donnees.decide_le)}, heure de Paris)."
     )
+    doc.section("Voies et délais de recours")
+    for paragraphe in _recours(donnees):
+        doc.paragraphe(paragraphe)
     doc.paragraphe(
         "Ce document est signé électroniquement par la plateforme Ségur numérique; "
         "sa signature permet de vérifier qu'il a été émis par elle et qu'il n'a pas été "

@@ -10,7 +10,7 @@ from typing import Any
 
 from services.instruction.application.consultation import Document
 from shared.aws import client
-from shared.campagnes import TypeDemande
+from shared.campagnes import TypeDemande, campagne
 from shared.contrats import EnrolementEditeur, cle_enrolement, enrolement_depuis_item
 from shared.dossier import EtatInstruction, ResumeDossier
 from shared.dynamo import TableDynamo
@@ -122,6 +122,8 @@ class DecisionsPdf:
         commande = demande.demande.get("commande") if demande.demande else None
         regime = str(commande.get("regimeTVA", "")) if isinstance(commande, dict) else ""
         decision = etat.decision
+        # The campaign's data (G1) says what the décision rests on and how to contest it.
+        camp = campagne(dossier.campagne)
         donnees = DonneesDecision(
             numero_asp=dossier.numero_asp,
             type_demande=etat.type_demande,
@@ -137,6 +139,9 @@ class DecisionsPdf:
             avance=_montant(dossier.avance.montants.get("avance")),
             depose_le=(demande.depose_le or dossier.depose_le).date(),
             decide_le=decision.le if decision is not None else etat.modifie_le,
+            programme=camp.programme,
+            bases_legales=camp.bases_legales_du_couloir(dossier.couloir),
+            recours=camp.recours,
             regime_tva=regime,
         )
         cle = cle_decision(dossier.numero_asp, etat.type_demande)

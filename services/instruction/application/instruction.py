@@ -7,7 +7,8 @@ relance, the éditeur's answer. Every hand-over of a task token is one condition
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +29,7 @@ from services.instruction.domain.instruction import (
     decider,
     verifier_tour,
 )
+from services.instruction.domain.panne import cause_lisible, reference
 from shared.campagnes import TypeDemande
 from shared.dossier import (
     Attendu,
@@ -85,13 +87,6 @@ class Tache(BaseModel):
     attendu: Attendu | None = None
     etape: str | None = None
     jeton: str | None = Field(default=None, min_length=1)
-
-
-def _cause(erreur: dict[str, Any] | None) -> str:
-    if not erreur:
-        return "Erreur inconnue"
-    cause = str(erreur.get("Cause") or "")
-    return f"{erreur.get('Error', 'Erreur')}: {cause}"[:1000]
 
 
 def montant_a_verser(dossier: ResumeDossier, type_demande: TypeDemande) -> str:
@@ -160,7 +155,7 @@ class Instruction:
             entree: EntreeHistorique | None = None
             if avant is None:
                 dossier = self._dossier(d.numeroAsp)
-                apres = EtatInstruction(
+                nouveau = EtatInstruction(
                     numero_asp=d.numeroAsp,
                     type_demande=d.typeDemande,
                     siret=dossier.siret,
@@ -175,32 +170,20 @@ class Instruction:
                     execution=f"{d.numeroAsp}-{d.typeDemande}-{d.version}",
                     jeton=tache.jeton,
                 )
-                entree = EntreeHistorique(
-                    PLATEFORME, "INSTRUCTION_COMMENCEE", maintenant, type_demande=d.typeDemande
-                )
+                if tache.statut is StatutDemande.EN_ERREUR_TECHNIQUE:
+                    # EnCours failed before the demande had any state: record the failure.
+                    # Recorded as EN_COURS with the error branch's token, a decision would
+                    # consume that token and the relance's EnCours overwrite the decision.
+                    apres, entree = self._en_erreur(
+                        nouveau, d, tache.jeton, maintenant, premier=True
+                    )
+                else:
+                    apres = nouveau
+                    entree = EntreeHistorique(
+                        PLATEFORME, "INSTRUCTION_COMMENCEE", maintenant, type_demande=d.typeDemande
+                    )
             elif tache.statut is StatutDemande.EN_ERREUR_TECHNIQUE:
-                erreur = ErreurTechnique(_cause(d.erreur), d.etapeEchouee or "", maintenant)
-                apres = replace(
-                    avant,
-                    statut=StatutDemande.EN_ERREUR_TECHNIQUE,
-                    statut_avant_erreur=avant.statut_avant_erreur
-                    if avant.statut is StatutDemande.EN_ERREUR_TECHNIQUE
-                    else avant.statut,
-                    attendu=Attendu.GESTIONNAIRE,
-                    jeton=tache.jeton,
-                    erreur=erreur,
-                    reprise=None,
-                    modifie_le=maintenant,
-                    version=avant.version + 1,
-                )
-                entree = EntreeHistorique(
-                    PLATEFORME,
-                    "ERREUR_TECHNIQUE",
-                    maintenant,
-                    motif=erreur.cause,
-                    type_demande=d.typeDemande,
-                    details={"etape": erreur.etape},
-                )
+                apres, entree = self._en_erreur(avant, d, tache.jeton, maintenant, premier=False)
             else:
                 apres = replace(
                     avant,
@@ -219,11 +202,51 @@ class Instruction:
                 continue
             if apres.statut is StatutDemande.EN_ERREUR_TECHNIQUE:
                 self.metriques.erreur_technique(d.etapeEchouee or "")
-                logger.error("Instruction en erreur technique: %s", apres.erreur)
             if tache.attendu is Attendu.PAIEMENT:
                 self._demander_versement(apres, tache.jeton)
             return
         raise ErreurTransitoire(f"La demande {d.numeroAsp} {d.typeDemande} change sans cesse.")
+
+    def _en_erreur(
+        self,
+        avant: EtatInstruction,
+        d: EntreeDemande,
+        jeton: str,
+        maintenant: datetime,
+        premier: bool,
+    ) -> tuple[EtatInstruction, EntreeHistorique]:
+        """The demande EN_ERREUR_TECHNIQUE, waiting for a relance; `premier` when it had no
+        state yet (then it was EN_COURS in all but name, and its version stays the first)."""
+        etape = d.etapeEchouee or ""
+        ref = reference(avant.execution, etape, maintenant.isoformat())
+        # The raw error (message, stack trace, paths) goes to the log only, under the
+        # reference the gestionnaire sees.
+        logger.error(
+            "Instruction en erreur technique",
+            extra={"reference": ref, "etape": etape, "erreur": d.erreur},
+        )
+        erreur = ErreurTechnique(cause_lisible(d.erreur, etape, ref), etape, maintenant)
+        en_erreur = avant.statut is StatutDemande.EN_ERREUR_TECHNIQUE
+        apres = replace(
+            avant,
+            statut=StatutDemande.EN_ERREUR_TECHNIQUE,
+            statut_avant_erreur=avant.statut_avant_erreur if en_erreur else avant.statut,
+            attendu=Attendu.GESTIONNAIRE,
+            jeton=jeton,
+            erreur=erreur,
+            reprise=None,
+            modifie_le=maintenant,
+            version=avant.version if premier else avant.version + 1,
+        )
+        entree = EntreeHistorique(
+            PLATEFORME,
+            "ERREUR_TECHNIQUE",
+            maintenant,
+            motif=erreur.cause,
+            type_demande=d.typeDemande,
+            details={"etape": erreur.etape, "reference": ref},
+        )
+        return apres, entree
 
     def _demander_versement(self, etat: EtatInstruction, jeton: str) -> None:
         dossier = self._dossier(etat.numero_asp)
@@ -474,6 +497,35 @@ class Instruction:
             return False
         self.instructions.effacer_reprise(etat.numero_asp, etat.type_demande, reprise.jeton)
         return True
+
+
+# A decision's hand-over is replayed by the client's retry first; this long after, by the
+# reconciliation (more than the SDK's and the route's own retries can take).
+DELAI_REPRISE = timedelta(minutes=5)
+REPRISES_PAR_PASSAGE = 500  # per statut: the rest is for the next run (every 15 min)
+
+
+@dataclass(frozen=True)
+class BilanReprises:
+    rejouees: int  # handed back to Step Functions (or found already used)
+    en_echec: int  # SendTaskSuccess failed again: left for the next run
+
+
+def rejouer_reprises(instruction: Instruction) -> BilanReprises:
+    """The scheduled reconciliation: every token consumed by a decision (a relance, an
+    éditeur's answer, the payment signal) whose SendTaskSuccess never reached Step Functions
+    is handed back; otherwise the demande shows « en cours de traitement » for ever."""
+    avant = instruction.horloge.maintenant() - DELAI_REPRISE
+    rejouees = en_echec = 0
+    for statut in StatutDemande:
+        for etat in instruction.instructions.en_reprise(statut, avant, REPRISES_PAR_PASSAGE):
+            if instruction.rendre(etat):
+                rejouees += 1
+            else:
+                en_echec += 1
+    if rejouees or en_echec:
+        logger.warning("Reprises rejouées: %d, en échec: %d.", rejouees, en_echec)
+    return BilanReprises(rejouees, en_echec)
 
 
 def _libelle_attendu(attendu: Attendu) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from shared.campagnes import TypeDemande
@@ -64,6 +65,13 @@ class Instructions(Protocol):
         self, filtres: Filtres, limite: int, curseur: Mapping[str, Any] | None
     ) -> tuple[list[EtatInstruction], dict[str, Any] | None]:
         """One page through an index (never a scan) and the key to resume after it."""
+        ...
+
+    def en_reprise(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        """The demandes of that statut whose consumed token still waits to be handed back
+        (a pending `reprise`) since before `modifiee_avant`: through the statut index."""
         ...
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from shared.campagnes import TypeDemande
+from shared.campagnes import TypeDemande, VoiesDeRecours
 from shared.horloge import exiger_fuseau
 from shared.montant import Montant
 
@@ -46,12 +46,18 @@ class DonneesDecision:
     avance: Montant
     depose_le: date
     decide_le: datetime  # l'instant de la décision: date du document et de sa signature
+    # From the campaign's data (G1): what the décision rests on and how to contest it.
+    programme: str
+    bases_legales: tuple[str, ...]
+    recours: VoiesDeRecours
     regime_tva: str = ""  # "HT" ou "TTC": précise les montants quand il est connu
     # Autres lignes du récapitulatif (plafond, nombres de BAL…), dans l'ordre voulu.
     complements: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         exiger_fuseau(self.decide_le)
+        if not self.programme.strip() or not self.bases_legales:
+            raise ValueError("une décision d'attribution nomme son programme et sa base légale")
         if not self.etablissements:
             raise ValueError("une décision d'attribution finance au moins un établissement")
         if self.avance.valeur < 0 or self.avance > self.montant_finance:

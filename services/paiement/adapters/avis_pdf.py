@@ -12,7 +12,6 @@ from shared.documents import date_francaise, montant_francais, nouveau_document
 from shared.signature import SourceMaterielSignature, signer
 
 TITRE = "Avis de paiement"
-OBJET = "Financement des opérateurs MSSanté — Ségur numérique"
 _TYPES = {TypeDemande.AVANCE: "AVANCE", TypeDemande.SOLDE: "SOLDE"}
 
 
@@ -23,7 +22,7 @@ def rendre_avis(donnees: DonneesAvis) -> bytes:
         f"{donnees.numero_demande} — {donnees.objet}",
         donnees.emis_le,
     )
-    doc.titre(TITRE, OBJET)
+    doc.titre(TITRE, donnees.programme)
 
     doc.section("Bénéficiaire")
     lignes = [

@@ -17,7 +17,7 @@ from services.paiement.domain.retour_recu import (
 )
 from services.paiement.domain.versement import Versement
 from shared import aws
-from shared.campagnes import TypeDemande
+from shared.campagnes import TypeDemande, campagne
 from shared.contrats import (
     EnrolementEditeur,
     cle_dossier,
@@ -141,6 +141,9 @@ class AvisPdfS3:
             source = self._source = MaterielSecretsManager(settings().secret_signature)
         assert versement.paye_le is not None and versement.montant_paye is not None
         enrolement = self._editeurs.enrolement(versement.siret, versement.numero_ans)
+        dossier = self._editeurs.dossier(versement.numero_asp)
+        if dossier is None:
+            raise LookupError(f"dossier {versement.numero_asp} introuvable: pas d'avis sans lui")
         donnees = DonneesAvis(
             beneficiaire=(
                 (enrolement.raison_sociale if enrolement else "")
@@ -157,6 +160,7 @@ class AvisPdfS3:
             iban_masque=versement.iban_masque or "",
             # The payment's instant: the same versement always gives the same bytes.
             emis_le=versement.paye_le,
+            programme=campagne(dossier.campagne).programme,
             bic=versement.bic or "",
             reference=versement.end_to_end,
             valide_le=versement.valide_le.astimezone(PARIS).date(),

@@ -300,8 +300,14 @@ class VersementsDynamo(TableDynamo):
                 Item=vers_dynamo(
                     {**CLE_VERROU, "proprietaire": proprietaire, "expireLe": iso(expire_le)}
                 ),
-                ConditionExpression="attribute_not_exists(PK) OR expireLe < :maintenant",
-                ExpressionAttributeValues=vers_dynamo({":maintenant": iso(maintenant)}),
+                # Its own owner too: the SDK's retry of a PutItem applied before its answer
+                # was lost must recognise that success, not take it for another run's lock.
+                ConditionExpression=(
+                    "attribute_not_exists(PK) OR expireLe < :maintenant OR proprietaire = :p"
+                ),
+                ExpressionAttributeValues=vers_dynamo(
+                    {":maintenant": iso(maintenant), ":p": proprietaire}
+                ),
             )
         except Exception as erreur:
             if condition_echouee(erreur):

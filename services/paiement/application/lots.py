@@ -38,7 +38,14 @@ def lancer_lot(paiement: Paiement) -> ResultatLot:
     maintenant = paiement.horloge.maintenant()
     id_lot = paiement.nouvel_id_lot(maintenant)
     expire_le = maintenant + paiement.duree_verrou
-    if not paiement.lots.prendre_verrou(id_lot, maintenant, expire_le):
+    try:
+        pris = paiement.lots.prendre_verrou(id_lot, maintenant, expire_le)
+    except Exception:
+        # The write may have been applied though its answer was an error: release what
+        # may be ours (conditional on this run's id), or every lot waits for its expiry.
+        paiement.lots.rendre_verrou(id_lot)
+        raise
+    if not pris:
         return ResultatLot(None, "Un lot est déjà en préparation: aucun nouveau fichier.")
     comptes = Comptes(paiement.enrolements, paiement.chiffrement)  # this run's cache
     try:

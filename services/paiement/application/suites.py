@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from services.paiement.application.contexte import Paiement, modifier
+from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.ports import (
     AvisPaiement,
     EnvoisFichiers,
@@ -25,6 +26,7 @@ from services.paiement.application.ports import (
     Signal,
 )
 from services.paiement.application.retours import ResultatRetour, traiter_retour
+from services.paiement.application.versements import creer_versement
 from services.paiement.domain.retour_recu import (
     AnomalieRetour,
     EnvoiAutorise,
@@ -94,6 +96,18 @@ def achever_paiement(
             numero_asp,
             type_versement,
             lambda v: replace(v, jeton=None) if v.jeton else None,
+        )
+    return versement
+
+
+def demander_versement(paiement: Paiement, suites: Suites, message: DemandeDecidee) -> Versement:
+    """Instruction → paiement: the decided demande's versement (created once). Already paid
+    when the message's task started waiting (its send was replayed with a new token): the
+    signal sent went to the old token, so it is owed again to this one."""
+    versement = creer_versement(paiement, message)
+    if versement.etat is EtatVersement.PAYE and versement.jeton:
+        return achever_paiement(paiement, suites, versement.numero_asp, versement.type) or (
+            versement
         )
     return versement
 

@@ -30,7 +30,7 @@ def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
     type_versement = TypeVersement(message.typeDemande)
     existant = paiement.versements.lire(message.numeroAsp, type_versement)
     if existant is not None:
-        return existant
+        return _jeton_a_jour(paiement, existant, message)
     montant = Montant.exact(message.montantFinance)
     if type_versement is TypeVersement.AVANCE:
         versement = nouvelle_avance(
@@ -57,6 +57,25 @@ def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
         # that the solde never waits for a payment that already happened.
         return liberer_solde(paiement, message.numeroAsp) or versement
     return paiement.versements.lire(message.numeroAsp, type_versement) or versement
+
+
+def _jeton_a_jour(paiement: Paiement, existant: Versement, message: DemandeDecidee) -> Versement:
+    """A message for a versement that exists: a redelivery (same token, nothing to do) or
+    the workflow's task run again after an ambiguous send, waiting with a new token: the
+    payment signal must go to that one, the old token's task is gone (Step Functions gives a
+    retried task a new token). Already paid: the caller sends the signal again
+    (`achever_paiement`), since the one sent went to the old token."""
+    if not message.jeton or existant.jeton == message.jeton:
+        return existant
+    return (
+        modifier(
+            paiement,
+            existant.numero_asp,
+            existant.type,
+            lambda v: replace(v, jeton=message.jeton) if v.jeton != message.jeton else None,
+        )
+        or existant
+    )
 
 
 def liberer_solde(paiement: Paiement, numero_asp: str) -> Versement | None:

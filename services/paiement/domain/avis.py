@@ -29,6 +29,7 @@ class DonneesAvis:
     paye_le: date  # date de paiement effective (retour de la banque)
     iban_masque: str  # FR76 **** … 1234: le versement ne garde l'IBAN que chiffré et masqué
     emis_le: datetime  # instant de production: date du document (et de sa signature)
+    programme: str  # le nom du programme, donnée de la campagne du dossier (G1)
     bic: str = ""
     reference: str = ""  # l'identifiant de bout en bout du virement SEPA
     valide_le: date | None = None  # date de validation (la décision)
@@ -36,6 +37,8 @@ class DonneesAvis:
 
     def __post_init__(self) -> None:
         exiger_fuseau(self.emis_le)
+        if not self.programme.strip():
+            raise ValueError("un avis de paiement nomme le programme qui finance")
         if self.montant_paye.valeur <= 0:
             raise ValueError("un avis de paiement porte un montant payé positif")
 

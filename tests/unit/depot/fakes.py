@@ -30,7 +30,7 @@ from services.depot.application.ports import (
     TypeIssue,
     VersionPerimee,
 )
-from services.depot.domain.depot import Depot, Dossier, json_canonique, lire_json
+from services.depot.domain.depot import Depot, Dossier, StatutDepot, json_canonique, lire_json
 from shared.campagnes import TypeDemande
 from shared.montant import Montant
 
@@ -49,6 +49,12 @@ class DepotsEnMemoire:
 
     def lire(self, id_depot: str) -> Depot | None:
         return self.depots.get(id_depot)
+
+    def retirer_orphelin(self, id_depot: str) -> None:
+        with self._verrou:
+            stocke = self.depots.get(id_depot)
+            if stocke is not None and stocke.statut is StatutDepot.CREE:
+                del self.depots[id_depot]
 
     def enregistrer(self, depot: Depot) -> Depot:
         with self._verrou:

@@ -61,6 +61,9 @@ VAGUE_ETE = Campagne(
     echeance_solde=datetime(2025, 4, 2, 14, 0, tzinfo=PARIS),
     date_commande_min=date(2024, 3, 1),
     plafond_par_etablissement=Montant(Decimal("20000.00")),
+    programme="Programme de la vague 2",
+    bases_legales=campagne(CAMPAGNE_MS_VAGUE1).bases_legales,
+    recours=campagne(CAMPAGNE_MS_VAGUE1).recours,
 )
 
 
@@ -336,7 +339,7 @@ def service(
     courriels: RegistreCourrielsEnMemoire,
     horloge: HorlogeFixe,
 ) -> ServiceGuichet:
-    courrier = Courrier(boite, RedactionJinja(), courriels, courriels, horloge)
+    courrier = Courrier(boite, RedactionJinja(), courriels, horloge)
     return ServiceGuichet(
         registre,
         courrier,

@@ -111,8 +111,12 @@ class PiecesEnMemoire:
         self.pieces: dict[tuple[str, str, str], PieceRecue] = {}
         self.manquantes: dict[tuple[str, str], tuple[str, ...]] = {}
 
-    def recues(self, numero_asp: str, type_demande: TypeDemande) -> set[str]:
-        return {n for (a, t, n) in self.pieces if a == numero_asp and t == type_demande}
+    def recues(self, numero_asp: str, type_demande: TypeDemande) -> dict[str, str]:
+        return {
+            n: p.cle_zip
+            for (a, t, n), p in self.pieces.items()
+            if a == numero_asp and t == type_demande
+        }
 
     def enregistrer(self, piece: PieceRecue) -> None:
         self.pieces[(piece.numero_asp, str(piece.type_demande), piece.nom_fichier)] = piece
@@ -347,6 +351,60 @@ def test_reprise_d_un_traitement_interrompu_demarre_l_instruction(plateforme: Av
     assert plateforme.evenement(cle, etag).issue is IssueZip.OK  # the SQS retry
     assert len(plateforme.instruction.demarrees) == 1
     assert plateforme.evenement(cle, etag).issue is IssueZip.DOUBLON
+
+
+def test_la_reprise_ne_refait_pas_les_pieces_deja_copiees(plateforme: AvecPieces) -> None:
+    """The run failed on its second member: the redelivery copies and records only what is
+    missing (the pièce records are the checkpoint), and completes the dossier."""
+    depot = _importer(plateforme, _deux_pieces(1))
+    numero = depot.numeros_asp[1]
+    archive = construire([Membre("BDC-1.pdf", pdf()), Membre("FAC-1.png", png())])
+    cle, etag = plateforme.envoyer_zip(depot.id, archive)
+
+    class Panne(Exception):
+        pass
+
+    copier = plateforme.copie.copier
+
+    def deuxieme_en_panne(*args: Any) -> None:
+        if plateforme.copie.copies == 1:
+            plateforme.copie.copies += 1
+            raise Panne
+        copier(*args)
+
+    plateforme.copie.copier = deuxieme_en_panne  # type: ignore[method-assign]
+    with pytest.raises(Panne):
+        plateforme.evenement(cle, etag)
+    assert set(plateforme.pieces.recues(numero, TypeDemande.AVANCE)) == {"BDC-1.pdf"}
+    plateforme.copie.copier = copier  # type: ignore[method-assign]
+    resultat = plateforme.evenement(cle, etag)  # the SQS retry
+    assert resultat.issue is IssueZip.OK and resultat.completes == (numero,)
+    assert plateforme.copie.copies == 3  # 1 done, 1 failed, only the missing one again
+    assert resultat.pieces_conservees == ("BDC-1.pdf", "FAC-1.png")
+    assert len(plateforme.instruction.demarrees) == 1
+
+
+def test_une_completion_ecrite_dont_la_reponse_est_perdue_demarre_l_instruction(
+    plateforme: AvecPieces,
+) -> None:
+    """The INCOMPLET → EN_COURS write applied, its answer lost (the SDK's retry then saw a
+    moved version): the run recognises its own write and starts the instruction."""
+    depot = _importer(plateforme, demande(1))
+    numero = depot.numeros_asp[1]
+    cle, etag = plateforme.envoyer_zip(
+        depot.id, construire([Membre("MS1_bon-BDC-D00001.pdf", pdf())])
+    )
+    completer = plateforme.pieces.completer
+
+    def ecrit_puis_perdu(dossier: Dossier, type_demande: TypeDemande, le: datetime) -> Dossier:
+        completer(dossier, type_demande, le)
+        raise VersionPerimee(dossier.numero_asp)
+
+    plateforme.pieces.completer = ecrit_puis_perdu  # type: ignore[method-assign]
+    resultat = plateforme.evenement(cle, etag)
+    assert resultat.issue is IssueZip.OK and resultat.completes == (numero,)
+    (instruction,) = plateforme.instruction.demarrees
+    assert instruction.version == plateforme.dossier(numero).version
 
 
 def test_zip_a_probleme_rejete_rien_conserve(plateforme: AvecPieces) -> None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from botocore.exceptions import ClientError
 
 from services.depot.application.importation import Importer
-from services.depot.application.reponses import SuitesImport
+from services.depot.application.reponses import AccusesNonEnvoyes, SuitesImport
 from services.depot.domain.depot import StatutDepot
 from shared.campagnes import TypeDemande
+from shared.courriels.contrat import Courriel
 from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
@@ -44,9 +46,7 @@ class Monde:
         self.boite = BoiteAuxLettres()
         self.registre = RegistreCourrielsEnMemoire()
         self.file = FileReponses()
-        courrier = Courrier(
-            self.boite, RedactionJinja(), self.registre, self.registre, self.p.horloge
-        )
+        courrier = Courrier(self.boite, RedactionJinja(), self.registre, self.p.horloge)
         self.suites = SuitesImport(
             self.p.dossiers, self.p.enrolements, self.file, lambda: courrier, "https://portail.test"
         )
@@ -83,6 +83,42 @@ def test_un_accuse_de_reception_par_dossier_importe_envoye_une_fois(monde: Monde
     monde.suites(depot, monde.p.importer._lignes(depot), dict(resultat.numeros_asp), "x")
     assert len(monde.boite.envoyes) == 2
     assert monde.file.messages == []  # creations answer nothing to the instruction
+
+
+class SesLimite(BoiteAuxLettres):
+    """SES throttling the first `pannes` sends (after the SDK's own retries)."""
+
+    def __init__(self, pannes: int) -> None:
+        super().__init__()
+        self.pannes = pannes
+
+    def envoyer(self, courriel: Courriel) -> str:
+        if self.pannes:
+            self.pannes -= 1
+            raise ClientError(
+                {"Error": {"Code": "TooManyRequestsException", "Message": "Maximum sending rate"}},
+                "SendEmail",
+            )
+        return super().envoyer(courriel)
+
+
+def test_un_accuse_en_panne_passagere_est_envoye_par_la_redelivraison(monde: Monde) -> None:
+    """SES throttled one accusé: the import run fails before IMPORTE (its message comes back),
+    and the next run sends the missing one, each accusé once, the dépôt then IMPORTE."""
+    boite = SesLimite(pannes=1)
+    courrier = Courrier(boite, RedactionJinja(), monde.registre, monde.p.horloge)
+    monde.suites._fabrique = lambda: courrier
+    monde.suites._courrier = None
+    depot = monde.p.demarrer_depot()
+    monde.p.deposer(depot, fichier(demande(1, (F1,)), demande(2, (F2,))))
+    with pytest.raises(AccusesNonEnvoyes):
+        monde.p.importer(depot.id, SIRET, auteur="jeanne")
+    assert monde.p.depot(depot.id).statut is not StatutDepot.IMPORTE
+    assert len(boite.envoyes) == 1
+    monde.p.importer(depot.id, SIRET, auteur="jeanne")  # the redelivery
+    assert monde.p.depot(depot.id).statut is StatutDepot.IMPORTE
+    assert len(boite.pour(EMAIL)) == 2
+    assert len({c.objet for c in boite.envoyes}) == 2
 
 
 def test_un_courriel_impossible_ne_bloque_pas_l_import(monde: Monde) -> None:

@@ -134,7 +134,7 @@ def test_les_pieces_demandees_recues_font_reprendre_la_demande(monde: Monde) -> 
     assert statut == "OK"
     assert analyser_cle_complements(cle) == (SIRET, monde.numero)
     assert f"dossiers/{monde.numero}/pieces/rib.pdf" in monde.copie.documents
-    assert monde.pieces.recues(monde.numero, TypeDemande.AVANCE) == {"rib.pdf", "kbis.pdf"}
+    assert set(monde.pieces.recues(monde.numero, TypeDemande.AVANCE)) == {"rib.pdf", "kbis.pdf"}
     (message,) = monde.file.messages
     assert message.action is ActionEditeur.PIECES_COMPLEMENTAIRES_RECUES
     assert (message.numeroAsp, message.typeDemande) == (monde.numero, TypeDemande.AVANCE)

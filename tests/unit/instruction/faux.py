@@ -42,7 +42,7 @@ def dossier(numero: str = NUMERO, siret: str = SIRET, solde: bool = False) -> Re
         demandes[TypeDemande.SOLDE] = replace(
             demandes[TypeDemande.AVANCE], type_demande=TypeDemande.SOLDE
         )
-    return ResumeDossier(numero, siret, "ANS1", "MS", "MS-2024-V1", ("111111111",), le, demandes, 1)
+    return ResumeDossier(numero, siret, "ANS1", "MS", "MS-VAGUE1", ("111111111",), le, demandes, 1)
 
 
 @dataclass
@@ -98,6 +98,15 @@ class InstructionsEnMemoire:
         self, filtres: Filtres, limite: int, curseur: Mapping[str, Any] | None
     ) -> tuple[list[EtatInstruction], dict[str, Any] | None]:
         return list(self.etats_.values())[:limite], None
+
+    def en_reprise(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        return [
+            e
+            for e in self.etats_.values()
+            if e.statut is statut and e.reprise is not None and e.modifie_le < modifiee_avant
+        ][:limite]
 
 
 @dataclass

@@ -42,7 +42,7 @@ def _dossier_depot(solde: bool) -> Dossier:
         siret="73282932000074",
         numero_ans="ANS1",
         couloir="MS",
-        campagne="MS-2024-V1",
+        campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
         statut=StatutDossier.EN_COURS,
         numero_dossier="00001",
@@ -82,7 +82,7 @@ def test_le_dossier_ecrit_par_le_depot_est_lu_par_le_contrat_partage() -> None:
         )
         assert (resume.couloir, resume.campagne, resume.finess) == (
             "MS",
-            "MS-2024-V1",
+            "MS-VAGUE1",
             depot.finess,
         )
         assert resume.depose_le == LE and resume.version == 3
@@ -125,7 +125,7 @@ def test_etat_d_instruction_aller_retour() -> None:
         siret="73282932000074",
         numero_ans="ANS1",
         couloir="MS",
-        campagne="MS-2024-V1",
+        campagne="MS-VAGUE1",
         montant_finance="22500.00",
         statut=StatutDemande.EN_ERREUR_TECHNIQUE,
         attendu=Attendu.GESTIONNAIRE,

@@ -16,11 +16,12 @@ from services.instruction.domain.decision import (
     EtablissementFinance,
     nom_fichier_decision,
 )
-from shared.campagnes import TypeDemande
+from shared.campagnes import CAMPAGNE_MS_VAGUE1, TypeDemande, VoiesDeRecours, campagne
 from shared.montant import Montant
 from shared.signature import MaterielSignature, generer_materiel, verifier
 
 DECIDE_LE = datetime(2022, 11, 9, 14, 52, 1, tzinfo=UTC)  # 15:52:01 à Paris
+MS = campagne(CAMPAGNE_MS_VAGUE1)
 
 
 class MaterielFixe:
@@ -56,6 +57,9 @@ def donnees(nombre: int = 2, **changes: object) -> DonneesDecision:
         avance=Montant("6666.67"),
         depose_le=date(2022, 11, 9),
         decide_le=DECIDE_LE,
+        programme=MS.programme,
+        bases_legales=MS.bases_legales_du_couloir("MS1"),
+        recours=MS.recours,
         regime_tva="TTC",
         complements=(("Montant max éligible pour l'opérateur", "8000"),),
     )
@@ -104,6 +108,50 @@ def test_le_pdf_porte_tout_le_recapitulatif() -> None:
         "Établissements financés (2)",
     ]:
         assert attendu in contenu, attendu
+
+
+def test_la_decision_nomme_son_programme_sa_base_legale_et_les_voies_de_recours() -> None:
+    """What makes it a décision an administration can issue: the programme it finances, the
+    texts it rests on, and the voies et délais de recours (CRPA, art. R.421-5), all taken from
+    the campaign's data (G1). The médico-social couloir's programme, not MSSanté's."""
+    contenu = plat(rendre_decision(donnees()))
+    assert "MSSanté" not in contenu
+    for attendu in [
+        "système ouvert et non sélectif (SONS)",
+        "couloir médico-social, vague 1",
+        "au titre du programme Ségur du numérique en santé",
+        "Vu le code de la santé publique, notamment son article L. 1111-24;",
+        "Vu l'arrêté du 2 février 2022 relatif à un programme de financement destiné à "
+        "encourager l'équipement numérique des établissements et services sociaux ou "
+        "médico-sociaux (ESSMS)",
+        "(NOR : SSAD2202411A)",
+        "Voies et délais de recours",
+        "dans un délai de deux mois à compter de sa notification, d'un recours gracieux auprès "
+        "de l'Agence de services et de paiement (ASP), auteur de la décision, ou d'un recours "
+        "contentieux devant le tribunal administratif territorialement compétent.",
+        "« Télérecours citoyens »",
+        "www.telerecours.fr",
+    ]:
+        assert attendu in contenu, attendu
+    # The protection de l'enfance couloir (MS2) rests on its own arrêté, not on MS1's.
+    ms2 = plat(rendre_decision(donnees(bases_legales=MS.bases_legales_du_couloir("MS2"))))
+    assert "(NOR : SPRD2214208A)" in ms2 and "SSAD2202411A" not in ms2
+
+
+def test_les_mentions_viennent_des_donnees_de_la_campagne() -> None:
+    autre = donnees(
+        programme="Programme d'essai",
+        bases_legales=("le décret d'essai",),
+        recours=VoiesDeRecours("la direction d'essai", "le tribunal administratif d'Essai", 1),
+    )
+    contenu = plat(rendre_decision(autre))
+    assert "Vu le décret d'essai;" in contenu and "au titre du programme Programme d'essai" in (
+        contenu
+    )
+    assert "dans un délai d'un mois à compter de sa notification" in contenu
+    assert "recours gracieux auprès de la direction d'essai, auteur de la décision" in contenu
+    assert "devant le tribunal administratif d'Essai." in contenu
+    assert "ESSMS" not in contenu and "Agence de services et de paiement" not in contenu
 
 
 def test_un_etablissement_sans_raison_sociale_et_un_taux_decimal() -> None:
@@ -167,6 +215,8 @@ def test_des_donnees_differentes_donnent_un_autre_document(source: MaterielFixe)
         ({"avance": Montant("30000")}, "l'avance"),
         ({"avance": Montant("-1")}, "l'avance"),
         ({"taux_tva": Decimal(100)}, "taux de TVA"),
+        ({"bases_legales": ()}, "base légale"),
+        ({"programme": " "}, "programme"),
     ],
 )
 def test_donnees_incoherentes_refusees(changes: dict[str, object], message: str) -> None:

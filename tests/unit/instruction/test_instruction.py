@@ -4,10 +4,17 @@ write, SendTaskSuccess replayed, concurrent decisions, the éditeur's answer, er
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
-from services.instruction.application.instruction import EntreeDemande, Tache
+from services.instruction.application.instruction import (
+    DELAI_REPRISE,
+    BilanReprises,
+    EntreeDemande,
+    Tache,
+    rejouer_reprises,
+)
 from services.instruction.domain.instruction import ActionImpossible
 from shared.campagnes import TypeDemande
 from shared.dossier import ActionEditeur, Attendu, ReponseEditeur, StatutDemande
@@ -74,6 +81,22 @@ def test_sendtasksuccess_en_echec_une_fois_la_decision_passe_quand_meme() -> Non
     assert again.statut is StatutDemande.REJETEE
     assert [j for j, _ in m.workflow.rendus] == ["j1"]
     assert m.instruction.etat(NUMERO, AVANCE).reprise is None
+
+
+def test_la_reconciliation_rejoue_une_decision_jamais_rendue_a_step_functions() -> None:
+    """SendTaskSuccess throttled after the decision was written, and no client retry: the
+    scheduled reconciliation hands the token back, once, after DELAI_REPRISE."""
+    m = monde()
+    _en_cours(m)
+    m.workflow.pannes = 1
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    assert m.workflow.rendus == [] and m.instruction.etat(NUMERO, AVANCE).reprise is not None
+    assert rejouer_reprises(m.instruction) == BilanReprises(0, 0)  # too recent: the client's
+    m.horloge.regler(m.horloge.maintenant() + DELAI_REPRISE + timedelta(seconds=1))
+    assert rejouer_reprises(m.instruction) == BilanReprises(1, 0)
+    assert [j for j, _ in m.workflow.rendus] == ["j1"]
+    assert m.instruction.etat(NUMERO, AVANCE).reprise is None
+    assert rejouer_reprises(m.instruction) == BilanReprises(0, 0)
 
 
 def test_relancer_rejoue_une_reprise_en_attente() -> None:
@@ -211,7 +234,8 @@ def test_erreur_technique_puis_relance_revient_au_statut_precedent() -> None:
     )
     etat = m.instruction.etat(NUMERO, AVANCE)
     assert etat.statut is StatutDemande.EN_ERREUR_TECHNIQUE and etat.erreur is not None
-    assert etat.erreur.etape == "DecisionPdf" and "PDF" in etat.erreur.cause
+    assert etat.erreur.etape == "DecisionPdf"
+    assert "production de la décision d'attribution" in etat.erreur.cause
     assert m.metriques.erreurs == ["DecisionPdf"]
     with pytest.raises(ActionImpossible) as exc:
         m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
@@ -219,6 +243,69 @@ def test_erreur_technique_puis_relance_revient_au_statut_precedent() -> None:
     relance = m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
     assert relance.statut is StatutDemande.DECIDEE and relance.erreur is None
     assert m.workflow.rendus[-1] == ("j9", {"relance": "MARTIN"})
+
+
+CAUSE_BRUTE = (
+    '{"errorMessage": "An error occurred (ThrottlingException) when calling the PutItem '
+    'operation", "errorType": "ClientError", "stackTrace": ["  File \\"/var/task/services/'
+    'instruction/adapters/aws.py\\", line 42, in ecrire\\n"]}'
+)
+
+
+def test_erreur_technique_sans_traces_internes_avec_une_reference(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
+    with caplog.at_level("ERROR"):
+        _attendre(
+            m,
+            "EN_ERREUR_TECHNIQUE",
+            "GESTIONNAIRE",
+            "j9",
+            erreur={"Error": "ClientError", "Cause": CAUSE_BRUTE},
+            etapeEchouee="NotifierDecision",
+        )
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert etat.erreur is not None
+    cause = etat.erreur.cause
+    for interne in ("ClientError", "stackTrace", "/var/task", ".py", "Throttling", "PutItem"):
+        assert interne not in cause
+    assert cause.startswith("Échec de l'envoi du courriel de décision (")
+    (reference,) = [mot for mot in cause.split() if mot.startswith("ERR-")]
+    entree = m.instructions.histo[-1][1]
+    assert entree.action == "ERREUR_TECHNIQUE" and entree.motif == cause
+    # The details are in the log line that carries the same reference.
+    (ligne,) = [r for r in caplog.records if getattr(r, "reference", None) == reference]
+    assert ligne.erreur["Cause"] == CAUSE_BRUTE  # type: ignore[attr-defined]
+
+
+def test_echec_avant_tout_etat_donne_une_erreur_technique_pas_un_en_cours() -> None:
+    """EnCours's task failed before any state existed: the error branch's token must not be
+    recorded as EN_COURS (a decision would consume it, the relance's EnCours undo it)."""
+    m = monde()
+    _attendre(
+        m,
+        "EN_ERREUR_TECHNIQUE",
+        "GESTIONNAIRE",
+        "j-erreur",
+        erreur={"Error": "Lambda.TooManyRequestsException", "Cause": "Rate exceeded"},
+        etapeEchouee="EnCours",
+    )
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert etat.statut is StatutDemande.EN_ERREUR_TECHNIQUE
+    assert etat.statut_avant_erreur is StatutDemande.EN_COURS
+    assert etat.erreur is not None and "momentanément indisponible" in etat.erreur.cause
+    with pytest.raises(ActionImpossible):
+        m.instruction.decider(NUMERO, AVANCE, "A_MODIFIER", "motif", None, "DUPONT")
+    assert m.workflow.rendus == []
+    relance = m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
+    assert relance.statut is StatutDemande.EN_COURS
+    assert m.workflow.rendus[-1] == ("j-erreur", {"relance": "MARTIN"})
+    # EnCours runs again and waits for the gestionnaire with its own token.
+    _en_cours(m, "j2")
+    assert m.instruction.etat(NUMERO, AVANCE).jeton == "j2"
 
 
 def test_relancer_sans_erreur_409() -> None:

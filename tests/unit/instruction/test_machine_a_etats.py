@@ -61,6 +61,17 @@ def test_toute_tache_est_rattrapee_vers_en_erreur_et_la_reprise_y_retourne() -> 
     assert etats["EnErreur"]["Next"] == "Reprise"
 
 
+def test_en_erreur_tient_une_panne_passagere_de_plusieurs_minutes() -> None:
+    """Recording EN_ERREUR_TECHNIQUE is the last step with no Catch: a throttled service
+    there must be waited out (about 8 minutes), or the execution is lost."""
+    (essai,) = _asl()["States"]["EnErreur"]["Retry"]
+    assert "ErreurTransitoire" in essai["ErrorEquals"]
+    attente = sum(
+        essai["IntervalSeconds"] * essai["BackoffRate"] ** n for n in range(essai["MaxAttempts"])
+    )
+    assert attente >= 480
+
+
 def test_ni_jsonata_ni_assign() -> None:
     texte = ASL.read_text(encoding="utf-8")
     assert "JSONata" not in texte and '"Assign"' not in texte and "QueryLanguage" not in texte

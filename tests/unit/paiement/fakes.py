@@ -87,7 +87,8 @@ class FakeVersements:
         return sorted(choisis, key=lambda lot: lot.cree_le, reverse=True)
 
     def prendre_verrou(self, proprietaire: str, maintenant: datetime, expire_le: datetime) -> bool:
-        if self.verrou is not None and self.verrou[1] > maintenant:
+        pris = self.verrou is not None and self.verrou[1] > maintenant
+        if pris and self.verrou is not None and self.verrou[0] != proprietaire:
             return False
         self.verrou = (proprietaire, expire_le)
         return True

@@ -15,6 +15,7 @@ from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.suites import (
     Suites,
     autoriser_retour,
+    demander_versement,
     recevoir_retour,
 )
 from services.paiement.application.versements import creer_versement
@@ -125,6 +126,29 @@ def test_retour_acsc_paye_puis_avis_courriel_et_signal_une_seule_fois() -> None:
     encore = _deposer(paiement, suites, stockage, pain002)
     assert encore.deja_traites == 1 and not encore.payes
     assert len(suites.signal.envois) == 1 and len(suites.avis.produits) == 1
+
+
+def test_demande_rejouee_apres_paiement_redonne_le_signal_au_nouveau_jeton() -> None:
+    """The instruction's DemanderVersement ran again (its SendMessage's answer lost) after the
+    versement was paid: the signal went to jeton-1, whose task is gone; jeton-2 gets it."""
+    paiement, suites, stockage, pain001 = _monde()
+    _deposer(paiement, suites, stockage, repondre(pain001, datetime(2024, 3, 5, 8, tzinfo=UTC)))
+    assert [j for j, _ in suites.signal.envois] == ["jeton-1"]
+    message = DemandeDecidee(
+        numeroAsp="FINMS1000001",
+        siret=SIRET,
+        numeroAns="ANS1",
+        typeDemande="AVANCE",
+        montantFinance="22222.22",
+        decideeLe=datetime(2024, 3, 1, 10, tzinfo=UTC),
+        jeton="jeton-2",
+    )
+    v = demander_versement(paiement, suites, message)
+    assert v.etat is EtatVersement.PAYE and v.jeton is None
+    assert [j for j, _ in suites.signal.envois] == ["jeton-1", "jeton-2"]
+    # Redelivered: nothing more.
+    demander_versement(paiement, suites, message.model_copy(update={"jeton": None}))
+    assert len(suites.signal.envois) == 2 and len(suites.avis.produits) == 1
 
 
 def test_suites_reprises_apres_une_panne() -> None:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from services.paiement.adapters.avis_pdf import avis_signe, rendre_avis
 from services.paiement.domain.avis import DonneesAvis, nom_fichier_avis
-from shared.campagnes import TypeDemande
+from shared.campagnes import CAMPAGNE_MS_VAGUE1, TypeDemande, campagne
 from shared.identifiants import iban_masque
 from shared.montant import Montant
 from shared.signature import MaterielSignature, generer_materiel, verifier
@@ -31,6 +31,7 @@ def donnees(**changes: object) -> DonneesAvis:
         paye_le=date(2022, 10, 11),
         iban_masque=iban_masque(IBAN),
         emis_le=datetime(2022, 10, 11, 16, 0, tzinfo=UTC),
+        programme=campagne(CAMPAGNE_MS_VAGUE1).programme,
         bic="AGRIFRPP",
         reference="FINMSS006702M0-VERSE001-1",
         valide_le=date(2022, 10, 10),
@@ -63,6 +64,14 @@ def test_l_avis_porte_chaque_valeur_du_suivi_financier() -> None:
     ]:
         assert attendu in contenu, attendu
     assert "au titre de l'avance de la demande" in " ".join(contenu.split())
+    # The programme is the campaign's (G1): the médico-social couloir's, not MSSanté's.
+    plat = " ".join(contenu.split())
+    assert "système ouvert et non sélectif (SONS)" in plat and "MSSanté" not in plat
+
+
+def test_un_avis_nomme_son_programme() -> None:
+    with pytest.raises(ValueError, match="programme"):
+        donnees(programme="")
 
 
 def test_l_iban_complet_n_apparait_nulle_part() -> None:

@@ -255,3 +255,48 @@ def test_coordonnees_validees_reemet_les_rejets_de_l_editeur_une_seule_fois() ->
     assert autre is not None and autre.etat is EtatVersement.REJETE  # not this SIRET's
     second = lancer_lot(paiement).lot
     assert second is not None and second.nombre == 2
+
+
+def test_un_verrou_pris_mais_repondu_en_erreur_est_rendu() -> None:
+    """The lock's PutItem applied, its answer lost: the run releases what may be its lock,
+    and the next lot is not refused « déjà en préparation » until the lock expires."""
+    paiement, depot, enrolements, stockage, _ = paiement_en_memoire()
+    enrolements.definir(SIRET, "ANS1")
+    creer_versement(paiement, decision("FINMS1000001", "100.00"))
+    prendre = depot.prendre_verrou
+
+    def applique_puis_echoue(proprietaire: str, maintenant: datetime, expire: datetime) -> bool:
+        prendre(proprietaire, maintenant, expire)
+        raise TimeoutError("réponse perdue")
+
+    depot.prendre_verrou = applique_puis_echoue  # type: ignore[method-assign]
+    with pytest.raises(TimeoutError):
+        lancer_lot(paiement)
+    assert depot.verrou is None
+    depot.prendre_verrou = prendre  # type: ignore[method-assign]
+    resultat = lancer_lot(paiement)
+    assert resultat.lot is not None and len(stockage.fichiers) == 1
+
+
+def test_une_demande_rejouee_avec_un_nouveau_jeton_le_garde() -> None:
+    """The instruction's task ran again after an ambiguous SendMessage: its new token is the
+    one the payment signal must reach; a redelivery of the same message writes nothing."""
+    paiement, depot, _enrolements, _, _ = paiement_en_memoire()
+    premier = creer_versement(
+        paiement, decision("FINMS1000001", "100.00").model_copy(update={"jeton": "jeton-1"})
+    )
+    assert premier.jeton == "jeton-1"
+    ecritures = depot.ecritures
+    assert (
+        creer_versement(
+            paiement, decision("FINMS1000001", "100.00").model_copy(update={"jeton": "jeton-1"})
+        ).jeton
+        == "jeton-1"
+    )
+    assert depot.ecritures == ecritures
+    rejoue = creer_versement(
+        paiement, decision("FINMS1000001", "100.00").model_copy(update={"jeton": "jeton-2"})
+    )
+    assert rejoue.jeton == "jeton-2"
+    lu = depot.lire("FINMS1000001", TypeVersement.AVANCE)
+    assert lu is not None and lu.jeton == "jeton-2" and lu.etat is EtatVersement.A_PAYER

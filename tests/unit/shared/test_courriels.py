@@ -3,11 +3,12 @@ and the journal record's writer and reader."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.courriels.contrat import (
+    PEREMPTION_RESERVATION,
     Avis,
     CleEnvoi,
     Contenu,
@@ -56,7 +57,7 @@ def horloge() -> HorlogeFixe:
 def courrier(
     boite: BoiteAuxLettres, registre: RegistreCourrielsEnMemoire, horloge: HorlogeFixe
 ) -> Courrier:
-    return Courrier(boite, RedactionSimple(), registre, registre, horloge)
+    return Courrier(boite, RedactionSimple(), registre, horloge)
 
 
 def test_envoye_une_fois_et_consigne_sur_le_dossier(
@@ -96,18 +97,50 @@ def test_un_envoi_refuse_libere_la_reservation(
     assert len(boite.envoyes) == 1
 
 
-def test_envoye_mais_non_consigne_jamais_renvoye(
-    courrier: Courrier, boite: BoiteAuxLettres, registre: RegistreCourrielsEnMemoire
+def test_envoye_mais_non_confirme_ni_perdu_ni_renvoye_par_un_envoi_vivant(
+    courrier: Courrier,
+    boite: BoiteAuxLettres,
+    registre: RegistreCourrielsEnMemoire,
+    horloge: HorlogeFixe,
 ) -> None:
+    """Its confirmation and records (one transaction) failed: reported NON_CONSIGNE, its
+    claim left unconfirmed; a send within PEREMPTION_RESERVATION may still be live, so it is
+    left alone; after it, the claim is taken over, and the courriel is sent and listed."""
     registre.journal_en_panne = True
     envoi = courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], AVIS, dossiers=["FINMS1000001"])
     assert envoi.statut is StatutEnvoi.NON_CONSIGNE and envoi.envoye
-    assert "envoyeLe" in registre.reservations[CLE]
+    assert "envoyeLe" not in registre.reservations[CLE] and registre.journal == []
 
     registre.journal_en_panne = False
     encore = courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], AVIS, dossiers=["FINMS1000001"])
-    assert encore.statut is StatutEnvoi.DEJA_ENVOYE
-    assert len(boite.envoyes) == 1
+    assert encore.statut is StatutEnvoi.DEJA_ENVOYE and len(boite.envoyes) == 1
+    horloge.regler(horloge.maintenant() + PEREMPTION_RESERVATION + timedelta(seconds=1))
+    repris = courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], AVIS, dossiers=["FINMS1000001"])
+    assert repris.statut is StatutEnvoi.ENVOYE
+    (consigne,) = registre.courriels_du_dossier("FINMS1000001")
+    assert consigne.message_id == repris.message_id
+
+
+def test_une_reservation_abandonnee_avant_l_envoi_est_reprise(
+    courrier: Courrier,
+    boite: BoiteAuxLettres,
+    registre: RegistreCourrielsEnMemoire,
+    horloge: HorlogeFixe,
+) -> None:
+    """A run died between its claim and SES (or its claim's write answered an error after it
+    was applied): the courriel was never sent; it must not be counted as sent for ever."""
+    assert registre.reserver(CLE, "objet", horloge.maintenant(), "run-mort")
+    assert registre.reserver(CLE, "objet", horloge.maintenant(), "run-mort")  # its own replay
+    assert not registre.reserver(CLE, "objet", horloge.maintenant(), "autre")
+    registre.liberer(CLE, "autre")  # not its claim: kept
+    assert CLE in registre.reservations
+    assert courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], AVIS).statut is (
+        StatutEnvoi.DEJA_ENVOYE
+    )
+    horloge.regler(horloge.maintenant() + timedelta(minutes=21))
+    envoi = courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], AVIS, dossiers=["FINMS1000001"])
+    assert envoi.statut is StatutEnvoi.ENVOYE and len(boite.envoyes) == 1
+    assert len(registre.courriels_du_dossier("FINMS1000001")) == 1
 
 
 def test_sans_destinataire_rien_n_est_reserve(
@@ -121,7 +154,7 @@ def test_sans_destinataire_rien_n_est_reserve(
 def test_un_modele_en_erreur_ne_reserve_rien(
     boite: BoiteAuxLettres, registre: RegistreCourrielsEnMemoire, horloge: HorlogeFixe
 ) -> None:
-    courrier = Courrier(boite, RedactionSimple(), registre, registre, horloge)
+    courrier = Courrier(boite, RedactionSimple(), registre, horloge)
     with pytest.raises(KeyError):
         courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], Avis("test", "objet", {}))
     assert registre.reservations == {} and boite.envoyes == []

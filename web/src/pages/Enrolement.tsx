@@ -11,6 +11,7 @@ import { ErreurApi, messageErreur } from "../api/erreurs";
 import type { ConfirmationEnrolement, Referencement } from "../api/modeles";
 import { rechercherReferencement, soumettreEnrolement } from "../api/routes";
 import { useApi } from "../contexte";
+import { avertissementCommune, chargerCodesPostaux, communesDuCodePostal, type CodesPostaux } from "../lib/communes";
 import {
   corpsDemande,
   documentsRequis,
@@ -47,6 +48,7 @@ export function Enrolement() {
   const [envoi, setEnvoi] = useState(false);
   const [confirmation, setConfirmation] = useState<ConfirmationEnrolement | null>(null);
   const [referencement, setReferencement] = useState<Referencement | null>(null);
+  const [codesPostaux, setCodesPostaux] = useState<CodesPostaux | null>(null);
 
   // The référencement looked up as soon as its numéro is well formed: its DSR is shown and
   // its éditeur decides whether a kbis is required.
@@ -60,6 +62,15 @@ export function Enrolement() {
       .catch(() => undefined); // an unknown numéro is reported by the submission, at its field
     return () => abandon.abort();
   }, [api, f.numeroAns]);
+
+  // La Poste's base, loaded once a code postal is typed: the commune field offers the
+  // code's communes and warns when the commune typed is not one of them.
+  const codeTape = /^\d{5}$/.test(f.codePostal.trim());
+  useEffect(() => {
+    if (codeTape && codesPostaux === null) chargerCodesPostaux().then(setCodesPostaux).catch(() => undefined);
+  }, [codeTape, codesPostaux]);
+  const communesProposees = codesPostaux && codeTape ? communesDuCodePostal(codesPostaux, f.codePostal.trim()) : [];
+  const avertissement = codesPostaux ? avertissementCommune(codesPostaux, f.codePostal, f.commune) : null;
 
   const connu = referencement ? { siret: referencement.siret, ...(referencement.raisonSociale ? { raisonSociale: referencement.raisonSociale } : {}) } : null;
   const requis = documentsRequis(f, connu);
@@ -213,7 +224,18 @@ export function Enrolement() {
             {texte("demandeur.adresse.complement", "Complément d'adresse", "complement", { requis: false })}
             <div className="fr-grid-row fr-grid-row--gutters">
               <div className="fr-col-12 fr-col-md-4">{texte("demandeur.adresse.codePostal", "Code postal", "codePostal", { autoComplete: "postal-code" })}</div>
-              <div className="fr-col-12 fr-col-md-8">{texte("demandeur.adresse.commune", "Commune", "commune", { autoComplete: "address-level2" })}</div>
+              <div className="fr-col-12 fr-col-md-8">
+                <Input
+                  label="Commune *"
+                  {...(problemes["demandeur.adresse.commune"] || !avertissement ? etat("demandeur.adresse.commune") : { state: "info" as const, stateRelatedMessage: avertissement })}
+                  nativeInputProps={{ id: idChamp("demandeur.adresse.commune"), name: "demandeur.adresse.commune", value: f.commune, onChange: (e) => maj("commune", e.target.value), autoComplete: "address-level2", list: "communes-du-code-postal" }}
+                />
+                <datalist id="communes-du-code-postal" data-testid="communes-du-code-postal">
+                  {communesProposees.map((c) => (
+                    <option key={c} value={c} />
+                  ))}
+                </datalist>
+              </div>
             </div>
           </div>
         </fieldset>

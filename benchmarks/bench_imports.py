@@ -94,6 +94,16 @@ def _environnement(endpoint: str) -> dict[str, str]:
             "AWS_DEFAULT_REGION": "eu-west-3",
             "SEGURNUM_SM_INSTRUCTION": "arn:aws:states:eu-west-3:123456789012:stateMachine:i",
             "SEGURNUM_USER_POOL_ID": "eu-west-3_bench",
+            # what the template sets and each composition root requires (shared/settings.py):
+            # the payer is validated at cold start (stdnum), as on Lambda
+            "SEGURNUM_BUCKET_DEPOTS": "segurnum-depots-123456789012",
+            "SEGURNUM_BUCKET_DOCUMENTS": "segurnum-documents-123456789012",
+            "SEGURNUM_BUCKET_ENROLEMENT": "segurnum-enrolement-123456789012",
+            "SEGURNUM_EXPEDITEUR": "ne-pas-repondre@segurnum.localhost",
+            "SEGURNUM_URL_PORTAIL": "https://segurnum.localhost",
+            "SEGURNUM_PAYEUR_NOM": "Agence de paiement de test",
+            "SEGURNUM_PAYEUR_IBAN": "FR4499999000010000LOCAL0188",
+            "SEGURNUM_PAYEUR_BIC": "TESTFRP0XXX",
             "POWERTOOLS_METRICS_NAMESPACE": "segurnum",
             "POWERTOOLS_SERVICE_NAME": "segurnum",
             "PYTHONDONTWRITEBYTECODE": "",

@@ -114,6 +114,26 @@ EVENEMENTS: dict[str, tuple[str, str, str, Any]] = {
     ),
     "paiement_retour": (_PAIEMENT, "paiement_retour", "s3", "paiements/retours/r.xml"),
     "paiement_lancer_lot": (_PAIEMENT, "paiement_lancer_lot", "direct", {}),
+    # Cognito's pre token generation: its 5 s budget includes this cold start.
+    "enrolment_jeton_connexion": (
+        "services.enrolment.api",
+        "enrolment_jeton_connexion",
+        "direct",
+        {
+            "version": "1",
+            "triggerSource": "TokenGeneration_HostedAuth",
+            "userPoolId": "eu-west-3_bench",
+            "request": {
+                "userAttributes": {
+                    "email": "agent@numerique.gouv.fr",
+                    "custom:siret": "11002001300097",
+                    "identities": '[{"providerName": "ProConnect", "userId": "1"}]',
+                },
+                "groupConfiguration": {"groupsToOverride": []},
+            },
+            "response": {"claimsOverrideDetails": None},
+        },
+    ),
 }
 
 

@@ -20,28 +20,35 @@ class Settings:
     region: str = "eu-west-3"
     table_donnees: str = "segurnum-donnees"
     table_idempotence: str = "segurnum-idempotence"
-    bucket_depots: str = "segurnum-depots"
-    bucket_documents: str = "segurnum-documents"
+    # S3 names are global: a bucket's default could name a stranger's bucket (the template
+    # suffixes them with the account), so these three are required, like what follows.
+    bucket_depots: str = ""
+    bucket_documents: str = ""
     # Enrolment documents (identity, bank): their own bucket and KMS key (resources.yaml).
-    bucket_enrolement: str = "segurnum-enrolement"
+    bucket_enrolement: str = ""
     queue_json: str = "segurnum-depot-json"
     queue_zip: str = "segurnum-depot-zip"
     queue_import: str = "segurnum-depot-import"
     state_machine_instruction: str = ""
-    expediteur: str = "ne-pas-repondre@segurnum.example.fr"
+    # What reaches people or money has no default: the template's parameters set them
+    # (docs/deploiement.md), the local runtime its own (infra/local/cfn.py), and each
+    # service's composition root requires them at cold start (REGLAGES, `requis`). The
+    # defaults left are the names of the template's own tables, queues and secret, which
+    # are those of this account and region (tests/infra/test_reglages.py compares them).
+    expediteur: str = ""
     user_pool_id: str = ""
     # Set by the local runtime only: every boto3 client goes to the moto server.
     endpoint_url: str | None = None
     local: bool = False
-    url_portail: str = "https://segurnum.example.fr"
+    url_portail: str = ""
     # The PEM pair signing the décisions and avis (shared/signature.py, docs/documents.md).
     secret_signature: str = "segurnum-signature-documents"
     # The HMAC key signing the enrolment form's anti-robot challenges (ALTCHA): no default.
     secret_altcha: str = ""
-    # The paying agency (debtor of the SEPA credit transfers); local defaults are fictitious.
-    payeur_nom: str = "Agence de services et de paiement"
-    payeur_iban: str = "FR0510071750000000100000000"
-    payeur_bic: str = "TRPUFRP1XXX"
+    # The paying agency (debtor of the SEPA credit transfers).
+    payeur_nom: str = ""
+    payeur_iban: str = ""
+    payeur_bic: str = ""
     version: str = VERSION
 
 
@@ -96,17 +103,72 @@ class ReglageManquant(RuntimeError):
     """A setting a handler cannot work without is absent: raised at its cold start (the
     composition root), never discovered later by an event silently ignored."""
 
+    def __init__(self, variables: list[str]) -> None:
+        self.variables = tuple(variables)
+        super().__init__(
+            "Réglage(s) requis absent(s) de l'environnement : " + ", ".join(variables) + "."
+        )
+
+
+class ReglageInvalide(RuntimeError):
+    """A required setting is present but cannot be right (an IBAN whose key is wrong...)."""
+
+    def __init__(self, erreurs: list[tuple[str, str]]) -> None:
+        self.variables = tuple(variable for variable, _ in erreurs)
+        super().__init__(
+            "Réglage(s) invalide(s) : "
+            + " ; ".join(f"{variable} : attendu {attendu}" for variable, attendu in erreurs)
+            + "."
+        )
+
+
+def _iban(valeur: str) -> bool:
+    from shared.identifiants import iban_valide  # stdnum: only the functions that pay
+
+    # The compact form pain.001 carries: stdnum alone would accept the grouped one.
+    return " " not in valeur and iban_valide(valeur)
+
+
+def _bic(valeur: str) -> bool:
+    from shared.identifiants import bic_valide
+
+    return " " not in valeur and bic_valide(valeur)
+
+
+# What a required setting must look like (checked by `requis`, at cold start).
+_FORMES = {
+    "payeur_iban": (_iban, "un IBAN (ISO 13616) sans espace, clé de contrôle juste"),
+    "payeur_bic": (_bic, "un BIC (ISO 9362) de 8 ou 11 caractères"),
+    # pain.001's Dbtr/Nm holds 70 characters.
+    "payeur_nom": (lambda v: len(v) <= 70, "un nom de 70 caractères au plus"),
+    "url_portail": (
+        lambda v: v.startswith("https://") and " " not in v,
+        "une adresse https:// (les liens des courriels)",
+    ),
+    "expediteur": (
+        lambda v: v.count("@") == 1 and " " not in v and "." in v.split("@")[1],
+        "une adresse électronique vérifiée dans SES",
+    ),
+}
+
 
 def requis(*champs: str) -> Settings:
-    """The settings, after checking that each of `champs` is set (cold start of a handler).
+    """The settings, after checking that each of `champs` is set and well formed (cold
+    start of a handler).
 
-    Raises ReglageManquant naming every missing variable at once."""
+    Raises ReglageManquant naming every missing variable at once, then ReglageInvalide
+    naming every malformed one with what is expected."""
     reglages = settings()
     manquants = [VARIABLES.get(champ, champ) for champ in champs if not getattr(reglages, champ)]
     if manquants:
-        raise ReglageManquant(
-            "Réglage(s) requis absent(s) de l'environnement : " + ", ".join(manquants) + "."
-        )
+        raise ReglageManquant(manquants)
+    invalides = [
+        (VARIABLES[champ], _FORMES[champ][1])
+        for champ in champs
+        if champ in _FORMES and not _FORMES[champ][0](getattr(reglages, champ))
+    ]
+    if invalides:
+        raise ReglageInvalide(invalides)
     return reglages
 
 

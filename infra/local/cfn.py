@@ -15,6 +15,22 @@ STATEMACHINES = RESOURCES.parent
 COMPTE = "123456789012"
 REGION = "eu-west-3"
 
+# The template's parameters as the local runtime sets them: its own values, set here
+# explicitly (on AWS the operators give theirs, docs/deploiement.md). The payer is a test
+# account no bank holds (bank code 99999, "LOCAL" in the account number; a BIC whose
+# location code ends in 0 is a test BIC in ISO 9362); the addresses are under .localhost.
+PARAMETRES_LOCAUX = {
+    "PayeurNom": "Agence de paiement de test (runtime local)",
+    "PayeurIban": "FR4499999000010000LOCAL0188",
+    "PayeurBic": "TESTFRP0XXX",
+    "Expediteur": "ne-pas-repondre@segurnum.localhost",
+    "UrlPortail": "https://segurnum.localhost",
+    # ProConnect is not reached locally (the local accounts sign in): explicit placeholders.
+    "ProConnectEmetteur": "https://proconnect.localhost/api/v2",
+    "ProConnectClientId": "segurnum-local",
+    "ProConnectClientSecret": "secret-local",
+}
+
 
 class _Tag:
     def __init__(self, nom: str, valeur: Any) -> None:
@@ -70,6 +86,10 @@ class Resolveur:
             return pseudo[id_logique]
         if id_logique in self.fonctions:
             return self.fonctions[id_logique]
+        if id_logique in modele().get("Parameters", {}):
+            if id_logique not in PARAMETRES_LOCAUX:
+                raise KeyError(f"!Ref {id_logique}: give the parameter its local value")
+            return PARAMETRES_LOCAUX[id_logique]
         ressource = ressources()[id_logique]
         props = ressource.get("Properties", {})
         type_cfn = ressource["Type"]
@@ -77,6 +97,8 @@ class Resolveur:
             return f"https://sqs.{REGION}.amazonaws.com/{COMPTE}/{props['QueueName']}"
         if type_cfn in ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"):
             return f"arn:aws:states:{REGION}:{COMPTE}:stateMachine:{props['Name']}"
+        if type_cfn == "AWS::Cognito::UserPoolIdentityProvider":
+            return str(props["ProviderName"])
         nom = props.get("TableName") or props.get("BucketName") or props.get("Name")
         if nom is None:
             raise KeyError(f"!Ref {id_logique}: the local runtime resolves this elsewhere")

@@ -264,6 +264,10 @@ class Provisionneur:
             self.resolveur.fonctions[id_logique] = pool["Id"]  # so !Ref UserPool resolves
         for id_logique in cfn.ressources("AWS::Cognito::UserPoolClient"):
             props = self._props(id_logique)
+            if "COGNITO" not in props.get("SupportedIdentityProviders", ["COGNITO"]):
+                # The gestionnaires' ProConnect client: no ProConnect locally, where the
+                # local accounts sign in through the portal's client (the pool's only one).
+                continue
             cli = idp.create_user_pool_client(
                 UserPoolId=props["UserPoolId"],
                 ClientName=props["ClientName"],

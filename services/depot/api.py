@@ -37,6 +37,8 @@ def _traiter_lot(event: Any, traiter: Any) -> dict[str, Any]:
         for objet in objets_recus(message.body):
             traiter(objet)
 
+    # Before the batch: a missing setting fails the invocation loudly, not each record.
+    composants()
     return traiter_lot(event.to_dict(), record_handler)
 
 
@@ -233,11 +235,25 @@ class _Composants:
 
 
 _composants: _Composants | None = None
+# What every function running this service's code requires at its cold start: checked by
+# `composants()` below; tests/infra/test_reglages.py checks that the packaged template sets
+# each variable for every such function.
+REGLAGES = (
+    "bucket_depots",
+    "bucket_documents",
+    "state_machine_instruction",
+    "expediteur",
+    "url_portail",
+)
 
 
 def composants() -> _Composants:
     global _composants
     if _composants is None:
+        from shared.settings import requis
+
+        # Fails loudly at cold start, naming the variable, rather than at the first import.
+        requis(*REGLAGES)
         _composants = _Composants()
     return _composants
 
@@ -296,6 +312,7 @@ def depot_import(event: Any) -> dict[str, Any]:
         id_depot, auteur = import_demande(message.body)
         composants().importer.executer(id_depot, auteur, continuer)
 
+    composants()  # before the batch, as _traiter_lot
     return traiter_lot(event.to_dict(), record_handler)
 
 
@@ -552,6 +569,7 @@ def depot_fermer_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Target of each deadline's schedule (idempotent: a retry sends nothing twice)."""
     from services.depot.adapters.guichet_dynamodb import service_guichet
 
+    composants()  # its cold start checks the settings (REGLAGES) the courriels need
     resultat: dict[str, Any] = (
         service_guichet().fermer_guichet(event["campagne"], event["typeDemande"]).to_dict()
     )
@@ -564,6 +582,7 @@ def depot_rappel_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """J-7 and J-1 before each deadline: « N'attendez pas le dernier jour »."""
     from services.depot.adapters.guichet_dynamodb import service_guichet
 
+    composants()  # its cold start checks the settings (REGLAGES) the courriels need
     resultat: dict[str, Any] = (
         service_guichet()
         .envoyer_rappels(event["campagne"], event["typeDemande"], event["rappel"])

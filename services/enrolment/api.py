@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chalice.app import Blueprint
 
 from shared.api import ErreurApi, contrat, corps, parametres, reponse
+from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 if TYPE_CHECKING:
@@ -369,3 +370,23 @@ def gestion_referentiel() -> Any:
             absents=list(bilan.absents),
         )
     )
+
+
+# --- Cognito: the groups of a gestionnaire signed in with ProConnect -------------------------
+
+# What a handler that does not build the composition root requires instead of REGLAGES
+# (tests/infra/test_reglages.py): the trigger reads its pool from Cognito's event, and the
+# template leaves it SEGURNUM_USER_POOL_ID empty (the pool's LambdaConfig names it).
+REGLAGES_PROPRES: dict[str, tuple[str, ...]] = {"enrolment_jeton_connexion": ()}
+
+
+@bp.lambda_function(name="enrolment_jeton_connexion")
+@observe
+def enrolment_jeton_connexion(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Cognito's pre token generation trigger (infra/resources.yaml, UserPool LambdaConfig):
+    a ProConnect agent gets the `gestionnaires` group when the allow-list names its email
+    or organisation, no group otherwise; the pool's own users are left untouched."""
+    from services.enrolment.adapters.habilitations import habilitations_livrees
+    from services.enrolment.domain.habilitations import revendications
+
+    return revendications(event, habilitations_livrees())

@@ -192,8 +192,17 @@ class Composants:
         )
 
 
+# What every function running this service's code requires at its cold start: checked by
+# `composants()` below; tests/infra/test_reglages.py checks that the packaged template sets
+# each variable for every such function.
+REGLAGES = ("bucket_enrolement", "user_pool_id", "expediteur", "url_portail", "secret_altcha")
+
+
 @lru_cache(maxsize=1)
 def composants() -> Composants:
-    # Fails loudly at cold start, naming the variable, rather than at the first challenge.
-    requis("secret_altcha")
+    from shared.settings import requis
+
+    # Fails loudly at cold start, naming the variable, rather than at the first courriel
+    # or the first anti-robot challenge.
+    requis(*REGLAGES)
     return Composants()

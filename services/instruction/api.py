@@ -127,6 +127,8 @@ def instruction_reponses(event: Any) -> dict[str, Any]:
     def traiter(message: Message) -> None:
         _composants().instruction.repondre(ReponseEditeur.model_validate_json(message.body))
 
+    # Before the batch: a missing setting fails the invocation loudly, not each record.
+    _composants()
     return traiter_lot(event.to_dict(), traiter)
 
 

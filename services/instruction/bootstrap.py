@@ -64,8 +64,14 @@ class Composants:
         )
 
 
+# What every function running this service's code requires at its cold start: checked by
+# `composants()` below; tests/infra/test_reglages.py checks that the packaged template sets
+# each variable for every such function.
+REGLAGES = ("bucket_documents", "state_machine_instruction", "expediteur", "url_portail")
+
+
 @lru_cache(maxsize=1)
 def composants() -> Composants:
     # Fails loudly at cold start, naming the variable, rather than at the first decision.
-    requis("state_machine_instruction")
+    requis(*REGLAGES)
     return Composants()

@@ -48,6 +48,8 @@ def _lot_sqs(event: Any, traiter: Callable[[str], None]) -> dict[str, Any]:
     """Partial batch response: a failed record goes back to the queue, not the batch."""
     from shared.lots_sqs import traiter_lot
 
+    # Before the batch: a missing setting fails the invocation loudly, not each record.
+    _composants()
     return traiter_lot(event.to_dict(), lambda message: traiter(message.body))
 
 

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from services.paiement.application.contexte import Paiement
     from services.paiement.application.suites import Suites
 
+# What every function running this service's code requires at its cold start: checked by
+# `composants()` below; tests/infra/test_reglages.py checks that the packaged template sets
+# each variable for every such function.
+REGLAGES = (
+    "table_donnees",
+    "bucket_documents",
+    "expediteur",
+    "url_portail",
+    "payeur_nom",
+    "payeur_iban",
+    "payeur_bic",
+)
+
 
 class Composants:
     @cached_property
@@ -78,6 +91,7 @@ class Composants:
 
 @lru_cache(maxsize=1)
 def composants() -> Composants:
-    # Fails loudly at cold start, naming the variable, rather than at the first payment.
-    requis("table_donnees", "bucket_documents", "payeur_nom", "payeur_iban", "payeur_bic")
+    # Fails loudly at cold start, naming the variable, rather than at the first payment
+    # (a lot's pain.001 from no account, or a fictitious one).
+    requis(*REGLAGES)
     return Composants()

@@ -51,8 +51,10 @@ DEMANDE = DemandeNotifiee(
 
 @pytest.fixture
 def ddb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for variable in ("SEGURNUM_ENDPOINT_URL", "SEGURNUM_TABLE_DONNEES", "SEGURNUM_EXPEDITEUR"):
+    for variable in ("SEGURNUM_ENDPOINT_URL", "SEGURNUM_TABLE_DONNEES"):
         monkeypatch.delenv(variable, raising=False)
+    # The sender has no default: the handlers' is the environment's (shared/settings.py).
+    monkeypatch.setenv("SEGURNUM_EXPEDITEUR", EXPEDITEUR)
     for variable, valeur in {
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,

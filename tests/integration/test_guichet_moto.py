@@ -165,8 +165,10 @@ def dossier(
 
 @pytest.fixture
 def aws_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    for variable in ("SEGURNUM_ENDPOINT_URL", "SEGURNUM_TABLE_DONNEES", "SEGURNUM_EXPEDITEUR"):
+    for variable in ("SEGURNUM_ENDPOINT_URL", "SEGURNUM_TABLE_DONNEES"):
         monkeypatch.delenv(variable, raising=False)
+    # The sender has no default: the handlers' is the environment's (shared/settings.py).
+    monkeypatch.setenv("SEGURNUM_EXPEDITEUR", EXPEDITEUR)
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

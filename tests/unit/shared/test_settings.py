@@ -66,3 +66,103 @@ def test_un_booleen_illisible_est_refuse_en_nommant_la_variable() -> None:
 
     with pytest.raises(ValueError, match="SEGURNUM_LOCAL"):
         depuis_environnement({"SEGURNUM_LOCAL": "peut-être"})
+
+
+PAYEUR = {
+    "SEGURNUM_PAYEUR_NOM": "Agence de services et de paiement",
+    "SEGURNUM_PAYEUR_IBAN": "FR4499999000010000LOCAL0188",
+    "SEGURNUM_PAYEUR_BIC": "TESTFRP0XXX",
+}
+
+
+@pytest.fixture
+def payeur(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    for variable, valeur in PAYEUR.items():
+        monkeypatch.setenv(variable, valeur)
+    recharger()
+    yield monkeypatch
+    monkeypatch.undo()
+    recharger()
+
+
+def test_rien_de_ce_qui_touche_l_argent_ou_les_personnes_n_a_de_valeur_par_defaut() -> None:
+    """The payer, the sender of the courriels and the portal's address: empty, hence
+    required, until the environment gives them (they once defaulted to a fictitious IBAN,
+    a real bank's BIC and a domain nobody owns)."""
+    from shared.settings import Settings
+
+    vide = Settings()
+    for champ in ("payeur_nom", "payeur_iban", "payeur_bic", "expediteur", "url_portail"):
+        assert getattr(vide, champ) == "", champ
+
+
+def test_le_payeur_absent_echoue_en_nommant_chaque_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in PAYEUR:
+        monkeypatch.delenv(variable, raising=False)
+    recharger()
+    try:
+        with pytest.raises(ReglageManquant) as erreur:
+            requis("payeur_nom", "payeur_iban", "payeur_bic")
+        assert erreur.value.variables == tuple(PAYEUR)
+        for variable in PAYEUR:
+            assert variable in str(erreur.value)
+    finally:
+        monkeypatch.undo()
+        recharger()
+
+
+@pytest.mark.parametrize(
+    ("variable", "valeur", "attendu"),
+    [
+        ("SEGURNUM_PAYEUR_IBAN", "FR4499999000010000LOCAL0189", "IBAN"),  # wrong key
+        ("SEGURNUM_PAYEUR_IBAN", "FR44 9999 9000 0100 00LO CAL0 188", "IBAN"),  # spaces
+        ("SEGURNUM_PAYEUR_BIC", "TESTFRP", "BIC"),
+        ("SEGURNUM_PAYEUR_BIC", "TEST12P0XXX", "BIC"),
+        ("SEGURNUM_PAYEUR_NOM", "A" * 71, "70 caractères"),
+    ],
+)
+def test_un_payeur_invalide_echoue_en_nommant_la_variable_et_l_attendu(
+    payeur: pytest.MonkeyPatch, variable: str, valeur: str, attendu: str
+) -> None:
+    from shared.settings import ReglageInvalide
+
+    payeur.setenv(variable, valeur)
+    recharger()
+    with pytest.raises(ReglageInvalide) as erreur:
+        requis("payeur_nom", "payeur_iban", "payeur_bic")
+    assert erreur.value.variables == (variable,)
+    assert variable in str(erreur.value) and attendu in str(erreur.value)
+
+
+def test_un_payeur_valide_passe(payeur: pytest.MonkeyPatch) -> None:
+    reglages = requis("payeur_nom", "payeur_iban", "payeur_bic")
+    assert (reglages.payeur_iban, reglages.payeur_bic) == (
+        "FR4499999000010000LOCAL0188",
+        "TESTFRP0XXX",
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "valeur"),
+    [
+        ("SEGURNUM_URL_PORTAIL", "http://segurnum.localhost"),
+        ("SEGURNUM_EXPEDITEUR", "ne-pas-repondre"),
+        ("SEGURNUM_EXPEDITEUR", "ne-pas-repondre@localhost"),
+    ],
+)
+def test_une_adresse_invalide_est_refusee(
+    monkeypatch: pytest.MonkeyPatch, variable: str, valeur: str
+) -> None:
+    from shared.settings import VARIABLES, ReglageInvalide
+
+    champ = next(c for c, v in VARIABLES.items() if v == variable)
+    monkeypatch.setenv(variable, valeur)
+    recharger()
+    try:
+        with pytest.raises(ReglageInvalide, match=variable):
+            requis(champ)
+    finally:
+        monkeypatch.undo()
+        recharger()

@@ -73,7 +73,7 @@ package: $(STAMP)
 	$(BIN)/pip wheel -q --no-deps -w build/dist .
 	mkdir -p build/projet/.chalice
 	cp infra/app.py build/projet/app.py
-	cp infra/.chalice/config.json infra/.chalice/policy-dev.json build/projet/.chalice/
+	cp infra/.chalice/config.json infra/.chalice/policy-*.json build/projet/.chalice/
 	$(BIN)/pip install -q --no-compile --target build/projet/vendor --platform $(LAMBDA_PLATFORM) \
 	  --implementation cp --python-version 3.11 --only-binary=:all: build/dist/segurnum-*.whl 2>&1 | grep -v "^WARNING: Location" || true
 	# The command line and its demo are not the Lambda's (typer and rich are not in the bundle).

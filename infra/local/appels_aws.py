@@ -65,10 +65,6 @@ def au_nom_de(fonction: str) -> Iterator[None]:
         _fonction.reset(jeton)
 
 
-def fonction_courante() -> str | None:
-    return _fonction.get()
-
-
 def _identifiants(params: dict[str, Any]) -> dict[str, str]:
     trouves = {k: str(params[k]) for k in PARAMETRES if params.get(k) is not None}
     source = params.get("CopySource")
@@ -116,7 +112,8 @@ def _observer(client: Any) -> None:
     client.meta.events.register("provide-client-params", _noter, unique_id="segurnum-iam")
     presigner = getattr(client, "generate_presigned_post", None)
     if presigner is not None:
-        # A presigned POST emits no event: the upload it allows is a PutObject by its signer.
+        # A presigned POST's event names no key (botocore builds it from CreateBucket's
+        # model): the upload it allows is a PutObject of that key, checked on its signer.
         def poster(Bucket: str, Key: str, *args: Any, **kwargs: Any) -> Any:
             fonction = _fonction.get()
             if fonction is not None:
@@ -156,6 +153,11 @@ def appels() -> list[dict[str, Any]]:
     ]
 
 
+def oublier_appels() -> None:
+    with _verrou:
+        _appels.clear()
+
+
 def ecrire_si_demande(environnement: dict[str, str]) -> Path | None:
     """At the runtime's stop: what it noted, with the functions' environment (the ids AWS
     would choose, a user pool's), in a file of its own in $RUNTIME_LOCAL_APPELS_AWS."""
@@ -163,8 +165,7 @@ def ecrire_si_demande(environnement: dict[str, str]) -> Path | None:
     if not dossier:
         return None
     notes = appels()
-    with _verrou:
-        _appels.clear()  # another runtime of this process then writes only its own
+    oublier_appels()  # another runtime of this process then writes only its own
     chemin = Path(dossier) / f"appels-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
     chemin.parent.mkdir(parents=True, exist_ok=True)
     contenu = {"environnement": environnement, "appels": notes}

@@ -1,7 +1,6 @@
 """The least-privilege check's parts: the packaged template's roles (intrinsics resolved
-with the local runtime's fake account and region), the IAM action(s) and resource ARN of
-each AWS call the local runtime noted (infra/local/appels_aws.py), and a small evaluator
-of Allow statements.
+with the local runtime's fake account and region) and a small evaluator of Allow
+statements (tests/privileges/traduction.py turns each noted call into what IAM checks).
 
 The evaluator is written here: policyuniverse parses and expands policies but does not say
 whether a request is allowed, iam-ape evaluates an account's authorization details (not a
@@ -14,10 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import yaml
 
@@ -29,6 +27,11 @@ APPELS = RACINE / "build" / "appels-aws"
 EXCEPTIONS = RACINE / "infra" / "iam_exceptions.yaml"
 PARTITION = "aws"
 PILE = "segurnum"  # the stack's name: Lambda names each function <stack>-<logical id>-<suffix>
+
+
+def arn(service: str, reste: str) -> str:
+    """An ARN in the local runtime's account and region."""
+    return f"arn:{PARTITION}:{service}:{REGION}:{COMPTE}:{reste}"
 
 
 # --- the evaluator -----------------------------------------------------------------------------
@@ -139,10 +142,10 @@ class Resolveur:
             )
         nommee = str(self.resoudre(props.get("Name", "")))
         if t in ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"):
-            return _arn("states", f"stateMachine:{nommee}")
+            return arn("states", f"stateMachine:{nommee}")
         if t == "AWS::SecretsManager::Secret":
             # AWS appends six random characters to a secret's name in its ARN.
-            return _arn("secretsmanager", f"secret:{nommee}-AbCdEf")
+            return arn("secretsmanager", f"secret:{nommee}-AbCdEf")
         if t == "AWS::KMS::Key":
             return f"cle-{nom}"
         if t == "AWS::Serverless::Function":
@@ -242,145 +245,3 @@ def politiques_identite(modele: dict[str, Any]) -> Iterator[tuple[str, dict[str,
             for i, p in enumerate(politiques if isinstance(politiques, list) else [politiques]):
                 if isinstance(p, dict) and "Statement" in p:
                     yield f"{id_logique}/{i}", p
-
-
-# --- each noted call as IAM sees it ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Demande:
-    """One authorization IAM makes for a call: (function, action, resource ARN)."""
-
-    fonction: str
-    action: str
-    ressource: str
-
-
-def _arn(service: str, reste: str) -> str:
-    return f"arn:{PARTITION}:{service}:{REGION}:{COMPTE}:{reste}"
-
-
-def _file(ids: dict[str, str]) -> str:
-    nom = ids.get("QueueName") or ids["QueueUrl"].rstrip("/").rsplit("/", 1)[1]
-    return _arn("sqs", nom)
-
-
-def _objet(bucket: str, cle: str) -> str:
-    return f"arn:{PARTITION}:s3:::{bucket}/{cle}"
-
-
-# Operations whose IAM action is not `<prefix>:<operation>` (S3's in particular).
-S3_ACTIONS = {
-    "HeadObject": "GetObject",
-    "GetObject": "GetObject",
-    "PutObject": "PutObject",
-    "DeleteObject": "DeleteObject",
-    "ListObjectsV2": "ListBucket",
-    "ListObjects": "ListBucket",
-    "HeadBucket": "ListBucket",
-}
-SQS_ACTIONS = {"SendMessageBatch": "SendMessage", "DeleteMessageBatch": "DeleteMessage"}
-TRANSACTION = {
-    "Put": "PutItem",
-    "Update": "UpdateItem",
-    "Delete": "DeleteItem",
-    "ConditionCheck": "ConditionCheckItem",
-    "Get": "GetItem",
-}
-
-
-@dataclass
-class Traducteur:
-    """A noted call → the authorizations IAM makes for it."""
-
-    modele: dict[str, Any]
-    resolveur: Resolveur
-
-    def cle_kms(self, cle: str) -> str:
-        """A key id or alias (as the code passes it) → the key's ARN in the template."""
-        if cle.startswith("arn:"):
-            return cle
-        for r in self.modele["Resources"].values():
-            if r.get("Type") == "AWS::KMS::Alias":
-                props = self.resolveur.resoudre(r["Properties"])
-                if props["AliasName"] == cle:
-                    return _arn("kms", f"key/{props['TargetKeyId']}")
-        raise AssertionError(f"clé KMS {cle}: aucun alias du modèle ne la désigne")
-
-    @cached_property
-    def machine_des_jetons(self) -> str:
-        """A task token is opaque: IAM checks it against the state machine whose execution
-        issued it; the template's only machine that waits for tokens."""
-        machines = [
-            self.resolveur.ref(i)
-            for i, r in self.modele["Resources"].items()
-            if r.get("Type") == "AWS::Serverless::StateMachine"
-            and ".waitForTaskToken"
-            in (RACINE / "infra" / r["Properties"]["DefinitionUri"]).read_text()
-        ]
-        assert len(machines) == 1, f"machines à jetons: {machines} (une seule attendue)"
-        return machines[0]
-
-    def demandes(self, appel: dict[str, Any]) -> list[Demande]:
-        f, service, op = appel["fonction"], appel["service"], appel["operation"]
-        ids: dict[str, str] = appel["identifiants"]
-
-        def d(action: str, ressource: str) -> Demande:
-            return Demande(f, action, ressource)
-
-        if service == "dynamodb":
-            if "TransactItems" in ids:
-                demandes = []
-                for element in ids["TransactItems"].split(","):
-                    genre, table = element.split("/", 1)
-                    demandes.append(
-                        d(f"dynamodb:{TRANSACTION[genre]}", _arn("dynamodb", f"table/{table}"))
-                    )
-                return demandes
-            if "TableNames" in ids:
-                return [
-                    d(f"dynamodb:{op}", _arn("dynamodb", f"table/{t}"))
-                    for t in ids["TableNames"].split(",")
-                ]
-            table = _arn("dynamodb", f"table/{ids['TableName']}")
-            if "IndexName" in ids:
-                table += f"/index/{ids['IndexName']}"
-            return [d(f"dynamodb:{op}", table)]
-        if service == "s3":
-            if op == "CopyObject":
-                source = unquote(ids["CopySource"]).lstrip("/")
-                chemin, _, version = source.partition("?versionId=")
-                lire = "s3:GetObjectVersion" if version else "s3:GetObject"
-                return [
-                    d(lire, f"arn:{PARTITION}:s3:::{chemin}"),
-                    d("s3:PutObject", _objet(ids["Bucket"], ids["Key"])),
-                ]
-            action = S3_ACTIONS[op]
-            if action == "ListBucket":
-                return [d("s3:ListBucket", f"arn:{PARTITION}:s3:::{ids['Bucket']}")]
-            if action == "GetObject" and "VersionId" in ids:
-                action = "GetObjectVersion"
-            return [d(f"s3:{action}", _objet(ids["Bucket"], ids["Key"]))]
-        if service == "sqs":
-            return [d(f"sqs:{SQS_ACTIONS.get(op, op)}", _file(ids))]
-        if service == "stepfunctions":
-            if "taskToken" in ids:
-                return [d(f"states:{op}", self.machine_des_jetons)]
-            if "executionArn" in ids:
-                return [d(f"states:{op}", ids["executionArn"])]
-            return [d(f"states:{op}", ids["stateMachineArn"])]
-        if service == "sesv2":
-            identite = ids.get("EmailIdentity") or ids["FromEmailAddress"]
-            return [d(f"ses:{op}", _arn("ses", f"identity/{identite}"))]
-        if service == "cognito-idp":
-            return [d(f"cognito-idp:{op}", _arn("cognito-idp", f"userpool/{ids['UserPoolId']}"))]
-        if service == "kms":
-            return [d(f"kms:{op}", self.cle_kms(ids["KeyId"]))]
-        if service == "secretsmanager":
-            secret = ids["SecretId"]
-            if not secret.startswith("arn:"):
-                secret = _arn("secretsmanager", f"secret:{secret}-AbCdEf")
-            return [d(f"secretsmanager:{op}", secret)]
-        raise AssertionError(
-            f"appel {service}.{op} de {f}: action IAM inconnue de tests/privileges"
-        )

@@ -17,9 +17,7 @@ import yaml
 from tests.privileges.iam import (
     APPELS,
     EXCEPTIONS,
-    Demande,
     Resolveur,
-    Traducteur,
     autorise,
     charger_modele,
     correspond,
@@ -28,6 +26,7 @@ from tests.privileges.iam import (
     liste,
     politiques_du_role,
 )
+from tests.privileges.traduction import Demande, Traducteur
 
 # What AWS names at creation, the same for every runtime of the session once mapped: each
 # runtime's moto gives its user pool another id (read from that runtime's environment).

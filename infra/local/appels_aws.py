@@ -30,15 +30,11 @@ API = "APIHandler"
 # its child platforms inherit it): not SEGURNUM_, which tests drop for their children.
 VARIABLE = "RUNTIME_LOCAL_APPELS_AWS"
 
-# Request parameters that name what IAM authorizes (the rest is data, never recorded).
+# Request parameters that name what IAM authorizes (the rest is data, never recorded);
+# S3's own (a DynamoDB item's `Key` is data).
 PARAMETRES = (
     "TableName",
     "IndexName",
-    "Bucket",
-    "Key",
-    "VersionId",
-    "Prefix",
-    "CopySource",
     "QueueUrl",
     "QueueName",
     "stateMachineArn",
@@ -49,6 +45,7 @@ PARAMETRES = (
     "EmailIdentity",
     "FromEmailAddress",
 )
+PARAMETRES_S3 = ("Bucket", "Key", "VersionId", "Prefix", "CopySource")
 
 _verrou = threading.Lock()
 _appels: dict[tuple[Any, ...], int] = {}
@@ -65,10 +62,13 @@ def au_nom_de(fonction: str) -> Iterator[None]:
         _fonction.reset(jeton)
 
 
-def _identifiants(params: dict[str, Any]) -> dict[str, str]:
-    trouves = {k: str(params[k]) for k in PARAMETRES if params.get(k) is not None}
+def _identifiants(service: str, params: dict[str, Any]) -> dict[str, str]:
+    noms = PARAMETRES_S3 if service == "s3" else PARAMETRES
+    trouves = {k: str(params[k]) for k in noms if params.get(k) is not None}
     source = params.get("CopySource")
-    if isinstance(source, dict):  # boto3's form of CopyObject's source: as S3 writes it
+    if service == "s3" and isinstance(
+        source, dict
+    ):  # boto3's form of CopyObject's source: as S3 writes it
         version = f"?versionId={source['VersionId']}" if source.get("VersionId") else ""
         trouves["CopySource"] = f"{source['Bucket']}/{source['Key']}{version}"
     if "taskToken" in params:
@@ -95,13 +95,9 @@ def _noter(params: dict[str, Any], model: Any, context: Any = None, **_: Any) ->
     presigne = bool(isinstance(context, dict) and context.get("is_presign_request"))
     if presigne and model.name == "CreateBucket":
         return  # botocore's model for a presigned POST: `poster` below notes its PutObject
-    cle = (
-        fonction,
-        model.service_model.service_name,
-        model.name,
-        presigne,
-        tuple(sorted(_identifiants(params).items())),
-    )
+    service = model.service_model.service_name
+    identifiants = tuple(sorted(_identifiants(service, params).items()))
+    cle = (fonction, service, model.name, presigne, identifiants)
     with _verrou:
         _appels[cle] = _appels.get(cle, 0) + 1
 

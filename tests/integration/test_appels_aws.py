@@ -73,8 +73,11 @@ def test_les_appels_d_une_fonction_sont_notes_avec_leurs_ressources(aws: Any) ->
                 },
             ]
         )
+        # an item's key is data, not a resource: not noted
+        client("dynamodb").get_item(TableName="t", Key={"PK": {"S": "1"}})
     s3.get_object(Bucket="segurnum-b", Key="json/a.json")  # nobody's: the runtime's or a test's
     assert _notes() == [
+        ("DepotJson", "dynamodb", "GetItem", False, {"TableName": "t"}),
         (
             "DepotJson",
             "dynamodb",

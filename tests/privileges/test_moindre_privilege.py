@@ -69,6 +69,14 @@ def appels() -> tuple[list[dict[str, Any]], list[str]]:
     return notes, fichiers
 
 
+def _lignes(elements: list[str], maximum: int = 30) -> str:
+    """One line each, the first `maximum` of them (an S3 prefix missing lists every key)."""
+    reste = len(elements) - maximum
+    return (
+        "\n  " + "\n  ".join(elements[:maximum]) + (f"\n  … et {reste} autres" if reste > 0 else "")
+    )
+
+
 @cache
 def demandes() -> frozenset[Demande]:
     _, traducteur = contexte()
@@ -84,7 +92,7 @@ def test_chaque_appel_est_autorise_par_le_role_de_sa_fonction() -> None:
     )
     assert not manquants, (
         "appels AWS refusés par le rôle de leur fonction (ajoutez-les à sa politique, "
-        "infra/.chalice/policy-*.json):\n  " + "\n  ".join(manquants)
+        "infra/.chalice/policy-*.json):" + _lignes(manquants)
     )
 
 
@@ -117,7 +125,7 @@ def test_chaque_action_accordee_est_exercee_par_sa_fonction() -> None:
     assert not inutiles, (
         "droits accordés qu'aucun appel de la suite e2e n'a exercés (retirez-les, ou dites "
         f"pourquoi dans {EXCEPTIONS.name}; fichiers e2e de la session: "
-        f"{', '.join(appels()[1])}):\n  " + "\n  ".join(sorted(inutiles))
+        f"{', '.join(appels()[1])}):" + _lignes(sorted(inutiles))
     )
 
 
@@ -143,4 +151,4 @@ def test_chaque_exception_sert_encore() -> None:
                 perimees.append(f"{fonction}: {action} n'est accordée à aucune fonction visée")
             elif fonction != "*" and (fonction, action) in faites:
                 perimees.append(f"{fonction}: {action} est exercée (retirez l'exception)")
-    assert not perimees, f"{EXCEPTIONS.name}: exceptions périmées:\n  " + "\n  ".join(perimees)
+    assert not perimees, f"{EXCEPTIONS.name}: exceptions périmées:" + _lignes(perimees)

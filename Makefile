@@ -49,12 +49,15 @@ demo: $(STAMP)
 	$(BIN)/segurnum demo
 
 ## The whole suite: static checks, unit + integration + template (two workers: 1.5 min
-## instead of 2.5), then e2e over HTTP in one process (a platform shared by the session).
+## instead of 2.5), then e2e over HTTP in one process (a platform shared by the session),
+## then least privilege: the e2e suite's AWS calls against the packaged roles (package ~30 s).
 test: $(STAMP) web
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory web-test
 	$(BIN)/pytest tests/unit tests/integration tests/infra -p no:cacheprovider -x -n 2
 	$(BIN)/pytest tests/e2e -p no:cacheprovider -x
+	$(MAKE) --no-print-directory package
+	$(BIN)/pytest tests/privileges -p no:cacheprovider -x
 
 check: lint typecheck imports
 

@@ -2,6 +2,12 @@
 
 This module is the entry point of every Lambda of the platform: keep its imports light
 (cold start); each Blueprint imports what a handler needs inside the handler.
+
+Every route runs in one Lambda (Chalice's APIHandler), whose role is the union of what the
+routes need (infra/.chalice/policy-api.json): the parsers of hostile input (deposited JSON
+and ZIP files, bank returns) run in functions of their own, each with its narrow role;
+splitting the API per service would take one Chalice app per service for little gain
+(docs/deploiement.md, « Moindre privilège »).
 """
 
 from __future__ import annotations

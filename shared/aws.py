@@ -4,6 +4,7 @@ locally."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from shared.settings import settings
@@ -15,6 +16,9 @@ from shared.settings import settings
 _verrou = threading.Lock()
 _clients: dict[str, Any] = {}
 _session: list[Any] = []  # the process's botocore session, once created
+# Called with each new client: the local runtime's hook point (infra/local/appels_aws.py
+# records which function makes which call, for the least-privilege test). Empty on AWS.
+_observateurs: list[Callable[[Any], None]] = []
 
 
 def client(service: str) -> Any:
@@ -34,7 +38,7 @@ def client(service: str) -> Any:
             if not _session:
                 _session.append(get_session())
             reglages = settings()
-            _clients[cle] = _session[0].create_client(
+            nouveau = _session[0].create_client(
                 service,
                 region_name=reglages.region,
                 endpoint_url=reglages.endpoint_url,
@@ -43,7 +47,19 @@ def client(service: str) -> Any:
                     retries={"max_attempts": 5, "mode": "standard"}, max_pool_connections=50
                 ),
             )
+            for observateur in _observateurs:
+                observateur(nouveau)
+            _clients[cle] = nouveau
         return _clients[cle]
+
+
+def observer_clients(observateur: Callable[[Any], None]) -> None:
+    """Have `observateur` see every client, those already made and those to come."""
+    with _verrou:
+        if observateur not in _observateurs:
+            _observateurs.append(observateur)
+            for existant in _clients.values():
+                observateur(existant)
 
 
 def oublier_clients() -> None:

@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import unquote
 
@@ -63,8 +64,14 @@ class PasserelleLocale(LocalGateway):
     def handle_request(
         self, method: str, path: str, headers: dict[str, Any], body: bytes | None
     ) -> dict[str, Any]:
+        from infra.local.appels_aws import API, au_nom_de
+
+        # The request's AWS calls are the API handler's (its role), except the local-only
+        # admin routes (infra/local/admin.py), which do not exist on AWS.
+        appelant = nullcontext() if path.startswith("/_local/") else au_nom_de(API)
         try:
-            return self._traiter(method, path, headers, body)
+            with appelant:
+                return self._traiter(method, path, headers, body)
         except _Refus as refus:
             return refus.reponse
 

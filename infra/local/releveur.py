@@ -59,6 +59,16 @@ def invoquer_lambda(fonction: str, evenement: dict[str, Any]) -> dict[str, Any] 
     return resultat if isinstance(resultat, dict) else {}
 
 
+def _role_de(mapping: dict[str, Any]) -> Any:
+    """Lambda's poller receives and deletes with the function's role (infra/local/appels_aws);
+    the extended visibility and the failed messages' delay are this runtime's own."""
+    from chalice.utils import to_cfn_resource_name
+
+    from infra.local.appels_aws import au_nom_de
+
+    return au_nom_de(to_cfn_resource_name(mapping["FunctionArn"].rsplit(":", 1)[-1]))
+
+
 def mappings_sqs() -> list[dict[str, Any]]:
     """Every SQS event source mapping the runtime provisioned (disabled in moto: ours)."""
     return [
@@ -107,7 +117,8 @@ class Releveur:
         arn = mapping["EventSourceArn"]
         sqs = client("sqs")
         url = sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
-        attributs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])
+        with _role_de(mapping):
+            attributs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])
         visibilite = int(attributs["Attributes"].get("VisibilityTimeout", 30))
         places = threading.Semaphore(self._travailleurs)
         with ThreadPoolExecutor(self._travailleurs, thread_name_prefix=self.nom) as pool:
@@ -115,13 +126,14 @@ class Releveur:
                 if not places.acquire(timeout=1):
                     continue
                 try:
-                    messages = sqs.receive_message(
-                        QueueUrl=url,
-                        MaxNumberOfMessages=min(10, int(mapping.get("BatchSize", 1))),
-                        VisibilityTimeout=visibilite,
-                        WaitTimeSeconds=ATTENTE,
-                        AttributeNames=["All"],
-                    ).get("Messages", [])
+                    with _role_de(mapping):
+                        messages = sqs.receive_message(
+                            QueueUrl=url,
+                            MaxNumberOfMessages=min(10, int(mapping.get("BatchSize", 1))),
+                            VisibilityTimeout=visibilite,
+                            WaitTimeSeconds=ATTENTE,
+                            AttributeNames=["All"],
+                        ).get("Messages", [])
                 except Exception:  # the server is stopping, or a passing failure
                     places.release()
                     if not self._arret.wait(1):
@@ -193,4 +205,5 @@ class Releveur:
                     QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=VISIBILITE
                 )
             else:
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+                with _role_de(mapping):
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])

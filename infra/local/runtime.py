@@ -53,7 +53,14 @@ class RuntimeLocal:
         import requests
         from moto.server import ThreadedMotoServer
 
-        from infra.local import dynamodb_moto, jetons, shim, verrou_dynamodb, verrou_sqs
+        from infra.local import (
+            appels_aws,
+            dynamodb_moto,
+            jetons,
+            shim,
+            verrou_dynamodb,
+            verrou_sqs,
+        )
         from infra.local.planificateur import Planificateur
         from infra.local.provision import Provisionneur
         from infra.local.releveur import Releveur
@@ -95,6 +102,7 @@ class RuntimeLocal:
             timeout=10,
         ).raise_for_status()
         shim.installer()
+        appels_aws.installer()  # which function makes which AWS call (tests/privileges)
         dynamodb_moto.installer()  # before the lock: the lock wraps the patched functions
         verrou_dynamodb.installer()
         verrou_sqs.installer()
@@ -157,7 +165,7 @@ class RuntimeLocal:
         self.horloge.regler(heure_paris(instant) if isinstance(instant, str) else instant)
 
     def arreter(self) -> None:
-        from infra.local import dynamodb_moto, shim, verrou_dynamodb, verrou_sqs
+        from infra.local import appels_aws, dynamodb_moto, shim, verrou_dynamodb, verrou_sqs
 
         if self.planificateur:
             self.planificateur.arreter()
@@ -172,6 +180,7 @@ class RuntimeLocal:
             self._thread_api.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
+        appels_aws.ecrire_si_demande(self.environnement)
         shim.desinstaller()
         verrou_dynamodb.desinstaller()
         verrou_sqs.desinstaller()

@@ -77,8 +77,16 @@ def _handler(chemin: str) -> Callable[[Any, Any], Any]:
 def _invoquer(self: Any, event: Any = None) -> tuple[str, bool, str]:
     if isinstance(event, (str, bytes)):
         event = json.loads(event or "{}")
+    from chalice.utils import to_cfn_resource_name
+
+    from infra.local.appels_aws import au_nom_de
+
     try:
-        resultat = _handler(self.handler)(event if event is not None else {}, ContexteLambda(self))
+        # The AWS calls the handler makes are this function's (its role in the template).
+        with au_nom_de(to_cfn_resource_name(self.function_name)):
+            resultat = _handler(self.handler)(
+                event if event is not None else {}, ContexteLambda(self)
+            )
     except Exception as exc:
         trace = traceback.format_exc()
         # The handler's own log carries the traceback; this line says which Lambda failed.

@@ -200,8 +200,6 @@ REGLAGES = ("bucket_enrolement", "user_pool_id", "expediteur", "url_portail", "s
 
 @lru_cache(maxsize=1)
 def composants() -> Composants:
-    from shared.settings import requis
-
     # Fails loudly at cold start, naming the variable, rather than at the first courriel
     # or the first anti-robot challenge.
     requis(*REGLAGES)

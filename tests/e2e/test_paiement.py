@@ -448,3 +448,30 @@ def test_retour_illisible(runtime: RuntimeLocal, jetons: dict[str, Any], http: r
     )
     retour = p.retour(bombe)
     assert retour["statut"] == "ILLISIBLE" and retour["erreur"]
+
+
+def test_le_lot_planifie_met_en_paiement(
+    runtime: RuntimeLocal, jetons: dict[str, Any], http: requests.Session
+) -> None:
+    """The working-day schedule's target, invoked as Scheduler does (the template's Input):
+    the A_PAYER versement leaves in its SEPA file, written by paiement_lancer_lot itself."""
+    import json
+
+    from infra.local import cfn
+    from shared.aws import client
+
+    p = Plateforme(runtime, jetons, http)
+    n = _dossier()
+    _decider(p, n)
+    p.attendre_etat(n, "A_PAYER")
+    cible = cfn.ressources("AWS::Scheduler::Schedule")["LotSepaQuotidien"]["Properties"]["Target"]
+    reponse = client("lambda").invoke(
+        FunctionName="paiement_lancer_lot", Payload=cible["Input"].encode()
+    )
+    assert "FunctionError" not in reponse
+    resultat = json.loads(reponse["Payload"].read())
+    assert resultat["lot"], resultat
+    ligne = p.attendre_etat(n, "MIS_EN_PAIEMENT")
+    assert ligne["dateMiseEnPaiement"]
+    lots = p.appel("GET", "/gestion/paiements/lots?limite=1", p.g).json()["elements"]
+    assert lots[0]["idLot"] == resultat["lot"]

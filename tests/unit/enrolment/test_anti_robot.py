@@ -196,6 +196,13 @@ def test_l_api_ne_demarre_pas_sans_la_cle(
     """No default key: the enrolment routes fail at cold start, naming the variable."""
     from services.enrolment.bootstrap import composants
 
+    for variable, valeur in {
+        "SEGURNUM_BUCKET_ENROLEMENT": "segurnum-enrolement-test",
+        "SEGURNUM_USER_POOL_ID": "eu-west-3_test",
+        "SEGURNUM_EXPEDITEUR": "ne-pas-repondre@segurnum.localhost",
+        "SEGURNUM_URL_PORTAIL": "https://segurnum.localhost",
+    }.items():
+        monkeypatch.setenv(variable, valeur)
     monkeypatch.delenv("SEGURNUM_SECRET_ALTCHA", raising=False)
     recharger()
     with pytest.raises(ReglageManquant, match="SEGURNUM_SECRET_ALTCHA"):

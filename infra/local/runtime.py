@@ -53,7 +53,14 @@ class RuntimeLocal:
         import requests
         from moto.server import ThreadedMotoServer
 
-        from infra.local import dynamodb_moto, jetons, shim, verrou_dynamodb, verrou_sqs
+        from infra.local import (
+            dynamodb_moto,
+            en_processus,
+            jetons,
+            shim,
+            verrou_dynamodb,
+            verrou_sqs,
+        )
         from infra.local.planificateur import Planificateur
         from infra.local.provision import Provisionneur
         from infra.local.releveur import Releveur
@@ -89,6 +96,8 @@ class RuntimeLocal:
 
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port_moto, verbose=False)
         self._moto.start()
+        # This process's own AWS calls: in process, not one TCP connection each.
+        en_processus.installer(self._moto._server.app, self.port_moto)
         requests.post(
             f"{self.url_moto}/moto-api/config",
             json={"stepfunctions": {"execute_state_machine": True}},
@@ -157,7 +166,7 @@ class RuntimeLocal:
         self.horloge.regler(heure_paris(instant) if isinstance(instant, str) else instant)
 
     def arreter(self) -> None:
-        from infra.local import dynamodb_moto, shim, verrou_dynamodb, verrou_sqs
+        from infra.local import dynamodb_moto, en_processus, shim, verrou_dynamodb, verrou_sqs
 
         if self.planificateur:
             self.planificateur.arreter()
@@ -172,6 +181,7 @@ class RuntimeLocal:
             self._thread_api.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
+        en_processus.desinstaller()
         shim.desinstaller()
         verrou_dynamodb.desinstaller()
         verrou_sqs.desinstaller()

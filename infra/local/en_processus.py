@@ -75,15 +75,26 @@ def _environ(requete: Any, port: int) -> dict[str, Any]:
         "CONTENT_LENGTH": str(len(donnees)),
         "HTTP_HOST": url.netloc,
     }
+    from moto.core.request import (
+        PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+        environ_key_for_header,
+        should_preserve_original_header_name,
+    )
+
+    noms: dict[str, str] = {}
     for nom, valeur in requete.headers.items():
-        if "_" in nom:
-            continue
         if isinstance(valeur, bytes):
             valeur = valeur.decode("latin-1")
-        cle = nom.upper().replace("-", "_")
-        if cle in ("CONTENT_LENGTH", "HOST"):
-            continue  # the body's own length; the URL's host
-        environ[cle if cle == "CONTENT_TYPE" else f"HTTP_{cle}"] = str(valeur).replace("\r\n", "")
+        cle = environ_key_for_header(nom)
+        if cle in ("CONTENT_LENGTH", "HTTP_HOST", "HTTP_TRANSFER_ENCODING"):
+            continue  # the whole body is given, its length with it; the URL's host
+        if "_" in nom:
+            # werkzeug drops them; moto's handler keeps S3's metadata (x-amz-meta-*)
+            if not should_preserve_original_header_name(nom):
+                continue
+            noms.setdefault(cle, nom)
+        environ[cle] = str(valeur).replace("\r\n", "")
+    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = noms
     return environ
 
 

@@ -56,9 +56,12 @@ def test_corps_et_cles_s3_comme_par_http(runtime: RuntimeLocal, connexions: list
     s3, bucket = client("s3"), settings().bucket_depots
     cle = "essais/dépôt n°1/données+été.json"
     corps = bytes(range(256)) * 4096  # 1 MiB, every byte value
-    s3.put_object(Bucket=bucket, Key=cle, Body=corps)
+    s3.put_object(
+        Bucket=bucket, Key=cle, Body=corps, Metadata={"nom_fichier": "x", "membre-crc": "1234"}
+    )
     lu = s3.get_object(Bucket=bucket, Key=cle)
     assert lu["ContentLength"] == len(corps)
+    assert lu["Metadata"] == {"nom_fichier": "x", "membre-crc": "1234"}
     assert b"".join(lu["Body"].iter_chunks(65536)) == corps
     listes = s3.list_objects_v2(Bucket=bucket, Prefix="essais/dépôt n°1/")["Contents"]
     assert [o["Key"] for o in listes] == [cle]

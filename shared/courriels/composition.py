@@ -13,10 +13,12 @@ from shared.horloge import Horloge
 def courrier(horloge: Horloge | None = None) -> Courrier:
     from shared.horloge import horloge as horloge_du_processus
 
+    journal = JournalCourrielsDynamo()
     return Courrier(
         expediteur=ExpediteurSes(),
         redaction=RedactionJinja(),
         reservations=ReservationsDynamo(),
-        journal=JournalCourrielsDynamo(),
+        journal=journal,
         horloge=horloge or horloge_du_processus(),
+        confirmation=journal,  # claim confirmed and records written in one request
     )

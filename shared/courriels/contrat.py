@@ -213,6 +213,24 @@ class Reservations(Protocol):
         ...
 
 
+class Confirmation(Protocol):
+    """A store keeping both claims and journal: the claim (`reserver`'s `objet` and `le`)
+    confirmed and the records written in one request, not two."""
+
+    def confirmer_et_consigner(
+        self,
+        cle: CleEnvoi,
+        objet: str,
+        reserve_le: datetime,
+        message_id: str,
+        envoye_le: datetime,
+        courriels: Sequence[CourrielEnvoye],
+    ) -> None:
+        """Raises when the records were not all written (the claim is then confirmed
+        apart)."""
+        ...
+
+
 class JournalCourriels(Protocol):
     def consigner(self, courriels: Sequence[CourrielEnvoye]) -> None:
         """Writes the records (one per dossier or dépôt concerned)."""

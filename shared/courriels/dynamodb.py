@@ -1,4 +1,4 @@
-"""DynamoDB adapters of `Reservations` and `JournalCourriels` on the single table
+"""DynamoDB adapters of `Reservations`, `JournalCourriels` and `Confirmation` on the single table
 (docs/dynamodb.md). boto3 is imported lazily through `shared.dynamo`.
 
 - claim: `CleEnvoi.pk` / `CleEnvoi.sk` (e.g. `DOSSIER#{numeroAsp}` / `ENVOI#{identite}`,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,10 @@ def _cle(cle: CleEnvoi) -> dict[str, Any]:
     return vers_dynamo({"PK": cle.pk, "SK": cle.sk})
 
 
+def _reservation(cle: CleEnvoi, objet: str, le: datetime) -> dict[str, Any]:
+    return {"PK": cle.pk, "SK": cle.sk, "type": "ENVOI", "objet": objet, "reserveLe": iso(le)}
+
+
 class ReservationsDynamo(TableDynamo):
     """Implements `Reservations`."""
 
@@ -42,15 +46,7 @@ class ReservationsDynamo(TableDynamo):
         super().__init__(table, client)
 
     def reserver(self, cle: CleEnvoi, objet: str, le: datetime) -> bool:
-        return self._creer(
-            {
-                "PK": cle.pk,
-                "SK": cle.sk,
-                "type": "ENVOI",
-                "objet": objet,
-                "reserveLe": iso(le),
-            }
-        )
+        return self._creer(_reservation(cle, objet, le))
 
     def confirmer(self, cle: CleEnvoi, message_id: str, envoye_le: datetime) -> None:
         self.client.update_item(
@@ -77,13 +73,34 @@ class ReservationsDynamo(TableDynamo):
 
 
 class JournalCourrielsDynamo(TableDynamo):
-    """Implements `JournalCourriels`."""
+    """Implements `JournalCourriels` and `Confirmation` (claims and records share the table)."""
 
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
         super().__init__(table, client)
 
     def consigner(self, courriels: Sequence[CourrielEnvoye]) -> None:
-        items = [item_courriel(c) for c in courriels]
+        self._ecrire_par_lots([item_courriel(c) for c in courriels])
+
+    def confirmer_et_consigner(
+        self,
+        cle: CleEnvoi,
+        objet: str,
+        reserve_le: datetime,
+        message_id: str,
+        envoye_le: datetime,
+        courriels: Sequence[CourrielEnvoye],
+    ) -> None:
+        """The claim written again whole, confirmed, in the records' BatchWriteItem: one
+        request for a courriel's records (the claim's first: a failure leaves it as it was,
+        unconfirmed, never released). An UpdateItem and a BatchWriteItem before."""
+        confirmee = {
+            **_reservation(cle, objet, reserve_le),
+            "envoyeLe": iso(envoye_le),
+            "messageId": message_id,
+        }
+        self._ecrire_par_lots([confirmee, *(item_courriel(c) for c in courriels)])
+
+    def _ecrire_par_lots(self, items: Sequence[Mapping[str, Any]]) -> None:
         for debut in range(0, len(items), TAILLE_LOT):
             demandes: dict[str, Any] = {
                 self.table: [

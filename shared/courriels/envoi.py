@@ -4,7 +4,9 @@ Order, and why: the avis is rendered first (a template error claims nothing); th
 is created with `attribute_not_exists`, and only the run that created it sends. If SES
 refuses, the claim is released (a retry sends it). Once SES accepted the message, the
 claim is confirmed and never released: a retry never sends twice, even when writing the
-journal failed (the courriel is then reported NON_CONSIGNE and logged). A crash between
+journal failed (the courriel is then reported NON_CONSIGNE and logged). A store that can
+(`Confirmation`) confirms and records in one write: a courriel is then claim, send, one
+request (a deadline rush sends 5,000 accusés de réception). A crash between
 the claim and the send leaves an unconfirmed claim: at most once, never twice.
 """
 
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from shared.courriels.contrat import (
     Avis,
     CleEnvoi,
+    Confirmation,
     Courriel,
     CourrielEnvoye,
     Envoi,
@@ -41,12 +44,16 @@ class Courrier:
         reservations: Reservations,
         journal: JournalCourriels,
         horloge: Horloge,
+        confirmation: Confirmation | None = None,
     ) -> None:
+        """`confirmation`: the claim confirmed and the records written in one write, when
+        the store can (otherwise one write each)."""
         self._expediteur = expediteur
         self._redaction = redaction
         self._reservations = reservations
         self._journal = journal
         self._horloge = horloge
+        self._confirmation = confirmation
 
     def envoyer_une_fois(
         self,
@@ -66,7 +73,8 @@ class Courrier:
         if not adresses:
             raise ValueError("un courriel a au moins un destinataire")
         contenu = self._redaction.rediger(avis)
-        if not self._reservations.reserver(cle, contenu.objet, self._horloge.maintenant()):
+        reserve_le = self._horloge.maintenant()
+        if not self._reservations.reserver(cle, contenu.objet, reserve_le):
             return Envoi(StatutEnvoi.DEJA_ENVOYE)
         courriel = Courriel(adresses, contenu.objet, contenu.texte, contenu.html)
         try:
@@ -76,8 +84,6 @@ class Courrier:
             self._reservations.liberer(cle)
             raise EnvoiImpossible(f"courriel {cle.identite} non envoyé: {erreur}") from erreur
         envoye_le = self._horloge.maintenant()
-        # Confirmed first: from here on nothing may release the claim.
-        self._reservations.confirmer(cle, message_id, envoye_le)
         commun = {
             "envoye_le": envoye_le,
             "destinataires": adresses,
@@ -90,6 +96,18 @@ class Courrier:
             [CourrielEnvoye(numero_asp=n, **commun) for n in dict.fromkeys(dossiers)]
             + [CourrielEnvoye(id_depot=i, **commun) for i in dict.fromkeys(depots)]
         )
+        if consignes and self._confirmation is not None:
+            try:
+                self._confirmation.confirmer_et_consigner(
+                    cle, contenu.objet, reserve_le, message_id, envoye_le, consignes
+                )
+                return Envoi(StatutEnvoi.ENVOYE, message_id, consignes)
+            except Exception:
+                logger.exception("Courriel %s envoyé (%s): confirmé seul", cle.identite, message_id)
+                self._reservations.confirmer(cle, message_id, envoye_le)
+                return Envoi(StatutEnvoi.NON_CONSIGNE, message_id)
+        # Confirmed first: from here on nothing may release the claim.
+        self._reservations.confirmer(cle, message_id, envoye_le)
         if not consignes:
             return Envoi(StatutEnvoi.ENVOYE, message_id)
         try:

@@ -30,8 +30,9 @@ class BoiteAuxLettres:
 
 
 class RegistreCourrielsEnMemoire:
-    """Implements `Reservations` and `JournalCourriels`; `journal_en_panne` makes
-    `consigner` fail (the message left, its record could not be written)."""
+    """Implements `Reservations`, `JournalCourriels` and `Confirmation`; `journal_en_panne`
+    makes `consigner` and `confirmer_et_consigner` fail (the message left, its record could
+    not be written)."""
 
     def __init__(self) -> None:
         self.reservations: dict[CleEnvoi, dict[str, Any]] = {}
@@ -54,6 +55,22 @@ class RegistreCourrielsEnMemoire:
         with self._verrou:
             if "envoyeLe" not in self.reservations.get(cle, {"envoyeLe": None}):
                 del self.reservations[cle]
+
+    def confirmer_et_consigner(
+        self,
+        cle: CleEnvoi,
+        objet: str,
+        reserve_le: datetime,
+        message_id: str,
+        envoye_le: datetime,
+        courriels: Sequence[CourrielEnvoye],
+    ) -> None:
+        if self.journal_en_panne:
+            raise RuntimeError("table indisponible")  # nothing written
+        with self._verrou:
+            self.reservations[cle] = {"objet": objet, "reserveLe": reserve_le}
+        self.confirmer(cle, message_id, envoye_le)
+        self.consigner(courriels)
 
     def consigner(self, courriels: Sequence[CourrielEnvoye]) -> None:
         if self.journal_en_panne:

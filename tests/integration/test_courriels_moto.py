@@ -171,15 +171,52 @@ def test_une_reservation_confirmee_n_est_jamais_liberee(ddb: Any) -> None:
 
 def test_composition_des_handlers(ddb: Any) -> None:
     """`courrier()` as the handlers build it: clients from shared.aws, names from settings."""
+    from shared.aws import client
+
     horloge = HorlogeFixe(datetime(2022, 11, 9, 15, 52, tzinfo=PARIS))
+    appels: list[str] = []
+    client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: appels.append(model.name)
+    )
+    cle = cle_transition(DEMANDE, TransitionCourriel.DECIDEE)
     envoi = courrier(horloge).envoyer_une_fois(
-        cle_transition(DEMANDE, TransitionCourriel.DECIDEE),
+        cle,
         [DESTINATAIRE],
         avis_decidee(DEMANDE),
         dossiers=[DEMANDE.numero_asp, "FINM55007207"],
     )
     assert envoi.statut is StatutEnvoi.ENVOYE
+    # the claim, then its confirmation and the two records in one request
+    assert appels == ["PutItem", "BatchWriteItem"]
+    reservation = ReservationsDynamo().reservation(cle)
+    assert reservation is not None
+    assert reservation["messageId"] == envoi.message_id
+    assert reservation["objet"] == envoi.consignes[0].objet
+    assert reservation["reserveLe"] == "2022-11-09T14:52:00+00:00"
+    assert reservation["envoyeLe"] == "2022-11-09T14:52:00+00:00"
     journal = JournalCourrielsDynamo()
     assert [c.numero_asp for c in journal.courriels_du_dossier("FINM55007206")] == ["FINM55007206"]
     assert len(journal.courriels_du_dossier("FINM55007207")) == 1
     assert len(messages_envoyes()) == 1
+
+
+def test_plus_d_enregistrements_qu_un_lot_n_en_tient(ddb: Any) -> None:
+    horloge = HorlogeFixe(datetime(2022, 11, 9, 15, 52, tzinfo=PARIS))
+    journal = JournalCourrielsDynamo(TABLE, ddb)
+    courrier_combine = Courrier(
+        expediteur=ExpediteurSes(EXPEDITEUR, boto3.client("sesv2", region_name=REGION)),
+        redaction=RedactionJinja(),
+        reservations=ReservationsDynamo(TABLE, ddb),
+        journal=journal,
+        horloge=horloge,
+        confirmation=journal,
+    )
+    cle = cle_transition(DEMANDE, TransitionCourriel.DECIDEE)
+    depots = [f"DEP{n:04d}" for n in range(120)]
+    envoi = courrier_combine.envoyer_une_fois(
+        cle, [DESTINATAIRE], avis_decidee(DEMANDE), depots=depots
+    )
+    assert envoi.statut is StatutEnvoi.ENVOYE and len(envoi.consignes) == 120
+    assert all(len(journal.courriels_du_depot(d)) == 1 for d in depots)
+    reservation = ReservationsDynamo(TABLE, ddb).reservation(cle)
+    assert reservation is not None and reservation["messageId"] == envoi.message_id

@@ -52,11 +52,16 @@ def horloge() -> HorlogeFixe:
     return HorlogeFixe(datetime(2022, 11, 9, 15, 52, 1, tzinfo=PARIS))
 
 
-@pytest.fixture
+@pytest.fixture(params=[False, True], ids=["confirmer-puis-consigner", "une-ecriture"])
 def courrier(
-    boite: BoiteAuxLettres, registre: RegistreCourrielsEnMemoire, horloge: HorlogeFixe
+    request: pytest.FixtureRequest,
+    boite: BoiteAuxLettres,
+    registre: RegistreCourrielsEnMemoire,
+    horloge: HorlogeFixe,
 ) -> Courrier:
-    return Courrier(boite, RedactionSimple(), registre, registre, horloge)
+    """Every rule holds whether the store confirms and records in one write or not."""
+    confirmation = registre if request.param else None
+    return Courrier(boite, RedactionSimple(), registre, registre, horloge, confirmation)
 
 
 def test_envoye_une_fois_et_consigne_sur_le_dossier(

@@ -76,9 +76,18 @@ def test_corps_et_cles_s3_comme_par_http(runtime: RuntimeLocal, connexions: list
 def test_le_dispatcher_de_moto_ne_relit_pas_son_paquet_a_chaque_appel(
     runtime: RuntimeLocal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Neither its directories nor its response classes' methods, once listed."""
+    import inspect
     import os
 
     import moto
+
+    client("dynamodb").list_tables()  # the classes of this service listed once
+    membres: list[Any] = []
+    getmembers = inspect.getmembers
+    monkeypatch.setattr(
+        inspect, "getmembers", lambda *a, **k: membres.append(a[0]) or getmembers(*a, **k)
+    )
 
     paquet = os.path.dirname(moto.__file__)
     lus: list[str] = []
@@ -93,3 +102,4 @@ def test_le_dispatcher_de_moto_ne_relit_pas_son_paquet_a_chaque_appel(
     for _ in range(5):
         client("dynamodb").list_tables()
     assert lus == []
+    assert membres == []

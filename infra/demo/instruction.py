@@ -156,7 +156,18 @@ def decisions(ctx: Contexte) -> None:
         attendre_statut(ctx, role, attendu)
     e = ctx.jeu.editeurs["A"]
     ctx.courriel(e.email, "Rejet")
-    vue = ctx.p.appel("GET", f"/dossiers/{ctx.dossiers['A4']}", ctx.jetons["A"])
+    # DECIDEE is the gestionnaire's decision; the signed PDF is the workflow's next step
+    # (its own Lambda): the dossier shows it once written.
+    vue = attendre(
+        lambda: (
+            (v := ctx.p.appel("GET", f"/dossiers/{ctx.dossiers['A4']}", ctx.jetons["A"]))[
+                "decisionAttribution"
+            ]
+            and v
+        ),
+        f"décision d'attribution de {ctx.dossiers['A4']}",
+        60,
+    )
     lien = vue["decisionAttribution"]
     contenu = ctx.p.telecharger(lien["url"])
     chemin = ctx.ecrire(f"decisions/{lien['nom']}", contenu)

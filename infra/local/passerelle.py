@@ -39,6 +39,7 @@ journal = logging.getLogger(__name__)
 Verificateur = Callable[[str], dict[str, Any]]
 # A client that went away: nothing to answer, nothing to log.
 _DECONNEXIONS = (ConnectionError, TimeoutError)
+FILE_CONNEXIONS = 1024  # connections waiting to be accepted (listen backlog)
 
 
 class _Refus(Exception):
@@ -208,6 +209,13 @@ class GestionnaireHttp(ChaliceRequestHandler):
 
 
 class ServeurHttp(ThreadedHTTPServer):
+    # HTTPServer listens with a backlog of 5: at a deadline rush (25 éditeurs calling
+    # POST /depots at once) the kernel drops or resets the connections beyond it. Each
+    # accepted connection has a thread of its own (daemon_threads): this is only the queue
+    # of connections not accepted yet, as API Gateway would take them (the kernel caps it
+    # at net.core.somaxconn).
+    request_queue_size = FILE_CONNEXIONS
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
 

@@ -20,6 +20,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from infra.local.passerelle import FILE_CONNEXIONS
+
 DOSSIER_PORTAIL = Path(__file__).resolve().parents[2] / "web" / "dist"
 
 _ENTETES_CORS = {
@@ -69,6 +71,9 @@ class _Fichiers(SimpleHTTPRequestHandler):
 
 class _ServeurHttp(ThreadingHTTPServer):
     daemon_threads = True
+    # A browser opens several connections per page: the backlog of 5 HTTPServer listens
+    # with drops them when many users arrive at once (the same as the API's front door).
+    request_queue_size = FILE_CONNEXIONS
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):

@@ -56,6 +56,7 @@ class RuntimeLocal:
         from infra.local import (
             appels_aws,
             dynamodb_moto,
+            en_processus,
             jetons,
             shim,
             verrou_dynamodb,
@@ -96,6 +97,8 @@ class RuntimeLocal:
 
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port_moto, verbose=False)
         self._moto.start()
+        # This process's own AWS calls: in process, not one TCP connection each.
+        en_processus.installer(self._moto._server.app, self.port_moto)
         requests.post(
             f"{self.url_moto}/moto-api/config",
             json={"stepfunctions": {"execute_state_machine": True}},
@@ -165,7 +168,14 @@ class RuntimeLocal:
         self.horloge.regler(heure_paris(instant) if isinstance(instant, str) else instant)
 
     def arreter(self) -> None:
-        from infra.local import appels_aws, dynamodb_moto, shim, verrou_dynamodb, verrou_sqs
+        from infra.local import (
+            appels_aws,
+            dynamodb_moto,
+            en_processus,
+            shim,
+            verrou_dynamodb,
+            verrou_sqs,
+        )
 
         if self.planificateur:
             self.planificateur.arreter()
@@ -181,6 +191,7 @@ class RuntimeLocal:
         if self._moto is not None:
             self._moto.stop()
         appels_aws.ecrire_si_demande(self.environnement)
+        en_processus.desinstaller()
         shim.desinstaller()
         verrou_dynamodb.desinstaller()
         verrou_sqs.desinstaller()

@@ -1,17 +1,24 @@
-"""Two éditeurs import the same finessGeo at the same time, over HTTP on the local
-runtime: exactly one dossier holds it, the other line is rejected naming its status."""
+"""Concurrency over HTTP on the local runtime: two éditeurs importing the same finessGeo
+at the same time (exactly one dossier holds it, the other line is rejected naming its
+status), and the front doors (API, AWS endpoint of the presigned uploads, portal) holding
+a rush of connections at once."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from infra.local.jetons import jeton
+from infra.local.portail import ServeurPortail
 from infra.local.runtime import RuntimeLocal
+from shared.settings import settings
 from tests.e2e.aide_import import attendre_importe
 from tests.fixtures.depot.generateur import fichier_valide, finess_valides
 from tests.fixtures.enrolements import enroler
@@ -89,3 +96,72 @@ def test_un_seul_dossier_pour_un_finess_dispute(runtime: RuntimeLocal) -> None:
     assert len(detenteurs) == 1
     perdant = [e for c in comptes for ligne in c["lignes"] for e in ligne["erreurs"]]
     assert any("FINESS" in e["code"] for e in perdant), perdant
+
+
+# --- the front doors at a rush: connections held at once ---------------------------------
+
+CONNEXIONS = 120
+# Linux retransmits a dropped SYN after 1 s: a connection the listen queue could not hold
+# takes a second or more, one it holds is established at once.
+DELAI_CONNEXION = 0.9
+
+
+def _tenir(port: int, requete: bytes) -> list[tuple[int, bytes]]:
+    """CONNEXIONS sockets connected one after the other before any request is sent (no
+    answer can free a place meanwhile), then a request on each: every (status, body)."""
+    prises: list[socket.socket] = []
+    try:
+        for rang in range(CONNEXIONS):
+            try:
+                prises.append(
+                    socket.create_connection(("127.0.0.1", port), timeout=DELAI_CONNEXION)
+                )
+            except OSError as exc:
+                raise AssertionError(
+                    f"connexion {rang + 1}/{CONNEXIONS} au port {port} non tenue: {exc!r}"
+                ) from exc
+        for prise in prises:
+            prise.settimeout(60)
+            prise.sendall(requete)
+        reponses = []
+        for prise in prises:
+            reponse = http.client.HTTPResponse(prise)
+            reponse.begin()
+            reponses.append((reponse.status, reponse.read()))
+        return reponses
+    finally:
+        for prise in prises:
+            prise.close()
+
+
+def _requete(chemin: str, entetes: dict[str, str] | None = None) -> bytes:
+    lignes = [f"GET {chemin} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lignes += [f"{nom}: {valeur}" for nom, valeur in (entetes or {}).items()]
+    return ("\r\n".join(lignes) + "\r\n\r\n").encode()
+
+
+def test_l_api_tient_cent_connexions_a_la_fois(runtime: RuntimeLocal) -> None:
+    siret = "80000099400015"  # no dépôt: an empty page
+    requete = _requete("/depots?limite=1", {"Authorization": jeton("editeurs", siret=siret)})
+    reponses = _tenir(runtime.port_api, requete)
+    assert [statut for statut, _ in reponses] == [200] * CONNEXIONS
+    assert all(json.loads(corps)["elements"] == [] for _, corps in reponses)
+
+
+def test_le_serveur_aws_local_tient_cent_connexions_a_la_fois(runtime: RuntimeLocal) -> None:
+    # The presigned POST of an éditeur's file goes to it: a front door too.
+    bucket = settings().bucket_depots
+    reponses = _tenir(runtime.port_moto, _requete(f"/{bucket}?list-type=2&max-keys=0"))
+    assert [statut for statut, _ in reponses] == [200] * CONNEXIONS
+    assert all(b"<ListBucketResult" in corps for _, corps in reponses)
+
+
+def test_le_portail_tient_cent_connexions_a_la_fois(runtime: RuntimeLocal, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<!doctype html><title>segurnum</title>")
+    portail = ServeurPortail(tmp_path, 0, runtime.url_api).demarrer()
+    try:
+        reponses = _tenir(portail.port, _requete("/depots"))
+    finally:
+        portail.arreter()
+    assert [statut for statut, _ in reponses] == [200] * CONNEXIONS
+    assert all(b"segurnum" in corps for _, corps in reponses)

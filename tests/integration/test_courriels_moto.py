@@ -219,14 +219,29 @@ def test_confirmation_et_journal_ensemble_au_dela_d_une_transaction(ddb: Any) ->
 
 def test_composition_des_handlers(ddb: Any) -> None:
     """`courrier()` as the handlers build it: clients from shared.aws, names from settings."""
+    from shared.aws import client
+
     horloge = HorlogeFixe(datetime(2022, 11, 9, 15, 52, tzinfo=PARIS))
+    appels: list[str] = []
+    client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: appels.append(model.name)
+    )
+    cle = cle_transition(DEMANDE, TransitionCourriel.DECIDEE)
     envoi = courrier(horloge).envoyer_une_fois(
-        cle_transition(DEMANDE, TransitionCourriel.DECIDEE),
+        cle,
         [DESTINATAIRE],
         avis_decidee(DEMANDE),
         dossiers=[DEMANDE.numero_asp, "FINM55007207"],
     )
     assert envoi.statut is StatutEnvoi.ENVOYE
+    # the claim, then its confirmation and the two records in one transaction
+    assert appels == ["PutItem", "TransactWriteItems"]
+    reservation = ReservationsDynamo().reservation(cle)
+    assert reservation is not None
+    assert reservation["messageId"] == envoi.message_id
+    assert reservation["objet"] == envoi.consignes[0].objet
+    assert reservation["reserveLe"] == "2022-11-09T14:52:00+00:00"
+    assert reservation["envoyeLe"] == "2022-11-09T14:52:00+00:00"
     journal = JournalCourrielsDynamo()
     assert [c.numero_asp for c in journal.courriels_du_dossier("FINM55007206")] == ["FINM55007206"]
     assert len(journal.courriels_du_dossier("FINM55007207")) == 1

@@ -14,6 +14,9 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources.yaml"
 STATEMACHINES = RESOURCES.parent
 COMPTE = "123456789012"
 REGION = "eu-west-3"
+# The template's parameters the local runtime resolves (the portal's domain only reaches the
+# buckets' CORS, which provision.py replaces with 127.0.0.1's origins).
+PARAMETRES_LOCAUX = {"PortailDomaine": "127.0.0.1"}
 
 
 class _Tag:
@@ -70,6 +73,8 @@ class Resolveur:
             return pseudo[id_logique]
         if id_logique in self.fonctions:
             return self.fonctions[id_logique]
+        if id_logique in modele().get("Parameters", {}):
+            return PARAMETRES_LOCAUX[id_logique]
         ressource = ressources()[id_logique]
         props = ressource.get("Properties", {})
         type_cfn = ressource["Type"]

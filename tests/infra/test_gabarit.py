@@ -109,7 +109,6 @@ def test_aucun_document_ni_depot_n_expire_avant_sa_conservation_legale() -> None
         for regle in _regles(id_logique):
             if regle.get("Prefix") in temporaires:
                 continue
-            assert "Transitions" not in regle or id_logique != "DocumentsBucket"
             # What was filed, decided or paid is never expired: deleting it after the
             # retention is the archivist's act (docs/donnees.md).
             assert "ExpirationInDays" not in regle and "ExpirationDate" not in regle, regle

@@ -23,7 +23,9 @@ logger = Logger(service="segurnum")
 metrics = Metrics(namespace="segurnum", service="segurnum")
 # Powertools' test (POWERTOOLS_TRACE_DISABLED, outside Lambda, SAM or Chalice local) reads
 # the environment only; Tracer() itself would import the SDK even to stay disabled.
-tracer: Tracer | None = None if Tracer._is_tracer_disabled() else Tracer(service="segurnum")
+tracer: Tracer | None = (
+    None if Tracer._is_tracer_disabled() else Tracer(service="segurnum", patch_modules=["botocore"])
+)
 _premier_appel = True
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -17,6 +17,10 @@ import json, sys
 from shared import observabilite as o
 resultat = {"traceur": o.tracer is not None, "sdk": "aws_xray_sdk" in sys.modules}
 if o.tracer is not None:
+    resultat["patches"] = sorted(
+        m for m in sys.modules if m.startswith("aws_xray_sdk.ext.") and m.endswith(".patch")
+    )
+if o.tracer is not None:
     from aws_xray_sdk.core import xray_recorder
     vu = {}
     def depot_json(event, contexte):
@@ -71,5 +75,8 @@ def test_sur_lambda_chaque_handler_a_son_sous_segment() -> None:
     resultat = _sonde(LAMBDA_TASK_ROOT="/var/task", AWS_LAMBDA_FUNCTION_NAME="segurnum-essai")
     assert resultat["traceur"] is True and resultat["sdk"] is True
     assert resultat["reponse"] == {"ok": 1}
+    # botocore only: patching everything X-Ray knows (requests, sqlite3, psycopg…) costs
+    # the cold start and traces nothing the platform calls
+    assert resultat["patches"] == ["aws_xray_sdk.ext.botocore.patch"]
     assert resultat["nom"] == "## depot_json"
     assert resultat["annotations"] == {"ColdStart": True, "Service": "segurnum"}

@@ -88,7 +88,7 @@ package: $(STAMP)
 	cd build/projet/vendor && ../../../$(BIN)/python -m compileall -q -j 0 $$(ls -d $(COMPILES) 2>/dev/null) >/dev/null
 	cd build/projet && AWS_DEFAULT_REGION=eu-west-3 ../../$(BIN)/chalice package --merge-template ../../infra/resources.yaml ../sam
 	cp -r infra/statemachines build/sam/statemachines
-	$(BIN)/cfn-lint build/sam/sam.yaml
+	$(BIN)/cfn-lint build/sam/sam.yaml infra/waf-cloudfront.yaml
 
 ## checkov on the packaged template and on the portal's web ACL stack (us-east-1): zero
 ## failures; a check that does not apply is skipped in the template itself, with its reason.

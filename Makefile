@@ -8,9 +8,9 @@ BOTOCORE_SERVICES := dynamodb|s3|sqs|stepfunctions|sesv2|scheduler|cognito-idp|s
 COMPILES := services shared infra boto3 botocore s3transfer jmespath dateutil urllib3 six.py \
   pydantic pydantic_core annotated_types typing_extensions.py typing_inspection \
   aws_lambda_powertools jinja2 markupsafe email_validator idna dns phonenumbers stdnum \
-  orjson tzdata chalice
+  orjson tzdata chalice aws_xray_sdk wrapt
 
-.PHONY: run demo test check lint typecheck imports unit e2e package bench clean web web-test
+.PHONY: run demo test check lint typecheck imports unit e2e package bench clean web web-test checkov
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,7 +56,7 @@ test: $(STAMP) web
 	$(MAKE) --no-print-directory web-test
 	$(BIN)/pytest tests/unit tests/integration tests/infra -p no:cacheprovider -x -n 2
 	$(BIN)/pytest tests/e2e -p no:cacheprovider -x
-	$(MAKE) --no-print-directory package
+	$(MAKE) --no-print-directory checkov
 	$(BIN)/pytest tests/privileges -p no:cacheprovider -x
 
 check: lint typecheck imports
@@ -90,7 +90,22 @@ package: $(STAMP)
 	cd build/projet/vendor && ../../../$(BIN)/python -m compileall -q -j 0 $$(ls -d $(COMPILES) 2>/dev/null) >/dev/null
 	cd build/projet && AWS_DEFAULT_REGION=eu-west-3 ../../$(BIN)/chalice package --merge-template ../../infra/resources.yaml ../sam
 	cp -r infra/statemachines build/sam/statemachines
-	$(BIN)/cfn-lint build/sam/sam.yaml
+	$(BIN)/cfn-lint build/sam/sam.yaml infra/waf-cloudfront.yaml
+
+## checkov on the packaged template and on the portal's web ACL stack (us-east-1): zero
+## failures; a check that does not apply is skipped in the template itself, with its reason.
+## Its own venv, pinned: its dependencies never meet the project's.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := build/outils-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.checkov-$(CHECKOV_VERSION)
+
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV_VENV) && $(PY) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q checkov==$(CHECKOV_VERSION)
+	touch $@
+
+checkov: package $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation -f build/sam/sam.yaml -f infra/waf-cloudfront.yaml
 
 ## Every benchmark runs (and prints its figures) even after a missed target; fails at the end.
 bench: $(STAMP)

@@ -26,7 +26,7 @@ from services.enrolment.api import bp as enrolment  # noqa: E402
 from services.instruction.api import bp as instruction  # noqa: E402
 from services.paiement.api import bp as paiement  # noqa: E402
 from shared.api import contrat, intergiciel_erreurs, reponse  # noqa: E402
-from shared.observabilite import logger, metrics  # noqa: E402
+from shared.observabilite import logger, metrics, tracer_appel  # noqa: E402
 
 app = Chalice(app_name="segurnum")
 app.register_blueprint(sante)
@@ -51,14 +51,15 @@ app.register_middleware(intergiciel_erreurs, "http")
 
 @app.middleware("http")
 def observabilite(event: Any, get_response: Any) -> Any:
-    """Powertools on every function: structured logs with the request id, metrics flushed."""
+    """Powertools on every function: structured logs with the request id, metrics flushed,
+    the route traced (X-Ray, when active)."""
     contexte = getattr(event, "context", None)
+    chemin = None
     if isinstance(contexte, dict):
-        logger.append_keys(
-            request_id=contexte.get("requestId"), chemin=contexte.get("resourcePath")
-        )
+        chemin = contexte.get("resourcePath")
+        logger.append_keys(request_id=contexte.get("requestId"), chemin=chemin)
     try:
-        return get_response(event)
+        return tracer_appel(f"{event.method} {chemin}", lambda: get_response(event))
     finally:
         logger.remove_keys(["request_id", "chemin"])
         metrics.flush_metrics(raise_on_empty_metrics=False)

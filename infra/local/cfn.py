@@ -29,6 +29,11 @@ PARAMETRES_LOCAUX = {
     "ProConnectEmetteur": "https://proconnect.localhost/api/v2",
     "ProConnectClientId": "segurnum-local",
     "ProConnectClientSecret": "secret-local",
+    # The portal's domain only reaches the buckets' CORS, which provision.py replaces with
+    # 127.0.0.1's origins; the certificate and the CloudFront web ACL are not provisioned.
+    "PortailDomaine": "127.0.0.1",
+    "PortailCertificatArn": f"arn:aws:acm:us-east-1:{COMPTE}:certificate/local",
+    "PortailWebAclArn": f"arn:aws:wafv2:us-east-1:{COMPTE}:global/webacl/local/0",
 }
 
 

@@ -44,6 +44,18 @@ def _composants() -> Any:
     return composants()
 
 
+def _mesurer_lot(resultat: Any) -> None:
+    """The dashboard's « lots SEPA émis » (docs/exploitation.md): a lot and its versements."""
+    if resultat.lot is None:
+        return
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from shared.observabilite import metrics
+
+    metrics.add_metric(name="LotsSepaEmis", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="VersementsEnLot", unit=MetricUnit.Count, value=resultat.lot.nombre)
+
+
 def _lot_sqs(event: Any, traiter: Callable[[str], None]) -> dict[str, Any]:
     """Partial batch response: a failed record goes back to the queue, not the batch."""
     from shared.lots_sqs import traiter_lot
@@ -112,6 +124,7 @@ def paiement_lancer_lot(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if event.get("declencheur") == "planification" and not jour_ouvre(aujourd_hui):
         return {"lot": None, "message": f"{aujourd_hui:%d/%m/%Y} est férié: pas de lot."}
     resultat = lancer_lot(_composants().paiement)
+    _mesurer_lot(resultat)
     return {
         "lot": resultat.lot.id if resultat.lot else None,
         "message": resultat.message,
@@ -238,6 +251,7 @@ def gestion_lancer_lot() -> Any:
     corps(bp.current_request, Vide, facultatif=True)
     c = _composants()
     resultat = _metier(lambda: lancer_lot(c.paiement))
+    _mesurer_lot(resultat)
     vue = VueLancement(
         lot=_vue_lot(c, resultat.lot) if resultat.lot else None,
         message=resultat.message,

@@ -122,7 +122,12 @@ def test_chaque_echeance_de_chaque_campagne_a_sa_fermeture(provisionne: dict[str
     assert _echeances(provisionne["schedules"]) == attendues
     # …and in resources.yaml, with Paris time, a DLQ and a retry policy.
     r = cfn.Resolveur(
-        {"DepotFermerGuichet": "f", "DepotRappelGuichet": "r", "PaiementLancerLot": "p"}
+        {
+            "DepotFermerGuichet": "f",
+            "DepotRappelGuichet": "r",
+            "PaiementLancerLot": "p",
+            "InstructionReconcilier": "c",
+        }
     )
     declares = {
         p["Properties"]["Name"]: r.resoudre(p["Properties"])

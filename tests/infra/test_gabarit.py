@@ -279,3 +279,20 @@ def test_chaque_controle_ecarte_dit_pourquoi(fichier: str) -> None:
         for ecart in r.get("Metadata", {}).get("checkov", {}).get("skip", []):
             assert re.fullmatch(r"CKV2?_AWS_\d+", ecart["id"]), (id_logique, ecart)
             assert len(ecart.get("comment", "")) > 40, (id_logique, ecart)
+
+
+def test_seules_les_solutions_anti_robot_expirent_dans_la_table_des_donnees() -> None:
+    """The data table's TTL attribute is written by the anti-robot adapter alone: a record a
+    payment or a décision needs must never carry it (docs/donnees.md)."""
+    (table,) = [
+        t
+        for t in cfn.ressources("AWS::DynamoDB::Table").values()
+        if t["Properties"]["TableName"] == "segurnum-donnees"
+    ]
+    attribut = table["Properties"]["TimeToLiveSpecification"]["AttributeName"]
+    ecrivains = sorted(
+        str(source.relative_to(RACINE))
+        for source in [*RACINE.glob("services/**/*.py"), *RACINE.glob("shared/**/*.py")]
+        if f'"{attribut}"' in source.read_text(encoding="utf-8")
+    )
+    assert ecrivains == ["services/enrolment/adapters/anti_robot.py"]

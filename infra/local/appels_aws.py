@@ -62,6 +62,11 @@ def au_nom_de(fonction: str) -> Iterator[None]:
         _fonction.reset(jeton)
 
 
+def fonction_courante() -> str | None:
+    """The function on whose behalf this thread works (None: the runtime's or a test's)."""
+    return _fonction.get()
+
+
 def _identifiants(service: str, params: dict[str, Any]) -> dict[str, str]:
     noms = PARAMETRES_S3 if service == "s3" else PARAMETRES
     trouves = {k: str(params[k]) for k in noms if params.get(k) is not None}

@@ -133,6 +133,12 @@ class Resolveur:
             return pseudo[nom]
         if nom in self.physiques:
             return self.physiques[nom]
+        if nom in self.modele.get("Parameters", {}):
+            # A template parameter: the value the local runtime gives it (the calls recorded
+            # were made with it).
+            from infra.local.cfn import PARAMETRES_LOCAUX
+
+            return PARAMETRES_LOCAUX[nom]
         r = self._ressource(nom)
         props = r.get("Properties", {})
         t = r["Type"]

@@ -112,7 +112,12 @@ def test_les_roles_de_la_machine_et_du_planificateur_sont_cibles() -> None:
     }
     assert cibles == {
         ("lambda:InvokeFunction", json.dumps({"Fn::GetAtt": [f, "Arn"]}))
-        for f in ("DepotFermerGuichet", "DepotRappelGuichet", "PaiementLancerLot")
+        for f in (
+            "DepotFermerGuichet",
+            "DepotRappelGuichet",
+            "PaiementLancerLot",
+            "InstructionReconcilier",
+        )
     } | {("sqs:SendMessage", json.dumps({"Fn::GetAtt": ["SchedulerDLQ", "Arn"]}))}
 
 

@@ -32,6 +32,10 @@ MODELE: dict[str, Any] = {
             },
         },
         "Clair": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "clair"}},
+        "SecretChiffre": {
+            "Type": "AWS::SecretsManager::Secret",
+            "Properties": {"Name": "sc", "KmsKeyId": {"Ref": "Cle"}},
+        },
         "File": {
             "Type": "AWS::SQS::Queue",
             "Properties": {"QueueName": "f", "KmsMasterKeyId": {"Fn::GetAtt": ["Cle", "Arn"]}},
@@ -116,3 +120,11 @@ def test_jeton_de_tache_alias_kms_et_secret() -> None:
             "arn:aws:secretsmanager:eu-west-3:123456789012:secret:s-AbCdEf",
         )
     }
+
+
+def test_un_secret_chiffre_par_une_cle_du_modele_demande_kms() -> None:
+    """Secrets Manager decrypts a secret under a customer key with the caller's rights."""
+    arn_secret = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:sc-AbCdEf"
+    attendu = {("secretsmanager:GetSecretValue", arn_secret), ("kms:Decrypt", CLE)}
+    assert _demandes("secretsmanager", "GetSecretValue", SecretId="sc") == attendu
+    assert _demandes("secretsmanager", "GetSecretValue", SecretId=arn_secret) == attendu

@@ -70,7 +70,7 @@ class Traducteur:
         raise AssertionError(f"clé KMS {cle}: aucun alias du modèle ne la désigne")
 
     def _cle_de(self, type_cfn: str, propriete: str, nom: str) -> str | None:
-        """The ARN of the template's KMS key a bucket or a queue is encrypted with, if any
+        """The ARN of the template's KMS key a bucket, a queue or a secret is encrypted with, if any
         (AWS then asks KMS with the caller's rights; moto does not ask)."""
         for r in self.modele["Resources"].values():
             props = r.get("Properties", {})
@@ -78,6 +78,8 @@ class Traducteur:
                 continue
             if type_cfn == "AWS::SQS::Queue":
                 brute = props.get("KmsMasterKeyId")
+            elif type_cfn == "AWS::SecretsManager::Secret":
+                brute = props.get("KmsKeyId")
             else:
                 regles = props.get("BucketEncryption", {}).get(
                     "ServerSideEncryptionConfiguration", []
@@ -189,9 +191,15 @@ class Traducteur:
             return [d(f"kms:{op}", self.cle_kms(ids["KeyId"]))]
         if service == "secretsmanager":
             secret = ids["SecretId"]
+            # An ARN ends with the six characters AWS appends to the name.
+            nom = secret.split(":secret:", 1)[1][:-7] if secret.startswith("arn:") else secret
             if not secret.startswith("arn:"):
                 secret = arn("secretsmanager", f"secret:{secret}-AbCdEf")
-            return [d(f"secretsmanager:{op}", secret)]
+            # A secret under a key of the template: Secrets Manager decrypts it with the
+            # caller's rights (moto does not ask).
+            cle = self._cle_de("AWS::SecretsManager::Secret", "Name", nom)
+            lecture = [d("kms:Decrypt", cle)] if cle and op == "GetSecretValue" else []
+            return [d(f"secretsmanager:{op}", secret), *lecture]
         raise AssertionError(
             f"appel {service}.{op} de {f}: action IAM inconnue de tests/privileges"
         )

@@ -1,0 +1,186 @@
+"""Nothing lost when AWS fails: the éditeur's path (dépôt, simulation, import, ZIP, the
+instruction's start) on the local runtime with faults injected into the platform's own AWS
+calls (infra/local/pannes.py: 3 % of calls failing after the SDK's retries, 1 % of writes
+applied then answered with an error), then faults off and time to settle. The éditeur's
+client retries a 5xx as any client would; the invariants are checked at the end:
+- every line of the file is one dossier, none shared or lost;
+- every dossier complete and its instruction started once, waiting for a gestionnaire;
+- each accusé de réception sent once and listed on its dossier;
+- nothing in any DLQ; no answer shows internals (a stack trace, a file path).
+
+Bounded for `make test` (one éditeur, 12 demandes, one seed: SEGURNUM_GRAINE_PANNES picks
+another); `benchmarks/bench_pannes.py` plays more seeds and services one at a time."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from infra.local.jetons import jeton
+from infra.local.pannes import Pannes, injecter
+from infra.local.runtime import RuntimeLocal
+from shared.aws import client
+from shared.settings import settings
+from tests.fixtures.depot.generateur import fichier_valide
+from tests.fixtures.enrolements import enroler
+from tests.unit.depot.zips import pdf
+
+SIRET = "55203253400646"
+NUMERO_ANS = "PANNES0001"
+EMAIL = "pannes@editeur.example.fr"
+DEMANDES = 12
+INTERNES = ("Traceback", 'File "', "/var/task", "site-packages", "botocore", "ClientError")
+
+
+class Client:
+    """The éditeur's software: retries what the platform answers 5xx or 429, and keeps every
+    answer to check that none shows internals."""
+
+    def __init__(self, api: str, jeton_: str) -> None:
+        self.api = api
+        self.entetes = {"Authorization": jeton_}
+        self.reponses: list[str] = []
+
+    def appeler(self, methode: str, chemin: str, **options: Any) -> requests.Response:
+        for essai in range(8):
+            reponse = requests.request(
+                methode, f"{self.api}{chemin}", headers=self.entetes, timeout=60, **options
+            )
+            self.reponses.append(reponse.text)
+            if reponse.status_code < 500 and reponse.status_code != 429:
+                return reponse
+            time.sleep(0.2 * 2**essai)
+        raise AssertionError(f"{methode} {chemin}: toujours {reponse.status_code}")
+
+
+def _attendre(condition: Callable[[], Any], delai: float, message: str) -> Any:
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        valeur = condition()
+        if valeur:
+            return valeur
+        time.sleep(0.3)
+    raise AssertionError(f"délai dépassé: {message}")
+
+
+def _envoyer(envoi: dict[str, Any], nom: str, contenu: bytes) -> None:
+    reponse = requests.post(
+        envoi["url"], data=envoi["champs"], files={"file": (nom, contenu)}, timeout=60
+    )
+    assert reponse.status_code in (200, 201, 204), reponse.text
+
+
+def _zip(noms: list[str]) -> bytes:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as z:
+        for nom in noms:
+            z.writestr(nom, pdf(nom))
+    return tampon.getvalue()
+
+
+def _dlq_vides() -> dict[str, int]:
+    sqs = client("sqs")
+    restes = {}
+    for url in sqs.list_queues(QueueNamePrefix="segurnum-").get("QueueUrls", []):
+        if url.endswith("-dlq"):
+            attributs = sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
+            )["Attributes"]
+            total = sum(int(v) for v in attributs.values())
+            if total:
+                restes[url.rsplit("/", 1)[1]] = total
+    return restes
+
+
+def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -> None:
+    enroler(SIRET, NUMERO_ANS, "MS1", email=EMAIL)
+    editeur = Client(runtime.url_api, jeton("editeurs", siret=SIRET))
+    gestion = Client(runtime.url_api, jeton("gestionnaires", nom="PANNES"))
+    graine = int(os.environ.get("SEGURNUM_GRAINE_PANNES", "20241219"))
+    pannes = Pannes(graine=graine, echecs=0.03, ambigues=0.01)
+    injecter(pannes)
+    try:
+        cree = editeur.appeler(
+            "POST",
+            "/depots",
+            json={"typeDemande": "AVANCE", "numeroAns": NUMERO_ANS, "tauxTva": 20},
+        )
+        assert cree.status_code == 201, cree.text
+        depot = cree.json()
+        id_depot = depot["idDepot"]
+        document = fichier_valide(
+            DEMANDES, seed=graine % 10_000, siret=SIRET, numero_ans=NUMERO_ANS
+        )
+        _envoyer(depot["envoi"], "demandes.json", json.dumps(document).encode())
+
+        def vue() -> dict[str, Any]:
+            return editeur.appeler("GET", f"/depots/{id_depot}").json()  # type: ignore[no-any-return]
+
+        simule = _attendre(lambda: (v := vue())["statut"] == "SIMULE" and v, 120, "simulation")
+        assert simule["simulation"]["lignesImportables"] == DEMANDES, simule
+        demande = editeur.appeler("POST", f"/depots/{id_depot}/import")
+        # A replayed request finds the import asked or done: never a second import.
+        assert demande.status_code in (202, 409), demande.text
+        importe = _attendre(lambda: (v := vue())["statut"] == "IMPORTE" and v, 240, "import")
+
+        noms = [p["nomFichier"] for d in document["demandes"] for p in d["piecesJustificatives"]]
+        envoi_zip = editeur.appeler("POST", f"/depots/{id_depot}/pieces")
+        assert envoi_zip.status_code == 201, envoi_zip.text
+        _envoyer(envoi_zip.json()["envoi"], "pieces.zip", _zip(noms))
+        _attendre(lambda: vue()["zips"][0]["statut"] == "OK", 240, "contrôle du ZIP")
+    finally:
+        injecter(None)
+
+    # Faults off: what was left to redeliver settles (failed messages come back after 30 s).
+    numeros = sorted(importe["numerosAsp"].values())
+    assert len(numeros) == DEMANDES and len(set(numeros)) == DEMANDES
+    assert sorted(int(n) for n in importe["numerosAsp"]) == list(range(1, DEMANDES + 1))
+
+    def instruits() -> list[dict[str, Any]] | None:
+        vus = []
+        for numero in numeros:
+            dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
+            avance = next(d for d in dossier["demandes"] if d["typeDemande"] == "AVANCE")
+            if avance["statut"] == "EN_ERREUR_TECHNIQUE":
+                gestion.appeler("POST", f"/gestion/dossiers/{numero}/AVANCE/relancer")
+                return None
+            if avance["statut"] != "EN_COURS" or avance.get("attendu") != "GESTIONNAIRE":
+                return None
+            vus.append(dossier)
+        return vus
+
+    dossiers = _attendre(instruits, 240, "instruction de chaque dossier")
+    # One execution per dossier (named: a replay starts nothing twice).
+    executions = client("stepfunctions").list_executions(
+        stateMachineArn=settings().state_machine_instruction, maxResults=1000
+    )["executions"]
+    par_dossier = [e["name"].split("-")[0] for e in executions]
+    assert sorted(n for n in par_dossier if n in numeros) == numeros
+
+    # Each accusé de réception once, sent and listed on its dossier.
+    for dossier in dossiers:
+        accuses = [c for c in dossier["courriels"] if c["objet"].startswith("Accusé de réception")]
+        assert len(accuses) == 1, (dossier["numeroAsp"], dossier["courriels"])
+    boite = requests.get(
+        f"{runtime.url_api}/_local/courriels", params={"destinataire": EMAIL}, timeout=30
+    ).json()["elements"]
+    envoyes = [m for m in boite if str(m["objet"]).startswith("Accusé de réception")]
+    assert len(envoyes) == DEMANDES, [m["objet"] for m in envoyes]
+
+    assert _dlq_vides() == {}
+    for texte in editeur.reponses + gestion.reponses:
+        assert not any(interne in texte for interne in INTERNES), texte[:500]
+    # The faults did happen (the seed's plan), of both kinds.
+    assert pannes.total() > 0, pannes.injectees
+    print(f"pannes injectées (graine {graine}): {dict(pannes.injectees)}")

@@ -57,6 +57,19 @@ ECRITURES = {
 }
 
 
+# What Lambda's event source mapping does with the function's role on AWS (receive, delete,
+# extend the visibility) and the invocation itself: AWS's machinery, not the platform's code.
+MACHINERIE = {
+    ("sqs", "ReceiveMessage"),
+    ("sqs", "DeleteMessage"),
+    ("sqs", "DeleteMessageBatch"),
+    ("sqs", "ChangeMessageVisibility"),
+    ("sqs", "ChangeMessageVisibilityBatch"),
+    ("sqs", "GetQueueAttributes"),
+    ("lambda", "Invoke"),
+}
+
+
 @dataclass
 class Pannes:
     """The fault plan: rates, seed, and the services it touches (None: all)."""
@@ -77,16 +90,16 @@ class Pannes:
         with self._verrou:
             return self._hasard.random() < taux
 
-    def _concerne(self, service: str) -> bool:
+    def _concerne(self, service: str, operation: str) -> bool:
         from infra.local.appels_aws import fonction_courante
 
-        if not self.actif or fonction_courante() is None:
+        if not self.actif or fonction_courante() is None or (service, operation) in MACHINERIE:
             return False
         return self.services is None or service in self.services
 
     def avant(self, model: Any, **_: Any) -> None:
         service = model.service_model.service_name
-        if self._concerne(service) and self._tirer(self.echecs):
+        if self._concerne(service, model.name) and self._tirer(self.echecs):
             code, statut = LIMITATIONS.get(service, ("ThrottlingException", 400))
             self._noter(f"echec:{service}:{model.name}")
             raise _erreur(code, statut, model.name, "injectée: limitation après les essais")
@@ -97,7 +110,7 @@ class Pannes:
         if (
             reussi
             and model.name in ECRITURES
-            and self._concerne(service)
+            and self._concerne(service, model.name)
             and self._tirer(self.ambigues)
         ):
             self._noter(f"ambigue:{service}:{model.name}")

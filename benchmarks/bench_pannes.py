@@ -1,0 +1,76 @@
+"""Faults injected and survived: the éditeur's path of tests/e2e/test_pannes.py (dépôt,
+simulation, import, ZIP, instruction started; 3 % of the platform's AWS calls failing after
+the SDK's retries, 1 % of its writes applied then answered with an error), for several seeds
+on every service, then on one service at a time. Each run is its own local runtime (a
+pytest session); its invariants are the test's. Prints, per run, the faults injected by
+kind and whether every invariant held; exits 1 when one did not.
+
+    .venv/bin/python benchmarks/bench_pannes.py [--graines 20241219,1,2] [--services …]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+SERVICES = ("dynamodb", "s3", "sqs", "stepfunctions", "sesv2", "kms", "secretsmanager")
+
+
+def _une_execution(graine: int, services: str | None) -> tuple[bool, Counter[str], float]:
+    env = {**os.environ, "SEGURNUM_GRAINE_PANNES": str(graine)}
+    env.pop("SEGURNUM_SERVICES_PANNES", None)
+    if services:
+        env["SEGURNUM_SERVICES_PANNES"] = services
+    debut = time.monotonic()
+    fini = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/e2e/test_pannes.py", "-q", "-s", "-p",
+         "no:cacheprovider"],
+        cwd=RACINE, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    duree = time.monotonic() - debut
+    injectees: Counter[str] = Counter()
+    for ligne in fini.stdout.splitlines():
+        if ligne.startswith("PANNES "):
+            injectees.update(json.loads(ligne[len("PANNES ") :])["injectees"])
+    if fini.returncode != 0:
+        print(fini.stdout[-3000:])
+    return fini.returncode == 0, injectees, duree
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--graines", default="20241219,1,2")
+    parser.add_argument("--services", default=",".join(SERVICES))
+    args = parser.parse_args()
+    graines = [int(g) for g in args.graines.split(",") if g]
+    plans: list[tuple[int, str | None]] = [(g, None) for g in graines]
+    plans += [(graines[0], s) for s in args.services.split(",") if s]
+    echec = False
+    total: Counter[str] = Counter()
+    print(f"{'graine':>9} {'services':<15} {'injectées':>9} {'ambiguës':>8} {'durée':>7}  tenu")
+    for graine, services in plans:
+        tenu, injectees, duree = _une_execution(graine, services)
+        total.update(injectees)
+        ambigues = sum(n for k, n in injectees.items() if k.startswith("ambigue:"))
+        print(
+            f"{graine:>9} {services or 'tous':<15} {sum(injectees.values()):>9} {ambigues:>8} "
+            f"{duree:>6.0f}s  {'oui' if tenu else 'NON'}"
+        )
+        echec = echec or not tenu
+    par_service = Counter({k.split(":")[1]: 0 for k in total})
+    for cle, n in total.items():
+        par_service[cle.split(":")[1]] += n
+    print(f"pannes injectées et surmontées, par service: {dict(par_service)}")
+    print("toutes les invariantes tenues" if not echec else "INVARIANTE NON TENUE")
+    return 1 if echec else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

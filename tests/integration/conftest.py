@@ -45,3 +45,20 @@ def environnement_du_module() -> Iterator[None]:
     os.environ.clear()
     os.environ.update(avant)
     _oublier()
+
+
+@pytest.fixture
+def moto_en_processus(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto's in-process mocks, with the platform's clients (shared.aws) pointed at them."""
+    from moto import mock_aws
+
+    for nom, valeur in {
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_REGION": "eu-west-3",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+    }.items():
+        monkeypatch.setenv(nom, valeur)
+    monkeypatch.delenv("SEGURNUM_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield

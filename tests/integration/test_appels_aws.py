@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from infra.local import appels_aws
 from shared.aws import client
@@ -19,30 +18,21 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for nom, valeur in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_REGION": "eu-west-3",
-        "AWS_DEFAULT_REGION": "eu-west-3",
-    }.items():
-        monkeypatch.setenv(nom, valeur)
-    monkeypatch.delenv("SEGURNUM_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        appels_aws.installer()
-        appels_aws.oublier_appels()
-        s3 = client("s3")
-        s3.create_bucket(
-            Bucket="segurnum-b", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
-        )
-        client("dynamodb").create_table(
-            TableName="t",
-            AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield
-        appels_aws.oublier_appels()
+def aws(moto_en_processus: None) -> Any:
+    appels_aws.installer()
+    appels_aws.oublier_appels()
+    s3 = client("s3")
+    s3.create_bucket(
+        Bucket="segurnum-b", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
+    )
+    client("dynamodb").create_table(
+        TableName="t",
+        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    yield
+    appels_aws.oublier_appels()
 
 
 def _notes() -> list[tuple[str, str, str, bool, dict[str, str]]]:

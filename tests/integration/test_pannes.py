@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from infra.local import appels_aws
 from infra.local.pannes import Pannes, injecter
@@ -19,24 +18,15 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for nom, valeur in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_REGION": "eu-west-3",
-        "AWS_DEFAULT_REGION": "eu-west-3",
-    }.items():
-        monkeypatch.setenv(nom, valeur)
-    monkeypatch.delenv("SEGURNUM_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        client("dynamodb").create_table(
-            TableName="t",
-            AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield
-        injecter(None)
+def aws(moto_en_processus: None) -> Any:
+    client("dynamodb").create_table(
+        TableName="t",
+        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    yield
+    injecter(None)
 
 
 def _item(pk: str) -> dict[str, Any]:

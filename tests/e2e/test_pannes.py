@@ -107,14 +107,19 @@ def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -
     enroler(SIRET, NUMERO_ANS, "MS1", email=EMAIL)
     editeur = Client(runtime.url_api, jeton("editeurs", siret=SIRET))
     gestion = Client(runtime.url_api, jeton("gestionnaires", nom="PANNES"))
-    graine = int(os.environ.get("SEGURNUM_GRAINE_PANNES", "20241219"))
+    graine = int(os.environ.get("SEGURNUM_GRAINE_PANNES", "1"))
     # One service at a time (dynamodb, s3, sqs, stepfunctions, sesv2, kms, secretsmanager):
     # benchmarks/bench_pannes.py; all of them by default.
     services = os.environ.get("SEGURNUM_SERVICES_PANNES")
+    # Rates: 3 % of calls failed, 1 % of writes ambiguous; the benchmark raises them when one
+    # service alone fails (this path makes few calls of some services).
+    echecs, ambigues = (
+        float(t) for t in os.environ.get("SEGURNUM_TAUX_PANNES", "0.03,0.01").split(",")
+    )
     pannes = Pannes(
         graine=graine,
-        echecs=0.03,
-        ambigues=0.01,
+        echecs=echecs,
+        ambigues=ambigues,
         services=frozenset(services.split(",")) if services else None,
     )
     injecter(pannes)

@@ -8,11 +8,29 @@ utility: it imports every event data class (~40 ms of each SQS handler's cold st
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from shared.observabilite import logger
+
+# A message whose handling met a passing failure is handled again in the same invocation
+# (every handler is idempotent: it is what a redelivery would do), with full jitter, before
+# it goes back to the queue: SQS's receive count (5, then the DLQ) is the last resort.
+ESSAIS = 3
+ATTENTE = 0.5  # seconds, doubled at each try
+
+
+def passagere(exc: BaseException) -> bool:
+    """A busy AWS service (botocore's classification), or a failure the code says is
+    worth another try (`passager`, e.g. accusés de réception SES refused for now)."""
+    from shared.pannes_aws import est_transitoire
+
+    if getattr(exc, "passager", False):
+        return True
+    return isinstance(exc, Exception) and est_transitoire(exc)
 
 
 @dataclass(frozen=True)
@@ -35,7 +53,28 @@ class LotEnEchec(Exception):
         self.erreurs = erreurs
 
 
-def traiter_lot(evenement: Mapping[str, Any], traiter: Callable[[Message], None]) -> dict[str, Any]:
+def _avec_essais(
+    traiter: Callable[[Message], None], message: Message, dormir: Callable[[float], None]
+) -> None:
+    for essai in range(ESSAIS):
+        try:
+            traiter(message)
+            return
+        except Exception as exc:
+            if essai == ESSAIS - 1 or not passagere(exc):
+                raise
+            logger.warning(
+                "panne passagère, message traité à nouveau",
+                extra={"message_id": message.message_id, "erreur": type(exc).__name__},
+            )
+            dormir(random.uniform(0, ATTENTE * 2**essai))
+
+
+def traiter_lot(
+    evenement: Mapping[str, Any],
+    traiter: Callable[[Message], None],
+    dormir: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
     """Calls `traiter` on each record of an SQS event; the partial batch response."""
     enregistrements = evenement.get("Records")
     if not enregistrements or not isinstance(enregistrements, list):
@@ -44,10 +83,9 @@ def traiter_lot(evenement: Mapping[str, Any], traiter: Callable[[Message], None]
     erreurs: list[BaseException] = []
     for enregistrement in enregistrements:
         identifiant = str(enregistrement["messageId"])
+        message = Message(identifiant, enregistrement["body"], enregistrement.get("attributes", {}))
         try:
-            traiter(
-                Message(identifiant, enregistrement["body"], enregistrement.get("attributes", {}))
-            )
+            _avec_essais(traiter, message, dormir)
         except Exception as exc:  # this message comes back alone; the others go on
             logger.exception("échec d'un message", extra={"message_id": identifiant})
             echecs.append({"itemIdentifier": identifiant})

@@ -30,7 +30,7 @@ from shared.courriels.contrat import (
     StatutEnvoi,
 )
 from shared.horloge import Horloge
-from shared.pannes_aws import est_transitoire
+from shared.pannes_aws import est_transitoire, reessayer
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +68,21 @@ class Courrier:
         if not adresses:
             raise ValueError("un courriel a au moins un destinataire")
         contenu = self._redaction.rediger(avis)
+        # One owner for this send: its claim's write replayed after a passing failure (even
+        # one applied whose answer was lost) is recognised as its own.
         proprietaire = uuid.uuid4().hex
-        if not self._reservations.reserver(
-            cle, contenu.objet, self._horloge.maintenant(), proprietaire
+        reserve_le = self._horloge.maintenant()
+        if not reessayer(
+            lambda: self._reservations.reserver(cle, contenu.objet, reserve_le, proprietaire)
         ):
             return Envoi(StatutEnvoi.DEJA_ENVOYE)
         courriel = Courriel(adresses, contenu.objet, contenu.texte, contenu.html)
         try:
-            message_id = self._expediteur.envoyer(courriel)
+            # SES refusing for now (throttled, 5xx) sent nothing: tried again.
+            message_id = reessayer(lambda: self._expediteur.envoyer(courriel))
         except Exception as erreur:
             logger.exception("Courriel %s non envoyé: réservation libérée", cle.identite)
-            self._reservations.liberer(cle, proprietaire)
+            reessayer(lambda: self._reservations.liberer(cle, proprietaire))
             raise EnvoiImpossible(
                 f"courriel {cle.identite} non envoyé: {erreur}",
                 passager=isinstance(erreur, Exception) and est_transitoire(erreur),

@@ -37,7 +37,10 @@ logger = logging.getLogger(__name__)
 
 
 class AccusesNonEnvoyes(RuntimeError):
-    """Some accusés de réception met a passing failure: the import run is to be redelivered."""
+    """Some accusés de réception met a passing failure: the import run is to be handled
+    again (in the same invocation first: shared.lots_sqs), which sends what is missing."""
+
+    passager = True
 
 
 def statut_de(dossier: Dossier, type_demande: TypeDemande) -> str:

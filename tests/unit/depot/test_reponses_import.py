@@ -19,6 +19,7 @@ from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
 from shared.dossier import ActionEditeur, ReponseEditeur
+from shared.pannes_aws import ESSAIS
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, demande, fichier
 from tests.unit.depot.plateforme import ECHEANCE_AVANCE, Plateforme
 
@@ -105,9 +106,10 @@ class SesLimite(BoiteAuxLettres):
 
 
 def test_un_accuse_en_panne_passagere_est_envoye_par_la_redelivraison(monde: Monde) -> None:
-    """SES throttled one accusé: the import run fails before IMPORTE (its message comes back),
-    and the next run sends the missing one, each accusé once, the dépôt then IMPORTE."""
-    boite = SesLimite(pannes=1)
+    """SES throttled one accusé beyond the courrier's own tries: the import run fails before
+    IMPORTE (its message is handled again), and the next run sends the missing one, each
+    accusé once, the dépôt then IMPORTE."""
+    boite = SesLimite(pannes=ESSAIS)
     courrier = Courrier(boite, RedactionJinja(), monde.registre, monde.p.horloge)
     monde.suites._fabrique = lambda: courrier
     monde.suites._courrier = None

@@ -253,3 +253,30 @@ def test_les_cles_se_trient_dans_l_ordre_des_envois_au_changement_d_heure() -> N
     )
     assert avant.date_envoi == apres.date_envoi == "27/10/2024 02:30:00"
     assert avant.sk < apres.sk
+
+
+def test_une_reservation_ecrite_dont_la_reponse_est_perdue_est_reconnue(
+    boite: BoiteAuxLettres, registre: RegistreCourrielsEnMemoire, horloge: HorlogeFixe
+) -> None:
+    """The claim's write applied, its answer a 500: the send tries again with the same
+    owner, recognises its own claim, and sends once (not « déjà envoyé » for ever)."""
+    from botocore.exceptions import ClientError
+
+    reserver = registre.reserver
+    perdues: list[str] = []
+
+    def ecrite_puis_perdue(cle: CleEnvoi, objet: str, le: datetime, proprietaire: str) -> bool:
+        fait = reserver(cle, objet, le, proprietaire)
+        if not perdues:
+            perdues.append(proprietaire)
+            raise ClientError(
+                {"Error": {"Code": "InternalServerError"}, "ResponseMetadata": {}}, "PutItem"
+            )
+        return fait
+
+    registre.reserver = ecrite_puis_perdue  # type: ignore[method-assign]
+    courrier = Courrier(boite, RedactionSimple(), registre, horloge)
+    envoi = courrier.envoyer_une_fois(CLE, ["op@editeur.fr"], AVIS, dossiers=["FINMS1000001"])
+    assert envoi.statut is StatutEnvoi.ENVOYE and len(boite.envoyes) == 1
+    assert registre.reservations[CLE]["proprietaire"] == perdues[0]
+    assert len(registre.courriels_du_dossier("FINMS1000001")) == 1

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from shared.lots_sqs import LotEnEchec, traiter_lot
+from shared.lots_sqs import LotEnEchec, Message, traiter_lot
 
 
 def _evenement(*corps: str) -> dict[str, Any]:
@@ -73,3 +73,44 @@ def test_evenement_sans_records_refuse_comme_powertools(evenement: dict[str, Any
         _powertools(evenement)
     with pytest.raises(ValueError):
         traiter_lot(evenement, _traiter)
+
+
+def test_une_panne_passagere_est_traitee_a_nouveau_dans_l_invocation() -> None:
+    """A throttled service: the message is handled again at once (idempotent handlers), not
+    sent back to the queue, whose receive count leads to the DLQ."""
+    from botocore.exceptions import ClientError
+
+    essais: list[str] = []
+    attentes: list[float] = []
+
+    def limite_une_fois(message: Message) -> None:
+        essais.append(message.message_id)
+        if len(essais) == 1:
+            raise ClientError(
+                {"Error": {"Code": "ThrottlingException"}, "ResponseMetadata": {}}, "PutItem"
+            )
+
+    evenement = {"Records": [{"messageId": "m1", "body": "{}"}]}
+    assert traiter_lot(evenement, limite_une_fois, dormir=attentes.append) == {
+        "batchItemFailures": []
+    }
+    assert essais == ["m1", "m1"] and len(attentes) == 1
+
+
+def test_une_erreur_definitive_revient_a_la_file_sans_nouvel_essai() -> None:
+    essais: list[str] = []
+
+    def invalide(message: Message) -> None:
+        essais.append(message.message_id)
+        raise ValueError("corps illisible")
+
+    evenement = {"Records": [{"messageId": "m1", "body": "{}"}, {"messageId": "m2", "body": "{}"}]}
+
+    def m2_seul(message: Message) -> None:
+        if message.message_id == "m2":
+            invalide(message)
+
+    assert traiter_lot(evenement, m2_seul, dormir=lambda _: None) == {
+        "batchItemFailures": [{"itemIdentifier": "m2"}]
+    }
+    assert essais == ["m2"]

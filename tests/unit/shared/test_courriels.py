@@ -270,7 +270,11 @@ def test_une_reservation_ecrite_dont_la_reponse_est_perdue_est_reconnue(
         if not perdues:
             perdues.append(proprietaire)
             raise ClientError(
-                {"Error": {"Code": "InternalServerError"}, "ResponseMetadata": {}}, "PutItem"
+                {
+                    "Error": {"Code": "InternalServerError"},
+                    "ResponseMetadata": {"HTTPStatusCode": 500},
+                },
+                "PutItem",
             )
         return fait
 

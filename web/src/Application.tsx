@@ -9,6 +9,7 @@ import { Enrolements } from "./pages/gestion/Enrolements";
 import { FileDossiers } from "./pages/gestion/FileDossiers";
 import { Paiements } from "./pages/gestion/Paiements";
 import { Connexion } from "./pages/Connexion";
+import { ConnexionProConnect } from "./pages/ConnexionProConnect";
 import { Deposer } from "./pages/depot/Deposer";
 import { Dossier } from "./pages/dossiers/Dossier";
 import { MesDossiers } from "./pages/dossiers/MesDossiers";
@@ -26,6 +27,7 @@ export function Application() {
         <Route index element={<Accueil />} />
         <Route path="rechercher" element={<Rechercher />} />
         <Route path="connexion" element={<Connexion />} />
+        <Route path="connexion/proconnect" element={<ConnexionProConnect />} />
         <Route path="enrolement" element={<Enrolement />} />
         <Route path="enrolement/suivi" element={<SuiviEnrolement />} />
         <Route path="deposer" element={<Protege groupe="editeurs"><Deposer /></Protege>} />

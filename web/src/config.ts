@@ -1,11 +1,12 @@
-// Where the API is: read at start from /config.json (written beside the built files: by
-// the local runtime's static server, by the deployment next to the bucket's files), so one
-// build serves every environment. Without it: VITE_API_URL, else /api (same origin behind
-// CloudFront).
+// Where the API is, and the sign-in's services: read at start from /config.json (written
+// beside the built files: by the local runtime's static server, by the deployment next to
+// the bucket's files), so one build serves every environment. Without it: VITE_API_URL,
+// else /api (same origin behind CloudFront).
 
 import type { ConfigCognito, ConfigPortail } from "./typesConfig";
+import { lireProConnect } from "./lib/proconnect";
 
-export type { ConfigCognito, ConfigPortail } from "./typesConfig";
+export type { ConfigCognito, ConfigPortail, ConfigProConnect } from "./typesConfig";
 
 function lireCognito(valeur: unknown): ConfigCognito | undefined {
   if (typeof valeur !== "object" || valeur === null) return undefined;
@@ -24,7 +25,8 @@ export async function chargerConfig(fetcher: typeof fetch = globalThis.fetch): P
         const api = (config as Record<string, unknown>)["api"];
         if (typeof api === "string" && api) {
           const cognito = lireCognito((config as Record<string, unknown>)["cognito"]);
-          return cognito ? { api, cognito } : { api };
+          const proconnect = lireProConnect((config as Record<string, unknown>)["proconnect"]);
+          return { api, ...(cognito ? { cognito } : {}), ...(proconnect ? { proconnect } : {}) };
         }
       }
     }

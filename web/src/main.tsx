@@ -9,13 +9,8 @@ import { chargerConfig } from "./config";
 import { FournisseurApi } from "./contexte";
 import { jetonSession } from "./lib/session";
 
+// Link's type is registered with react-dsfr in lienDsfr.d.ts.
 startReactDsfr({ defaultColorScheme: "light", Link });
-
-declare module "@codegouvfr/react-dsfr/spa" {
-  interface RegisterLink {
-    Link: typeof Link;
-  }
-}
 
 const racine = document.getElementById("racine");
 if (racine === null) throw new Error("#racine absent de index.html");

@@ -7,8 +7,18 @@ export interface ConfigCognito {
   clientId: string;
 }
 
+/** The gestionnaires' sign-in with ProConnect through Cognito's hosted endpoints. */
+export interface ConfigProConnect {
+  /** Cognito's hosted domain, https://segurnum-<account>.auth.<region>.amazoncognito.com (no final /). */
+  domaine: string;
+  /** The gestionnaires' app client (GestionClient: public, authorization code with PKCE). */
+  clientId: string;
+}
+
 export interface ConfigPortail {
   api: string;
   /** The sign-in's user pool client (absent: the sign-in says it is not available). */
   cognito?: ConfigCognito;
+  /** Absent (the local runtime): no ProConnect button, the local accounts sign in. */
+  proconnect?: ConfigProConnect;
 }

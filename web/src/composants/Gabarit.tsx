@@ -3,8 +3,10 @@ import { Header } from "@codegouvfr/react-dsfr/Header";
 import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks";
 import { Outlet, useLocation } from "react-router";
 
+import { useConfig } from "../contexte";
 import { accesGestion, jetonGestion } from "../lib/gestionSession";
-import { appartientA, deconnecter, useUtilisateur } from "../lib/session";
+import { seDeconnecter } from "../lib/proconnect";
+import { appartientA, useUtilisateur } from "../lib/session";
 import { NOM_SERVICE } from "../lib/titre";
 
 const MARIANNE = (
@@ -19,6 +21,7 @@ const MARIANNE = (
 export function Gabarit() {
   const { pathname } = useLocation();
   const utilisateur = useUtilisateur();
+  const config = useConfig();
   return (
     <>
       <SkipLinks
@@ -37,7 +40,7 @@ export function Gabarit() {
           utilisateur
             ? [
                 { iconId: "fr-icon-account-circle-line", linkProps: { to: "/connexion" }, text: `Connecté : ${utilisateur.email}` },
-                { iconId: "fr-icon-logout-box-r-line", buttonProps: { onClick: () => deconnecter() }, text: "Se déconnecter" },
+                { iconId: "fr-icon-logout-box-r-line", buttonProps: { onClick: () => seDeconnecter(config) }, text: "Se déconnecter" },
               ]
             : [
                 { iconId: "fr-icon-lock-line", linkProps: { to: "/connexion" }, text: "Se connecter" },

@@ -4,6 +4,7 @@
 import { useSyncExternalStore } from "react";
 
 const CLE = "segurnum.jeton";
+const CLE_ORIGINE = "segurnum.origine";
 
 export type Groupe = "editeurs" | "gestionnaires";
 
@@ -84,15 +85,28 @@ export function jetonSession(): string | null {
   return jeton;
 }
 
-export function enregistrerJeton(jeton: string | null): void {
+/** How the session began, when it must also end elsewhere: ProConnect's signs out of Cognito's domain too. */
+export type OrigineSession = "proconnect";
+
+export function enregistrerJeton(jeton: string | null, origine: OrigineSession | null = null): void {
   if (jeton) window.sessionStorage.setItem(CLE, jeton);
   else window.sessionStorage.removeItem(CLE);
+  if (jeton && origine) window.sessionStorage.setItem(CLE_ORIGINE, origine);
+  else window.sessionStorage.removeItem(CLE_ORIGINE);
   instantane = undefined;
   prevenir();
 }
 
-export function deconnecter(): void {
+/** Forgets the token; returns where the session came from (lib/proconnect.ts seDeconnecter). */
+export function deconnecter(): OrigineSession | null {
+  let origine: string | null = null;
+  try {
+    origine = window.sessionStorage.getItem(CLE_ORIGINE);
+  } catch {
+    // no storage: nothing was kept either
+  }
   enregistrerJeton(null);
+  return origine === "proconnect" ? "proconnect" : null;
 }
 
 let instantane: { jeton: string | null; utilisateur: Utilisateur | null } | undefined;

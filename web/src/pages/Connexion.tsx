@@ -1,6 +1,7 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import { ProConnectButton } from "@codegouvfr/react-dsfr/ProConnectButton";
 import { useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 
@@ -13,7 +14,8 @@ import {
   verifierNouveauMotDePasse,
   type ResultatConnexion,
 } from "../lib/cognito";
-import { accueilDe, deconnecter, enregistrerJeton, lireJeton, useUtilisateur } from "../lib/session";
+import { demarrerConnexion, seDeconnecter } from "../lib/proconnect";
+import { accueilDe, enregistrerJeton, lireJeton, useUtilisateur } from "../lib/session";
 import { useTitre } from "../lib/titre";
 
 type Champ = "email" | "motDePasse" | "nouveauMotDePasse";
@@ -25,7 +27,8 @@ function retourSur(valeur: string | null): string | null {
 
 export function Connexion() {
   useTitre("Se connecter");
-  const { cognito } = useConfig();
+  const config = useConfig();
+  const { cognito, proconnect } = config;
   const utilisateur = useUtilisateur();
   const navigate = useNavigate();
   const [parametres] = useSearchParams();
@@ -78,6 +81,15 @@ export function Connexion() {
     void executer(() => definirMotDePasse(cognito, email.trim(), defi, nouveau));
   }
 
+  function partirVersProConnect() {
+    if (!proconnect) return;
+    setErreur(null);
+    demarrerConnexion(proconnect).catch(() =>
+      // crypto.subtle (the PKCE challenge) exists only on https pages and in recent browsers.
+      setErreur({ champ: null, message: "Votre navigateur ne permet pas la connexion avec ProConnect : mettez-le à jour, puis réessayez." }),
+    );
+  }
+
   const etat = (champ: Champ) =>
     erreur?.champ === champ ? { state: "error" as const, stateRelatedMessage: erreur.message } : {};
 
@@ -93,7 +105,7 @@ export function Connexion() {
         />
         <div className="fr-btns-group fr-btns-group--inline-md">
           <Button linkProps={{ to: accueilDe(utilisateur) }}>Accéder à mon espace</Button>
-          <Button priority="secondary" onClick={() => deconnecter()}>
+          <Button priority="secondary" onClick={() => seDeconnecter(config)}>
             Se déconnecter
           </Button>
         </div>
@@ -187,6 +199,15 @@ export function Connexion() {
               Enregistrer et se connecter
             </Button>
           </form>
+        )}
+        {defi === null && proconnect && (
+          <section className="fr-mt-6w" aria-labelledby="titre-proconnect">
+            <h2 id="titre-proconnect" className="fr-h4">
+              Gestionnaires de l'administration
+            </h2>
+            <p>Les agents qui instruisent les demandes s'identifient avec leur compte professionnel ProConnect.</p>
+            <ProConnectButton onClick={partirVersProConnect} />
+          </section>
         )}
       </div>
     </div>

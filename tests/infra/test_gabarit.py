@@ -296,3 +296,20 @@ def test_seules_les_solutions_anti_robot_expirent_dans_la_table_des_donnees() ->
         if f'"{attribut}"' in source.read_text(encoding="utf-8")
     )
     assert ecrivains == ["services/enrolment/adapters/anti_robot.py"]
+
+
+def test_le_portail_peut_echanger_le_code_proconnect_avec_cognito() -> None:
+    """The gestionnaires' sign-in exchanges its code at Cognito's hosted domain (not under
+    *.amazonaws.com): the portal's CSP must let the browser call it, and the portal reads
+    the domain and the public client's id from the stack's outputs."""
+    (entetes,) = cfn.ressources("AWS::CloudFront::ResponseHeadersPolicy").values()
+    csp = entetes["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
+        "ContentSecurityPolicy"
+    ]["ContentSecurityPolicy"]
+    assert csp.nom == "Sub"
+    (connect,) = [d for d in csp.valeur.split(";") if d.strip().startswith("connect-src")]
+    assert "https://${CognitoDomaine}.auth.${AWS::Region}.amazoncognito.com" in connect
+    client = cfn.ressources("AWS::Cognito::UserPoolClient")["GestionClient"]["Properties"]
+    assert client["GenerateSecret"] is False  # a browser keeps no secret: PKCE instead
+    sorties = cfn.modele()["Outputs"]
+    assert {"PortailProConnectDomaine", "PortailProConnectClientId"} <= set(sorties)

@@ -78,7 +78,9 @@ class Courrier:
             return Envoi(StatutEnvoi.DEJA_ENVOYE)
         courriel = Courriel(adresses, contenu.objet, contenu.texte, contenu.html)
         try:
-            # SES refusing for now (throttled, 5xx) sent nothing: tried again.
+            # SES refusing for now (throttled, 5xx) sent nothing: tried again. A 5xx or a
+            # timeout after SES accepted the message would send it twice: SES has no
+            # idempotency key, and an accusé never sent is the worse of the two.
             message_id = reessayer(lambda: self._expediteur.envoyer(courriel))
         except Exception as erreur:
             logger.exception("Courriel %s non envoyé: réservation libérée", cle.identite)

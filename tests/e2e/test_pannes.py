@@ -5,7 +5,8 @@ applied then answered with an error), then faults off and time to settle. The é
 client retries a 5xx as any client would; the invariants are checked at the end:
 - every line of the file is one dossier, none shared or lost;
 - every dossier complete and its instruction started once, waiting for a gestionnaire;
-- each accusé de réception sent and listed once on its dossier (a duplicate send is printed);
+- each accusé de réception listed once on its dossier, sent once (twice only after an
+  SES answer lost once sent: SES has no idempotency key);
 - nothing in any DLQ; no answer shows internals (a stack trace, a file path).
 
 Bounded for `make test` (one éditeur, 12 demandes, one seed: SEGURNUM_GRAINE_PANNES picks
@@ -192,12 +193,12 @@ def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -
     envoyes = [m for m in boite if str(m["objet"]).startswith("Accusé de réception")]
     par_dossier = Counter(n for m in envoyes for n in numeros if n in str(m["objet"]))
     assert set(par_dossier) == set(numeros), par_dossier  # each one sent
-    # Listed once on each dossier (above) and sent at least once. A second send of one
-    # accusé was seen once in a full-suite run with no SES fault injected, cause not found
-    # yet: reported here, and in the closing note of issue 18, rather than hidden.
+    # Listed once on each dossier (above), sent at least once, and twice only after SES's
+    # answer was lost once sent (an ambiguous SendEmail: SES has no idempotency key, so the
+    # send is tried again rather than risk an accusé never sent).
     doubles = {n: c for n, c in par_dossier.items() if c > 1}
-    if doubles:
-        print(f"ACCUSES_EN_DOUBLE {json.dumps(doubles)}")
+    ambigus = pannes.injectees["ambigue:sesv2:SendEmail"]
+    assert sum(c - 1 for c in doubles.values()) <= ambigus, (doubles, dict(pannes.injectees))
 
     assert _dlq_vides() == {}
     for texte in editeur.reponses + gestion.reponses:

@@ -104,6 +104,7 @@ def _environnement(endpoint: str) -> dict[str, str]:
             "SEGURNUM_PAYEUR_NOM": "Agence de paiement de test",
             "SEGURNUM_PAYEUR_IBAN": "FR4499999000010000LOCAL0188",
             "SEGURNUM_PAYEUR_BIC": "TESTFRP0XXX",
+            "SEGURNUM_SECRET_ALTCHA": "segurnum-altcha",
             "POWERTOOLS_METRICS_NAMESPACE": "segurnum",
             "POWERTOOLS_SERVICE_NAME": "segurnum",
             "PYTHONDONTWRITEBYTECODE": "",

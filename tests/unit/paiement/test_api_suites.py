@@ -78,21 +78,26 @@ class FakeEnvois:
         return f"http://s3/{cle}"
 
 
+def _decision(jeton: str) -> DemandeDecidee:
+    """The instruction's message for FINMS1000001's avance, waiting with `jeton`."""
+    return DemandeDecidee(
+        numeroAsp="FINMS1000001",
+        siret=SIRET,
+        numeroAns="ANS1",
+        typeDemande="AVANCE",
+        montantFinance="22222.22",
+        decideeLe=datetime(2024, 3, 1, 10, tzinfo=UTC),
+        jeton=jeton,
+    )
+
+
 def _monde() -> tuple[object, ...]:
     paiement, _, enrolements, stockage, _ = paiement_en_memoire()
     enrolements.definir(SIRET, "ANS1")
     suites = Suites(FakeSignal(), FakeAvis(), FakeNotifications(), FakeRetours(), FakeEnvois())
     creer_versement(
         paiement,
-        DemandeDecidee(
-            numeroAsp="FINMS1000001",
-            siret=SIRET,
-            numeroAns="ANS1",
-            typeDemande="AVANCE",
-            montantFinance="22222.22",
-            decideeLe=datetime(2024, 3, 1, 10, tzinfo=UTC),
-            jeton="jeton-1",
-        ),
+        _decision("jeton-1"),
     )
     lot = lancer_lot(paiement).lot
     assert lot is not None and lot.cle_fichier
@@ -134,15 +139,7 @@ def test_demande_rejouee_apres_paiement_redonne_le_signal_au_nouveau_jeton() -> 
     paiement, suites, stockage, pain001 = _monde()
     _deposer(paiement, suites, stockage, repondre(pain001, datetime(2024, 3, 5, 8, tzinfo=UTC)))
     assert [j for j, _ in suites.signal.envois] == ["jeton-1"]
-    message = DemandeDecidee(
-        numeroAsp="FINMS1000001",
-        siret=SIRET,
-        numeroAns="ANS1",
-        typeDemande="AVANCE",
-        montantFinance="22222.22",
-        decideeLe=datetime(2024, 3, 1, 10, tzinfo=UTC),
-        jeton="jeton-2",
-    )
+    message = _decision("jeton-2")
     v = demander_versement(paiement, suites, message)
     assert v.etat is EtatVersement.PAYE and v.jeton is None
     assert [j for j, _ in suites.signal.envois] == ["jeton-1", "jeton-2"]

@@ -1,5 +1,6 @@
-"""Nothing lost when AWS fails: the éditeur's path (dépôt, simulation, import, ZIP, the
-instruction's start) on the local runtime with faults injected into the platform's own AWS
+"""Nothing lost when AWS fails: the seed's whole story (dépôt, simulation, import, ZIP,
+terminer, the instruction's start; then A_MODIFIER answered by an M file, DECIDEE, the lot,
+the bank's pain.002) on the local runtime with faults injected into the platform's own AWS
 calls (infra/local/pannes.py: 3 % of calls failing after the SDK's retries, 1 % of writes
 applied then answered with an error), then faults off and time to settle. The éditeur's
 client retries a 5xx as any client would; the invariants are checked at the end:
@@ -7,6 +8,9 @@ client retries a 5xx as any client would; the invariants are checked at the end:
 - every dossier complete and its instruction started once, waiting for a gestionnaire;
 - each accusé de réception listed once on its dossier, sent once (twice only after an
   SES answer lost once sent: SES has no idempotency key);
+- each decided demande paid once (« Décidée et payée »), Σ of the bank files = Σ of the
+  avances, no transaction in two files;
+- each courriel listed once on its dossier and sent (twice only after an ambiguous send);
 - nothing in any DLQ; no answer shows internals (a stack trace, a file path).
 
 Bounded for `make test` (one éditeur, 12 demandes, one seed: SEGURNUM_GRAINE_PANNES picks
@@ -14,6 +18,7 @@ another); `benchmarks/bench_pannes.py` plays more seeds and services one at a ti
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -21,6 +26,7 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import requests
@@ -38,6 +44,7 @@ SIRET = "55203253400646"
 NUMERO_ANS = "PANNES0001"
 EMAIL = "pannes@editeur.example.fr"
 DEMANDES = 12
+A_MODIFIER = 3  # of them asked to change, answered by an M file
 INTERNES = ("Traceback", 'File "', "/var/task", "site-packages", "botocore", "ClientError")
 
 
@@ -203,7 +210,191 @@ def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -
     assert _dlq_vides() == {}
     for texte in editeur.reponses + gestion.reponses:
         assert not any(interne in texte for interne in INTERNES), texte[:500]
+
+    # --- 2. The gestionnaire's part, faults on again: A_MODIFIER answered by an M file,
+    # DECIDEE for all, the lots, the bank's answer.
+    par_ligne = {int(ligne): numero for ligne, numero in importe["numerosAsp"].items()}
+    a_modifier = [par_ligne[i] for i in range(1, A_MODIFIER + 1)]
+    fichiers: dict[str, bytes] = {}  # the bank files, by lot
+    repondus: set[str] = set()  # the lots the bank answered
+    injecter(pannes)
+    try:
+        _terminer(editeur, id_depot)
+        for numero in a_modifier:
+            _decider(gestion, numero, {"decision": "A_MODIFIER", "motif": "Montant à revoir"})
+        _attendre_tous(gestion, a_modifier, "A_MODIFIER", "EDITEUR")
+        modification = {
+            **document,
+            "demandes": [
+                {
+                    **copy.deepcopy(document["demandes"][i - 1]),
+                    "typeAction": "M",
+                    "numeroASP": par_ligne[i],
+                }
+                for i in range(1, A_MODIFIER + 1)
+            ],
+        }
+        _deposer_modification(editeur, modification)
+        _attendre_tous(gestion, numeros, "EN_COURS", "GESTIONNAIRE")
+        for numero in numeros:
+            _decider(gestion, numero, {"decision": "DECIDEE"})
+        _attendre_tous(gestion, numeros, "DECIDEE", "PAIEMENT")
+        _payer(gestion, numeros, fichiers, repondus)
+    finally:
+        injecter(None)
+    # Faults off: what was left settles (redeliveries, relances, lots run again).
+    _payer(gestion, numeros, fichiers, repondus)
+    _attendre_tous(gestion, numeros, "PAYEE", "PERSONNE")
+
+    # Each avance paid once: one transaction per dossier across the bank files, and the
+    # files' total is the total of the avances the platform computed.
+    transactions = [t for contenu in fichiers.values() for t in _transactions(contenu)]
+    assert len({e2e for e2e, _ in transactions}) == len(transactions), transactions
+    versements = {n: _versements(gestion, n) for n in numeros}
+    for numero, lignes in versements.items():
+        assert [v["etat"] for v in lignes] == ["PAYE"], (numero, lignes)
+    assert sum(m for _, m in transactions) == sum(
+        Decimal(v["montantCalcule"]) for lignes in versements.values() for v in lignes
+    )
+    assert sorted(e2e.split("M0-")[0] for e2e, _ in transactions) == numeros
+
+    # Each courriel listed once on its dossier, and sent: twice only after an ambiguous send.
+    boite = requests.get(
+        f"{runtime.url_api}/_local/courriels", params={"destinataire": EMAIL}, timeout=30
+    ).json()["elements"]
+    envoyes = Counter(str(m["objet"]) for m in boite)
+    surplus = 0
+    for numero in numeros:
+        dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
+        listes = Counter(c["objet"] for c in dossier["courriels"])
+        attendus = ["Acceptation de", "Paiement de"] + (
+            ["Modification attendue de"] if numero in a_modifier else []
+        )
+        for debut in attendus:
+            objets = [o for o in listes if o.startswith(debut)]
+            assert len(objets) == 1 and listes[objets[0]] == 1, (numero, debut, listes)
+        for objet, fois in listes.items():
+            assert envoyes[objet] >= fois, (numero, objet, envoyes[objet])
+            surplus += envoyes[objet] - fois
+    ambigus = pannes.injectees["ambigue:sesv2:SendEmail"]
+    assert surplus <= ambigus, (surplus, dict(pannes.injectees))
+
+    assert _dlq_vides() == {}
+    for texte in editeur.reponses + gestion.reponses:
+        assert not any(interne in texte for interne in INTERNES), texte[:500]
     # The faults did happen (the seed's plan); bench_pannes.py reads this line.
     if not services:
         assert pannes.total() > 0, pannes.injectees
     print(f"PANNES {json.dumps({'graine': graine, 'injectees': dict(pannes.injectees)})}")
+
+
+def _terminer(editeur: Client, id_depot: str) -> None:
+    fin = editeur.appeler("POST", f"/depots/{id_depot}/terminer")
+    # A replayed request finds the dépôt already TERMINE.
+    assert fin.status_code in (200, 409), fin.text
+    vue = editeur.appeler("GET", f"/depots/{id_depot}").json()
+    assert vue["statut"] == "TERMINE", vue
+
+
+def _decider(gestion: Client, numero: str, corps: dict[str, Any]) -> None:
+    chemin = f"/gestion/dossiers/{numero}/AVANCE/decision"
+    reponse = gestion.appeler("POST", chemin, json=corps)
+    # 200, or the replay of a decision already recorded (its answer was lost).
+    assert reponse.status_code == 200, reponse.text
+
+
+def _attendre_tous(gestion: Client, numeros: list[str], statut: str, attendu: str) -> None:
+    def atteints() -> bool:
+        for numero in numeros:
+            dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
+            avance = next(d for d in dossier["demandes"] if d["typeDemande"] == "AVANCE")
+            if avance["statut"] == "EN_ERREUR_TECHNIQUE":
+                gestion.appeler("POST", f"/gestion/dossiers/{numero}/AVANCE/relancer")
+                return False
+            if avance["statut"] != statut or avance.get("attendu") != attendu:
+                return False
+        return True
+
+    _attendre(atteints, 300, f"toutes les demandes {statut} / {attendu}")
+
+
+def _deposer_modification(editeur: Client, document: dict[str, Any]) -> None:
+    cree = editeur.appeler(
+        "POST", "/depots", json={"typeDemande": "AVANCE", "numeroAns": NUMERO_ANS, "tauxTva": 20}
+    )
+    assert cree.status_code == 201, cree.text
+    depot = cree.json()
+    _envoyer(depot["envoi"], "modification.json", json.dumps(document).encode())
+    chemin = f"/depots/{depot['idDepot']}"
+    _attendre(lambda: editeur.appeler("GET", chemin).json()["statut"] == "SIMULE", 120, "M")
+    demande = editeur.appeler("POST", f"{chemin}/import")
+    assert demande.status_code in (202, 409), demande.text
+    vue = _attendre(
+        lambda: (v := editeur.appeler("GET", chemin).json())["statut"] == "IMPORTE" and v,
+        240,
+        "import du fichier M",
+    )
+    assert vue["compteRendu"]["lignesImportees"] == len(document["demandes"]), vue
+
+
+def _versements(gestion: Client, numero: str) -> list[dict[str, Any]]:
+    reponse = gestion.appeler("GET", f"/gestion/dossiers/{numero}/versements")
+    assert reponse.status_code == 200, reponse.text
+    return list(reponse.json()["versements"])
+
+
+def _transactions(pain001: bytes) -> list[tuple[str, Decimal]]:
+    from services.paiement.adapters.banque_locale import transactions_pain001
+
+    return [(e2e, Decimal(str(montant))) for e2e, montant in transactions_pain001(pain001)]
+
+
+def _payer(
+    gestion: Client, numeros: list[str], fichiers: dict[str, bytes], repondus: set[str]
+) -> None:
+    """Runs lots until every avance is in a bank file, then answers each file ACSC (the
+    bank's pain.002, uploaded as the gestionnaire does); keeps the files by lot."""
+    from services.paiement.adapters.banque_locale import Reponse, message_pain001, rapport_pain002
+    from shared.horloge import horloge
+
+    def tous_mis_en_paiement() -> bool:
+        lancement = gestion.appeler("POST", "/gestion/paiements/lots")
+        assert lancement.status_code in (200, 201, 409), lancement.text
+        for lot in _lots(gestion):
+            if lot["idLot"] not in fichiers and lot.get("fichier"):
+                contenu = requests.get(lot["fichier"]["url"], timeout=30)
+                if contenu.status_code == 200:
+                    fichiers[lot["idLot"]] = contenu.content
+        etats = [v["etat"] for n in numeros for v in _versements(gestion, n)]
+        return len(etats) == len(numeros) and all(e != "A_PAYER" for e in etats)
+
+    _attendre(tous_mis_en_paiement, 300, "chaque avance dans un fichier de virements")
+    for id_lot, contenu in fichiers.items():
+        reponses = [Reponse(e2e, "ACSC", None, str(m)) for e2e, m in _transactions(contenu)]
+        retour = rapport_pain002(
+            f"RET-{id_lot[-20:]}", message_pain001(contenu), horloge().maintenant(), reponses
+        )
+        if id_lot in repondus:
+            continue
+        depose = gestion.appeler("POST", "/gestion/paiements/retours")
+        assert depose.status_code == 201, depose.text
+        _envoyer(depose.json()["envoi"], "retour.xml", retour)
+        chemin = f"/gestion/paiements/retours/{depose.json()['idRetour']}"
+        _attendre(
+            lambda: gestion.appeler("GET", chemin).json()["statut"] != "ATTENDU",  # noqa: B023
+            240,
+            "retour bancaire traité",
+        )
+        repondus.add(id_lot)
+
+
+def _lots(gestion: Client) -> list[dict[str, Any]]:
+    lots: list[dict[str, Any]] = []
+    curseur = None
+    while True:
+        chemin = "/gestion/paiements/lots?limite=50" + (f"&curseur={curseur}" if curseur else "")
+        page = gestion.appeler("GET", chemin).json()
+        lots.extend(page["elements"])
+        curseur = page.get("curseurSuivant")
+        if not curseur:
+            return lots

@@ -26,7 +26,9 @@ from services.instruction.application.ports import (
 from services.instruction.domain.instruction import (
     ActionImpossible,
     attendu_apres,
+    de_qui,
     decider,
+    est_rejeu,
     verifier_tour,
 )
 from services.instruction.domain.panne import cause_lisible, reference
@@ -336,14 +338,12 @@ class Instruction:
     ) -> EtatInstruction:
         etat = self.etat(numero_asp, type_demande)
         if etat.reprise is not None and etat.decision is not None:
-            # A decision recorded whose SendTaskSuccess failed: replay it. The same
-            # decision sent again is answered as a success (the client's retry).
+            # A decision recorded whose SendTaskSuccess failed: replay it.
             self.rendre(etat)
-            if (
-                str(etat.decision.decision) == valeur
-                and etat.decision.motif == (motif or "").strip()
-            ):
-                return etat
+        if est_rejeu(etat, valeur, motif, pieces, auteur):
+            # The same decision by the same person, still in effect: the client's retry of
+            # a request whose answer was lost after it was recorded. Answered as a success.
+            return self.etat(numero_asp, type_demande)
         maintenant = self.horloge.maintenant()
         choix = decider(etat, valeur, motif, pieces, auteur, maintenant)
         jeton = etat.jeton
@@ -421,8 +421,8 @@ class Instruction:
                 "ACTION_CONCURRENTE",
                 f"Une autre action vient d'être enregistrée sur la demande "
                 f"{avant.type_demande} du dossier {avant.numero_asp}: elle est maintenant au "
-                f"statut « {actuel.libelle} » et attend une action de "
-                f"{_libelle_attendu(actuel.attendu)}.",
+                f"statut « {actuel.libelle} » et attend une action "
+                f"{de_qui(actuel.attendu)}.",
                 409,
             ) from None
 
@@ -526,9 +526,3 @@ def rejouer_reprises(instruction: Instruction) -> BilanReprises:
     if rejouees or en_echec:
         logger.warning("Reprises rejouées: %d, en échec: %d.", rejouees, en_echec)
     return BilanReprises(rejouees, en_echec)
-
-
-def _libelle_attendu(attendu: Attendu) -> str:
-    from shared.dossier import LIBELLES_ATTENDU
-
-    return LIBELLES_ATTENDU[attendu]

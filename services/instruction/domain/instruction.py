@@ -80,10 +80,41 @@ def verifier_tour(
     raise ActionImpossible(
         "ACTION_NON_ATTENDUE",
         f"La demande {etat.type_demande} du dossier {etat.numero_asp} est au statut "
-        f"« {_libelle(etat.statut)} »: elle attend une action de "
-        f"{LIBELLES_ATTENDU[etat.attendu]}, pas de {LIBELLES_ATTENDU[acteur]}.",
+        f"« {_libelle(etat.statut)} »: elle attend une action "
+        f"{de_qui(etat.attendu)}, pas {de_qui(acteur)}.",
         409,
     )
+
+
+def de_qui(attendu: Attendu) -> str:
+    """« d'un gestionnaire », « de l'éditeur », « du service de paiement »: who must act,
+    after « une action », elided or contracted as French writes it."""
+    groupe = LIBELLES_ATTENDU[attendu]
+    if groupe.startswith("un "):
+        return f"d'{groupe}"
+    if groupe.startswith("le "):
+        return f"du {groupe[3:]}"
+    return f"de {groupe}"
+
+
+def est_rejeu(
+    etat: EtatInstruction, valeur: str, motif: str | None, pieces: list[str] | None, auteur: str
+) -> bool:
+    """The decision already recorded on this demande, by the same author, and still in
+    effect (the workflow has not moved the demande on since)."""
+    recue = etat.decision
+    return (
+        recue is not None
+        and etat.statut is recue.decision
+        and str(recue.decision) == valeur
+        and recue.auteur == auteur
+        and recue.motif == (motif or "").strip()
+        and recue.pieces_demandees == _pieces_propres(pieces)
+    )
+
+
+def _pieces_propres(pieces: list[str] | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.strip() for p in pieces or () if p and p.strip()))
 
 
 def decider(
@@ -113,7 +144,7 @@ def decider(
             f"Le champ « motif » est obligatoire pour la décision {statut}: expliquez-la "
             "à l'éditeur.",
         )
-    pieces_propres = tuple(dict.fromkeys(p.strip() for p in pieces or () if p and p.strip()))
+    pieces_propres = _pieces_propres(pieces)
     if statut is S.EN_ATTENTE_PIECES and not pieces_propres:
         raise ActionImpossible(
             "PIECES_DEMANDEES_OBLIGATOIRES",

@@ -83,6 +83,30 @@ def test_sendtasksuccess_en_echec_une_fois_la_decision_passe_quand_meme() -> Non
     assert m.instruction.etat(NUMERO, AVANCE).reprise is None
 
 
+def test_la_meme_decision_rejouee_apres_une_reponse_perdue_est_un_succes() -> None:
+    """Recorded and handed over, its answer lost (a 5xx after the write): the client's
+    retry is answered 200 with nothing recorded or handed over twice; the same decision by
+    somebody else is another person acting, refused."""
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "A_MODIFIER", "Montant à revoir", None, "DUPONT")
+    _attendre(m, "A_MODIFIER", "EDITEUR", "j2")  # the workflow moved on to wait for the éditeur
+    histo = len(m.instructions.histo)
+    again = m.instruction.decider(
+        NUMERO, AVANCE, "A_MODIFIER", " Montant à revoir ", None, "DUPONT"
+    )
+    assert (again.statut, again.jeton) == (StatutDemande.A_MODIFIER, "j2")
+    assert len(m.instructions.histo) == histo and [j for j, _ in m.workflow.rendus] == ["j1"]
+    for autre in (
+        ("A_MODIFIER", "Montant à revoir", "MARTIN"),
+        ("A_MODIFIER", "Autre motif", "DUPONT"),
+        ("REJETEE", "Montant à revoir", "DUPONT"),
+    ):
+        with pytest.raises(ActionImpossible) as exc:
+            m.instruction.decider(NUMERO, AVANCE, autre[0], autre[1], None, autre[2])
+        assert exc.value.code == "ACTION_NON_ATTENDUE"
+
+
 def test_la_reconciliation_rejoue_une_decision_jamais_rendue_a_step_functions() -> None:
     """SendTaskSuccess throttled after the decision was written, and no client retry: the
     scheduled reconciliation hands the token back, once, after DELAI_REPRISE."""

@@ -1,5 +1,6 @@
-"""Faults injected and survived: the éditeur's path of tests/e2e/test_pannes.py (dépôt,
-simulation, import, ZIP, instruction started; 3 % of the platform's AWS calls failing after
+"""Faults injected and survived: the seed's story of tests/e2e/test_pannes.py (dépôt,
+simulation, import, ZIP, terminer, instruction, A_MODIFIER and the M file, DECIDEE, lots,
+pain.002; 3 % of the platform's AWS calls failing after
 the SDK's retries, 1 % of its writes applied then answered with an error), for several seeds
 on every service, then on one service at a time (20 % and 5 % there: the path makes few calls
 of some services). Each run is its own local runtime (a

@@ -33,17 +33,17 @@ _DESCRIPTIONS = {
     415: "Type de contenu non pris en charge (application/json attendu).",
     422: "Requête invalide: chaque problème, champ par champ.",
     500: "Erreur interne.",
-    503: "Une ressource ne répond pas.",
+    503: "Un service de la plateforme est momentanément surchargé: réessayer (Retry-After).",
 }
 
 
 def _erreurs(contrat: Contrat, authentifie: bool) -> list[int]:
-    codes = {422, 500}
+    codes = {422, 500, 503}
     if contrat.corps is not None:
         codes |= {400, 413, 415}
     if authentifie:
         codes |= {401, 403}
-    return sorted(codes | set(contrat.erreurs))
+    return sorted((codes | set(contrat.erreurs)) - set(contrat.reponses))
 
 
 Refs = dict[tuple[type[BaseModel], JsonSchemaMode], str]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -399,12 +400,44 @@ def contrat(
     beyond those every route can (400, 401, 403, 405, 415, 422, 500)."""
 
     def decorer(fonction: F) -> F:
-        fonction.__contrat__ = Contrat(  # type: ignore[attr-defined]
+        @functools.wraps(fonction)
+        def route(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fonction(*args, **kwargs)
+            except Exception as exc:
+                if not _passagere(exc):
+                    raise
+                # An AWS call still throttled or failing after the SDK's and the use case's
+                # retries: the client should retry (our writes recognise their own replay),
+                # not read it as our bug (Chalice's 500).
+                from shared.observabilite import logger
+
+                logger.warning("Panne AWS passagère: 503", exc_info=True)
+                return reponse(
+                    {"code": "SERVICE_INDISPONIBLE", "message": MESSAGE_INDISPONIBLE},
+                    503,
+                    {"Retry-After": str(ATTENTE_INDISPONIBLE)},
+                )
+
+        route.__contrat__ = Contrat(  # type: ignore[attr-defined]
             resume, corps, parametres, dict(reponses or {200: None}), groupe, erreurs, contenu
         )
-        return fonction
+        return route  # type: ignore[return-value]
 
     return decorer
+
+
+MESSAGE_INDISPONIBLE = (
+    "Un service de la plateforme est momentanément surchargé: réessayez la même requête dans "
+    "quelques secondes (elle ne sera pas enregistrée deux fois)."
+)
+ATTENTE_INDISPONIBLE = 5  # seconds, in Retry-After
+
+
+def _passagere(exc: BaseException) -> bool:
+    from shared.pannes_aws import est_transitoire  # botocore's classification, loaded late
+
+    return isinstance(exc, Exception) and est_transitoire(exc)
 
 
 # ---------------------------------------------------------------- the app's middleware

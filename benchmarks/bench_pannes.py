@@ -49,7 +49,9 @@ def _une_execution(graine: int, services: str | None) -> tuple[bool, Counter[str
         if ligne.startswith("PANNES "):
             injectees.update(json.loads(ligne[len("PANNES ") :])["injectees"])
     if fini.returncode != 0:
-        print(fini.stdout[-3000:])
+        # The assertion that failed, not the runtime's log lines around it.
+        lignes = [ligne for ligne in fini.stdout.splitlines() if ligne.startswith("E ")]
+        print("\n".join(lignes[:40]) or fini.stdout[-3000:])
     return fini.returncode == 0, injectees, duree
 
 

@@ -9,7 +9,6 @@ import http.client
 import json
 import socket
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +19,11 @@ from infra.local.portail import ServeurPortail
 from infra.local.runtime import RuntimeLocal
 from shared.settings import settings
 from tests.e2e.aide_import import attendre_importe
+from tests.fixtures.attente import attendre
 from tests.fixtures.depot.generateur import fichier_valide, finess_valides
 from tests.fixtures.enrolements import enroler
 
 EDITEURS = [("44306184100047", "CONCUR0001"), ("38012986646850", "CONCUR0002")]
-
-
-def attendre(condition: Any, delai: float = 15.0) -> Any:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.1)
-    raise AssertionError("délai dépassé")
 
 
 def test_un_seul_dossier_pour_un_finess_dispute(runtime: RuntimeLocal) -> None:

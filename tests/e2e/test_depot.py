@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from typing import Any
 
@@ -16,21 +15,12 @@ from infra.local.runtime import RuntimeLocal
 from shared.aws import client
 from shared.settings import settings
 from tests.e2e.aide_import import importer
+from tests.fixtures.attente import attendre
 from tests.fixtures.depot.generateur import NUMERO_ANS, fichier_valide
 from tests.fixtures.enrolements import enroler
 from tests.unit.depot.zips import pdf
 
 SIRET = "73282932000074"
-
-
-def attendre(condition: Any, delai: float = 15.0) -> Any:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.1)
-    raise AssertionError("délai dépassé")
 
 
 def envoyer(envoi: dict[str, Any], nom: str, contenu: bytes) -> None:

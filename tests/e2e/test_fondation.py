@@ -4,7 +4,6 @@ and a state machine whose Lambda tasks run project code and wait for an API call
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -14,16 +13,11 @@ import requests
 from infra.local.runtime import RuntimeLocal
 from shared.aws import client
 from shared.settings import settings
+from tests.fixtures.attente import attendre as _attendre_
 
 
 def attendre(condition: Any, delai: float = 10.0, message: str = "") -> Any:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.05)
-    raise AssertionError(message or "la condition n'a pas été remplie à temps")
+    return _attendre_(condition, delai, message)
 
 
 def test_sante_rapporte_chaque_ressource(runtime: RuntimeLocal, http: requests.Session) -> None:

@@ -5,7 +5,6 @@ received at 14:00:00 refused, the closing run by its schedule and idempotent."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -18,22 +17,13 @@ from moto.ses.models import ses_backends
 from infra.local.runtime import RuntimeLocal
 from shared.aws import client
 from shared.horloge import heure_paris
+from tests.fixtures.attente import attendre
 from tests.fixtures.depot.generateur import fichier_valide
 from tests.fixtures.enrolements import enroler
 
 SIRET = "55210055400013"
 ANS = "GUICHET001"
 COURRIEL = "guichet@editeur-en-retard.example.fr"
-
-
-def attendre(condition: Any, delai: float = 15.0) -> Any:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.1)
-    raise AssertionError("délai dépassé")
 
 
 def courriels() -> list[Any]:

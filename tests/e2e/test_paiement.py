@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -16,6 +15,7 @@ import pytest
 import requests
 
 from infra.local.runtime import RuntimeLocal
+from tests.fixtures.attente import attendre as _attendre_
 
 SIRET_A = "44306184100047"
 SIRET_B = "55208131766522"
@@ -27,14 +27,8 @@ BIC = "BNPAFRPPXXX"
 T = TypeVar("T")
 
 
-def attendre(condition: Callable[[], T | None], delai: float = 60, message: str = "") -> T:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.2)
-    raise AssertionError(message or "condition jamais remplie")
+def attendre(condition: Any, delai: float = 60, message: str = "") -> Any:
+    return _attendre_(condition, delai, message)
 
 
 def _enroler(iban: str) -> None:

@@ -25,7 +25,6 @@ import os
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +35,7 @@ from infra.local.pannes import Pannes, injecter
 from infra.local.runtime import RuntimeLocal
 from shared.aws import client
 from shared.settings import settings
+from tests.fixtures.attente import attendre as _attendre
 from tests.fixtures.depot.generateur import fichier_valide
 from tests.fixtures.enrolements import enroler
 from tests.unit.depot.zips import pdf
@@ -67,16 +67,6 @@ class Client:
                 return reponse
             time.sleep(0.2 * 2**essai)
         raise AssertionError(f"{methode} {chemin}: toujours {reponse.status_code}")
-
-
-def _attendre(condition: Callable[[], Any], delai: float, message: str) -> Any:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.3)
-    raise AssertionError(f"délai dépassé: {message}")
 
 
 def _envoyer(envoi: dict[str, Any], nom: str, contenu: bytes) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ import requests
 from infra.local.runtime import RuntimeLocal
 from tests.e2e.aide_import import importer
 from tests.e2e.test_depot import envoyer, zip_de
+from tests.fixtures.attente import attendre as _attendre_
 from tests.fixtures.depot.generateur import NUMERO_ANS, fichier_valide
 from tests.fixtures.enrolements import enroler
 from tests.unit.depot.zips import pdf
@@ -48,15 +48,8 @@ def _sans_500(http: requests.Session) -> Callable[..., requests.Response]:
     return appeler
 
 
-def _attendre(condition: Callable[[], Any], delai: float = 60.0) -> Any:
-    fin = time.monotonic() + delai
-    dernier = None
-    while time.monotonic() < fin:
-        dernier = condition()
-        if dernier:
-            return dernier
-        time.sleep(0.2)
-    raise AssertionError(f"délai dépassé ({dernier!r})")
+def _attendre(condition: Any, delai: float = 60.0, message: str = "") -> Any:
+    return _attendre_(condition, delai, message)
 
 
 def _deposer(

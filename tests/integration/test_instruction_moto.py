@@ -4,9 +4,8 @@ from resources.yaml, Lambda shim, SQS → Lambda mappings)."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from infra.local.runtime import RuntimeLocal
 from shared.campagnes import TypeDemande
 from shared.dossier import Attendu, EtatInstruction, StatutDemande
 from shared.horloge import heure_paris
+from tests.fixtures.attente import attendre as _attendre_
 
 pytestmark = pytest.mark.integration
 
@@ -39,14 +39,8 @@ def _enroler() -> None:
     enroler(SIRET, "ANS1", email=EMAIL, raison_sociale="PROCVIS IMMOBILIER")
 
 
-def attendre(condition: Callable[[], T | None], delai: float = 40, message: str = "") -> T:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        valeur = condition()
-        if valeur:
-            return valeur
-        time.sleep(0.1)
-    raise AssertionError(message or "condition jamais remplie")
+def attendre(condition: Any, delai: float = 40, message: str = "") -> Any:
+    return _attendre_(condition, delai, message)
 
 
 def _dossier(solde: bool = False) -> str:

@@ -17,6 +17,7 @@ from infra.local import verrou_sqs
 from infra.local.releveur import Releveur
 from shared import aws
 from shared.settings import recharger
+from tests.fixtures.attente import attendre as _attendre
 
 pytestmark = pytest.mark.integration
 
@@ -44,15 +45,6 @@ def file_sqs(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
     verrou_sqs.desinstaller()
     aws.oublier_clients()
     recharger()
-
-
-def _attendre(condition: Any, delai: float = 15.0) -> None:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("délai dépassé")
 
 
 def test_une_livraison_plus_longue_que_la_visibilite_ne_court_jamais_deux_fois(

@@ -114,7 +114,7 @@ def instruction_reconcilier(event: dict[str, Any], context: Any) -> dict[str, An
     from services.instruction.application.instruction import rejouer_reprises
 
     bilan = rejouer_reprises(_composants().instruction)
-    return {"rejouees": bilan.rejouees, "enEchec": bilan.en_echec}
+    return {"rejouees": bilan.rejouees, "enEchec": bilan.en_echec, "sansSuite": bilan.sans_suite}
 
 
 @bp.on_sqs_message(queue=QUEUE_REPONSES, batch_size=1, name="instruction_reponses")

@@ -18,6 +18,7 @@ from shared.aws import client
 from shared.campagnes import TypeDemande
 from shared.contrats import cle_dossier
 from shared.dossier import (
+    Attendu,
     EntreeHistorique,
     EtatInstruction,
     ResumeDossier,
@@ -229,14 +230,35 @@ class InstructionsDynamo(TableDynamo):
     ) -> list[EtatInstruction]:
         # A Query of the statut's index, filtered: pending hand-overs are few and leave the
         # index's pages at once; the filter costs the reads of that statut's demandes.
+        return self._filtrer(statut, "attribute_exists(reprise)", {}, modifiee_avant, limite)
+
+    def sans_suite(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        return self._filtrer(
+            statut,
+            "attendu = :plateforme AND attribute_not_exists(reprise)",
+            {":plateforme": str(Attendu.PLATEFORME)},
+            modifiee_avant,
+            limite,
+        )
+
+    def _filtrer(
+        self,
+        statut: StatutDemande,
+        filtre: str,
+        valeurs: dict[str, str],
+        modifiee_avant: datetime,
+        limite: int,
+    ) -> list[EtatInstruction]:
         trouves: list[EtatInstruction] = []
         arguments: dict[str, Any] = {
             "TableName": self.table,
             "IndexName": "GSI2",
             "KeyConditionExpression": "GSI2PK = :p",
-            "FilterExpression": "attribute_exists(reprise) AND modifieLe < :avant",
+            "FilterExpression": f"{filtre} AND modifieLe < :avant",
             "ExpressionAttributeValues": vers_dynamo(
-                {":p": f"DEMANDE_STATUT#{statut}", ":avant": iso(modifiee_avant)}
+                {":p": f"DEMANDE_STATUT#{statut}", ":avant": iso(modifiee_avant), **valeurs}
             ),
         }
         while len(trouves) < limite:

@@ -216,3 +216,11 @@ class MetriquesPowertools:
         from shared.observabilite import metrics
 
         metrics.add_metric(name="InstructionRepriseEnEchec", unit=MetricUnit.Count, value=1)
+
+    def sans_suite(self, nombre: int) -> None:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        from shared.observabilite import metrics
+
+        # Emitted at every run, 0 included: the alarm reads a gauge, not an event.
+        metrics.add_metric(name="InstructionSansSuite", unit=MetricUnit.Count, value=nombre)

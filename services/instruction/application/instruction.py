@@ -503,26 +503,45 @@ class Instruction:
 # reconciliation (more than the SDK's and the route's own retries can take).
 DELAI_REPRISE = timedelta(minutes=5)
 REPRISES_PAR_PASSAGE = 500  # per statut: the rest is for the next run (every 15 min)
+# A step of the workflow takes seconds; its retries and the EnErreur state's own, under
+# 10 minutes. Left to the platform an hour with nothing pending: its execution is gone.
+DELAI_SANS_SUITE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class BilanReprises:
     rejouees: int  # handed back to Step Functions (or found already used)
     en_echec: int  # SendTaskSuccess failed again: left for the next run
+    sans_suite: int = 0  # left to a workflow that no longer acts on them: for the operators
 
 
 def rejouer_reprises(instruction: Instruction) -> BilanReprises:
     """The scheduled reconciliation: every token consumed by a decision (a relance, an
     éditeur's answer, the payment signal) whose SendTaskSuccess never reached Step Functions
-    is handed back; otherwise the demande shows « en cours de traitement » for ever."""
-    avant = instruction.horloge.maintenant() - DELAI_REPRISE
+    is handed back; otherwise the demande shows « en cours de traitement » for ever. The
+    demandes that wait for the platform with nothing to hand back (their execution failed
+    outside the workflow's own error branch) are counted for the operators' alarm."""
+    maintenant = instruction.horloge.maintenant()
+    avant = maintenant - DELAI_REPRISE
     rejouees = en_echec = 0
+    sans_suite: list[EtatInstruction] = []
     for statut in StatutDemande:
         for etat in instruction.instructions.en_reprise(statut, avant, REPRISES_PAR_PASSAGE):
             if instruction.rendre(etat):
                 rejouees += 1
             else:
                 en_echec += 1
+        sans_suite += instruction.instructions.sans_suite(
+            statut, maintenant - DELAI_SANS_SUITE, REPRISES_PAR_PASSAGE
+        )
     if rejouees or en_echec:
         logger.warning("Reprises rejouées: %d, en échec: %d.", rejouees, en_echec)
-    return BilanReprises(rejouees, en_echec)
+    if sans_suite:
+        # The executions' names: `aws stepfunctions redrive-execution` resumes each one at
+        # the state that failed (docs/exploitation.md).
+        logger.error(
+            "Demandes sans suite du workflow",
+            extra={"executions": [e.execution for e in sans_suite]},
+        )
+    instruction.metriques.sans_suite(len(sans_suite))
+    return BilanReprises(rejouees, en_echec, len(sans_suite))

@@ -74,6 +74,13 @@ class Instructions(Protocol):
         (a pending `reprise`) since before `modifiee_avant`: through the statut index."""
         ...
 
+    def sans_suite(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        """The demandes of that statut left to the platform (a step running, nothing
+        pending to hand back) since before `modifiee_avant`: through the statut index."""
+        ...
+
 
 class Workflow(Protocol):
     def reprendre(self, jeton: str, sortie: Mapping[str, Any]) -> None:
@@ -105,3 +112,5 @@ class Metriques(Protocol):
     def erreur_technique(self, etape: str) -> None: ...
 
     def reprise_en_echec(self) -> None: ...
+
+    def sans_suite(self, nombre: int) -> None: ...

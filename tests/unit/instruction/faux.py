@@ -11,6 +11,7 @@ from services.instruction.application.instruction import Instruction
 from services.instruction.application.ports import Filtres, JetonPerime, VersionPerimee
 from shared.campagnes import TypeDemande
 from shared.dossier import (
+    Attendu,
     EntreeHistorique,
     EtatInstruction,
     ResumeDemande,
@@ -108,6 +109,18 @@ class InstructionsEnMemoire:
             if e.statut is statut and e.reprise is not None and e.modifie_le < modifiee_avant
         ][:limite]
 
+    def sans_suite(
+        self, statut: StatutDemande, modifiee_avant: datetime, limite: int
+    ) -> list[EtatInstruction]:
+        return [
+            e
+            for e in self.etats_.values()
+            if e.statut is statut
+            and e.attendu is Attendu.PLATEFORME
+            and e.reprise is None
+            and e.modifie_le < modifiee_avant
+        ][:limite]
+
 
 @dataclass
 class WorkflowFactice:
@@ -144,12 +157,16 @@ class Boite:
 class Compteurs:
     erreurs: list[str] = field(default_factory=list)
     reprises: int = 0
+    sans_suite_: int | None = None  # the last gauge the reconciliation emitted
 
     def erreur_technique(self, etape: str) -> None:
         self.erreurs.append(etape)
 
     def reprise_en_echec(self) -> None:
         self.reprises += 1
+
+    def sans_suite(self, nombre: int) -> None:
+        self.sans_suite_ = nombre
 
 
 @dataclass

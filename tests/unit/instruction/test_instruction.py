@@ -10,6 +10,7 @@ import pytest
 
 from services.instruction.application.instruction import (
     DELAI_REPRISE,
+    DELAI_SANS_SUITE,
     BilanReprises,
     EntreeDemande,
     Tache,
@@ -121,6 +122,24 @@ def test_la_reconciliation_rejoue_une_decision_jamais_rendue_a_step_functions() 
     assert [j for j, _ in m.workflow.rendus] == ["j1"]
     assert m.instruction.etat(NUMERO, AVANCE).reprise is None
     assert rejouer_reprises(m.instruction) == BilanReprises(0, 0)
+
+
+def test_la_reconciliation_compte_les_demandes_dont_le_workflow_ne_s_occupe_plus() -> None:
+    """Left to the platform (a step running), nothing to hand back, for more than an hour:
+    the execution failed outside its error branch. Counted for the operators' alarm (0 is
+    emitted too: a gauge), never touched."""
+    m = monde()
+    _en_cours(m)
+    m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")  # PLATEFORME now
+    etat = m.instruction.etat(NUMERO, AVANCE)
+    assert etat.attendu is Attendu.PLATEFORME and etat.reprise is None
+    assert rejouer_reprises(m.instruction).sans_suite == 0 and m.metriques.sans_suite_ == 0
+    m.horloge.regler(m.horloge.maintenant() + DELAI_SANS_SUITE + timedelta(seconds=1))
+    assert rejouer_reprises(m.instruction) == BilanReprises(0, 0, 1)
+    assert m.metriques.sans_suite_ == 1
+    assert m.instruction.etat(NUMERO, AVANCE) == etat
+    _attendre(m, "DECIDEE", "PAIEMENT", "j2")  # the workflow moved on: nothing left
+    assert rejouer_reprises(m.instruction).sans_suite == 0
 
 
 def test_relancer_rejoue_une_reprise_en_attente() -> None:

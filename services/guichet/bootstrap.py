@@ -10,21 +10,18 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from shared.horloge import HorlogeCourante
 from shared.settings import requis
 
 if TYPE_CHECKING:
     from services.guichet.adapters.dynamodb import RegistreGuichetDynamo
     from services.guichet.application.guichet import ServiceGuichet
     from shared.courriels.envoi import Courrier
-    from shared.horloge import HorlogeCourante
 
 
 class Composants:
-    @cached_property
-    def horloge(self) -> HorlogeCourante:
-        from shared.horloge import HorlogeCourante
-
-        return HorlogeCourante()
+    def __init__(self) -> None:
+        self.horloge = HorlogeCourante()  # reads the process's clock at each call
 
     @cached_property
     def registre(self) -> RegistreGuichetDynamo:

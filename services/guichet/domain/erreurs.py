@@ -4,7 +4,12 @@ rejoue et que les alarmes signalent)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
 from shared.campagnes import TypeDemande
+
+C = TypeVar("C", bound=StrEnum)
 
 
 class ErreurGuichet(Exception):
@@ -31,12 +36,20 @@ class Conflit(ErreurGuichet):
     """L'état du guichet ne permet pas l'action (le fermer avant son échéance)."""
 
 
-def lire_type_demande(valeur: object) -> TypeDemande:
-    texte = str(valeur).strip().upper() if isinstance(valeur, str) else ""
+def choisir(code: str, message: str, choix: type[C], valeur: object) -> C:
+    """`valeur` as one of `choix` (spaces and case ignored), else DonneeInvalide(code,
+    message): the events of the schedules name their type and reminder as text."""
+    texte = valeur.strip().upper() if isinstance(valeur, str) else ""
     try:
-        return TypeDemande(texte)
+        return choix(texte)
     except ValueError as exc:
-        raise DonneeInvalide(
-            "TYPE_DEMANDE_INVALIDE",
-            f"Le type de demande {valeur!s} est inconnu: choisissez AVANCE ou SOLDE.",
-        ) from exc
+        raise DonneeInvalide(code, message) from exc
+
+
+def lire_type_demande(valeur: object) -> TypeDemande:
+    return choisir(
+        "TYPE_DEMANDE_INVALIDE",
+        f"Le type de demande {valeur!s} est inconnu: choisissez AVANCE ou SOLDE.",
+        TypeDemande,
+        valeur,
+    )

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from services.guichet.domain.erreurs import DonneeInvalide
+from services.guichet.domain.erreurs import choisir
 from services.guichet.domain.fenetres import (
     date_paris,
     duree_en_texte,
@@ -181,13 +181,12 @@ AVIS_FERMETURE = "FERMETURE"
 
 
 def lire_rappel(valeur: object) -> Rappel:
-    texte = valeur.strip().upper() if isinstance(valeur, str) else ""
-    try:
-        return Rappel(texte)
-    except ValueError as exc:
-        raise DonneeInvalide(
-            "RAPPEL_INVALIDE", f"Le rappel {valeur!s} est inconnu: choisissez J-7 ou J-1."
-        ) from exc
+    return choisir(
+        "RAPPEL_INVALIDE",
+        f"Le rappel {valeur!s} est inconnu: choisissez J-7 ou J-1.",
+        Rappel,
+        valeur,
+    )
 
 
 def moment_rappel(campagne: Campagne, type_demande: TypeDemande, rappel: Rappel) -> datetime:

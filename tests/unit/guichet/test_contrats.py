@@ -4,6 +4,7 @@ attributes the guichet's queries project (as DynamoDB would give them back)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -36,8 +37,8 @@ from shared.depot import (
 from shared.dossier import index_statut_dossier
 from shared.dynamo import depuis_dynamo, vers_dynamo
 from shared.guichet import refus_guichet
+from tests.unit.instruction.test_contrat_dossier import LE, _dossier_depot
 
-LE = datetime(2024, 2, 20, 9, 30, tzinfo=UTC)
 MS1 = campagne(CAMPAGNE_MS_VAGUE1)
 
 
@@ -98,28 +99,8 @@ def test_le_depot_ecrit_par_le_depot_est_lu_par_le_guichet(simule: bool) -> None
 
 
 def _dossier(solde: dict[str, Any] | None) -> Dossier:
-    return Dossier(
-        numero_asp="FINMS1000001",
-        siret="73282932000074",
-        numero_ans="ANS1",
-        couloir="MS1",
-        campagne=CAMPAGNE_MS_VAGUE1,
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
-        numero_dossier="00001",
-        demande={"numLigne": 1},
-        finess=("111111111",),
-        montants={"montantFinance": "22500.00"},
-        taux_tva=Decimal("20"),
-        pieces=({"nomFichier": "a.pdf", "typeFichier": "BON_COMMANDE"},),
-        id_depot="d1",
-        num_ligne=1,
-        depose_le=LE,
-        cree_le=LE,
-        modifie_le=LE,
-        solde=solde,
-        version=3,
-    )
+    """The dossier of the shared round-trip test, with this solde (or none)."""
+    return replace(_dossier_depot(solde=False), solde=solde)
 
 
 def test_le_dossier_ecrit_par_le_depot_est_lu_par_le_guichet() -> None:

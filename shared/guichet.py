@@ -1,14 +1,14 @@
-"""La règle du guichet, telle que le dépôt l'applique et que le guichet l'affiche: une
-fenêtre ouverte ou non à un instant, et la seule formulation de son refus
-(« Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00. »).
+"""The guichet's rule as the dépôt applies it and the guichet shows it: the only wording of
+a window's refusal (« Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à
+14h00. »). Whether a window is open at an instant is the campaign's own data
+(`Campagne.fenetre_ouverte`, shared/campagnes.py).
 
-Le dépôt refuse un fichier avec ce message (`verifier_guichet`); le guichet le montre
-(`GET /guichet`) et l'écrit dans le courriel de fermeture: une règle, un message.
+The dépôt refuses a file with these messages (`verifier_guichet`); the guichet shows them
+(`GET /guichet`) and writes them in the closing courriel: one rule, one message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from shared.campagnes import Campagne, TypeDemande
@@ -31,29 +31,24 @@ def date_heure_paris(instant: datetime) -> str:
     return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
 
 
-@dataclass(frozen=True)
-class FenetreFermee:
-    """Pourquoi un dépôt de ce type est refusé à cet instant: code stable, message."""
+def message_non_ouvert(campagne: Campagne, type_demande: TypeDemande) -> str:
+    """Before the campaign opens (the dépôt's GUICHET_NON_OUVERT)."""
+    return (
+        f"{libelle_guichet(type_demande)} n'est pas encore ouvert: il ouvre le "
+        f"{date_heure_paris(campagne.ouverture)}."
+    )
 
-    code: str  # GUICHET_NON_OUVERT, GUICHET_FERME
-    message: str
+
+def message_fermeture(campagne: Campagne, type_demande: TypeDemande) -> str:
+    """From the deadline on (the dépôt's GUICHET_FERME)."""
+    echeance = date_heure_paris(campagne.echeance(type_demande))
+    return f"{libelle_guichet(type_demande)} est fermé depuis le {echeance}."
 
 
-def refus_guichet(
-    campagne: Campagne, type_demande: TypeDemande, instant: datetime
-) -> FenetreFermee | None:
-    """None quand le guichet de ce type est ouvert à cet instant."""
-    exiger_fuseau(instant)
+def message_refus(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> str | None:
+    """What a dépôt of this type is told at this instant; None while the window is open."""
     if campagne.fenetre_ouverte(type_demande, instant):
         return None
-    libelle = libelle_guichet(type_demande)
     if instant < campagne.ouverture:
-        return FenetreFermee(
-            "GUICHET_NON_OUVERT",
-            f"{libelle} n'est pas encore ouvert: il ouvre le "
-            f"{date_heure_paris(campagne.ouverture)}.",
-        )
-    return FenetreFermee(
-        "GUICHET_FERME",
-        f"{libelle} est fermé depuis le {date_heure_paris(campagne.echeance(type_demande))}.",
-    )
+        return message_non_ouvert(campagne, type_demande)
+    return message_fermeture(campagne, type_demande)

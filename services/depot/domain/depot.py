@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, STATUTS_MODIFIABLES, StatutDossier
 from shared.depot import StatutDepot as StatutDepot  # the guichet reads it (shared contract)
-from shared.guichet import refus_guichet
+from shared.guichet import message_fermeture, message_non_ouvert
 from shared.horloge import exiger_fuseau
 
 # --- Erreurs métier ----------------------------------------------------------------------
@@ -243,11 +243,14 @@ def lire_json(texte: str | bytes) -> Any:
 
 
 def verifier_guichet(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> None:
-    """Refuse (422) quand le guichet de ce type est fermé à cet instant: la règle et le
-    message que le guichet affiche aussi (shared/guichet.py)."""
-    refus = refus_guichet(campagne, type_demande, instant)
-    if refus is not None:
-        raise DonneeInvalide(refus.code, refus.message)
+    """Refuse (422) quand le guichet de ce type est fermé à cet instant, avec le message que
+    le guichet affiche (shared/guichet.py)."""
+    exiger_fuseau(instant)
+    if campagne.fenetre_ouverte(type_demande, instant):
+        return
+    if instant < campagne.ouverture:
+        raise DonneeInvalide("GUICHET_NON_OUVERT", message_non_ouvert(campagne, type_demande))
+    raise DonneeInvalide("GUICHET_FERME", message_fermeture(campagne, type_demande))
 
 
 # --- Le dépôt -----------------------------------------------------------------------------

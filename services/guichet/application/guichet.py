@@ -20,7 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from services.guichet.application.ports import RegistreGuichet, ReservationAvis
-from services.guichet.domain.erreurs import Conflit, Introuvable, lire_type_demande
+from services.guichet.domain.erreurs import (
+    CampagneInconnue,
+    FermetureAnticipee,
+    lire_type_demande,
+)
 from services.guichet.domain.fenetres import etat_guichet as _etat_guichet
 from services.guichet.domain.fenetres import iso_paris
 from services.guichet.domain.guichet import (
@@ -131,7 +135,7 @@ class ServiceGuichet:
         for campagne in self._campagnes():
             if campagne.id == campagne_id:
                 return campagne
-        raise Introuvable("CAMPAGNE_INCONNUE", f"La campagne {campagne_id} est inconnue.")
+        raise CampagneInconnue("CAMPAGNE_INCONNUE", f"La campagne {campagne_id} est inconnue.")
 
     def etat_guichet(self, instant: datetime | None = None) -> dict[str, Any]:
         moment = exiger_fuseau(instant) if instant is not None else self._horloge.maintenant()
@@ -142,14 +146,14 @@ class ServiceGuichet:
         counts, and writes once to each éditeur with a dépôt simulated but not imported or
         dossiers still incomplete. A second run changes nothing.
 
-        Raises Conflit before the deadline (the scheduler retries), EnvoisEchoues when some
-        courriels failed (their claims are released: a retry sends only those)."""
+        Raises FermetureAnticipee before the deadline (the scheduler retries), EnvoisEchoues
+        when some courriels failed (their claims are released: a retry sends only those)."""
         campagne = self.campagne(campagne_id)
         type_ = lire_type_demande(type_demande)
         maintenant = self._horloge.maintenant()
         echeance = campagne.echeance(type_)
         if maintenant < echeance:
-            raise Conflit(
+            raise FermetureAnticipee(
                 "GUICHET_ENCORE_OUVERT",
                 f"{libelle_guichet(type_)} est ouvert jusqu'au {date_heure_paris(echeance)}: "
                 "il ne peut pas être fermé avant.",

@@ -1,6 +1,6 @@
-"""Les refus du guichet: un code stable et un message en français, sans statut HTTP (ils
-n'atteignent aucun client HTTP: ils font échouer l'invocation planifiée, que le planificateur
-rejoue et que les alarmes signalent)."""
+"""The guichet's refusals: a stable code and a French message, no HTTP status (none reaches
+an HTTP client: they fail the scheduled invocation, which the scheduler retries and the
+alarms report). Names unique across the services, codes written in full where raised."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ C = TypeVar("C", bound=StrEnum)
 
 
 class ErreurGuichet(Exception):
-    """Une règle du guichet refuse l'action: code stable, message en français."""
+    """A rule of the guichet refuses the action: stable code, French message."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -24,32 +24,33 @@ class ErreurGuichet(Exception):
         return {"code": self.code, "message": self.message}
 
 
-class DonneeInvalide(ErreurGuichet):
-    """Une valeur reçue est inconnue (type de demande, rappel)."""
+class ValeurInconnue(ErreurGuichet):
+    """A value the scheduled event names is unknown (type de demande, rappel)."""
 
 
-class Introuvable(ErreurGuichet):
-    """La campagne nommée n'existe pas."""
+class CampagneInconnue(ErreurGuichet):
+    """The campaign the event names does not exist."""
 
 
-class Conflit(ErreurGuichet):
-    """L'état du guichet ne permet pas l'action (le fermer avant son échéance)."""
+class FermetureAnticipee(ErreurGuichet):
+    """The window cannot be closed before its deadline (the scheduler retries)."""
 
 
-def choisir(code: str, message: str, choix: type[C], valeur: object) -> C:
-    """`valeur` as one of `choix` (spaces and case ignored), else DonneeInvalide(code,
-    message): the events of the schedules name their type and reminder as text."""
+def choix(valeurs: type[C], valeur: object) -> C | None:
+    """`valeur` as one of `valeurs` (spaces and case ignored), None when it is none of them:
+    the scheduled events name their type and reminder as text."""
     texte = valeur.strip().upper() if isinstance(valeur, str) else ""
     try:
-        return choix(texte)
-    except ValueError as exc:
-        raise DonneeInvalide(code, message) from exc
+        return valeurs(texte)
+    except ValueError:
+        return None
 
 
 def lire_type_demande(valeur: object) -> TypeDemande:
-    return choisir(
-        "TYPE_DEMANDE_INVALIDE",
-        f"Le type de demande {valeur!s} est inconnu: choisissez AVANCE ou SOLDE.",
-        TypeDemande,
-        valeur,
-    )
+    type_demande = choix(TypeDemande, valeur)
+    if type_demande is None:
+        raise ValeurInconnue(
+            "TYPE_DEMANDE_INVALIDE",
+            f"Le type de demande {valeur!s} est inconnu: choisissez AVANCE ou SOLDE.",
+        )
+    return type_demande

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.campagnes import Campagne, TypeDemande
-from shared.guichet import date_heure_paris, libelle_guichet, refus_guichet
+from shared.guichet import date_heure_paris, libelle_guichet, message_refus
 from shared.horloge import PARIS, exiger_fuseau
 
 # --- Dates et durées -----------------------------------------------------------------------
@@ -72,20 +72,6 @@ class StatutFenetre(StrEnum):
     A_VENIR = "A_VENIR"
     OUVERT = "OUVERT"
     FERME = "FERME"
-
-
-def message_refus(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> str | None:
-    """Le message du refus au dépôt à cet instant, ou None si le guichet est ouvert."""
-    refus = refus_guichet(campagne, type_demande, instant)
-    return None if refus is None else refus.message
-
-
-def message_fermeture(campagne: Campagne, type_demande: TypeDemande) -> str:
-    """« Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00. »"""
-    message = message_refus(campagne, type_demande, campagne.echeance(type_demande))
-    if message is None:  # l'échéance est exclue de la fenêtre: impossible
-        raise ValueError(f"fenêtre ouverte à son échéance: {campagne.id} {type_demande}")
-    return message
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,13 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from services.guichet.domain.erreurs import choisir
-from services.guichet.domain.fenetres import (
-    date_paris,
-    duree_en_texte,
-    message_fermeture,
-    secondes_entre,
-)
+from services.guichet.domain.erreurs import ValeurInconnue, choix
+from services.guichet.domain.fenetres import date_paris, duree_en_texte, secondes_entre
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, StatutDossier
 from shared.courriels.contrat import Avis  # le contenu d'un courriel: modèle, objet, données
 from shared.depot import ResumeDepot, StatutDepot
-from shared.guichet import LIBELLE_DEMANDES, date_heure_paris, libelle_guichet
+from shared.guichet import LIBELLE_DEMANDES, date_heure_paris, libelle_guichet, message_fermeture
 from shared.horloge import PARIS
 
 # --- Ce que l'on sait des dépôts et des dossiers d'une campagne ----------------------------
@@ -181,12 +176,12 @@ AVIS_FERMETURE = "FERMETURE"
 
 
 def lire_rappel(valeur: object) -> Rappel:
-    return choisir(
-        "RAPPEL_INVALIDE",
-        f"Le rappel {valeur!s} est inconnu: choisissez J-7 ou J-1.",
-        Rappel,
-        valeur,
-    )
+    rappel = choix(Rappel, valeur)
+    if rappel is None:
+        raise ValeurInconnue(
+            "RAPPEL_INVALIDE", f"Le rappel {valeur!s} est inconnu: choisissez J-7 ou J-1."
+        )
+    return rappel
 
 
 def moment_rappel(campagne: Campagne, type_demande: TypeDemande, rappel: Rappel) -> datetime:

@@ -36,7 +36,7 @@ from shared.depot import (
 )
 from shared.dossier import index_statut_dossier
 from shared.dynamo import depuis_dynamo, vers_dynamo
-from shared.guichet import refus_guichet
+from shared.guichet import message_refus
 from tests.unit.instruction.test_contrat_dossier import LE, _dossier_depot
 
 MS1 = campagne(CAMPAGNE_MS_VAGUE1)
@@ -149,10 +149,11 @@ def test_la_projection_nomme_chaque_attribut_par_un_alias() -> None:
 )
 def test_le_depot_refuse_avec_la_regle_et_le_message_du_guichet(instant: datetime) -> None:
     """The dépôt path's own rule is the one the guichet shows (shared/guichet.py)."""
-    attendu = refus_guichet(MS1, TypeDemande.AVANCE, instant)
+    attendu = message_refus(MS1, TypeDemande.AVANCE, instant)
     if attendu is None:
         verifier_guichet(MS1, TypeDemande.AVANCE, instant)
         return
     with pytest.raises(DonneeInvalide) as refus:
         verifier_guichet(MS1, TypeDemande.AVANCE, instant)
-    assert (refus.value.code, refus.value.message) == (attendu.code, attendu.message)
+    code = "GUICHET_NON_OUVERT" if instant < MS1.ouverture else "GUICHET_FERME"
+    assert (refus.value.code, refus.value.message) == (code, attendu)

@@ -20,12 +20,11 @@ from services.guichet.application.guichet import (
     etat_guichet,
 )
 from services.guichet.application.ports import ReservationAvis
-from services.guichet.domain.erreurs import Conflit, DonneeInvalide, Introuvable
+from services.guichet.domain.erreurs import CampagneInconnue, FermetureAnticipee, ValeurInconnue
 from services.guichet.domain.fenetres import (
     StatutFenetre,
     duree_en_texte,
     etat_campagne,
-    message_fermeture,
     secondes_entre,
 )
 from services.guichet.domain.guichet import (
@@ -41,7 +40,7 @@ from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
 from shared.depot import ResumeDepot, StatutDepot
-from shared.guichet import refus_guichet
+from shared.guichet import message_fermeture, message_refus
 from shared.horloge import PARIS, HorlogeFixe
 from shared.montant import Montant
 
@@ -116,10 +115,9 @@ def test_fenetre_avance_ete(instant: datetime, ouvert: bool) -> None:
 
 def test_json_recu_a_13h59m59_accepte_et_a_14h00_refuse_par_la_regle_partagee() -> None:
     """The rule the dépôt path applies (shared/guichet.py) agrees with the window shown."""
-    assert refus_guichet(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 11, 59, 59, tzinfo=UTC)) is None
-    refus = refus_guichet(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 12, 0, 0, tzinfo=UTC))
-    assert refus is not None
-    assert (refus.code, refus.message) == ("GUICHET_FERME", message_fermeture(VAGUE_ETE, AVANCE))
+    assert message_refus(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 11, 59, 59, tzinfo=UTC)) is None
+    refus = message_refus(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 12, 0, 0, tzinfo=UTC))
+    assert refus == message_fermeture(VAGUE_ETE, AVANCE)
 
 
 def test_message_de_fermeture_du_comite() -> None:
@@ -467,7 +465,7 @@ def test_fermeture_avant_l_echeance_refusee(
     service: ServiceGuichet, registre: RegistreEnMemoire, horloge: HorlogeFixe
 ) -> None:
     horloge.regler(paris(2024, 2, 28, 13, 59, 59))
-    with pytest.raises(Conflit) as refus:
+    with pytest.raises(FermetureAnticipee) as refus:
         service.fermer_guichet(CAMPAGNE_MS_VAGUE1, AVANCE)
     assert refus.value.code == "GUICHET_ENCORE_OUVERT"
     assert "28/02/2024 à 14h00" in refus.value.message
@@ -478,7 +476,7 @@ def test_fermeture_ete_a_14h00_heure_d_ete(
     service: ServiceGuichet, registre: RegistreEnMemoire, horloge: HorlogeFixe
 ) -> None:
     horloge.regler(datetime(2024, 6, 28, 11, 59, 59, tzinfo=UTC))
-    with pytest.raises(Conflit):
+    with pytest.raises(FermetureAnticipee):
         service.fermer_guichet("MS-VAGUE2", AVANCE)
     horloge.regler(datetime(2024, 6, 28, 12, 0, 0, tzinfo=UTC))
     resultat = service.fermer_guichet("MS-VAGUE2", AVANCE)
@@ -538,11 +536,11 @@ def test_un_courriel_envoye_mais_non_consigne_n_est_pas_renvoye(
 
 
 def test_campagne_type_et_rappel_inconnus(service: ServiceGuichet) -> None:
-    with pytest.raises(Introuvable):
+    with pytest.raises(CampagneInconnue):
         service.fermer_guichet("MS-VAGUE9", AVANCE)
-    with pytest.raises(DonneeInvalide):
+    with pytest.raises(ValeurInconnue):
         service.fermer_guichet(CAMPAGNE_MS_VAGUE1, "ACOMPTE")
-    with pytest.raises(DonneeInvalide):
+    with pytest.raises(ValeurInconnue):
         service.envoyer_rappels(CAMPAGNE_MS_VAGUE1, AVANCE, "J-3")
 
 

@@ -48,8 +48,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, str] | None]] = {
     "api-referencement": ("GET", "/referencements/ANS0000001", None),
     "api-sante": ("GET", "/sante", None),
 }
-_DEPOT, _INSTRUCTION, _PAIEMENT = (
+_DEPOT, _GUICHET, _INSTRUCTION, _PAIEMENT = (
     "services.depot.api",
+    "services.guichet.api",
     "services.instruction.api",
     "services.paiement.api",
 )
@@ -77,13 +78,13 @@ EVENEMENTS: dict[str, tuple[str, str, str, Any]] = {
     "depot_zip": (_DEPOT, "depot_zip", "s3", "depots/inconnu/zip/pieces.zip"),
     "depot_import": (_DEPOT, "depot_import", "sqs", {"idDepot": "D1", "auteur": "editeur"}),
     "depot_fermer_guichet": (
-        _DEPOT,
+        _GUICHET,
         "depot_fermer_guichet",
         "direct",
         {"campagne": "MS-VAGUE1", "typeDemande": "AVANCE"},
     ),
     "depot_rappel_guichet": (
-        _DEPOT,
+        _GUICHET,
         "depot_rappel_guichet",
         "direct",
         {"campagne": "MS-VAGUE1", "typeDemande": "AVANCE", "rappel": "J-7"},

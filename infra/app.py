@@ -23,6 +23,7 @@ from chalice.app import Chalice  # noqa: E402
 from infra.sante import bp as sante  # noqa: E402
 from services.depot.api import bp as depot  # noqa: E402
 from services.enrolment.api import bp as enrolment  # noqa: E402
+from services.guichet.api import bp as guichet  # noqa: E402
 from services.instruction.api import bp as instruction  # noqa: E402
 from services.paiement.api import bp as paiement  # noqa: E402
 from shared.api import contrat, intergiciel_erreurs, reponse  # noqa: E402
@@ -32,6 +33,7 @@ app = Chalice(app_name="segurnum")
 app.register_blueprint(sante)
 app.register_blueprint(enrolment)
 app.register_blueprint(depot)
+app.register_blueprint(guichet)
 app.register_blueprint(instruction)
 app.register_blueprint(paiement)
 

@@ -431,6 +431,12 @@ def resume_depuis_item(item: Mapping[str, Any]) -> ResumeDossier:
     )
 
 
+def index_statut_dossier(statut: str) -> str:
+    """GSI2PK of the dossier item: the dossiers whose avance has this statut (kept in step by
+    whoever changes that statut)."""
+    return f"STATUT#{statut}"
+
+
 def attribut_statut(type_demande: TypeDemande | str) -> str:
     """Where the dossier item keeps the business statut of that demande (its mirror)."""
     return "statut" if str(type_demande) == TypeDemande.AVANCE else "solde.statut"

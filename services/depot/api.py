@@ -1,4 +1,4 @@
-"""Dépôt: the éditeurs' routes and the handlers of uploaded files (D1–D7, G1–G3)."""
+"""Dépôt: the éditeurs' routes and the handlers of uploaded files (D1–D7, G3)."""
 
 from __future__ import annotations
 
@@ -561,45 +561,3 @@ def lire_pieces_complementaires(numero_asp: str) -> Any:
         )
 
     return _metier(action)
-
-
-@bp.lambda_function(name="depot_fermer_guichet")
-@observe
-def depot_fermer_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Target of each deadline's schedule (idempotent: a retry sends nothing twice)."""
-    from services.depot.adapters.guichet_dynamodb import service_guichet
-
-    composants()  # its cold start checks the settings (REGLAGES) the courriels need
-    resultat: dict[str, Any] = (
-        service_guichet().fermer_guichet(event["campagne"], event["typeDemande"]).to_dict()
-    )
-    return resultat
-
-
-@bp.lambda_function(name="depot_rappel_guichet")
-@observe
-def depot_rappel_guichet(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """J-7 and J-1 before each deadline: « N'attendez pas le dernier jour »."""
-    from services.depot.adapters.guichet_dynamodb import service_guichet
-
-    composants()  # its cold start checks the settings (REGLAGES) the courriels need
-    resultat: dict[str, Any] = (
-        service_guichet()
-        .envoyer_rappels(event["campagne"], event["typeDemande"], event["rappel"])
-        .to_dict()
-    )
-    return resultat
-
-
-@bp.route("/guichet", methods=["GET"])
-@contrat(
-    "Chaque campagne: fenêtres avance et solde, ouvertes ou non, temps restant",
-    reponses={200: f"{MODELES}:VueGuichet"},
-)
-def guichet() -> Any:
-    """Public: each campaign's windows, open or not now, and the time left."""
-    from services.depot.api_modeles import VueGuichet
-    from services.depot.application.guichet import etat_guichet
-    from shared.horloge import horloge
-
-    return reponse(VueGuichet.model_validate(etat_guichet(horloge().maintenant())))

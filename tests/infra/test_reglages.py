@@ -28,7 +28,7 @@ from infra.local import cfn
 from shared.settings import VARIABLES, ReglageManquant, Settings, recharger
 
 RACINE = Path(__file__).resolve().parents[2]
-SERVICES = ("enrolment", "depot", "instruction", "paiement")
+SERVICES = ("enrolment", "depot", "guichet", "instruction", "paiement")
 
 
 @pytest.fixture(scope="module")

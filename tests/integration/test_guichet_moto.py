@@ -11,16 +11,18 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from services.depot.adapters.guichet_dynamodb import RegistreGuichetDynamo, service_guichet
-from services.depot.application.guichet import ServiceGuichet
-from services.depot.domain.guichet import Rappel, moment_rappel
+from services.guichet.adapters.dynamodb import RegistreGuichetDynamo
+from services.guichet.application.guichet import ServiceGuichet
+from services.guichet.bootstrap import composants
+from services.guichet.domain.guichet import Rappel, moment_rappel
 from shared import aws
 from shared.campagnes import CAMPAGNE_MS_VAGUE1, TypeDemande, campagne
 from shared.courriels.dynamodb import JournalCourrielsDynamo, ReservationsDynamo
 from shared.courriels.envoi import Courrier
 from shared.courriels.redaction import RedactionJinja
 from shared.courriels.ses import ExpediteurSes
-from shared.horloge import PARIS, HorlogeFixe
+from shared.horloge import PARIS, HorlogeFixe, installer_horloge
+from shared.horloge import horloge as horloge_du_processus
 from shared.settings import recharger
 
 pytestmark = pytest.mark.integration
@@ -368,12 +370,23 @@ def test_rappels_j7_et_j1_une_fois_par_editeur(aws_moto: dict[str, Any]) -> None
     assert "FINMS1000004" in dernier.body and "dep-c3" in dernier.body
 
 
-def test_composition_des_handlers(aws_moto: dict[str, Any]) -> None:
-    """`service_guichet()` as the Lambda handlers build it (clients from shared.aws)."""
-    horloge = HorlogeFixe(datetime(2024, 12, 19, 14, 0, tzinfo=PARIS))
-    resultat = service_guichet(horloge).fermer_guichet(CAMPAGNE_MS_VAGUE1, "SOLDE")
-    assert resultat.to_dict()["courrielsEnvoyes"] == 1
-    assert resultat.to_dict()["comptes"]["dossiersIncomplets"] == 1
-    assert destinataires(messages_envoyes()[-1]) == ["contact@editeur-c.fr"]
-    etat = service_guichet(horloge).etat_guichet()
-    assert etat["campagnes"][0]["guichets"]["SOLDE"]["ouvert"] is False
+def test_composition_des_handlers(
+    aws_moto: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`composants().service` as the Lambda handlers build it (clients from shared.aws, the
+    process's clock, the settings checked at cold start)."""
+    monkeypatch.setenv("SEGURNUM_URL_PORTAIL", "https://segurnum.example.fr")
+    recharger()
+    composants.cache_clear()
+    avant = horloge_du_processus()
+    installer_horloge(HorlogeFixe(datetime(2024, 12, 19, 14, 0, tzinfo=PARIS)))
+    try:
+        resultat = composants().service.fermer_guichet(CAMPAGNE_MS_VAGUE1, "SOLDE")
+        assert resultat.to_dict()["courrielsEnvoyes"] == 1
+        assert resultat.to_dict()["comptes"]["dossiersIncomplets"] == 1
+        assert destinataires(messages_envoyes()[-1]) == ["contact@editeur-c.fr"]
+        etat = composants().service.etat_guichet()
+        assert etat["campagnes"][0]["guichets"]["SOLDE"]["ouvert"] is False
+    finally:
+        installer_horloge(avant)
+        composants.cache_clear()

@@ -56,8 +56,9 @@ from shared.contrats import (
     enrolement_depuis_item,
     referencement_depuis_item,
 )
+from shared.depot import index_statut_depot
 from shared.dossier import EntreeHistorique as EntreeDossier
-from shared.dossier import historique_depuis_item, item_historique
+from shared.dossier import historique_depuis_item, index_statut_dossier, item_historique
 from shared.dynamo import TableDynamo as _Table
 from shared.dynamo import code_erreur as _code
 from shared.dynamo import depuis_dynamo as _depuis_dynamo
@@ -83,7 +84,7 @@ def _depot_item(depot: Depot, version: int) -> dict[str, Any]:
         **cle_depot(depot.id),
         "GSI1PK": f"EDITEUR#{depot.siret}",
         "GSI1SK": f"DEPOT#{cree_le}",
-        "GSI2PK": f"DEPOT_STATUT#{depot.statut}",
+        "GSI2PK": index_statut_depot(depot.statut),
         "GSI2SK": cree_le,
         "type": "DEPOT",
         "idDepot": depot.id,
@@ -339,7 +340,7 @@ def _dossier_item(dossier: Dossier) -> dict[str, Any]:
         **cle_dossier(dossier.numero_asp),
         "GSI1PK": f"EDITEUR#{dossier.siret}",
         "GSI1SK": f"DOSSIER#{dossier.numero_asp}",
-        "GSI2PK": f"STATUT#{dossier.statut}",
+        "GSI2PK": index_statut_dossier(dossier.statut),
         "GSI2SK": dossier.numero_asp,
         "type": "DOSSIER",
         "numeroAsp": dossier.numero_asp,

@@ -21,12 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any, ClassVar
 
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, STATUTS_MODIFIABLES, StatutDossier
-from shared.horloge import PARIS, exiger_fuseau
+from shared.depot import StatutDepot as StatutDepot  # the guichet reads it (shared contract)
+from shared.guichet import message_fermeture, message_non_ouvert
+from shared.horloge import exiger_fuseau
 
 # --- Erreurs métier ----------------------------------------------------------------------
 
@@ -240,45 +241,19 @@ def lire_json(texte: str | bytes) -> Any:
 
 # --- Le guichet ---------------------------------------------------------------------------
 
-_LIBELLE_GUICHET = {
-    TypeDemande.AVANCE: "Le guichet des demandes d'avance",
-    TypeDemande.SOLDE: "Le guichet des demandes de solde",
-}
-
-
-def _date_heure(instant: datetime) -> str:
-    local = instant.astimezone(PARIS)
-    return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
-
 
 def verifier_guichet(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> None:
-    """Refuse (422) quand le guichet de ce type est fermé à cet instant."""
+    """Refuse (422) quand le guichet de ce type est fermé à cet instant, avec le message que
+    le guichet affiche (shared/guichet.py)."""
     exiger_fuseau(instant)
     if campagne.fenetre_ouverte(type_demande, instant):
         return
-    libelle = _LIBELLE_GUICHET[type_demande]
     if instant < campagne.ouverture:
-        raise DonneeInvalide(
-            "GUICHET_NON_OUVERT",
-            f"{libelle} n'est pas encore ouvert: il ouvre le {_date_heure(campagne.ouverture)}.",
-        )
-    raise DonneeInvalide(
-        "GUICHET_FERME",
-        f"{libelle} est fermé depuis le {_date_heure(campagne.echeance(type_demande))}.",
-    )
+        raise DonneeInvalide("GUICHET_NON_OUVERT", message_non_ouvert(campagne, type_demande))
+    raise DonneeInvalide("GUICHET_FERME", message_fermeture(campagne, type_demande))
 
 
 # --- Le dépôt -----------------------------------------------------------------------------
-
-
-class StatutDepot(StrEnum):
-    CREE = "CREE"
-    JSON_RECU = "JSON_RECU"
-    SIMULE = "SIMULE"
-    REJETE = "REJETE"  # fichier rejeté en entier à la simulation
-    IMPORT_EN_COURS = "IMPORT_EN_COURS"  # import demandé: les lignes s'écrivent (file SQS)
-    IMPORTE = "IMPORTE"
-    TERMINE = "TERMINE"
 
 
 @dataclass(frozen=True)

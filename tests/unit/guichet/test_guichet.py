@@ -14,37 +14,33 @@ from typing import Any
 
 import pytest
 
-from services.depot.application.guichet import (
+from services.guichet.application.guichet import (
     EnvoisEchoues,
-    ReservationAvis,
     ServiceGuichet,
     etat_guichet,
 )
-from services.depot.domain.depot import (
-    Conflit,
-    DonneeInvalide,
-    Introuvable,
-    StatutDepot,
-    verifier_guichet,
+from services.guichet.application.ports import ReservationAvis
+from services.guichet.domain.erreurs import CampagneInconnue, FermetureAnticipee, ValeurInconnue
+from services.guichet.domain.fenetres import (
+    StatutFenetre,
+    duree_en_texte,
+    etat_campagne,
+    secondes_entre,
 )
-from services.depot.domain.guichet import (
-    DepotResume,
+from services.guichet.domain.guichet import (
     DossierResume,
     Fermeture,
     Rappel,
-    StatutFenetre,
     compter,
-    duree_en_texte,
-    etat_campagne,
-    message_fermeture,
     moment_rappel,
-    secondes_entre,
     signalements,
 )
 from shared.campagnes import CAMPAGNE_MS_VAGUE1, Campagne, TypeDemande, campagne
 from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
+from shared.depot import ResumeDepot, StatutDepot
+from shared.guichet import message_fermeture, message_refus
 from shared.horloge import PARIS, HorlogeFixe
 from shared.montant import Montant
 
@@ -117,12 +113,11 @@ def test_fenetre_avance_ete(instant: datetime, ouvert: bool) -> None:
     assert fenetre.to_dict()["echeance"] == "2024-06-28T14:00:00+02:00"
 
 
-def test_json_recu_a_13h59m59_accepte_et_a_14h00_refuse_par_la_regle_du_depot() -> None:
-    """The dépôt path's own rule (others' code) agrees with the window shown."""
-    verifier_guichet(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 11, 59, 59, tzinfo=UTC))
-    with pytest.raises(DonneeInvalide) as refus:
-        verifier_guichet(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 12, 0, 0, tzinfo=UTC))
-    assert refus.value.message == message_fermeture(VAGUE_ETE, AVANCE)
+def test_json_recu_a_13h59m59_accepte_et_a_14h00_refuse_par_la_regle_partagee() -> None:
+    """The rule the dépôt path applies (shared/guichet.py) agrees with the window shown."""
+    assert message_refus(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 11, 59, 59, tzinfo=UTC)) is None
+    refus = message_refus(VAGUE_ETE, AVANCE, datetime(2024, 6, 28, 12, 0, 0, tzinfo=UTC))
+    assert refus == message_fermeture(VAGUE_ETE, AVANCE)
 
 
 def test_message_de_fermeture_du_comite() -> None:
@@ -229,14 +224,14 @@ class RegistreEnMemoire:
     """`RegistreGuichet` with the adapter's conditional creations."""
 
     def __init__(self) -> None:
-        self.depots_: list[tuple[str, TypeDemande, DepotResume]] = []
+        self.depots_: list[tuple[str, TypeDemande, ResumeDepot]] = []
         self.dossiers_: list[tuple[str, TypeDemande, DossierResume]] = []
         self.emails: dict[tuple[str, str], str] = {}
         self.fermetures: dict[tuple[str, TypeDemande], Fermeture] = {}
         self.ecritures_fermeture = 0
         self._verrou = threading.Lock()
 
-    def depots(self, campagne_id: str, type_demande: TypeDemande) -> list[DepotResume]:
+    def depots(self, campagne_id: str, type_demande: TypeDemande) -> list[ResumeDepot]:
         return [d for c, t, d in self.depots_ if c == campagne_id and t is type_demande]
 
     def dossiers(self, campagne_id: str, type_demande: TypeDemande) -> list[DossierResume]:
@@ -265,12 +260,16 @@ def depot(
     statut: StatutDepot,
     cree_le: datetime = paris(2024, 2, 20, 9, 0),
     numero_ans: str = "ANS-1",
-) -> DepotResume:
+    campagne_id: str = CAMPAGNE_MS_VAGUE1,
+    type_demande: TypeDemande = AVANCE,
+) -> ResumeDepot:
     simule = statut not in (StatutDepot.CREE, StatutDepot.JSON_RECU)
-    return DepotResume(
+    return ResumeDepot(
         id=id_,
         siret=siret,
         numero_ans=numero_ans,
+        campagne=campagne_id,
+        type_demande=type_demande,
         statut=statut,
         cree_le=cree_le,
         nom_fichier=f"{id_}.json" if statut is not StatutDepot.CREE else None,
@@ -281,7 +280,7 @@ def depot(
 
 
 def dossier(numero: str, siret: str, statut: str, numero_ans: str = "ANS-1") -> DossierResume:
-    return DossierResume(numero, siret, numero_ans, f"DOS-{numero[-3:]}", statut, "d")
+    return DossierResume(numero, siret, numero_ans, f"DOS-{numero[-3:]}", statut)
 
 
 @pytest.fixture
@@ -298,8 +297,12 @@ def registre() -> RegistreEnMemoire:
         (c, AVANCE, depot("dep-c2", SIRET_C, StatutDepot.CREE)),
         (c, AVANCE, depot("dep-d1", SIRET_D, StatutDepot.SIMULE)),
         (c, AVANCE, depot("dep-d2", SIRET_D, StatutDepot.REJETE)),
-        (c, SOLDE, depot("dep-s1", SIRET_C, StatutDepot.SIMULE)),
-        ("MS-VAGUE2", AVANCE, depot("dep-x1", SIRET_C, StatutDepot.SIMULE)),
+        (c, SOLDE, depot("dep-s1", SIRET_C, StatutDepot.SIMULE, type_demande=SOLDE)),
+        (
+            "MS-VAGUE2",
+            AVANCE,
+            depot("dep-x1", SIRET_C, StatutDepot.SIMULE, campagne_id="MS-VAGUE2"),
+        ),
     ]
     r.dossiers_ += [
         (c, AVANCE, dossier("FINMS1000001", SIRET_A, "EN_COURS")),
@@ -462,7 +465,7 @@ def test_fermeture_avant_l_echeance_refusee(
     service: ServiceGuichet, registre: RegistreEnMemoire, horloge: HorlogeFixe
 ) -> None:
     horloge.regler(paris(2024, 2, 28, 13, 59, 59))
-    with pytest.raises(Conflit) as refus:
+    with pytest.raises(FermetureAnticipee) as refus:
         service.fermer_guichet(CAMPAGNE_MS_VAGUE1, AVANCE)
     assert refus.value.code == "GUICHET_ENCORE_OUVERT"
     assert "28/02/2024 à 14h00" in refus.value.message
@@ -473,7 +476,7 @@ def test_fermeture_ete_a_14h00_heure_d_ete(
     service: ServiceGuichet, registre: RegistreEnMemoire, horloge: HorlogeFixe
 ) -> None:
     horloge.regler(datetime(2024, 6, 28, 11, 59, 59, tzinfo=UTC))
-    with pytest.raises(Conflit):
+    with pytest.raises(FermetureAnticipee):
         service.fermer_guichet("MS-VAGUE2", AVANCE)
     horloge.regler(datetime(2024, 6, 28, 12, 0, 0, tzinfo=UTC))
     resultat = service.fermer_guichet("MS-VAGUE2", AVANCE)
@@ -533,11 +536,11 @@ def test_un_courriel_envoye_mais_non_consigne_n_est_pas_renvoye(
 
 
 def test_campagne_type_et_rappel_inconnus(service: ServiceGuichet) -> None:
-    with pytest.raises(Introuvable):
+    with pytest.raises(CampagneInconnue):
         service.fermer_guichet("MS-VAGUE9", AVANCE)
-    with pytest.raises(DonneeInvalide):
+    with pytest.raises(ValeurInconnue):
         service.fermer_guichet(CAMPAGNE_MS_VAGUE1, "ACOMPTE")
-    with pytest.raises(DonneeInvalide):
+    with pytest.raises(ValeurInconnue):
         service.envoyer_rappels(CAMPAGNE_MS_VAGUE1, AVANCE, "J-3")
 
 

@@ -1,5 +1,5 @@
 """Use cases of the guichet (G1, G2 and the reminders): its state, its closing, the J-7 / J-1
-reminders, and the ports they need.
+reminders (their ports: application/ports.py).
 
 Idempotency, per éditeur and per notice: each courriel is sent through
 `shared.courriels` (`EnvoiUnique.envoyer_une_fois`) under the claim
@@ -14,83 +14,37 @@ a complete first run) and writes nothing else.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from services.depot.domain.depot import Conflit, Introuvable, lire_type_demande
-from services.depot.domain.guichet import (
+from services.guichet.application.ports import RegistreGuichet, ReservationAvis
+from services.guichet.domain.erreurs import (
+    CampagneInconnue,
+    FermetureAnticipee,
+    lire_type_demande,
+)
+from services.guichet.domain.fenetres import etat_guichet as _etat_guichet
+from services.guichet.domain.fenetres import iso_paris
+from services.guichet.domain.guichet import (
     AVIS_FERMETURE,
     Comptes,
-    DepotResume,
-    DossierResume,
     Fermeture,
     Signalement,
     avis_fermeture,
     avis_rappel,
     compter,
-    date_heure_paris,
-    iso_paris,
-    libelle_guichet,
     lire_rappel,
     signalements,
 )
-from services.depot.domain.guichet import etat_guichet as _etat_guichet
 from shared.campagnes import Campagne, TypeDemande
 from shared.campagnes import campagnes as campagnes_configurees
-from shared.courriels.contrat import Avis, CleEnvoi, EnvoiUnique, StatutEnvoi
+from shared.courriels.contrat import Avis, EnvoiUnique, StatutEnvoi
+from shared.guichet import date_heure_paris, libelle_guichet
 from shared.horloge import Horloge, exiger_fuseau
 
 logger = logging.getLogger(__name__)
-
-
-# --- Ports -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReservationAvis:
-    """The claim `CAMPAGNE#{campagne}` / `RAPPEL#{type}#{avis}#{siret}` (avis: J-7, J-1,
-    FERMETURE): one courriel per éditeur and notice."""
-
-    campagne: str
-    type_demande: TypeDemande
-    avis: str
-    siret: str
-
-    @property
-    def cle(self) -> CleEnvoi:
-        return CleEnvoi(
-            f"CAMPAGNE#{self.campagne}", f"RAPPEL#{self.type_demande}#{self.avis}#{self.siret}"
-        )
-
-
-class RegistreGuichet(Protocol):
-    """What the closing and the reminders read and write in the platform's records."""
-
-    def depots(self, campagne_id: str, type_demande: TypeDemande) -> list[DepotResume]:
-        """Every dépôt of this campaign and type, whatever its status."""
-        ...
-
-    def dossiers(self, campagne_id: str, type_demande: TypeDemande) -> list[DossierResume]:
-        """The demandes of this type in this campaign: the dossiers (AVANCE), or the soldes
-        attached to them, each with the solde's status (SOLDE)."""
-        ...
-
-    def adresses(self, siret: str, numeros_ans: Iterable[str]) -> tuple[str, ...]:
-        """The éditeur's email addresses from its enrolments (those numéros ANS first,
-        any validated enrolment of the SIRET otherwise); distinct, sorted."""
-        ...
-
-    def enregistrer_fermeture(self, fermeture: Fermeture) -> bool:
-        """Creates the closure record; False (and nothing written) when it exists."""
-        ...
-
-    def fermeture(self, campagne_id: str, type_demande: TypeDemande) -> Fermeture | None: ...
-
-
-# Courriels go through `shared.courriels` (port `EnvoiUnique`): rendered from the shared
-# templates, claimed under `ReservationAvis.cle`, recorded on each dossier and dépôt listed.
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -181,7 +135,7 @@ class ServiceGuichet:
         for campagne in self._campagnes():
             if campagne.id == campagne_id:
                 return campagne
-        raise Introuvable("CAMPAGNE_INCONNUE", f"La campagne {campagne_id} est inconnue.")
+        raise CampagneInconnue("CAMPAGNE_INCONNUE", f"La campagne {campagne_id} est inconnue.")
 
     def etat_guichet(self, instant: datetime | None = None) -> dict[str, Any]:
         moment = exiger_fuseau(instant) if instant is not None else self._horloge.maintenant()
@@ -192,14 +146,14 @@ class ServiceGuichet:
         counts, and writes once to each éditeur with a dépôt simulated but not imported or
         dossiers still incomplete. A second run changes nothing.
 
-        Raises Conflit before the deadline (the scheduler retries), EnvoisEchoues when some
-        courriels failed (their claims are released: a retry sends only those)."""
+        Raises FermetureAnticipee before the deadline (the scheduler retries), EnvoisEchoues
+        when some courriels failed (their claims are released: a retry sends only those)."""
         campagne = self.campagne(campagne_id)
         type_ = lire_type_demande(type_demande)
         maintenant = self._horloge.maintenant()
         echeance = campagne.echeance(type_)
         if maintenant < echeance:
-            raise Conflit(
+            raise FermetureAnticipee(
                 "GUICHET_ENCORE_OUVERT",
                 f"{libelle_guichet(type_)} est ouvert jusqu'au {date_heure_paris(echeance)}: "
                 "il ne peut pas être fermé avant.",

@@ -1,12 +1,9 @@
-"""Le guichet d'une campagne (G1, G2): l'état de ses fenêtres à un instant, ce que l'on
-compte à la fermeture et ce que disent les courriels de fermeture et de rappel.
+"""Le guichet d'une campagne (G2): ce que l'on compte à la fermeture et ce que disent les
+courriels de fermeture et de rappel.
 
-Pur: ni I/O ni horloge, l'instant est toujours donné (avec son fuseau). Les échéances
-sont des heures de Paris; une durée se calcule en temps réel (UTC), jamais en heures
-murales: la veille du passage à l'heure d'été ne compte que 23 heures.
-
-Le message de fermeture est celui du refus au dépôt (`verifier_guichet`): une seule
-formulation, « Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00. »
+Pur: ni I/O ni horloge, l'instant est toujours donné (avec son fuseau). Les dépôts sont
+lus par leur contrat (`shared.depot.ResumeDepot`), les dossiers réduits à ce que la
+fermeture en voit (`DossierResume`).
 """
 
 from __future__ import annotations
@@ -18,197 +15,16 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from services.depot.domain.depot import DonneeInvalide, StatutDepot, verifier_guichet
+from services.guichet.domain.erreurs import ValeurInconnue, choix
+from services.guichet.domain.fenetres import date_paris, duree_en_texte, secondes_entre
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, StatutDossier
 from shared.courriels.contrat import Avis  # le contenu d'un courriel: modèle, objet, données
-from shared.horloge import PARIS, exiger_fuseau
-
-LIBELLE_DEMANDES = {
-    TypeDemande.AVANCE: "demandes d'avance",
-    TypeDemande.SOLDE: "demandes de solde",
-}
-
-
-def libelle_guichet(type_demande: TypeDemande) -> str:
-    """« Le guichet des demandes d'avance »."""
-    return f"Le guichet des {LIBELLE_DEMANDES[type_demande]}"
-
-
-# --- Dates et durées -----------------------------------------------------------------------
-
-
-def date_heure_paris(instant: datetime) -> str:
-    """« 28/02/2024 à 14h00 », à l'heure de Paris."""
-    local = exiger_fuseau(instant).astimezone(PARIS)
-    return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
-
-
-def date_paris(instant: datetime) -> str:
-    return f"{exiger_fuseau(instant).astimezone(PARIS):%d/%m/%Y}"
-
-
-def iso_paris(instant: datetime) -> str:
-    """ISO 8601 avec le décalage de Paris: 2024-02-28T14:00:00+01:00."""
-    return exiger_fuseau(instant).astimezone(PARIS).isoformat()
-
-
-def secondes_entre(debut: datetime, fin: datetime) -> int:
-    """Secondes écoulées (arrondies vers le bas), en temps réel.
-
-    Deux datetimes au même `tzinfo` se soustraient en heures murales en Python: on passe
-    par UTC pour que le changement d'heure compte.
-    """
-    ecart = exiger_fuseau(fin).astimezone(UTC) - exiger_fuseau(debut).astimezone(UTC)
-    return int(ecart.total_seconds() // 1)
-
-
-def _unite(nombre: int, singulier: str) -> str:
-    return f"{nombre} {singulier}" if nombre == 1 else f"{nombre} {singulier}s"
-
-
-def duree_en_texte(secondes: int) -> str:
-    """« 6 jours 3 heures », « 2 heures 5 minutes », « 45 minutes », « moins d'une minute ».
-
-    Deux unités au plus, arrondi vers le bas: le temps restant n'est jamais surestimé.
-    """
-    if secondes < 60:
-        return "moins d'une minute"
-    jours, reste = divmod(secondes, 86_400)
-    heures, reste = divmod(reste, 3_600)
-    minutes = reste // 60
-    if jours:
-        parties = [_unite(jours, "jour"), _unite(heures, "heure") if heures else ""]
-    elif heures:
-        parties = [_unite(heures, "heure"), _unite(minutes, "minute") if minutes else ""]
-    else:
-        parties = [_unite(minutes, "minute")]
-    return " ".join(p for p in parties if p)
-
-
-# --- L'état des fenêtres (GET /guichet) ----------------------------------------------------
-
-
-class StatutFenetre(StrEnum):
-    A_VENIR = "A_VENIR"
-    OUVERT = "OUVERT"
-    FERME = "FERME"
-
-
-def message_refus(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> str | None:
-    """Le message du refus au dépôt à cet instant, ou None si le guichet est ouvert."""
-    try:
-        verifier_guichet(campagne, type_demande, instant)
-    except DonneeInvalide as refus:
-        return refus.message
-    return None
-
-
-def message_fermeture(campagne: Campagne, type_demande: TypeDemande) -> str:
-    """« Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00. »"""
-    message = message_refus(campagne, type_demande, campagne.echeance(type_demande))
-    if message is None:  # l'échéance est exclue de la fenêtre: impossible
-        raise ValueError(f"fenêtre ouverte à son échéance: {campagne.id} {type_demande}")
-    return message
-
-
-@dataclass(frozen=True)
-class EtatFenetre:
-    type_demande: TypeDemande
-    ouverture: datetime
-    echeance: datetime
-    statut: StatutFenetre
-    temps_restant: int | None  # secondes jusqu'à l'échéance, quand le guichet est ouvert
-    message: str
-
-    @property
-    def ouvert(self) -> bool:
-        return self.statut is StatutFenetre.OUVERT
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "typeDemande": str(self.type_demande),
-            "ouverture": iso_paris(self.ouverture),
-            "echeance": iso_paris(self.echeance),
-            "ouvert": self.ouvert,
-            "statut": str(self.statut),
-            "tempsRestant": self.temps_restant,
-            "tempsRestantTexte": (
-                None if self.temps_restant is None else duree_en_texte(self.temps_restant)
-            ),
-            "message": self.message,
-        }
-
-
-def etat_fenetre(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> EtatFenetre:
-    exiger_fuseau(instant)
-    echeance = campagne.echeance(type_demande)
-    refus = message_refus(campagne, type_demande, instant)
-    if refus is None:
-        statut = StatutFenetre.OUVERT
-        restant: int | None = secondes_entre(instant, echeance)
-        message = (
-            f"{libelle_guichet(type_demande)} est ouvert jusqu'au {date_heure_paris(echeance)}."
-        )
-    else:
-        statut = StatutFenetre.A_VENIR if instant < campagne.ouverture else StatutFenetre.FERME
-        restant = None
-        message = refus
-    return EtatFenetre(type_demande, campagne.ouverture, echeance, statut, restant, message)
-
-
-@dataclass(frozen=True)
-class EtatCampagne:
-    id: str
-    libelle: str
-    couloirs: tuple[str, ...]
-    fenetres: tuple[EtatFenetre, ...]
-
-    def fenetre(self, type_demande: TypeDemande) -> EtatFenetre:
-        return next(f for f in self.fenetres if f.type_demande is type_demande)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "libelle": self.libelle,
-            "couloirs": list(self.couloirs),
-            "guichets": {str(f.type_demande): f.to_dict() for f in self.fenetres},
-        }
-
-
-def etat_campagne(campagne: Campagne, instant: datetime) -> EtatCampagne:
-    return EtatCampagne(
-        id=campagne.id,
-        libelle=campagne.libelle,
-        couloirs=campagne.couloirs,
-        fenetres=tuple(etat_fenetre(campagne, t, instant) for t in TypeDemande),
-    )
-
-
-def etat_guichet(campagnes: Iterable[Campagne], instant: datetime) -> dict[str, Any]:
-    """Le document de `GET /guichet`: chaque campagne, chacune de ses fenêtres."""
-    return {
-        "instant": iso_paris(instant),
-        "campagnes": [etat_campagne(c, instant).to_dict() for c in campagnes],
-    }
-
+from shared.depot import ResumeDepot, StatutDepot
+from shared.guichet import LIBELLE_DEMANDES, date_heure_paris, libelle_guichet, message_fermeture
+from shared.horloge import PARIS
 
 # --- Ce que l'on sait des dépôts et des dossiers d'une campagne ----------------------------
-
-
-@dataclass(frozen=True)
-class DepotResume:
-    """Un dépôt d'une campagne et d'un type, tel que la fermeture et les rappels le voient."""
-
-    id: str
-    siret: str
-    numero_ans: str
-    statut: StatutDepot
-    cree_le: datetime
-    nom_fichier: str | None = None
-    json_recu_le: datetime | None = None
-    nombre_lignes: int | None = None
-    lignes_importables: int | None = None
 
 
 @dataclass(frozen=True)
@@ -220,15 +36,14 @@ class DossierResume:
     numero_ans: str
     numero_dossier: str
     statut: str  # valeur de StatutDossier
-    id_depot: str = ""
 
 
-def depot_non_importe(depot: DepotResume) -> bool:
+def depot_non_importe(depot: ResumeDepot) -> bool:
     """Simulé mais jamais importé: ses demandes ne sont pas déposées."""
     return depot.statut is StatutDepot.SIMULE
 
 
-def depot_incomplet(depot: DepotResume) -> bool:
+def depot_incomplet(depot: ResumeDepot) -> bool:
     """Importé mais pas terminé: le ZIP des pièces manque ou n'est pas validé."""
     return depot.statut is StatutDepot.IMPORTE
 
@@ -242,7 +57,7 @@ class Signalement:
     """Ce qu'un éditeur doit encore faire: dépôts à importer, dossiers à compléter."""
 
     siret: str
-    depots_non_importes: tuple[DepotResume, ...] = ()
+    depots_non_importes: tuple[ResumeDepot, ...] = ()
     dossiers_incomplets: tuple[DossierResume, ...] = ()
 
     @property
@@ -261,10 +76,10 @@ class Signalement:
 
 
 def signalements(
-    depots: Iterable[DepotResume], dossiers: Iterable[DossierResume]
+    depots: Iterable[ResumeDepot], dossiers: Iterable[DossierResume]
 ) -> tuple[Signalement, ...]:
     """Un signalement par éditeur qui a un dépôt simulé non importé ou un dossier incomplet."""
-    par_siret: dict[str, tuple[list[DepotResume], list[DossierResume]]] = {}
+    par_siret: dict[str, tuple[list[ResumeDepot], list[DossierResume]]] = {}
     for depot in depots:
         if depot_non_importe(depot):
             par_siret.setdefault(depot.siret, ([], []))[0].append(depot)
@@ -317,7 +132,7 @@ class Comptes:
         )
 
 
-def compter(depots: Iterable[DepotResume], dossiers: Iterable[DossierResume]) -> Comptes:
+def compter(depots: Iterable[ResumeDepot], dossiers: Iterable[DossierResume]) -> Comptes:
     depots = tuple(depots)
     dossiers = tuple(dossiers)
     par_statut = Counter(str(d.statut) for d in depots)
@@ -361,13 +176,12 @@ AVIS_FERMETURE = "FERMETURE"
 
 
 def lire_rappel(valeur: object) -> Rappel:
-    texte = valeur.strip().upper() if isinstance(valeur, str) else ""
-    try:
-        return Rappel(texte)
-    except ValueError as exc:
-        raise DonneeInvalide(
+    rappel = choix(Rappel, valeur)
+    if rappel is None:
+        raise ValeurInconnue(
             "RAPPEL_INVALIDE", f"Le rappel {valeur!s} est inconnu: choisissez J-7 ou J-1."
-        ) from exc
+        )
+    return rappel
 
 
 def moment_rappel(campagne: Campagne, type_demande: TypeDemande, rappel: Rappel) -> datetime:
@@ -381,7 +195,7 @@ MODELE_FERMETURE = "fermeture_guichet"
 MODELE_RAPPEL = "rappel_guichet"
 
 
-def _depot_affiche(depot: DepotResume) -> dict[str, Any]:
+def _depot_affiche(depot: ResumeDepot) -> dict[str, Any]:
     return {
         "id": depot.id,
         "fichier": depot.nom_fichier or "",

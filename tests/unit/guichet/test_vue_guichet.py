@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.depot.api_modeles import VueGuichet
-from services.depot.application.guichet import etat_guichet
+from services.guichet.api_modeles import VueGuichet
+from services.guichet.application.guichet import etat_guichet
 from shared.horloge import heure_paris
 
 

@@ -294,18 +294,27 @@ def _decider(gestion: Client, numero: str, corps: dict[str, Any]) -> None:
 
 
 def _attendre_tous(gestion: Client, numeros: list[str], statut: str, attendu: str) -> None:
-    def atteints() -> bool:
+    def en_retard() -> list[tuple[str, str, str]]:
+        restes = []
         for numero in numeros:
             dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
             avance = next(d for d in dossier["demandes"] if d["typeDemande"] == "AVANCE")
             if avance["statut"] == "EN_ERREUR_TECHNIQUE":
                 gestion.appeler("POST", f"/gestion/dossiers/{numero}/AVANCE/relancer")
-                return False
             if avance["statut"] != statut or avance.get("attendu") != attendu:
-                return False
-        return True
+                restes.append((numero, avance["statut"], avance.get("attendu", "")))
+        return restes
 
-    _attendre(atteints, 300, f"toutes les demandes {statut} / {attendu}")
+    restes: list[tuple[str, str, str]] = []
+
+    def atteints() -> bool:
+        restes[:] = en_retard()
+        return not restes
+
+    try:
+        _attendre(atteints, 300, f"toutes les demandes {statut} / {attendu}")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; en retard: {restes}") from None
 
 
 def _deposer_modification(editeur: Client, document: dict[str, Any]) -> None:

@@ -23,6 +23,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from lecteur_zip import (
+    MO,
+    MembreArchive,
+    SourceAleatoire,
+    verifier_archive,
+)
 from services.depot.application.ports import (
     Depots,
     Dossiers,
@@ -38,12 +44,6 @@ from services.depot.domain.depot import (
     StatutDepot,
     analyser_cle_zip,
     cle_zip,
-)
-from services.depot.domain.lecteur_zip import verifier_archive
-from services.depot.domain.pieces import (
-    MO,
-    MembreArchive,
-    SourceAleatoire,
 )
 from services.depot.domain.reconciliation import normaliser_nom, rapprocher
 from shared.campagnes import TypeDemande

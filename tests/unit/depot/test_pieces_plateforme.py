@@ -9,6 +9,12 @@ from typing import Any
 
 import pytest
 
+from lecteur_zip import (
+    MembreArchive,
+    SourceAleatoire,
+    SourceOctets,
+    extraire_membre,
+)
 from services.depot.application.pieces import (
     AutoriserZip,
     ConsulterPieces,
@@ -28,12 +34,6 @@ from services.depot.application.pieces import (
 )
 from services.depot.application.ports import VersionPerimee
 from services.depot.domain.depot import AccesInterdit, Conflit, Depot, Dossier, StatutDepot
-from services.depot.domain.lecteur_zip import extraire_membre
-from services.depot.domain.pieces import (
-    MembreArchive,
-    SourceAleatoire,
-    SourceOctets,
-)
 from shared.campagnes import TypeDemande
 from shared.contrats import InstructionDemandee, StatutDossier
 from tests.unit.depot.fakes import (
@@ -46,7 +46,7 @@ from tests.unit.depot.fakes import (
     fichier,
 )
 from tests.unit.depot.plateforme import Plateforme
-from tests.unit.depot.zips import Membre, construire, pdf, png
+from tests.unit.lecteur_zip.zips import Membre, construire, pdf, png
 
 BUCKET = "segurnum-depots"
 

@@ -30,7 +30,7 @@ from tests.unit.depot.test_pieces_plateforme import (
     ZipsEnMemoire,
 )
 from tests.unit.depot.test_reponses_import import FileReponses
-from tests.unit.depot.zips import Membre, construire, pdf
+from tests.unit.lecteur_zip.zips import Membre, construire, pdf
 
 BUCKET = "segurnum-depots"
 DECIDE_LE = datetime(2024, 3, 1, 9, tzinfo=UTC)

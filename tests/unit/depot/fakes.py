@@ -16,6 +16,7 @@ from services.depot.application.ports import (
     Bail,
     ContexteDepot,
     Depots,
+    DossierConnu,
     Dossiers,
     Enrolement,
     Enrolements,
@@ -67,9 +68,19 @@ class DepotsEnMemoire:
     def lister(self, siret: str) -> list[Depot]:
         return sorted(
             (d for d in self.depots.values() if d.siret == siret),
-            key=lambda d: d.cree_le,
+            key=lambda d: (d.cree_le, d.id),
             reverse=True,
         )
+
+    def page(
+        self, siret: str, limite: int, depart: dict[str, Any] | None
+    ) -> tuple[list[Depot], dict[str, Any] | None]:
+        """As the table's query: newest first, resumed after the key it gave (opaque to
+        the caller), None once the last one is given."""
+        tous = self.lister(siret)
+        debut = 0 if depart is None else [d.id for d in tous].index(depart["id"]) + 1
+        page = tous[debut : debut + limite]
+        return page, {"id": page[-1].id} if page and debut + limite < len(tous) else None
 
 
 class EnrolementsEnMemoire:
@@ -402,6 +413,35 @@ def _finess(demande: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _Connus:
+    """What the registre knows of a file's demandes, asked in batches as the simulation
+    does (the registre has no single lookups)."""
+
+    detenteurs: dict[str, str]
+    numeros_utilises: set[str]
+    dossiers: dict[str, DossierConnu]
+
+    @staticmethod
+    def lire(
+        demandes: list[dict[str, Any]],
+        contexte: ContexteDepot,
+        registre: RegistrePlateforme | None,
+    ) -> _Connus | None:
+        if registre is None:
+            return None
+        finess = {f for d in demandes for f in _finess(d)}
+        numeros = {str(d.get("numeroDossier")) for d in demandes}
+        numeros_asp = {str(d.get("numeroASP")) for d in demandes if d.get("numeroASP")}
+        return _Connus(
+            registre.detenteurs_finess(contexte.campagne.id, contexte.couloir, finess),
+            registre.numeros_dossier_utilises(contexte.siret_attendu, numeros)
+            if contexte.siret_attendu
+            else set(),
+            registre.dossiers_connus(numeros_asp),
+        )
+
+
 class SimulateurFactice:
     def __init__(self) -> None:
         self.appels: list[tuple[bytes, str, ContexteDepot]] = []
@@ -437,8 +477,9 @@ class SimulateurFactice:
                 {"code": "SIRET_INATTENDU", "chemin": "/siret", "message": "SIRET inattendu."}
             )
         lignes: list[LigneFactice] = []
+        connus = _Connus.lire(donnees["demandes"], contexte, registre)
         for index, demande in enumerate(donnees["demandes"]):
-            erreurs = self._erreurs(index, demande, contexte, registre)
+            erreurs = self._erreurs(index, demande, contexte, connus)
             montant = Montant(demande["commande"]["montantSegur"])
             avance = montant.pourcentage(30)
             montants = {
@@ -479,7 +520,7 @@ class SimulateurFactice:
         index: int,
         demande: dict[str, Any],
         contexte: ContexteDepot,
-        registre: RegistrePlateforme | None,
+        connus: _Connus | None,
     ) -> list[dict[str, str]]:
         erreurs: list[dict[str, str]] = []
 
@@ -497,18 +538,16 @@ class SimulateurFactice:
             and not contexte.campagne.fenetre_ouverte(contexte.type_demande, recu_le)
         ):
             erreur("GUICHET_FERME", "/typeAction")
-        if registre is None:
+        if connus is None:
             return erreurs
         if creation and avance:
             for finess in _finess(demande):
-                if registre.detenteur_finess(contexte.campagne.id, contexte.couloir, finess):
+                if finess in connus.detenteurs:
                     erreur("FINESS_DEJA_FINANCE", "/beneficiaires")
-            if contexte.siret_attendu and registre.numero_dossier_utilise(
-                contexte.siret_attendu, demande["numeroDossier"]
-            ):
+            if demande["numeroDossier"] in connus.numeros_utilises:
                 erreur("NUMERO_DOSSIER_DEJA_UTILISE", "/numeroDossier")
         else:
-            connu = registre.dossier(str(demande.get("numeroASP")))
+            connu = connus.dossiers.get(str(demande.get("numeroASP")))
             if connu is None or connu.siret != contexte.siret_attendu:
                 erreur("NUMERO_ASP_INCONNU", "/numeroASP")
             elif avance and not connu.modifiable:

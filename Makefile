@@ -61,11 +61,17 @@ test: $(STAMP) web
 
 check: lint typecheck imports
 
+## mypy strict also over the unit tests' fakes, each a subclass of the port it stands for,
+## and the modules that wire them into the use cases: a port that changes fails here.
+FAKES := $(wildcard tests/unit/*/fakes*.py tests/unit/*/faux*.py) tests/unit/depot/plateforme.py \
+  tests/unit/depot/aide_format.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy services shared lecteur_zip
+	$(BIN)/mypy $(FAKES)
 
 imports: $(STAMP)
 	$(BIN)/lint-imports --no-cache

@@ -1,6 +1,9 @@
 """In-memory implementations of the dépôt service's ports, with the adapters' behaviour:
 conditional claims, optimistic locking, all-or-nothing writes (under one lock, as
-DynamoDB serialises the transactions touching the same items)."""
+DynamoDB serialises the transactions touching the same items).
+
+Each fake subclasses its port (a `typing.Protocol`), so that `make typecheck` (mypy strict
+over the fakes modules) fails when a port gains or changes a method the fake lacks."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any
 
 from services.depot.application.ports import (
     Bail,
+    Compteur,
     ContexteDepot,
     Depots,
     DossierConnu,
@@ -22,6 +26,7 @@ from services.depot.application.ports import (
     Enrolements,
     EntreeHistorique,
     EnvoiAutorise,
+    FileImport,
     IssueEcriture,
     ObjetLu,
     Referencement,
@@ -36,7 +41,7 @@ from shared.campagnes import TypeDemande
 from shared.montant import Montant
 
 
-class DepotsEnMemoire:
+class DepotsEnMemoire(Depots):
     def __init__(self) -> None:
         self.depots: dict[str, Depot] = {}
         self._verrou = threading.Lock()
@@ -83,7 +88,7 @@ class DepotsEnMemoire:
         return page, {"id": page[-1].id} if page and debut + limite < len(tous) else None
 
 
-class EnrolementsEnMemoire:
+class EnrolementsEnMemoire(Enrolements):
     def __init__(self) -> None:
         self.referencements: dict[str, Referencement] = {}
         self.enrolements: dict[tuple[str, str], Enrolement] = {}
@@ -109,7 +114,7 @@ class EnrolementsEnMemoire:
         return self.referencements.get(numero_ans)
 
 
-class StockageEnMemoire:
+class StockageEnMemoire(Stockage):
     """A versioned bucket."""
 
     def __init__(self) -> None:
@@ -156,7 +161,7 @@ class StockageEnMemoire:
         return self.objets[cle][-1][1]
 
 
-class CompteurEnMemoire:
+class CompteurEnMemoire(Compteur):
     def __init__(self) -> None:
         self.valeurs: dict[str, int] = {}
         self._verrou = threading.Lock()
@@ -170,7 +175,7 @@ class CompteurEnMemoire:
             return self.valeurs[nom] - nombre + 1
 
 
-class FileImportEnMemoire:
+class FileImportEnMemoire(FileImport):
     """The import queue: what was asked (the test decides when the worker runs)."""
 
     def __init__(self) -> None:
@@ -180,7 +185,7 @@ class FileImportEnMemoire:
         self.demandes.append((id_depot, auteur))
 
 
-class DossiersEnMemoire:
+class DossiersEnMemoire(Dossiers):
     """Dossiers and claims; `avant_ecriture` runs just before a write (to let a test
     play a concurrent import that wins a claim in between)."""
 
@@ -363,18 +368,12 @@ class DossiersEnMemoire:
         )
 
 
-def _verifier_protocoles() -> None:
-    """mypy checks (in tests/ excluded from strict runs, but readable) that fakes fit."""
-    _d: Depots = DepotsEnMemoire()
-    _e: Enrolements = EnrolementsEnMemoire()
-    _s: Stockage = StockageEnMemoire()
-    _x: Dossiers = DossiersEnMemoire()
-
-
 # --- A stand-in for the simulation (services/depot/application/simulation.py) ---------------
 # It applies a few rules only (enough to drive the platform flow): the header's SIRET, the
 # guichet for C lines, the platform records (FINESS held, numeroDossier used, numeroASP of
 # an M / SOLDE), and an `"_erreur": "CODE"` field that a test injects to reject a line.
+# What the rules themselves decide is tested on the real simulation
+# (test_plateforme_simulation_reelle.py, test_plateforme_reception.py), never on this one.
 
 
 @dataclass(frozen=True)
@@ -548,8 +547,10 @@ class SimulateurFactice:
                 erreur("NUMERO_DOSSIER_DEJA_UTILISE", "/numeroDossier")
         else:
             connu = connus.dossiers.get(str(demande.get("numeroASP")))
-            if connu is None or connu.siret != contexte.siret_attendu:
+            if connu is None:
                 erreur("NUMERO_ASP_INCONNU", "/numeroASP")
+            elif connu.siret != contexte.siret_attendu:
+                erreur("NUMERO_ASP_AUTRE_EDITEUR", "/numeroASP")
             elif avance and not connu.modifiable:
                 erreur("DOSSIER_NON_MODIFIABLE", "/typeAction")
         return erreurs

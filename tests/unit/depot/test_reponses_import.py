@@ -18,28 +18,15 @@ from shared.courriels.contrat import Courriel
 from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
-from shared.dossier import ActionEditeur, ReponseEditeur
+from shared.dossier import ActionEditeur
 from shared.pannes_aws import ESSAIS
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, demande, fichier
+from tests.unit.depot.fakes_pieces import FileReponses
 from tests.unit.depot.plateforme import ECHEANCE_AVANCE, Plateforme
 
 F1, F2 = "750712184", "130780018"
 EMAIL = "editeur@example.fr"
 PARIS = ZoneInfo("Europe/Paris")
-
-
-class FileReponses:
-    """The instruction's queue (port `ReponsesInstruction`); `panne` fails the next sends."""
-
-    def __init__(self) -> None:
-        self.messages: list[ReponseEditeur] = []
-        self.panne = 0
-
-    def envoyer(self, reponse: ReponseEditeur) -> None:
-        if self.panne:
-            self.panne -= 1
-            raise RuntimeError("SQS indisponible")
-        self.messages.append(ReponseEditeur.model_validate_json(reponse.model_dump_json()))
 
 
 class Monde:

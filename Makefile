@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 LAMBDA_PLATFORM := manylinux2014_x86_64
 BOTOCORE_SERVICES := dynamodb|s3|sqs|stepfunctions|sesv2|scheduler|cognito-idp|secretsmanager|kms|sts
-COMPILES := services shared infra boto3 botocore s3transfer jmespath dateutil urllib3 six.py \
+COMPILES := services shared infra lecteur_zip boto3 botocore s3transfer jmespath dateutil urllib3 six.py \
   pydantic pydantic_core annotated_types typing_extensions.py typing_inspection \
   aws_lambda_powertools jinja2 markupsafe email_validator idna dns phonenumbers stdnum \
   orjson tzdata chalice aws_xray_sdk wrapt
@@ -61,11 +61,17 @@ test: $(STAMP) web
 
 check: lint typecheck imports
 
+## mypy strict also over the unit tests' fakes, each a subclass of the port it stands for,
+## and the modules that wire them into the use cases: a port that changes fails here.
+FAKES := $(wildcard tests/unit/*/fakes*.py tests/unit/*/faux*.py) tests/unit/depot/plateforme.py \
+  tests/unit/depot/aide_format.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy services shared
+	$(BIN)/mypy services shared lecteur_zip
+	$(BIN)/mypy $(FAKES)
 
 imports: $(STAMP)
 	$(BIN)/lint-imports --no-cache

@@ -3,8 +3,9 @@
     make package && python benchmarks/bench_bundle.py
 
 Reads build/sam/deployment.zip (what every function of the template runs). Fails when the
-unzipped size passes the target, or when the bundle carries the local runtime, the demo, the
-command line (typer, rich) or a test dependency.
+unzipped size passes the target, when the bundle carries the local runtime, the demo, the
+command line (typer, rich) or a test dependency, or when it lacks one of the project's own
+packages (`PROJET`: the ZIP reader is a top-level package of its own).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ INTERDITS = (
 )
 
 
+# The project's own top-level packages (pyproject.toml, packages.find): each must be there.
+PROJET = ("services", "shared", "infra", "lecteur_zip")
+
 _CLIENT = re.compile(rb"""client\(\s*["']([a-z0-9-]+)["']""")
 
 
@@ -52,7 +56,7 @@ def _modeles_manquants(archive: zipfile.ZipFile) -> list[str]:
     noms = set(archive.namelist())
     services: set[str] = set()
     for nom in noms:
-        if nom.startswith(("services/", "shared/", "infra/")) and nom.endswith(".py"):
+        if nom.startswith(tuple(f"{p}/" for p in PROJET)) and nom.endswith(".py"):
             services.update(s.decode() for s in _CLIENT.findall(archive.read(nom)))
     presents = {
         n.split("/")[2] for n in noms if n.startswith("botocore/data/") and n.count("/") > 2
@@ -71,6 +75,7 @@ def main() -> int:
     with zipfile.ZipFile(ZIP) as archive:
         membres = archive.infolist()
         sans_modele = _modeles_manquants(archive)
+        absents = [p for p in PROJET if f"{p}/__init__.py" not in archive.namelist()]
     total = sum(m.file_size for m in membres)
     par_racine: Counter[str] = Counter()
     for m in membres:
@@ -95,7 +100,9 @@ def main() -> int:
         print("interdit dans le bundle :", ", ".join(interdits[:20]))
     if sans_modele:
         print("modèle botocore absent pour :", ", ".join(sans_modele))
-    return 0 if ok_taille and not interdits and not sans_modele else 1
+    if absents:
+        print("paquet du projet absent du bundle :", ", ".join(absents))
+    return 0 if ok_taille and not interdits and not sans_modele and not absents else 1
 
 
 if __name__ == "__main__":

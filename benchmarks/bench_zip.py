@@ -26,9 +26,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from lecteur_zip import MO, verifier_archive
 from services.depot.adapters.sources_zip import SourceFichier
-from services.depot.domain.lecteur_zip import verifier_archive
-from services.depot.domain.pieces import MO
 
 NOMBRE_MEMBRES = 100
 TAILLE_ARCHIVE = 200 * MO

@@ -168,7 +168,7 @@ class _Composants:
     def consultation(self) -> Any:
         from services.depot.application.consultation import Consultation
 
-        return Consultation(self.depots, self.dossiers, self.stockage)
+        return Consultation(self.depots, self.stockage)
 
     @cached_property
     def autoriser_zip(self) -> Any:

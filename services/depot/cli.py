@@ -173,9 +173,9 @@ def _afficher_texte(resultat: ResultatSimulation, entete: str) -> None:
 def _verifier_pieces(resultat: ResultatSimulation, archive: Path) -> None:
     """The ZIP checked as on the platform (§5) and reconciled with the file's nomFichier:
     its problems in erreursPieces, a missing or refused pièce at its line's pointer."""
+    from lecteur_zip import verifier_archive
     from services.depot.adapters.sources_zip import SourceFichier
     from services.depot.domain.erreurs import Erreur, ErreurPiece
-    from services.depot.domain.lecteur_zip import verifier_archive
     from services.depot.domain.reconciliation import rapprocher
 
     with SourceFichier(archive) as source:

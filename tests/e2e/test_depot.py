@@ -18,7 +18,7 @@ from tests.e2e.aide_import import importer
 from tests.fixtures.attente import attendre
 from tests.fixtures.depot.generateur import NUMERO_ANS, fichier_valide
 from tests.fixtures.enrolements import enroler
-from tests.unit.depot.zips import pdf
+from tests.unit.lecteur_zip.zips import pdf
 
 SIRET = "73282932000074"
 

@@ -38,7 +38,7 @@ from shared.settings import settings
 from tests.fixtures.attente import attendre as _attendre
 from tests.fixtures.depot.generateur import fichier_valide
 from tests.fixtures.enrolements import enroler
-from tests.unit.depot.zips import pdf
+from tests.unit.lecteur_zip.zips import pdf
 
 SIRET = "55203253400646"
 NUMERO_ANS = "PANNES0001"

@@ -20,7 +20,7 @@ from tests.e2e.test_depot import envoyer, zip_de
 from tests.fixtures.attente import attendre as _attendre_
 from tests.fixtures.depot.generateur import NUMERO_ANS, fichier_valide
 from tests.fixtures.enrolements import enroler
-from tests.unit.depot.zips import pdf
+from tests.unit.lecteur_zip.zips import pdf
 
 SIRET = "73282932000074"
 SIRET_B = "55208131766522"

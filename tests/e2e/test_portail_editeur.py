@@ -17,7 +17,7 @@ from pathlib import Path
 from infra.local.portail import DOSSIER_PORTAIL, portail_construit
 from infra.local.runtime import RuntimeLocal
 from tests.fixtures.depot.generateur import fichier_valide, octets
-from tests.unit.depot.zips import pdf
+from tests.unit.lecteur_zip.zips import pdf
 
 RACINE = Path(__file__).resolve().parents[2]
 CAPTURES = RACINE / "build" / "captures" / "portail"

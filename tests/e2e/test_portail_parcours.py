@@ -42,7 +42,7 @@ GESTIONNAIRE = "sophie.martin@asp.example.fr"
 
 
 def _zip(noms: list[str]) -> bytes:
-    from tests.unit.depot.zips import pdf
+    from tests.unit.lecteur_zip.zips import pdf
 
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w") as z:

@@ -32,7 +32,7 @@ from services.depot.adapters.dynamodb import (
 from services.depot.adapters.s3 import StockageS3
 from services.depot.application.consultation import Consultation
 from services.depot.application.demarrage import DemarrerDepot
-from services.depot.application.importation import Importer, ResultatImport
+from services.depot.application.importation import DemanderImport, Importer, ResultatImport
 from services.depot.application.ports import (
     EntreeHistorique,
     ReservationLigne,
@@ -48,7 +48,13 @@ from shared.contrats import StatutDossier, cle_dossier
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
 from tests.fixtures.enrolements import enroler
-from tests.unit.depot.fakes import SimulateurFactice, annoter_factice, demande, fichier
+from tests.unit.depot.fakes import (
+    FileImportEnMemoire,
+    SimulateurFactice,
+    annoter_factice,
+    demande,
+    fichier,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -427,6 +433,19 @@ def test_enrolement_ecrit_par_l_enrolement_lu_par_le_depot(aws: None) -> None:
 # --- The platform flow on the real adapters -----------------------------------------------
 
 
+def importer_par_la_file(
+    importeur: Importer, horloge: HorlogeFixe, id_depot: str, siret: str
+) -> ResultatImport:
+    """POST /depots/{id}/import on the table, then the import queue's worker on the message
+    it sent (the queue in memory)."""
+    file = FileImportEnMemoire()
+    DemanderImport(DepotRepository(), file, horloge)(id_depot, siret)
+    ((demande_id, auteur),) = file.demandes
+    resultat = importeur.executer(demande_id, auteur)
+    assert resultat is not None
+    return resultat
+
+
 class Flux:
     """The use cases composed as api.py composes them (adapters on settings)."""
 
@@ -447,13 +466,14 @@ class Flux:
             annoter_factice,
         )
 
-    def importer(self) -> Importer:
-        return Importer(
+    def importer(self, id_depot: str, siret: str) -> ResultatImport:
+        importeur = Importer(
             DepotRepository(), DossierRepository(), CompteurRepository(), StockageS3(), self.horloge
         )
+        return importer_par_la_file(importeur, self.horloge, id_depot, siret)
 
     def consultation(self) -> Consultation:
-        return Consultation(DepotRepository(), DossierRepository(), StockageS3())
+        return Consultation(DepotRepository(), StockageS3())
 
     def deposer(self, siret: str, numero_ans: str, contenu: bytes) -> str:
         demarre = self.demarrer()(siret, "AVANCE", numero_ans, "20")
@@ -487,15 +507,15 @@ def test_flux_complet_depot_simulation_import(aws: None) -> None:
     assert vue["compteRendu"]["lignesImportables"] == 1
     assert flux.consultation().lire_fichier_annote(id_depot, SIRET_A).startswith(b"{")
 
-    resultat = flux.importer()(id_depot, SIRET_A)
+    resultat = flux.importer(id_depot, SIRET_A)
 
     assert resultat.numeros_asp == {1: "FINMS1000001"}
     assert DepotRepository().lire(id_depot).statut is StatutDepot.IMPORTE  # type: ignore[union-attr]
-    dossiers = flux.consultation().lister_dossiers(SIRET_A)
-    assert [(d["numeroAsp"], d["statut"]) for d in dossiers] == [("FINMS1000001", "INCOMPLET")]
-    vue = flux.consultation().lire_dossier("FINMS1000001", SIRET_A)
-    assert vue["demande"]["commande"]["montantSegur"] == Decimal("18750.00")
-    assert [e["action"] for e in vue["historique"]] == ["CREATION"]
+    dossier = DossierRepository().lire("FINMS1000001")
+    assert dossier is not None
+    assert (dossier.siret, dossier.statut) == (SIRET_A, StatutDossier.INCOMPLET)
+    assert dossier.demande["commande"]["montantSegur"] == Decimal("18750.00")
+    assert [e.action for e in DossierRepository().historique("FINMS1000001")] == ["CREATION"]
     assert (
         flux.consultation().lire_depot(id_depot, SIRET_A)["compteRendu"]["lignes"][0]["numeroAsp"]
         == "FINMS1000001"
@@ -547,9 +567,8 @@ def test_deux_editeurs_importent_le_meme_finess_en_meme_temps(aws: None) -> None
             shared_aws.oublier_clients()
             client = shared_aws.client("dynamodb")  # each thread has its own boto3 client
             assert client is not None
-            importeur = flux.importer()
             depart.wait()
-            resultats[id_depot] = importeur(id_depot, siret)
+            resultats[id_depot] = flux.importer(id_depot, siret)
         except BaseException as exc:  # reported below
             erreurs.append(exc)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +25,7 @@ from services.depot.adapters.pieces_aws import PiecesDynamo, ZipsDynamo
 from services.depot.adapters.s3 import StockageS3
 from services.depot.application.consultation import Consultation
 from services.depot.application.demarrage import DemarrerDepot
-from services.depot.application.importation import Importer
+from services.depot.application.importation import Importer, ResultatImport
 from services.depot.application.pieces import ConsulterPieces, Debut, StatutZip
 from services.depot.application.ports import ReservationLigne, TypeIssue
 from services.depot.application.reception import IssueReception, TraiterJsonRecu
@@ -42,6 +42,7 @@ from tests.integration.test_depot_dynamodb import (  # noqa: F401 - fixtures
     _dossier,
     _entree,
     aws,
+    importer_par_la_file,
     item_brut,
 )
 
@@ -94,16 +95,21 @@ class Compteur:
         return sum(n for op, n in appels.items() if op in operations)
 
 
-def _flux() -> tuple[DemarrerDepot, TraiterJsonRecu, Importer]:
+def _flux() -> tuple[DemarrerDepot, TraiterJsonRecu, Callable[[str, str], ResultatImport]]:
     h = HorlogeFixe(INSTANT)
+    importeur = Importer(
+        DepotRepository(), DossierRepository(), CompteurRepository(), StockageS3(), h, annoter
+    )
+
+    def importer(id_depot: str, siret: str) -> ResultatImport:
+        return importer_par_la_file(importeur, h, id_depot, siret)
+
     return (
         DemarrerDepot(DepotRepository(), EnrolementReader(), StockageS3(), h),
         TraiterJsonRecu(
             DepotRepository(), StockageS3(), RegistrePlateformeDynamo(), h, simuler, annoter
         ),
-        Importer(
-            DepotRepository(), DossierRepository(), CompteurRepository(), StockageS3(), h, annoter
-        ),
+        importer,
     )
 
 
@@ -142,7 +148,7 @@ def test_depot_maximal_appels_bornes(moto_rapide: None) -> None:
     assert Compteur.somme(appels, ECRITURES) <= 3 * demandes + finess / 25, appels
 
     # Reading the dépôt costs the same whatever its size (no read per dossier).
-    consultation = Consultation(DepotRepository(), DossierRepository(), StockageS3())
+    consultation = Consultation(DepotRepository(), StockageS3())
     pieces = ConsulterPieces(DepotRepository(), DossierRepository(), ZipsDynamo(), PiecesDynamo())
     consultation.lire_depot(id_depot, SIRET)
     etat = pieces(id_depot, SIRET)

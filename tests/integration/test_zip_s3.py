@@ -15,9 +15,9 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from lecteur_zip import verifier_archive
 from services.depot.adapters.sources_zip import SourceFichier, SourceS3, copier_membre
-from services.depot.domain.lecteur_zip import verifier_archive
-from tests.unit.depot import zips
+from tests.unit.lecteur_zip import zips
 
 pytestmark = pytest.mark.integration
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from lecteur_zip import MembreArchive, SourceAleatoire
 from services.depot.adapters.sources_zip import SourceS3, copier_membre
 from services.depot.application.pieces import (
     Debut,
@@ -27,7 +28,6 @@ from services.depot.application.pieces import (
 )
 from services.depot.application.ports import VersionPerimee
 from services.depot.domain.depot import Dossier
-from services.depot.domain.pieces import MembreArchive, SourceAleatoire
 from shared import aws
 from shared.campagnes import TypeDemande
 from shared.contrats import InstructionDemandee, StatutDossier, cle_depot, cle_dossier

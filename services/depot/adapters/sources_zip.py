@@ -14,8 +14,7 @@ from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from services.depot.domain.lecteur_zip import extraire_membre
-from services.depot.domain.pieces import MO, MembreArchive
+from lecteur_zip import MO, MembreArchive, extraire_membre
 from shared.pannes_aws import reessayer
 
 if TYPE_CHECKING:

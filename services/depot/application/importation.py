@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.depot.application.acces import depot_de
 from services.depot.application.ecriture import BailPerdu, EcritureLignes
 from services.depot.application.lignes import LigneAImporter, decoder_lignes
 from services.depot.application.ports import (
@@ -40,7 +41,6 @@ from services.depot.domain.depot import (
     Depot,
     ErreurMetier,
     ImportEnCours,
-    Introuvable,
     RefusLigne,
     StatutDepot,
     json_canonique,
@@ -139,14 +139,6 @@ def appliquer_import(
     return objet, document
 
 
-def _lire_depot(depots: Depots, id_depot: str, siret: str) -> Depot:
-    depot = depots.lire(id_depot)
-    if depot is None:
-        raise Introuvable("DEPOT_INTROUVABLE", f"Le dépôt {id_depot} n'existe pas.")
-    depot.verifier_proprietaire(siret)
-    return depot
-
-
 def _verifier_guichet_solde(depot: Depot) -> None:
     """A solde received after its deadline: every line is refused; say it as the guichet
     does, at once. (Avance lines: decided per line, a modification stays possible.)"""
@@ -183,7 +175,7 @@ class DemanderImport:
         self._horloge = horloge
 
     def __call__(self, id_depot: str, siret: str, auteur: str | None = None) -> Depot:
-        depot = _lire_depot(self._depots, id_depot, siret)
+        depot = depot_de(self._depots, id_depot, siret)
         for _ in range(TENTATIVES):
             depot.verifier_import_possible()
             _verifier_guichet_solde(depot)
@@ -192,7 +184,7 @@ class DemanderImport:
                 try:
                     depot = self._depots.enregistrer(commence)
                 except VersionPerimee:
-                    depot = _lire_depot(self._depots, id_depot, siret)
+                    depot = depot_de(self._depots, id_depot, siret)
                     continue
             self._file.demander(depot.id, auteur or siret)
             return depot
@@ -204,8 +196,7 @@ class _Interrompu(Exception):
 
 
 class Importer:
-    """Runs an import (`executer`, from the queue), or asks and runs it at once (`__call__`,
-    for the tests and tools)."""
+    """Runs an import, from the queue (`DemanderImport` asked for it)."""
 
     def __init__(
         self,
@@ -228,18 +219,6 @@ class Importer:
         self._file = file
         self._secondes = secondes
         self._suites = suites
-
-    def __call__(self, id_depot: str, siret: str, auteur: str | None = None) -> ResultatImport:
-        depot = _lire_depot(self._depots, id_depot, siret)
-        depot.verifier_import_possible()
-        camp = campagne(depot.campagne)
-        if all(refus_guichet(depot, camp, ligne) for ligne in self._lignes(depot)):
-            assert depot.json_recu_le is not None
-            verifier_guichet(camp, depot.type_demande, depot.json_recu_le)
-        resultat = self.executer(id_depot, auteur or siret)
-        if resultat is None:
-            raise Conflit("IMPORT_EN_COURS", "L'import de ce dépôt est en cours: patientez.")
-        return resultat
 
     def executer(
         self, id_depot: str, auteur: str, continuer: Callable[[], bool] = lambda: True

@@ -23,6 +23,13 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from lecteur_zip import (
+    MO,
+    MembreArchive,
+    SourceAleatoire,
+    verifier_archive,
+)
+from services.depot.application.acces import depot_de
 from services.depot.application.ports import (
     Depots,
     Dossiers,
@@ -34,16 +41,9 @@ from services.depot.domain.depot import (
     Conflit,
     Depot,
     Dossier,
-    Introuvable,
     StatutDepot,
     analyser_cle_zip,
     cle_zip,
-)
-from services.depot.domain.lecteur_zip import verifier_archive
-from services.depot.domain.pieces import (
-    MO,
-    MembreArchive,
-    SourceAleatoire,
 )
 from services.depot.domain.reconciliation import normaliser_nom, rapprocher
 from shared.campagnes import TypeDemande
@@ -313,14 +313,6 @@ def _etats(depot: Depot, dossiers: Dossiers, pieces: PiecesDossiers) -> list[Eta
     return etats
 
 
-def _lire_depot(depots: Depots, id_depot: str, siret: str) -> Depot:
-    depot = depots.lire(id_depot)
-    if depot is None:
-        raise Introuvable("DEPOT_INTROUVABLE", f"Le dépôt {id_depot} n'existe pas.")
-    depot.verifier_proprietaire(siret)
-    return depot
-
-
 # --- Use cases ------------------------------------------------------------------------------
 
 
@@ -336,7 +328,7 @@ class AutoriserZip:
         self._horloge = horloge
 
     def __call__(self, id_depot: str, siret: str) -> EnvoiAutorise:
-        depot = _lire_depot(self._depots, id_depot, siret)
+        depot = depot_de(self._depots, id_depot, siret)
         if depot.statut is StatutDepot.TERMINE:
             raise Conflit(
                 "DEPOT_TERMINE",
@@ -579,7 +571,7 @@ class ConsulterPieces:
         self._pieces = pieces
 
     def __call__(self, id_depot: str, siret: str) -> EtatPiecesDepot:
-        depot = _lire_depot(self._depots, id_depot, siret)
+        depot = depot_de(self._depots, id_depot, siret)
         return EtatPiecesDepot(
             tuple(self._zips.lister(depot.id)),
             tuple(_etats(depot, self._dossiers, self._pieces)),
@@ -613,7 +605,7 @@ class Terminer:
 
     def __call__(self, id_depot: str, siret: str) -> ResultatTerminer:
         for _ in range(TENTATIVES):
-            depot = _lire_depot(self._depots, id_depot, siret)
+            depot = depot_de(self._depots, id_depot, siret)
             termine = depot.terminer(self._horloge.maintenant())
             if termine is not depot:
                 try:

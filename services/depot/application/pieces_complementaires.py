@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from lecteur_zip import verifier_archive
 from services.depot.application.pieces import (
     DUREE_ENVOI,
     TAILLE_MAX_ZIP,
@@ -45,7 +46,6 @@ from services.depot.application.ports import (
     Stockage,
 )
 from services.depot.domain.depot import Conflit, Dossier, Introuvable
-from services.depot.domain.lecteur_zip import verifier_archive
 from services.depot.domain.reconciliation import normaliser_nom, rapprocher
 from shared.dossier import (
     LIBELLES_DEMANDE,

@@ -52,8 +52,8 @@ class DossierConnu:
 
 
 class RegistrePlateforme(Protocol):
-    """Single lookups, and the same in batches (one call per 100 keys on the platform):
-    the simulation of a file asks for everything it needs at once."""
+    """Lookups in batches (one call per 100 keys on the platform): the simulation of a file
+    asks for everything it needs at once."""
 
     def editeur_enrole(self, siret: str, numero_ans: str) -> bool: ...
 
@@ -69,16 +69,6 @@ class RegistrePlateforme(Protocol):
 
     def numeros_dossier_utilises(self, siret: str, numeros: Iterable[str]) -> set[str]:
         """Those of these numeroDossier this éditeur already used."""
-        ...
-
-    def dossier(self, numero_asp: str) -> DossierConnu | None: ...
-
-    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> DossierConnu | None:
-        """The dossier holding this FINESS in this campaign and couloir, if any."""
-        ...
-
-    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
-        """True when this éditeur already has a dossier with this numeroDossier."""
         ...
 
 

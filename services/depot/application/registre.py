@@ -38,17 +38,6 @@ class RegistreDepot:
         enrolement = self._enrolements.enrolement(siret, numero_ans)
         return enrolement is not None and enrolement.valide
 
-    def dossier(self, numero_asp: str) -> DossierConnu | None:
-        trouve = self._dossiers.lire(numero_asp)
-        return dossier_connu(trouve) if trouve else None
-
-    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> DossierConnu | None:
-        numero_asp = self._dossiers.detenteur_finess(campagne_id, couloir, finess)
-        return self.dossier(numero_asp) if numero_asp else None
-
-    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
-        return self._dossiers.numero_dossier_utilise(siret, numero_dossier) is not None
-
     def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
         return {
             numero: dossier_connu(dossier)

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.depot.domain.pieces import (
+from lecteur_zip import (
     CodeProbleme,
     MembreArchive,
     ProblemePiece,

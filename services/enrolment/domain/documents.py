@@ -14,8 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lecteur_zip.contenu import verifier_contenu
 from services.enrolment.domain.erreurs import Probleme, probleme
-from shared.fichiers import verifier_contenu
 
 MO = 1024 * 1024
 TAILLE_MAX = 4 * MO  # « Taille maximum : 4 Mo »

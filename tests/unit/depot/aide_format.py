@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from services.depot.application.ports import ContexteDepot, DossierConnu
+from services.depot.application.ports import ContexteDepot, DossierConnu, RegistrePlateforme
 from services.depot.application.simulation import ResultatSimulation, simuler
 from shared.campagnes import TypeDemande, campagne
 from shared.horloge import heure_paris
@@ -55,7 +55,7 @@ def contexte(
 
 
 @dataclass
-class RegistreFactice:
+class RegistreFactice(RegistrePlateforme):
     """Implémente `RegistrePlateforme` avec des dictionnaires."""
 
     enroles: set[tuple[str, str]] = field(default_factory=set)
@@ -66,17 +66,6 @@ class RegistreFactice:
 
     def editeur_enrole(self, siret: str, numero_ans: str) -> bool:
         return (siret, numero_ans) in self.enroles
-
-    def dossier(self, numero_asp: str) -> DossierConnu | None:
-        self.appels.append(numero_asp)
-        return self.dossiers.get(numero_asp)
-
-    def detenteur_finess(self, campagne_id: str, couloir: str, finess: str) -> DossierConnu | None:
-        numero = self.finess.get(finess)
-        return self.dossiers.get(numero) if numero else None
-
-    def numero_dossier_utilise(self, siret: str, numero_dossier: str) -> bool:
-        return (siret, numero_dossier) in self.numeros_dossier
 
     # the batched lookups the simulation uses (one call each, whatever the file's size)
     def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:

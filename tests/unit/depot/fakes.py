@@ -1,6 +1,9 @@
 """In-memory implementations of the dépôt service's ports, with the adapters' behaviour:
 conditional claims, optimistic locking, all-or-nothing writes (under one lock, as
-DynamoDB serialises the transactions touching the same items)."""
+DynamoDB serialises the transactions touching the same items).
+
+Each fake subclasses its port (a `typing.Protocol`), so that `make typecheck` (mypy strict
+over the fakes modules) fails when a port gains or changes a method the fake lacks."""
 
 from __future__ import annotations
 
@@ -14,13 +17,16 @@ from typing import Any
 
 from services.depot.application.ports import (
     Bail,
+    Compteur,
     ContexteDepot,
     Depots,
+    DossierConnu,
     Dossiers,
     Enrolement,
     Enrolements,
     EntreeHistorique,
     EnvoiAutorise,
+    FileImport,
     IssueEcriture,
     ObjetLu,
     Referencement,
@@ -35,7 +41,7 @@ from shared.campagnes import TypeDemande
 from shared.montant import Montant
 
 
-class DepotsEnMemoire:
+class DepotsEnMemoire(Depots):
     def __init__(self) -> None:
         self.depots: dict[str, Depot] = {}
         self._verrou = threading.Lock()
@@ -67,12 +73,22 @@ class DepotsEnMemoire:
     def lister(self, siret: str) -> list[Depot]:
         return sorted(
             (d for d in self.depots.values() if d.siret == siret),
-            key=lambda d: d.cree_le,
+            key=lambda d: (d.cree_le, d.id),
             reverse=True,
         )
 
+    def page(
+        self, siret: str, limite: int, depart: dict[str, Any] | None
+    ) -> tuple[list[Depot], dict[str, Any] | None]:
+        """As the table's query: newest first, resumed after the key it gave (opaque to
+        the caller), None once the last one is given."""
+        tous = self.lister(siret)
+        debut = 0 if depart is None else [d.id for d in tous].index(depart["id"]) + 1
+        page = tous[debut : debut + limite]
+        return page, {"id": page[-1].id} if page and debut + limite < len(tous) else None
 
-class EnrolementsEnMemoire:
+
+class EnrolementsEnMemoire(Enrolements):
     def __init__(self) -> None:
         self.referencements: dict[str, Referencement] = {}
         self.enrolements: dict[tuple[str, str], Enrolement] = {}
@@ -98,7 +114,7 @@ class EnrolementsEnMemoire:
         return self.referencements.get(numero_ans)
 
 
-class StockageEnMemoire:
+class StockageEnMemoire(Stockage):
     """A versioned bucket."""
 
     def __init__(self) -> None:
@@ -145,7 +161,7 @@ class StockageEnMemoire:
         return self.objets[cle][-1][1]
 
 
-class CompteurEnMemoire:
+class CompteurEnMemoire(Compteur):
     def __init__(self) -> None:
         self.valeurs: dict[str, int] = {}
         self._verrou = threading.Lock()
@@ -159,7 +175,7 @@ class CompteurEnMemoire:
             return self.valeurs[nom] - nombre + 1
 
 
-class FileImportEnMemoire:
+class FileImportEnMemoire(FileImport):
     """The import queue: what was asked (the test decides when the worker runs)."""
 
     def __init__(self) -> None:
@@ -169,7 +185,7 @@ class FileImportEnMemoire:
         self.demandes.append((id_depot, auteur))
 
 
-class DossiersEnMemoire:
+class DossiersEnMemoire(Dossiers):
     """Dossiers and claims; `avant_ecriture` runs just before a write (to let a test
     play a concurrent import that wins a claim in between)."""
 
@@ -352,18 +368,12 @@ class DossiersEnMemoire:
         )
 
 
-def _verifier_protocoles() -> None:
-    """mypy checks (in tests/ excluded from strict runs, but readable) that fakes fit."""
-    _d: Depots = DepotsEnMemoire()
-    _e: Enrolements = EnrolementsEnMemoire()
-    _s: Stockage = StockageEnMemoire()
-    _x: Dossiers = DossiersEnMemoire()
-
-
 # --- A stand-in for the simulation (services/depot/application/simulation.py) ---------------
 # It applies a few rules only (enough to drive the platform flow): the header's SIRET, the
 # guichet for C lines, the platform records (FINESS held, numeroDossier used, numeroASP of
 # an M / SOLDE), and an `"_erreur": "CODE"` field that a test injects to reject a line.
+# What the rules themselves decide is tested on the real simulation
+# (test_plateforme_simulation_reelle.py, test_plateforme_reception.py), never on this one.
 
 
 @dataclass(frozen=True)
@@ -402,6 +412,35 @@ def _finess(demande: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _Connus:
+    """What the registre knows of a file's demandes, asked in batches as the simulation
+    does (the registre has no single lookups)."""
+
+    detenteurs: dict[str, str]
+    numeros_utilises: set[str]
+    dossiers: dict[str, DossierConnu]
+
+    @staticmethod
+    def lire(
+        demandes: list[dict[str, Any]],
+        contexte: ContexteDepot,
+        registre: RegistrePlateforme | None,
+    ) -> _Connus | None:
+        if registre is None:
+            return None
+        finess = {f for d in demandes for f in _finess(d)}
+        numeros = {str(d.get("numeroDossier")) for d in demandes}
+        numeros_asp = {str(d.get("numeroASP")) for d in demandes if d.get("numeroASP")}
+        return _Connus(
+            registre.detenteurs_finess(contexte.campagne.id, contexte.couloir, finess),
+            registre.numeros_dossier_utilises(contexte.siret_attendu, numeros)
+            if contexte.siret_attendu
+            else set(),
+            registre.dossiers_connus(numeros_asp),
+        )
+
+
 class SimulateurFactice:
     def __init__(self) -> None:
         self.appels: list[tuple[bytes, str, ContexteDepot]] = []
@@ -437,8 +476,9 @@ class SimulateurFactice:
                 {"code": "SIRET_INATTENDU", "chemin": "/siret", "message": "SIRET inattendu."}
             )
         lignes: list[LigneFactice] = []
+        connus = _Connus.lire(donnees["demandes"], contexte, registre)
         for index, demande in enumerate(donnees["demandes"]):
-            erreurs = self._erreurs(index, demande, contexte, registre)
+            erreurs = self._erreurs(index, demande, contexte, connus)
             montant = Montant(demande["commande"]["montantSegur"])
             avance = montant.pourcentage(30)
             montants = {
@@ -479,7 +519,7 @@ class SimulateurFactice:
         index: int,
         demande: dict[str, Any],
         contexte: ContexteDepot,
-        registre: RegistrePlateforme | None,
+        connus: _Connus | None,
     ) -> list[dict[str, str]]:
         erreurs: list[dict[str, str]] = []
 
@@ -497,20 +537,20 @@ class SimulateurFactice:
             and not contexte.campagne.fenetre_ouverte(contexte.type_demande, recu_le)
         ):
             erreur("GUICHET_FERME", "/typeAction")
-        if registre is None:
+        if connus is None:
             return erreurs
         if creation and avance:
             for finess in _finess(demande):
-                if registre.detenteur_finess(contexte.campagne.id, contexte.couloir, finess):
+                if finess in connus.detenteurs:
                     erreur("FINESS_DEJA_FINANCE", "/beneficiaires")
-            if contexte.siret_attendu and registre.numero_dossier_utilise(
-                contexte.siret_attendu, demande["numeroDossier"]
-            ):
+            if demande["numeroDossier"] in connus.numeros_utilises:
                 erreur("NUMERO_DOSSIER_DEJA_UTILISE", "/numeroDossier")
         else:
-            connu = registre.dossier(str(demande.get("numeroASP")))
-            if connu is None or connu.siret != contexte.siret_attendu:
+            connu = connus.dossiers.get(str(demande.get("numeroASP")))
+            if connu is None:
                 erreur("NUMERO_ASP_INCONNU", "/numeroASP")
+            elif connu.siret != contexte.siret_attendu:
+                erreur("NUMERO_ASP_AUTRE_EDITEUR", "/numeroASP")
             elif avance and not connu.modifiable:
                 erreur("DOSSIER_NON_MODIFIABLE", "/typeAction")
         return erreurs

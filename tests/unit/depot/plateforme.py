@@ -1,4 +1,6 @@
-"""The dépôt use cases wired on the in-memory fakes, with a clock the test sets."""
+"""The dépôt use cases wired on the in-memory fakes, with a clock the test sets. An import
+goes as on the platform: `DemanderImport` (POST /depots/{id}/import) puts it on the
+import queue, then the queue's worker (`Importer.executer`) runs what the queue holds."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 
 from services.depot.application.consultation import Consultation
 from services.depot.application.demarrage import DemarrerDepot
-from services.depot.application.importation import Importer, ResultatImport
+from services.depot.application.importation import DemanderImport, Importer, ResultatImport
 from services.depot.application.ports import Annotateur, Simulateur
 from services.depot.application.reception import IssueReception, TraiterJsonRecu
 from services.depot.application.registre import RegistreDepot
@@ -20,6 +22,7 @@ from tests.unit.depot.fakes import (
     DepotsEnMemoire,
     DossiersEnMemoire,
     EnrolementsEnMemoire,
+    FileImportEnMemoire,
     SimulateurFactice,
     StockageEnMemoire,
     annoter_factice,
@@ -56,15 +59,18 @@ class Plateforme:
             simuler or self.simulateur,
             annoter or annoter_factice,
         )
-        self.importer = Importer(
+        self.file_import = FileImportEnMemoire()
+        self.demander_import = DemanderImport(self.depots, self.file_import, self.horloge)
+        self.importeur = Importer(
             self.depots,
             self.dossiers,
             self.compteur,
             self.stockage,
             self.horloge,
             annoter or annoter_factice,
+            self.file_import,
         )
-        self.consultation = Consultation(self.depots, self.dossiers, self.stockage)
+        self.consultation = Consultation(self.depots, self.stockage)
 
     def regler(self, instant: datetime) -> None:
         self.horloge.regler(instant)
@@ -94,6 +100,19 @@ class Plateforme:
         depot = self.depots.lire(id_depot)
         assert depot is not None
         return depot
+
+    def importer(
+        self, id_depot: str, siret: str = SIRET, auteur: str | None = None
+    ) -> ResultatImport:
+        """POST /depots/{id}/import (its refusals raised), then the queue's worker on every
+        message the queue holds; the last run's result."""
+        self.demander_import(id_depot, siret, auteur)
+        resultat = None
+        while self.file_import.demandes:
+            id_demande, qui = self.file_import.demandes.pop(0)
+            resultat = self.importeur.executer(id_demande, qui) or resultat
+        assert resultat is not None, "aucune exécution de l'import n'a abouti"
+        return resultat
 
     def deposer_et_importer(
         self, contenu: bytes, siret: str = SIRET, **options: Any

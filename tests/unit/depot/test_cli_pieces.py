@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from services.depot.cli import app
-from tests.unit.depot.zips import pdf
+from tests.unit.lecteur_zip.zips import pdf
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "depot" / "valide_3_lignes.json"
 DOCUMENT = json.loads(FIXTURE.read_text(encoding="utf-8"))

@@ -1,6 +1,9 @@
-"""Queries: a dépôt and its compte rendu, the annotated file, the éditeur's dossiers."""
+"""Queries: a dépôt and its compte rendu, the annotated file, the page of the éditeur's
+dépôts (its dossiers are the instruction service's: GET /dossiers)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
@@ -65,26 +68,21 @@ def test_fichier_annote(plateforme: Plateforme) -> None:
         plateforme.consultation.lire_fichier_annote(depot.id, SIRET_AUTRE)
 
 
-def test_lister_depots_et_dossiers(plateforme: Plateforme) -> None:
-    plateforme.deposer_et_importer(fichier(demande(1, ("750712184",)), demande(2, ("130780018",))))
-    assert [d["statut"] for d in plateforme.consultation.lister_depots(SIRET)] == ["IMPORTE"]
-    dossiers = plateforme.consultation.lister_dossiers(SIRET)
-    assert [d["numeroAsp"] for d in dossiers] == ["FINMS1000001", "FINMS1000002"]
-    assert dossiers[0]["statut"] == "INCOMPLET"
-    assert dossiers[0]["montants"]["avance"] == "5625.00"
-    assert "demande" not in dossiers[0]
-    assert plateforme.consultation.lister_dossiers(SIRET_AUTRE) == []
+def test_la_page_des_depots_de_l_editeur(plateforme: Plateforme) -> None:
+    """GET /depots: newest first, the éditeur's own only, page after page."""
+    plateforme.enrolements.enroler(SIRET_AUTRE, "ANS0000002", "MS1")
+    premier = plateforme.demarrer_depot()
+    plateforme.deposer(premier, fichier(demande(1)))
+    plateforme.importer(premier.id, SIRET)
+    plateforme.avancer(timedelta(minutes=1))
+    second = plateforme.demarrer_depot()
+    plateforme.avancer(timedelta(minutes=1))
+    plateforme.demarrer_depot(siret=SIRET_AUTRE, numero_ans="ANS0000002")
 
-
-def test_lire_dossier_avec_demande_et_historique(plateforme: Plateforme) -> None:
-    plateforme.deposer_et_importer(fichier(demande(1)))
-    vue = plateforme.consultation.lire_dossier("FINMS1000001", SIRET)
-    assert vue["demande"]["numeroDossier"] == "D00001"
-    assert [e["action"] for e in vue["historique"]] == ["CREATION"]
-    assert vue["historique"][0]["auteur"] == SIRET
-    # gestionnaire: no owner check
-    assert plateforme.consultation.lire_dossier("FINMS1000001")["siret"] == SIRET
-    with pytest.raises(AccesInterdit):
-        plateforme.consultation.lire_dossier("FINMS1000001", SIRET_AUTRE)
-    with pytest.raises(Introuvable):
-        plateforme.consultation.lire_dossier("FINMS1999999", SIRET)
+    vues, suite = plateforme.consultation.page_depots(SIRET, 1, None)
+    assert [(v["idDepot"], v["statut"]) for v in vues] == [(second.id, "CREE")]
+    assert suite is not None
+    vues, suite = plateforme.consultation.page_depots(SIRET, 1, suite)
+    assert [(v["idDepot"], v["statut"]) for v in vues] == [(premier.id, "IMPORTE")]
+    assert vues[0]["numerosAsp"] == {"1": "FINMS1000001"}
+    assert suite is None

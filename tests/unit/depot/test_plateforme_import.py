@@ -222,12 +222,14 @@ def test_guichet_ferme_a_la_reception_refuse_l_import(plateforme: Plateforme) ->
     plateforme.depots.depots[depot.id] = replace(
         recu, fichier=replace(recu.fichier, recu_le=ECHEANCE_AVANCE)
     )
-    with pytest.raises(DonneeInvalide) as erreur:
-        plateforme.importer(depot.id, SIRET)
-    assert erreur.value.message == (
+    resultat = plateforme.importer(depot.id, SIRET)
+    refus = resultat.refus[1]
+    assert (refus.code, refus.chemin) == ("GUICHET_FERME", "/demandes/0/typeAction")
+    assert refus.message == (
         "Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00."
     )
     assert not plateforme.dossiers.dossiers
+    assert resultat.depot.statut is StatutDepot.IMPORTE
 
 
 def test_finess_detenu_par_le_dossier_d_un_autre_editeur(plateforme: Plateforme) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from services.depot.application.reception import IssueReception
+from services.depot.application.simulation import annoter, simuler
 from services.depot.domain.depot import (
     RAPPORT_COMPTE_RENDU,
     RAPPORT_FICHIER_ANNOTE,
@@ -16,6 +17,7 @@ from services.depot.domain.depot import (
     lire_json,
 )
 from shared.horloge import PARIS
+from tests.fixtures.depot import generateur
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, SIRET_AUTRE, demande, fichier
 from tests.unit.depot.plateforme import ECHEANCE_AVANCE, Plateforme
 
@@ -55,10 +57,49 @@ def test_le_json_recu_est_simule_avec_le_contexte_du_depot(plateforme: Plateform
     assert [ligne["numLigne"] for ligne in lignes] == [1, 2]
 
 
-def test_le_registre_de_la_plateforme_est_consulte(plateforme: Plateforme) -> None:
-    depot = plateforme.demarrer_depot()
-    plateforme.deposer(depot, fichier(demande(1, numero_asp="FINMS1999999", type_action="M")))
-    assert plateforme.depot(depot.id).simulation.lignes_importables == 0  # type: ignore[union-attr]
+def test_le_registre_de_la_plateforme_est_consulte() -> None:
+    """The real simulation on the real registre (`RegistreDepot` over the dossiers the
+    import wrote): a modification of this éditeur's dossier is importable, one of another
+    éditeur's dossier or of a numeroASP the platform does not hold is not."""
+    plateforme = Plateforme(simuler=simuler, annoter=annoter)
+    plateforme.numero_ans_par_defaut = generateur.NUMERO_ANS
+    plateforme.enrolements.enroler(generateur.SIRET, generateur.NUMERO_ANS, "MS1")
+    plateforme.enrolements.enroler(SIRET_AUTRE, "ANSB000002", "MS1")
+    f1, f2, f3 = generateur.finess_valides(3, seed=17)
+    mien = plateforme.deposer_et_importer(
+        generateur.octets(generateur.fichier_valide(1, finess=[f1])), siret=generateur.SIRET
+    ).numeros_asp[1]
+    autre = plateforme.deposer_et_importer(
+        generateur.octets(
+            generateur.fichier_valide(1, siret=SIRET_AUTRE, numero_ans="ANSB000002", finess=[f2])
+        ),
+        siret=SIRET_AUTRE,
+        numero_ans="ANSB000002",
+    ).numeros_asp[1]
+    modifications = [
+        generateur.demande_valide(n, [f], f"D0000{n}", type_action="M", numero_asp=numero)
+        for n, f, numero in ((1, f1, mien), (2, f2, autre), (3, f3, "FINMS1999999"))
+    ]
+    depot = plateforme.demarrer_depot(siret=generateur.SIRET)
+    plateforme.deposer(
+        depot,
+        generateur.octets(
+            {
+                "idFichier": None,
+                "numeroAns": generateur.NUMERO_ANS,
+                "siret": generateur.SIRET,
+                "demandes": modifications,
+            }
+        ),
+    )
+
+    vue = plateforme.consultation.lire_depot(depot.id, generateur.SIRET)
+    lignes = vue["compteRendu"]["lignes"]
+    assert [ligne["statut"] for ligne in lignes] == ["IMPORTABLE", "REJETEE", "REJETEE"]
+    assert [[(e["code"], e["chemin"]) for e in ligne["erreurs"]] for ligne in lignes[1:]] == [
+        [("NUMERO_ASP_AUTRE_EDITEUR", "/demandes/1/numeroASP")],
+        [("NUMERO_ASP_INCONNU", "/demandes/2/numeroASP")],
+    ]
 
 
 def test_le_meme_envoi_traite_deux_fois_ne_change_rien(plateforme: Plateforme) -> None:

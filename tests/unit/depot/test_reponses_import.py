@@ -18,28 +18,15 @@ from shared.courriels.contrat import Courriel
 from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
-from shared.dossier import ActionEditeur, ReponseEditeur
+from shared.dossier import ActionEditeur
 from shared.pannes_aws import ESSAIS
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, demande, fichier
+from tests.unit.depot.fakes_pieces import FileReponses
 from tests.unit.depot.plateforme import ECHEANCE_AVANCE, Plateforme
 
 F1, F2 = "750712184", "130780018"
 EMAIL = "editeur@example.fr"
 PARIS = ZoneInfo("Europe/Paris")
-
-
-class FileReponses:
-    """The instruction's queue (port `ReponsesInstruction`); `panne` fails the next sends."""
-
-    def __init__(self) -> None:
-        self.messages: list[ReponseEditeur] = []
-        self.panne = 0
-
-    def envoyer(self, reponse: ReponseEditeur) -> None:
-        if self.panne:
-            self.panne -= 1
-            raise RuntimeError("SQS indisponible")
-        self.messages.append(ReponseEditeur.model_validate_json(reponse.model_dump_json()))
 
 
 class Monde:
@@ -53,7 +40,7 @@ class Monde:
         self.suites = SuitesImport(
             self.p.dossiers, self.p.enrolements, self.file, lambda: courrier, "https://portail.test"
         )
-        self.p.importer = Importer(
+        self.p.importeur = Importer(
             self.p.depots,
             self.p.dossiers,
             self.p.compteur,
@@ -83,7 +70,7 @@ def test_un_accuse_de_reception_par_dossier_importe_envoye_une_fois(monde: Monde
     # a resumed run (the suites again) sends nothing twice
     depot = monde.p.depot(resultat.depot.id)
     monde.suites(depot, [], {}, "x")
-    monde.suites(depot, monde.p.importer._lignes(depot), dict(resultat.numeros_asp), "x")
+    monde.suites(depot, monde.p.importeur._lignes(depot), dict(resultat.numeros_asp), "x")
     assert len(monde.boite.envoyes) == 2
     assert monde.file.messages == []  # creations answer nothing to the instruction
 
@@ -128,9 +115,12 @@ def test_un_accuse_en_panne_passagere_est_envoye_par_la_redelivraison(monde: Mon
 def test_les_accuses_des_creations_ne_relisent_aucun_dossier(monde: Monde) -> None:
     """The line claims and the dépôt say all an accusé needs: at a deadline rush, reading
     the file's dossiers back at the end of each run was a fifth of the import's time."""
-    resultat = monde.p.deposer_et_importer(fichier(demande(1, (F1,)), demande(2, (F2,))))
+    depot = monde.p.demarrer_depot()
+    monde.p.deposer(depot, fichier(demande(1, (F1,)), demande(2, (F2,))))
+    simule = monde.p.dossiers.lectures_par_lots  # the simulation's batches, not the import's
+    resultat = monde.p.importer(depot.id, SIRET)
 
-    assert monde.p.dossiers.lectures_par_lots == 0
+    assert monde.p.dossiers.lectures_par_lots == simule
     depose_le = monde.p.depot(resultat.depot.id).json_recu_le
     assert depose_le is not None
     for numero in resultat.numeros_asp.values():
@@ -186,15 +176,15 @@ def test_un_envoi_en_echec_est_refait_par_la_reprise_de_l_import(monde: Monde) -
     monde.file.panne = 1
 
     with pytest.raises(RuntimeError):
-        monde.p.importer.executer(id_depot, "jeanne")
+        monde.p.importeur.executer(id_depot, "jeanne")
     # the line is written, the dépôt is not IMPORTE: the next delivery runs the suites again
     assert monde.p.depot(id_depot).statut is not StatutDepot.IMPORTE
     assert monde.file.messages == []
 
-    monde.p.importer.executer(id_depot, "jeanne")
+    monde.p.importeur.executer(id_depot, "jeanne")
 
     assert [m.numeroAsp for m in monde.file.messages] == [numero]
     assert monde.p.depot(id_depot).statut is StatutDepot.IMPORTE
     # once IMPORTE, a redelivered import message sends nothing again
-    assert monde.p.importer.executer(id_depot, "jeanne") is None
+    assert monde.p.importeur.executer(id_depot, "jeanne") is None
     assert len(monde.file.messages) == 1

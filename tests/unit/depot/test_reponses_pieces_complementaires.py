@@ -5,7 +5,7 @@ PIECES_COMPLEMENTAIRES_RECUES to the instruction; not OK → the éditeur sees w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -19,48 +19,21 @@ from services.depot.application.pieces_complementaires import (
 )
 from services.depot.domain.depot import Conflit, Introuvable
 from shared.campagnes import TypeDemande
-from shared.dossier import ActionEditeur, Attendu, EtatInstruction, StatutDemande
+from shared.dossier import ActionEditeur, StatutDemande
 from shared.horloge import HorlogeFixe
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, SIRET_AUTRE, demande, fichier
-from tests.unit.depot.plateforme import Plateforme
-from tests.unit.depot.test_pieces_plateforme import (
+from tests.unit.depot.fakes_pieces import (
+    BUCKET,
+    DECIDE_LE,
     BucketZips,
     CopieEnMemoire,
+    EtatsEnMemoire,
+    FileReponses,
     PiecesEnMemoire,
     ZipsEnMemoire,
 )
-from tests.unit.depot.test_reponses_import import FileReponses
-from tests.unit.depot.zips import Membre, construire, pdf
-
-BUCKET = "segurnum-depots"
-DECIDE_LE = datetime(2024, 3, 1, 9, tzinfo=UTC)
-
-
-class EtatsEnMemoire:
-    def __init__(self) -> None:
-        self.etats: dict[str, list[EtatInstruction]] = {}
-
-    def poser(self, numero: str, statut: StatutDemande, pieces: tuple[str, ...] = ()) -> None:
-        self.etats[numero] = [
-            EtatInstruction(
-                numero_asp=numero,
-                type_demande=TypeDemande.AVANCE,
-                siret=SIRET,
-                numero_ans=NUMERO_ANS,
-                couloir="MS1",
-                campagne="MS-VAGUE1",
-                montant_finance="1000.00",
-                statut=statut,
-                attendu=Attendu.EDITEUR,
-                demarre_le=DECIDE_LE,
-                modifie_le=DECIDE_LE,
-                jeton="j",
-                pieces_demandees=pieces,
-            )
-        ]
-
-    def demandes(self, numero_asp: str) -> list[EtatInstruction]:
-        return list(self.etats.get(numero_asp, []))
+from tests.unit.depot.plateforme import Plateforme
+from tests.unit.lecteur_zip.zips import Membre, construire, pdf
 
 
 class Monde:

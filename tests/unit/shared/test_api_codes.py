@@ -31,7 +31,7 @@ def codes_emis() -> dict[str, str]:
     `probleme("champ", "CODE", …)` / `PydanticCustomError("CODE", …)` (message built by a
     call)."""
     trouves: dict[str, str] = {}
-    for racine in ("services", "shared", "infra"):
+    for racine in ("services", "shared", "infra", "lecteur_zip"):
         for fichier in sorted((RACINE / racine).rglob("*.py")):
             for n in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
                 if not isinstance(n, ast.Call):
@@ -71,8 +71,8 @@ def codes_emis() -> dict[str, str]:
 
 
 def codes_enumeres() -> dict[str, str]:
+    from lecteur_zip import CodeProbleme
     from services.depot.domain.erreurs import CodeErreur
-    from services.depot.domain.pieces import CodeProbleme
     from shared.api import _MESSAGES_CADRE
     from shared.api_messages import CODES_CHAMP
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from shared.fichiers import (
+from lecteur_zip.contenu import (
     DefautContenu,
     juger_contenu,
     type_attendu,
     verifier_contenu,
 )
-from tests.unit.depot import zips
+from tests.unit.lecteur_zip import zips
 
 
 def _juger(nom: str, contenu: bytes) -> tuple[str | None, DefautContenu | None]:

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import zlib
 
-from services.depot.domain.lecteur_zip.donnees import AnalyseDonnees
-from services.depot.domain.lecteur_zip.structures import (
+from lecteur_zip.contenu import TETE
+from lecteur_zip.donnees import AnalyseDonnees
+from lecteur_zip.modele import (
+    LIMITES_MS_V1,
+    CodeProbleme,
+    Limites,
+    MembreArchive,
+    ResultatArchive,
+    SourceAleatoire,
+)
+from lecteur_zip.structures import (
     DRAPEAU_CHIFFRE,
     DRAPEAU_DESCRIPTEUR,
     LOCAL,
@@ -21,15 +30,6 @@ from services.depot.domain.lecteur_zip.structures import (
     octets,
     tailles_zip64_locales,
 )
-from services.depot.domain.pieces import (
-    LIMITES_MS_V1,
-    CodeProbleme,
-    Limites,
-    MembreArchive,
-    ResultatArchive,
-    SourceAleatoire,
-)
-from shared.fichiers import TETE
 
 
 def verifier_archive(source: SourceAleatoire, limites: Limites = LIMITES_MS_V1) -> ResultatArchive:

@@ -1,13 +1,17 @@
 """Les données d'un membre: décompression bornée (taille, taux), CRC, descripteur de données,
-et le contenu lui-même (signature, marque de fin: `shared.fichiers`)."""
+et le contenu lui-même (signature, marque de fin: `lecteur_zip.contenu`)."""
 
 from __future__ import annotations
 
 import struct
 import zlib
 
-from services.depot.domain.lecteur_zip.repertoire import AnalyseRepertoire
-from services.depot.domain.lecteur_zip.structures import (
+from lecteur_zip.contenu import QUEUE, TETE, juger_contenu
+from lecteur_zip.modele import (
+    CodeProbleme,
+)
+from lecteur_zip.repertoire import AnalyseRepertoire
+from lecteur_zip.structures import (
     METHODE_STOCKEE,
     MORCEAU_ENTREE,
     MORCEAU_SORTIE,
@@ -17,10 +21,6 @@ from services.depot.domain.lecteur_zip.structures import (
     mo,
     octets,
 )
-from services.depot.domain.pieces import (
-    CodeProbleme,
-)
-from shared.fichiers import QUEUE, TETE, juger_contenu
 
 
 class AnalyseDonnees(AnalyseRepertoire):

@@ -6,8 +6,12 @@ from __future__ import annotations
 import struct
 from itertools import pairwise
 
-from services.depot.domain.lecteur_zip.entrees import AnalyseEntrees
-from services.depot.domain.lecteur_zip.structures import (
+from lecteur_zip.contenu import LIBELLES, detecter_type
+from lecteur_zip.entrees import AnalyseEntrees
+from lecteur_zip.modele import (
+    CodeProbleme,
+)
+from lecteur_zip.structures import (
     CENTRAL,
     EOCD,
     MAX16,
@@ -28,10 +32,6 @@ from services.depot.domain.lecteur_zip.structures import (
     octets,
     valeurs_zip64,
 )
-from services.depot.domain.pieces import (
-    CodeProbleme,
-)
-from shared.fichiers import LIBELLES, detecter_type
 
 
 class AnalyseRepertoire(AnalyseEntrees):

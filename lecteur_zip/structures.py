@@ -7,7 +7,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from services.depot.domain.pieces import (
+from lecteur_zip.modele import (
     MO,
     CodeProbleme,
     ProblemePiece,

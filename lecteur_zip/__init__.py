@@ -14,17 +14,46 @@ Why a hand-written reader and not `zipfile` alone:
   here the archive is read through `SourceAleatoire`: a few small ranged reads for the
   structure (end records, central directory), then ONE sequential pass over the data.
 
-The module is pure (no boto3): the adapters provide the sources (local file, S3 object).
+A package of its own, outside the services: it imports nothing of `services`, `shared` or
+`infra` (an import-linter contract in pyproject.toml keeps it so) and nothing but the
+standard library; the dépôt service's adapters provide the sources (local file, S3 object).
 Layout of a ZIP: [local header + data (+ data descriptor)]* central directory
 [ZIP64 end record + ZIP64 locator] end of central directory (EOCD) [comment].
 
-Modules: `structures` (ZIP records, sequential reading, extra fields), `repertoire` and
+Modules: `modele` (limits, sources, problems, accepted members: what the check returns),
+`contenu` (a pièce's signature and end marker, also used alone by the enrolment's single
+documents), `structures` (ZIP records, sequential reading, extra fields), `repertoire` and
 `entrees` (end records, central directory, names, declared values), `donnees` (bounded
-inflation, CRC, content via `shared.fichiers`), `analyse` (the whole check), `extraction`
-(copying an accepted member out).
+inflation, CRC, content), `analyse` (the whole check), `extraction` (copying an accepted
+member out).
 """
 
-from services.depot.domain.lecteur_zip.analyse import verifier_archive
-from services.depot.domain.lecteur_zip.extraction import extraire_membre
+from lecteur_zip.analyse import verifier_archive
+from lecteur_zip.extraction import extraire_membre
+from lecteur_zip.modele import (
+    LIMITES_MS_V1,
+    MO,
+    CodeProbleme,
+    ExtractionImpossible,
+    Limites,
+    MembreArchive,
+    ProblemePiece,
+    ResultatArchive,
+    SourceAleatoire,
+    SourceOctets,
+)
 
-__all__ = ["extraire_membre", "verifier_archive"]
+__all__ = [
+    "LIMITES_MS_V1",
+    "MO",
+    "CodeProbleme",
+    "ExtractionImpossible",
+    "Limites",
+    "MembreArchive",
+    "ProblemePiece",
+    "ResultatArchive",
+    "SourceAleatoire",
+    "SourceOctets",
+    "extraire_membre",
+    "verifier_archive",
+]

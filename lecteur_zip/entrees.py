@@ -7,8 +7,15 @@ import re
 import unicodedata
 from collections import Counter
 
-from services.depot.domain.lecteur_zip.base import AnalyseBase
-from services.depot.domain.lecteur_zip.structures import (
+from lecteur_zip.base import AnalyseBase
+from lecteur_zip.contenu import extension as extension_de
+from lecteur_zip.contenu import (
+    type_attendu,
+)
+from lecteur_zip.modele import (
+    CodeProbleme,
+)
+from lecteur_zip.structures import (
     DRAPEAU_CHIFFRE,
     DRAPEAU_CHIFFREMENT_FORT,
     DRAPEAU_UTF8,
@@ -19,13 +26,6 @@ from services.depot.domain.lecteur_zip.structures import (
     Entree,
     mo,
     octets,
-)
-from services.depot.domain.pieces import (
-    CodeProbleme,
-)
-from shared.fichiers import extension as extension_de
-from shared.fichiers import (
-    type_attendu,
 )
 
 LECTEUR = re.compile(r"^[A-Za-z]:")

@@ -1,8 +1,8 @@
-"""Les pièces justificatives d'un dépôt: ce que la vérification d'un ZIP rend (problèmes,
-membres acceptés), ses limites (format MS v1 §5) et les sources d'octets qu'elle lit.
+"""Ce que la vérification d'un ZIP de pièces justificatives rend (problèmes, membres
+acceptés), ses limites (format MS v1 §5) et les sources d'octets qu'elle lit.
 
-La vérification elle-même est le lecteur de ZIP (`lecteur_zip`); le contenu de chaque pièce
-(signature, marque de fin) est jugé par `shared.fichiers`, commun avec l'enrôlement.
+La vérification elle-même est `lecteur_zip.analyse`; le contenu de chaque pièce (signature,
+marque de fin) est jugé par `lecteur_zip.contenu`, commun avec l'enrôlement.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from shared.fichiers import EXTENSIONS, TYPES_MIME
+from lecteur_zip.contenu import TYPES_MIME
 
 MO = 1024 * 1024  # spec §5: sizes are binary, 1 MB = 1,048,576 bytes
 
@@ -144,10 +144,8 @@ class ExtractionImpossible(Exception):
 
 
 __all__ = [
-    "EXTENSIONS",
     "LIMITES_MS_V1",
     "MO",
-    "TYPES_MIME",
     "CodeProbleme",
     "ExtractionImpossible",
     "Limites",

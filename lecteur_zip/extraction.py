@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import zlib
 
-from services.depot.domain.lecteur_zip.structures import (
-    METHODE_DEFLATE,
-    METHODE_STOCKEE,
-    Flux,
-)
-from services.depot.domain.pieces import (
+from lecteur_zip.modele import (
     ExtractionImpossible,
     MembreArchive,
     SourceAleatoire,
+)
+from lecteur_zip.structures import (
+    METHODE_DEFLATE,
+    METHODE_STOCKEE,
+    Flux,
 )
 
 

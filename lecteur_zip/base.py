@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from services.depot.domain.lecteur_zip.structures import (
+from lecteur_zip.modele import (
+    CodeProbleme,
+    Limites,
+    ProblemePiece,
+    SourceAleatoire,
+)
+from lecteur_zip.structures import (
     BLOC_REPERTOIRE,
     ArretAnalyse,
     Entree,
     Flux,
     en_chiffres,
     octets,
-)
-from services.depot.domain.pieces import (
-    CodeProbleme,
-    Limites,
-    ProblemePiece,
-    SourceAleatoire,
 )
 
 

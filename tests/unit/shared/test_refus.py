@@ -8,6 +8,7 @@ import ast
 import importlib
 import inspect
 import json
+import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -183,6 +184,26 @@ def test_chaque_refus_leve_est_dans_la_table() -> None:
     table = {(classe, code) for classe, code, _ in ATTENDUS}
     assert len(table) == len(ATTENDUS)
     assert set(LEVES) == table
+
+
+def _statuts_documentes() -> dict[str, set[int]]:
+    """code → the statuses its row of docs/codes-erreur.md gives (`| `CODE` | 422, 404 |`)."""
+    texte = (RACINE / "docs" / "codes-erreur.md").read_text(encoding="utf-8")
+    statuts: dict[str, set[int]] = {}
+    for code, cellule in re.findall(r"^\| `([A-Z0-9_]+)` \| ([0-9, ]+) \|", texte, re.M):
+        statuts.setdefault(code, set()).update(int(s) for s in re.findall(r"[0-9]{3}", cellule))
+    return statuts
+
+
+def test_la_documentation_donne_le_statut_de_chaque_refus() -> None:
+    documentes = _statuts_documentes()
+    assert documentes["CAMPAGNE_INCONNUE"] == {422, 404}  # the reader reads a shared row
+    faux = [
+        f"{code} ({classe}): {statut}, documenté {sorted(documentes.get(code, ()))}"
+        for classe, code, statut in ATTENDUS
+        if statut not in documentes.get(code, set())
+    ]
+    assert not faux, faux
 
 
 # --- the edge: a refusal through a route's contract and the app's middleware ------------

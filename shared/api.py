@@ -11,12 +11,13 @@ A route, in short::
 
         qui = exiger(bp.current_request, GROUPE_EDITEURS)
         demande = corps(bp.current_request, CreerChose)        # 400 / 413 / 422 in French
-        if ...:
-            raise ErreurApi(409, "CHOSE_EXISTANTE", "La chose … existe déjà.")
+        chose = creer_chose(demande)   # may raise Conflit("CHOSE_EXISTANTE", "La chose …")
         return reponse(VueChose(...), 201)
 
-`contrat` only documents (the OpenAPI document is generated from it, infra/openapi.py);
-it names its models lazily ("module:Nom", MODELES = "services.x.api_modeles"), the route
+`contrat` documents the route (the OpenAPI document is generated from it, infra/openapi.py)
+and is its error edge: a use case's `Refus` (shared/refus.py) leaves as the status of its
+nature (`STATUTS_REFUS`, the one mapping) and its body, so that routes catch nothing. It
+names its models lazily ("module:Nom", MODELES = "services.x.api_modeles"), the route
 imports them in its body: a Blueprint's import stays light (every Lambda's cold start);
 `intergiciel_erreurs` (installed on the app) renders `ErreurApi` and rewrites every error
 the framework produces in its own English shape.
@@ -32,7 +33,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from types import MappingProxyType
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 from chalice.app import ChaliceUnhandledError, Response
 from pydantic import (
@@ -49,6 +51,7 @@ from pydantic_core import PydanticCustomError
 
 from shared.api_messages import erreurs_champs, resume
 from shared.horloge import PARIS
+from shared.refus import MESSAGE_CURSEUR_INVALIDE, NatureRefus, Refus
 
 TAILLE_MAX_CORPS = 64 * 1024  # our request bodies are a few fields; files go to S3
 
@@ -66,6 +69,25 @@ class ErreurApi(ChaliceUnhandledError):
 
     def corps(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.details}
+
+
+# The one mapping of a refusal's nature to its HTTP status, for every route of every
+# service (docs/codes-erreur.md lists each code with the status it gets here).
+STATUTS_REFUS: Mapping[NatureRefus, int] = MappingProxyType(
+    {
+        NatureRefus.INVALIDE: 422,
+        NatureRefus.INTROUVABLE: 404,
+        NatureRefus.INTERDIT: 403,
+        NatureRefus.CONFLIT: 409,
+        NatureRefus.INTERNE: 500,
+    }
+)
+
+
+def erreur_du_refus(refus: Refus) -> ErreurApi:
+    """The API's error for a use case's refusal: its nature's status, its body."""
+    details = {} if refus.erreurs is None else {"erreurs": [dict(e) for e in refus.erreurs]}
+    return ErreurApi(STATUTS_REFUS[refus.nature], refus.code, refus.message, **details)
 
 
 # ---------------------------------------------------------------- models
@@ -293,11 +315,6 @@ def reponse_erreur(statut: int, code: str, message: str, **details: Any) -> Resp
 
 # ---------------------------------------------------------------- cursors
 
-_CURSEUR_INVALIDE = (
-    "Le curseur de pagination n'est pas valide: reprenez la liste depuis le début "
-    "(sans « curseur »), puis suivez « curseurSuivant »."
-)
-
 
 def encoder_curseur(cle: Mapping[str, Any] | None) -> str | None:
     """DynamoDB's LastEvaluatedKey (typed form) as an opaque text; None at the end."""
@@ -333,7 +350,7 @@ def decoder_curseur(
             if cle[nom] != {"S": valeur}:
                 raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError, ArithmeticError):
-        raise ErreurApi(422, "CURSEUR_INVALIDE", _CURSEUR_INVALIDE) from None
+        raise ErreurApi(422, "CURSEUR_INVALIDE", MESSAGE_CURSEUR_INVALIDE) from None
     return cle
 
 
@@ -394,7 +411,11 @@ def contrat(
     erreurs: Collection[int] = (),
     contenu: str = "application/json",
 ) -> Callable[[F], F]:
-    """Documents a route for the OpenAPI document (place it under `@bp.route`).
+    """Documents a route for the OpenAPI document (place it under `@bp.route`), and is
+    its error edge: a `Refus` the route lets through leaves as the error of its nature
+    (`erreur_du_refus`), an AWS failure still passing after the retries as a 503. Every
+    route has a contract (infra/openapi.py refuses a route without one), so every route
+    maps them the same way, here only.
     Models are classes or, better for the cold start, "module:Nom" names (`resoudre`).
     `reponses`: the 2xx answers and their view model; `erreurs`: the 4xx it may answer
     beyond those every route can (400, 401, 403, 405, 415, 422, 500)."""
@@ -404,6 +425,10 @@ def contrat(
         def route(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fonction(*args, **kwargs)
+            except Refus as refus:
+                # An ErreurApi passes through Chalice's view error handling (a Refus,
+                # which cannot import chalice, would be its 500) to intergiciel_erreurs.
+                raise erreur_du_refus(refus) from None
             except Exception as exc:
                 if not _passagere(exc):
                     raise
@@ -422,7 +447,7 @@ def contrat(
         route.__contrat__ = Contrat(  # type: ignore[attr-defined]
             resume, corps, parametres, dict(reponses or {200: None}), groupe, erreurs, contenu
         )
-        return route  # type: ignore[return-value]
+        return cast(F, route)
 
     return decorer
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from shared.api import (
     parametres,
 )
 from shared.observabilite import observe
-from shared.web import GROUPE_EDITEURS, cognito, erreur, exiger, reponse
+from shared.web import GROUPE_EDITEURS, cognito, exiger, reponse
 
 if TYPE_CHECKING:
     from services.depot.api_modeles import VueEnvoi
@@ -316,16 +315,6 @@ def depot_import(event: Any) -> dict[str, Any]:
     return traiter_lot(event.to_dict(), record_handler)
 
 
-def _metier(action: Callable[[], Any]) -> Any:
-    """Business errors become 4xx with their French message; never a 500 for them."""
-    from services.depot.domain.depot import ErreurMetier
-
-    try:
-        return action()
-    except ErreurMetier as exc:
-        return erreur(exc.statut_http, exc.code, exc.message)
-
-
 def _envoi(envoi: Any) -> VueEnvoi:
     from services.depot.api_modeles import VueEnvoi
 
@@ -364,7 +353,7 @@ def demarrer_depot() -> Any:
         )
         return reponse(VueDepotDemarre.model_validate(demarre.to_dict()), 201)
 
-    return _metier(action)
+    return action()
 
 
 @bp.route("/depots", methods=["GET"], authorizer=cognito)
@@ -411,7 +400,7 @@ def lire_depot(id_depot: str) -> Any:
         vue.update(c.consulter_pieces(id_depot, str(qui.siret)).to_dict())
         return reponse(VueDepotDetaille.model_validate(vue))
 
-    return _metier(action)
+    return action()
 
 
 @bp.route("/depots/{id_depot}/fichier-annote", methods=["GET"], authorizer=cognito)
@@ -434,7 +423,7 @@ def fichier_annote(id_depot: str) -> Any:
             },
         )
 
-    return _metier(action)
+    return action()
 
 
 @bp.route("/depots/{id_depot}/import", methods=["POST"], authorizer=cognito)
@@ -457,7 +446,7 @@ def importer(id_depot: str) -> Any:
         # 202: the import runs from its queue; GET /depots/{id} shows its progress.
         return reponse(StatutImport.model_validate(vue_depot(depot)), 202)
 
-    return _metier(action)
+    return action()
 
 
 @bp.route("/depots/{id_depot}/pieces", methods=["POST"], authorizer=cognito)
@@ -479,7 +468,7 @@ def autoriser_pieces(id_depot: str) -> Any:
         envoi = _envoi(composants().autoriser_zip(id_depot, str(qui.siret)))
         return reponse(VueEnvoiPieces(id_depot=id_depot, envoi=envoi), 201)
 
-    return _metier(action)
+    return action()
 
 
 @bp.route("/depots/{id_depot}/terminer", methods=["POST"], authorizer=cognito)
@@ -495,10 +484,8 @@ def terminer(id_depot: str) -> Any:
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
-    return _metier(
-        lambda: reponse(
-            VueTerminer.model_validate(composants().terminer(id_depot, str(qui.siret)).to_dict())
-        )
+    return reponse(
+        VueTerminer.model_validate(composants().terminer(id_depot, str(qui.siret)).to_dict())
     )
 
 
@@ -527,7 +514,7 @@ def autoriser_pieces_complementaires(numero_asp: str) -> Any:
         envoi = _envoi(composants().autoriser_complements(numero, str(qui.siret)))
         return reponse(VueEnvoiComplementaires(numero_asp=numero, envoi=envoi), 201)
 
-    return _metier(action)
+    return action()
 
 
 @bp.route("/dossiers/{numero_asp}/pieces-complementaires", methods=["GET"], authorizer=cognito)
@@ -560,4 +547,4 @@ def lire_pieces_complementaires(numero_asp: str) -> Any:
             )
         )
 
-    return _metier(action)
+    return action()

@@ -9,8 +9,7 @@ the handlers (cold start of the whole app).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
@@ -26,8 +25,6 @@ bp = Blueprint(__name__)
 # The routes' models, named for their contracts and imported by each route (cold start).
 MODELES = "services.enrolment.api_modeles"
 
-R = TypeVar("R")
-
 
 def _brut(request: Any) -> dict[str, Any]:
     """The body as a JSON object: 400 / 413 in French like every route (shared.api)."""
@@ -40,65 +37,6 @@ def _composants() -> Any:
     from services.enrolment.bootstrap import composants
 
     return composants()
-
-
-def _metier(action: Callable[[], R]) -> R:
-    """The use cases' refusals as the API's errors."""
-    try:
-        return action()
-    except Exception as exc:
-        erreur = _refus(exc)
-        if erreur is None:
-            raise
-        raise erreur from None
-
-
-def _refus(exc: Exception) -> ErreurApi | None:
-    """The API's error for a use case's refusal, None for anything else. Their classes are
-    imported here, on a refusal only: listing demandes does not import the soumission's
-    validators (cold start)."""
-    from services.enrolment.application.instruction import DejaDecidee, DemandeIntrouvable
-    from services.enrolment.application.ports import CurseurInvalide
-    from services.enrolment.application.referentiel import ReferencementIntrouvable
-    from services.enrolment.application.soumission import NonEnrole
-    from services.enrolment.domain.anti_robot import AntiRobotInvalide
-    from services.enrolment.domain.erreurs import DemandeInvalide
-
-    if isinstance(exc, AntiRobotInvalide):
-        # Shaped like a field's problem too: the portal shows it beside the widget.
-        probleme = {"champ": "jetonAntiRobot", "code": "ANTI_ROBOT_INVALIDE"}
-        return ErreurApi(
-            422, "ANTI_ROBOT_INVALIDE", exc.message, erreurs=[probleme | {"message": exc.probleme}]
-        )
-    if isinstance(exc, DemandeInvalide):
-        erreurs = [p.en_dict() for p in exc.problemes]
-        nombre = len(erreurs)
-        message = f"La demande contient {nombre} erreur{'s' if nombre > 1 else ''}: " + " ".join(
-            p.message for p in exc.problemes
-        )
-        return ErreurApi(422, "DEMANDE_INVALIDE", message, erreurs=erreurs)
-    if isinstance(exc, ReferencementIntrouvable):
-        return ErreurApi(404, "REFERENCEMENT_INCONNU", str(exc))
-    if isinstance(exc, DemandeIntrouvable):
-        return ErreurApi(
-            404, "DEMANDE_INTROUVABLE", f"La demande d'enrôlement {str(exc)[:40]} n'existe pas."
-        )
-    if isinstance(exc, DejaDecidee):
-        return ErreurApi(
-            409,
-            "DEMANDE_DEJA_DECIDEE",
-            f"La demande d'enrôlement {exc} a déjà été décidée: sa décision ne change plus.",
-        )
-    if isinstance(exc, NonEnrole):
-        return ErreurApi(403, "NON_ENROLE", str(exc))
-    if isinstance(exc, CurseurInvalide):
-        return ErreurApi(
-            422,
-            "CURSEUR_INVALIDE",
-            "Le curseur de pagination n'est pas valide: reprenez la liste depuis le début "
-            "(sans « curseur »), puis suivez « curseurSuivant ».",
-        )
-    return None
 
 
 def _numero_demande(numero: str) -> str:
@@ -140,7 +78,7 @@ def referencement(numero_ans: str) -> Any:
         from services.enrolment.domain.referentiel import message_numero_ans
 
         raise ErreurApi(422, "NUMERO_ANS_INVALIDE", message_numero_ans(numero_ans[:40]))
-    trouve = _metier(lambda: _composants().rechercher.executer(numero_ans))
+    trouve = _composants().rechercher.executer(numero_ans)
     return reponse(VueReferencement.model_validate(vue_referencement(trouve)))
 
 
@@ -154,9 +92,7 @@ def televerser() -> Any:
     from services.enrolment.api_modeles import TeleversementRequete, VueEnvoi, VueTeleversement
 
     demande = corps(bp.current_request, TeleversementRequete)
-    t = _metier(
-        lambda: _composants().televerser.executer(demande.type_document, demande.nom_fichier)
-    )
+    t = _composants().televerser.executer(demande.type_document, demande.nom_fichier)
     envoi = VueEnvoi(
         url=t.envoi.url,
         champs=t.envoi.champs,
@@ -189,7 +125,7 @@ def soumettre() -> Any:
     brut = _brut(bp.current_request)
     solution = brut.pop("jetonAntiRobot", "")
     solution = solution if isinstance(solution, str) else ""
-    confirmation = _metier(lambda: _composants().soumettre.executer(brut, solution))
+    confirmation = _composants().soumettre.executer(brut, solution)
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -204,7 +140,7 @@ def suivre(numero: str) -> Any:
     from services.enrolment.api_modeles import SuiviParametres, VueSuivi
 
     p = parametres(bp.current_request, SuiviParametres)
-    vue = _metier(lambda: _composants().suivre.executer(_numero_demande(numero), p.jeton))
+    vue = _composants().suivre.executer(_numero_demande(numero), p.jeton)
     return reponse(VueSuivi.model_validate(vue))
 
 
@@ -222,7 +158,7 @@ def complementaire() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     brut = _brut(bp.current_request)
     siret = str(qui.siret)
-    confirmation = _metier(lambda: _composants().complementaire.executer(brut, siret))
+    confirmation = _composants().complementaire.executer(brut, siret)
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -237,7 +173,7 @@ def coordonnees() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     brut = _brut(bp.current_request)
     siret = str(qui.siret)
-    confirmation = _metier(lambda: _composants().changement.executer(brut, siret))
+    confirmation = _composants().changement.executer(brut, siret)
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -272,7 +208,7 @@ def gestion_lister() -> Any:
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     p = parametres(bp.current_request, ListeParametres)
-    page = _metier(lambda: _composants().lister.executer(p.statut, p.curseur, p.limite))
+    page = _composants().lister.executer(p.statut, p.curseur, p.limite)
     return reponse(
         PageDemandes(
             elements=[_resume(d) for d in page.demandes], curseur_suivant=page.curseur_suivant
@@ -306,7 +242,7 @@ def gestion_lire(numero: str) -> Any:
     from services.enrolment.api_modeles import VueDemande
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    vue = _metier(lambda: _composants().lire.executer(_numero_demande(numero), None))
+    vue = _composants().lire.executer(_numero_demande(numero), None)
     return reponse(VueDemande.model_validate(vue))
 
 
@@ -326,8 +262,8 @@ def gestion_decider(numero: str) -> Any:
     decision = corps(bp.current_request, DecisionRequete)
     c = _composants()
     par = qui.auteur
-    _metier(lambda: c.decider.executer(numero, decision.decision, decision.motif, par))
-    return reponse(VueDemande.model_validate(_metier(lambda: c.lire.executer(numero, None))))
+    c.decider.executer(numero, decision.decision, decision.motif, par)
+    return reponse(VueDemande.model_validate(c.lire.executer(numero, None)))
 
 
 @bp.route("/gestion/referentiel", methods=["POST"], authorizer=cognito)
@@ -357,7 +293,7 @@ def gestion_referentiel() -> Any:
             f"La demande contient 1 erreur: {message}",
             erreurs=[{"champ": "referencements", "code": "TROP_LONG", "message": message}],
         )
-    bilan = _metier(lambda: _composants().charger.executer(brut, qui.auteur))
+    bilan = _composants().charger.executer(brut, qui.auteur)
     return reponse(
         VueVersionReferentiel(
             version=bilan.version,

@@ -37,15 +37,6 @@ def _composants() -> Any:
     return composants()
 
 
-def _metier(action: Any) -> Any:
-    from services.instruction.domain.instruction import ActionImpossible
-
-    try:
-        return action()
-    except ActionImpossible as exc:
-        raise ErreurApi(exc.statut_http, exc.code, exc.message) from None
-
-
 def _type(type_demande: str) -> Any:
     from shared.campagnes import TypeDemande
 
@@ -177,7 +168,7 @@ def gestion_dossier(numero_asp: str) -> Any:
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     numero = numero_asp_du_chemin(numero_asp)
-    complet = _metier(lambda: _composants().consultation.dossier(numero))
+    complet = _composants().consultation.dossier(numero)
     return reponse(vue_dossier(complet, gestionnaire=True))
 
 
@@ -201,10 +192,8 @@ def gestion_decider(numero_asp: str, type_demande: str) -> Any:
     numero, type_ = numero_asp_du_chemin(numero_asp), _type(type_demande)
     demande = corps(bp.current_request, DecisionRequete)
     c = _composants()
-    etat = _metier(
-        lambda: c.instruction.decider(
-            numero, type_, demande.decision, demande.motif, demande.pieces_demandees, qui.auteur
-        )
+    etat = c.instruction.decider(
+        numero, type_, demande.decision, demande.motif, demande.pieces_demandees, qui.auteur
     )
     return reponse(_vue_demande(c, etat, vue_demande))
 
@@ -226,7 +215,7 @@ def gestion_relancer(numero_asp: str, type_demande: str) -> Any:
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     numero, type_ = numero_asp_du_chemin(numero_asp), _type(type_demande)
     c = _composants()
-    etat = _metier(lambda: c.instruction.relancer(numero, type_, qui.auteur))
+    etat = c.instruction.relancer(numero, type_, qui.auteur)
     return reponse(_vue_demande(c, etat, vue_demande))
 
 
@@ -279,5 +268,5 @@ def editeur_dossier(numero_asp: str) -> Any:
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     numero = numero_asp_du_chemin(numero_asp)
-    complet = _metier(lambda: _composants().consultation.dossier(numero, qui.siret))
+    complet = _composants().consultation.dossier(numero, qui.siret)
     return reponse(vue_dossier(complet, gestionnaire=False))

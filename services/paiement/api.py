@@ -135,15 +135,6 @@ def paiement_lancer_lot(event: dict[str, Any], context: Any) -> dict[str, Any]:
 # --- views ---------------------------------------------------------------------------------
 
 
-def _metier(action: Callable[[], Any]) -> Any:
-    from services.paiement.domain.versement import ErreurPaiement
-
-    try:
-        return action()
-    except ErreurPaiement as exc:
-        raise ErreurApi(exc.statut_http, exc.code, exc.message) from None
-
-
 def _introuvable(numero_asp: str) -> ErreurApi:
     return ErreurApi(404, "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp[:40]} n'existe pas.")
 
@@ -228,7 +219,7 @@ def gestion_reemettre(numero_asp: str, type_versement: str) -> Any:
         )
     corps(bp.current_request, Vide, facultatif=True)
     c = _composants()
-    versement = _metier(lambda: reemettre(c.paiement, numero, TypeVersement(type_versement)))
+    versement = reemettre(c.paiement, numero, TypeVersement(type_versement))
     return reponse(vue_ligne(ligne_suivi(versement), c.fichiers.url))
 
 
@@ -250,7 +241,7 @@ def gestion_lancer_lot() -> Any:
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     corps(bp.current_request, Vide, facultatif=True)
     c = _composants()
-    resultat = _metier(lambda: lancer_lot(c.paiement))
+    resultat = lancer_lot(c.paiement)
     _mesurer_lot(resultat)
     vue = VueLancement(
         lot=_vue_lot(c, resultat.lot) if resultat.lot else None,

@@ -8,8 +8,8 @@ Cycle de vie d'un dépôt (D2–D5):
 
 Un nouveau fichier déposé dans le même dépôt remplace la simulation tant que l'import
 n'a pas commencé (SIMULE et REJETE ne sont pas définitifs). Toute règle violée lève une
-`ErreurMetier` portant un code stable, un message en français et le statut HTTP que
-l'API renvoie.
+`ErreurMetier` (un `Refus`, shared/refus.py) portant un code stable, un message en
+français et sa nature; l'API seule en tire le statut HTTP.
 """
 
 from __future__ import annotations
@@ -21,51 +21,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any
 
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, STATUTS_MODIFIABLES, StatutDossier
 from shared.depot import StatutDepot as StatutDepot  # the guichet reads it (shared contract)
 from shared.guichet import message_fermeture, message_non_ouvert
 from shared.horloge import exiger_fuseau
+from shared.refus import NatureRefus, Refus
 
 # --- Erreurs métier ----------------------------------------------------------------------
 
 
-class ErreurMetier(Exception):
-    """Une règle métier refuse l'action: code stable, message en français, statut HTTP."""
-
-    statut_http: ClassVar[int] = 422
-
-    def __init__(self, code: str, message: str, statut_http: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        if statut_http is not None:
-            self.statut_http = statut_http  # type: ignore[misc]
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+class ErreurMetier(Refus):
+    """Une règle métier refuse l'action: code stable, message en français, nature."""
 
 
 class DonneeInvalide(ErreurMetier):
-    """La demande est lisible mais refusée par une règle (422)."""
+    """La demande est lisible mais refusée par une règle."""
 
-    statut_http = 422
+    nature = NatureRefus.INVALIDE
 
 
 class Introuvable(ErreurMetier):
-    statut_http = 404
+    nature = NatureRefus.INTROUVABLE
 
 
 class AccesInterdit(ErreurMetier):
-    statut_http = 403
+    nature = NatureRefus.INTERDIT
 
 
 class Conflit(ErreurMetier):
-    """L'état de la ressource ne permet pas l'action (409)."""
+    """L'état de la ressource ne permet pas l'action."""
 
-    statut_http = 409
+    nature = NatureRefus.CONFLIT
 
 
 # --- Valeurs choisies au dépôt -------------------------------------------------------------
@@ -191,10 +180,10 @@ def numero_asp(couloir: str, rang: int) -> str:
     if not _COULOIR.fullmatch(couloir):
         raise ValueError(f"couloir invalide: {couloir!r}")
     if not 1 <= rang <= 999_999:
-        raise Conflit(
+        raise ErreurMetier(
             "NUMEROTATION_EPUISEE",
             f"La numérotation des dossiers du couloir {couloir} est épuisée.",
-            statut_http=503,
+            NatureRefus.INTERNE,
         )
     return f"FIN{couloir}{rang:06d}"
 

@@ -37,6 +37,7 @@ from shared.contrats import (
     EnrolementEditeur,
 )
 from shared.horloge import Horloge
+from shared.refus import NatureRefus, Refus
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +47,27 @@ MOTIF_MAX = 2000
 COMPTE_CREE, COMPTE_ETENDU, SANS_COMPTE = "CREE", "ETENDU", "SANS_OBJET"
 
 
-class DemandeIntrouvable(Exception):
+class DemandeIntrouvable(Refus):
     """Unknown number, or not the caller's (the same answer: no oracle)."""
 
+    nature = NatureRefus.INTROUVABLE
 
-class DejaDecidee(Exception):
-    """The demande is no longer SOUMISE (409)."""
+    def __init__(self, numero: str) -> None:
+        super().__init__(
+            "DEMANDE_INTROUVABLE", f"La demande d'enrôlement {numero[:40]} n'existe pas."
+        )
+
+
+class DejaDecidee(Refus):
+    """The demande is no longer SOUMISE."""
+
+    nature = NatureRefus.CONFLIT
+
+    def __init__(self, numero: str) -> None:
+        super().__init__(
+            "DEMANDE_DEJA_DECIDEE",
+            f"La demande d'enrôlement {numero} a déjà été décidée: sa décision ne change plus.",
+        )
 
 
 def _lire(demandes: Demandes, numero: str) -> DemandeEnrolement:

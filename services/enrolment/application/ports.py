@@ -12,14 +12,19 @@ from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
 from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
+from shared.refus import MESSAGE_CURSEUR_INVALIDE, Refus
 
 
 class VersionPerimee(Exception):
     """Optimistic locking: the record changed since it was read."""
 
 
-class CurseurInvalide(Exception):
+class CurseurInvalide(Refus):
     """The pagination cursor was not produced by this listing."""
+
+    def __init__(self, curseur: str | None = None) -> None:
+        super().__init__("CURSEUR_INVALIDE", MESSAGE_CURSEUR_INVALIDE)
+        self.curseur = curseur
 
 
 class Referentiel(Protocol):

@@ -19,14 +19,18 @@ from services.enrolment.domain.referentiel import (
 )
 from shared.contrats import ReferencementAns
 from shared.horloge import Horloge
+from shared.refus import NatureRefus, Refus
 
 FICHIER_INITIAL = Path(__file__).parents[1] / "donnees" / "referentiel_ans.json"
 
 
-class ReferencementIntrouvable(Exception):
+class ReferencementIntrouvable(Refus):
+    nature = NatureRefus.INTROUVABLE
+
     def __init__(self, numero_ans: str) -> None:
         super().__init__(
-            f"Le numéro de référencement « {numero_ans} » n'est pas dans le référentiel ANS."
+            "REFERENCEMENT_INCONNU",
+            f"Le numéro de référencement « {numero_ans} » n'est pas dans le référentiel ANS.",
         )
         self.numero_ans = numero_ans
 

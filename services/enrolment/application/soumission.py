@@ -62,6 +62,7 @@ from services.enrolment.domain.formulaire import (
 )
 from shared.contrats import EnrolementEditeur, ReferencementAns
 from shared.horloge import Horloge
+from shared.refus import NatureRefus, Refus
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,13 @@ DUREE_ENVOI = timedelta(minutes=15)
 _REFERENCE = re.compile(r"[A-Za-z]+/[0-9a-f]{32}\.(?:pdf|png|jpg|jpeg)")
 
 
-class NonEnrole(Exception):
-    """E5 and bank details are for an éditeur already enrolled (403)."""
+class NonEnrole(Refus):
+    """E5 and bank details are for an éditeur already enrolled."""
+
+    nature = NatureRefus.INTERDIT
+
+    def __init__(self) -> None:
+        super().__init__("NON_ENROLE", "Cette démarche est réservée aux éditeurs déjà enrôlés.")
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,7 @@ class SoumettreEnrolement(_Soumission):
 def _base(enrolements: list[EnrolementEditeur]) -> EnrolementEditeur:
     valides = [e for e in enrolements if e.valide]
     if not valides:
-        raise NonEnrole("Cette démarche est réservée aux éditeurs déjà enrôlés.")
+        raise NonEnrole()
     return max(valides, key=lambda e: (e.cree_le.isoformat() if e.cree_le else "", e.numero_ans))
 
 

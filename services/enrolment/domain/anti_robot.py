@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from shared.refus import Refus
+
 # How long a challenge may be solved and sent: long enough to fill the form's last step.
 VALIDITE_DEFI = timedelta(minutes=10)
 
@@ -45,13 +47,19 @@ MESSAGES: dict[VerdictAntiRobot, str] = {
 }
 
 
-class AntiRobotInvalide(Exception):
-    """The demande is refused before anything else is checked (a 422)."""
+class AntiRobotInvalide(Refus):
+    """The demande is refused before anything else is checked."""
 
     def __init__(self, verdict: VerdictAntiRobot) -> None:
         if verdict is VerdictAntiRobot.VALIDE:
             raise ValueError("un verdict valide n'est pas un refus")
         self.verdict = verdict
         self.probleme = MESSAGES[verdict]
-        self.message = f"Demande refusée avant examen (jetonAntiRobot) : {self.probleme}"
-        super().__init__(self.message)
+        # Shaped like a field's problem too: the portal shows it beside the widget.
+        super().__init__(
+            "ANTI_ROBOT_INVALIDE",
+            f"Demande refusée avant examen (jetonAntiRobot) : {self.probleme}",
+            erreurs=[
+                {"champ": "jetonAntiRobot", "code": "ANTI_ROBOT_INVALIDE", "message": self.probleme}
+            ],
+        )

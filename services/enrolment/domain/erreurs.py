@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.api_messages import erreurs_champs
+from shared.refus import Refus
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,18 @@ class Probleme:
         return {"champ": self.champ, "code": self.code, "message": self.message}
 
 
-class DemandeInvalide(Exception):
-    """The demande cannot be recorded: every problem found, listed at once (a 422)."""
+class DemandeInvalide(Refus):
+    """The demande cannot be recorded: every problem found, listed at once in `erreurs`."""
 
     def __init__(self, problemes: Iterable[Probleme]) -> None:
         self.problemes = tuple(problemes)
-        super().__init__("; ".join(f"{p.champ}: {p.message}" for p in self.problemes))
+        nombre = len(self.problemes)
+        super().__init__(
+            "DEMANDE_INVALIDE",
+            f"La demande contient {nombre} erreur{'s' if nombre > 1 else ''}: "
+            + " ".join(p.message for p in self.problemes),
+            erreurs=[p.en_dict() for p in self.problemes],
+        )
 
 
 # The French name of each field (its last path segment, camelCase as sent).

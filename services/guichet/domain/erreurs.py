@@ -1,6 +1,7 @@
-"""The guichet's refusals: a stable code and a French message, no HTTP status (none reaches
-an HTTP client: they fail the scheduled invocation, which the scheduler retries and the
-alarms report). Names unique across the services, codes written in full where raised."""
+"""The guichet's refusals (`shared.refus.Refus`: code, French message, nature; no HTTP
+status). None reaches an HTTP client today: they fail the scheduled invocation, which the
+scheduler retries and the alarms report. Names unique across the services, codes written in
+full where raised."""
 
 from __future__ import annotations
 
@@ -8,17 +9,13 @@ from enum import StrEnum
 from typing import TypeVar
 
 from shared.campagnes import TypeDemande
+from shared.refus import NatureRefus, Refus
 
 C = TypeVar("C", bound=StrEnum)
 
 
-class ErreurGuichet(Exception):
-    """A rule of the guichet refuses the action: stable code, French message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ErreurGuichet(Refus):
+    """A rule of the guichet refuses the action: stable code, French message, nature."""
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
@@ -27,13 +24,19 @@ class ErreurGuichet(Exception):
 class ValeurInconnue(ErreurGuichet):
     """A value the scheduled event names is unknown (type de demande, rappel)."""
 
+    nature = NatureRefus.INVALIDE
+
 
 class CampagneInconnue(ErreurGuichet):
     """The campaign the event names does not exist."""
 
+    nature = NatureRefus.INTROUVABLE
+
 
 class FermetureAnticipee(ErreurGuichet):
     """The window cannot be closed before its deadline (the scheduler retries)."""
+
+    nature = NatureRefus.CONFLIT
 
 
 def choix(valeurs: type[C], valeur: object) -> C | None:

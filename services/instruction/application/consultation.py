@@ -12,6 +12,7 @@ from services.instruction.application.ports import Filtres, Instructions
 from services.instruction.domain.instruction import ActionImpossible
 from shared.courriels.contrat import CourrielEnvoye
 from shared.dossier import EntreeHistorique, EtatInstruction, ResumeDossier
+from shared.refus import NatureRefus
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ class DossierComplet:
 
 
 def _introuvable(numero_asp: str) -> ActionImpossible:
-    return ActionImpossible("DOSSIER_INTROUVABLE", f"Le dossier {numero_asp} n'existe pas.", 404)
+    return ActionImpossible(
+        "DOSSIER_INTROUVABLE", f"Le dossier {numero_asp} n'existe pas.", NatureRefus.INTROUVABLE
+    )
 
 
 class Consultation:

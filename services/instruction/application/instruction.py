@@ -48,6 +48,7 @@ from shared.dossier import (
     item_decision,
 )
 from shared.horloge import Horloge
+from shared.refus import NatureRefus
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ class Instruction:
             raise ActionImpossible(
                 "DEMANDE_INTROUVABLE",
                 f"Le dossier {numero_asp} n'a pas de demande {type_demande} en instruction.",
-                404,
+                NatureRefus.INTROUVABLE,
             )
         return etat
 
@@ -385,7 +386,7 @@ class Instruction:
                 "RELANCE_INUTILE",
                 f"La demande {type_demande} du dossier {numero_asp} n'est pas en erreur "
                 f"technique (statut « {etat.libelle} »): rien à relancer.",
-                409,
+                NatureRefus.CONFLIT,
             )
         verifier_tour(etat, Attendu.GESTIONNAIRE)
         maintenant = self.horloge.maintenant()
@@ -423,7 +424,7 @@ class Instruction:
                 f"{avant.type_demande} du dossier {avant.numero_asp}: elle est maintenant au "
                 f"statut « {actuel.libelle} » et attend une action "
                 f"{de_qui(actuel.attendu)}.",
-                409,
+                NatureRefus.CONFLIT,
             ) from None
 
     # --- the éditeur (through the dépôt service's message) ------------------------------

@@ -15,6 +15,7 @@ from shared.dossier import (
     EtatInstruction,
     StatutDemande,
 )
+from shared.refus import NatureRefus, Refus
 
 S = StatutDemande
 
@@ -49,14 +50,10 @@ def decisions_possibles(depuis: StatutDemande, acteur: Attendu) -> frozenset[Sta
 DECISIONS_GESTIONNAIRE = decisions_possibles(S.EN_COURS, Attendu.GESTIONNAIRE)
 
 
-class ActionImpossible(ValueError):
-    """`statut_http`: 404 unknown demande, 409 not its turn, 422 invalid decision."""
-
-    def __init__(self, code: str, message: str, statut_http: int = 422) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.statut_http = statut_http
+class ActionImpossible(Refus):
+    """The instruction refuses the action: an invalid decision (the default nature), an
+    unknown demande (INTROUVABLE), not its turn (CONFLIT). Its name is also the error
+    Step Functions records for a task (domain/panne.py)."""
 
 
 def _libelle(statut: StatutDemande) -> str:
@@ -75,14 +72,14 @@ def verifier_tour(
             "ACTION_NON_ATTENDUE",
             f"La demande {etat.type_demande} du dossier {etat.numero_asp} est « en erreur "
             "technique »: un gestionnaire doit d'abord la relancer (route relancer).",
-            409,
+            NatureRefus.CONFLIT,
         )
     raise ActionImpossible(
         "ACTION_NON_ATTENDUE",
         f"La demande {etat.type_demande} du dossier {etat.numero_asp} est au statut "
         f"« {_libelle(etat.statut)} »: elle attend une action "
         f"{de_qui(etat.attendu)}, pas {de_qui(acteur)}.",
-        409,
+        NatureRefus.CONFLIT,
     )
 
 

@@ -21,6 +21,7 @@ from services.paiement.domain.versement import (
 )
 from shared.contrats import CoordonneesBancairesValidees
 from shared.montant import Montant
+from shared.refus import NatureRefus
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def reemettre(
         raise ErreurPaiement(
             "VERSEMENT_INCONNU",
             f"Aucun versement {type_versement} pour le dossier {numero_asp}.",
-            statut_http=404,
+            NatureRefus.INTROUVABLE,
         )
     coordonnees = lecteur.coordonnees(actuel.siret, actuel.numero_ans)
     if coordonnees is None:

@@ -19,6 +19,7 @@ from defusedxml import ElementTree as SafeElementTree
 from services.paiement.domain.versement import ErreurPaiement
 from shared.horloge import heure_paris
 from shared.montant import Montant, MontantInvalide
+from shared.refus import NatureRefus
 
 TAILLE_MAX = 10 * 1024 * 1024
 _ESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:pain\.002\.001\.(0[3-9]|1[0-2])\}")
@@ -32,7 +33,7 @@ class RetourIllisible(ErreurPaiement):
         super().__init__(
             "RETOUR_ILLISIBLE",
             f"Le fichier de retour bancaire est refusé: {detail}. Aucun versement n'a été modifié.",
-            statut_http=400,
+            NatureRefus.INVALIDE,
         )
 
 

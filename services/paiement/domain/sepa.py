@@ -17,6 +17,7 @@ from typing import Any
 
 from services.paiement.domain.versement import ErreurPaiement, EtatVersement, Versement
 from shared.montant import ZERO, Montant
+from shared.refus import NatureRefus
 
 SCHEMA = "pain.001.001.09"
 ESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
@@ -44,7 +45,7 @@ class FichierSepaInvalide(ErreurPaiement):
         super().__init__(
             "FICHIER_SEPA_INVALIDE",
             f"Le fichier de virements ne respecte pas le schéma {SCHEMA}: {detail}",
-            statut_http=500,
+            NatureRefus.INTERNE,
         )
 
 

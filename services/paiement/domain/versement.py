@@ -21,6 +21,7 @@ from enum import StrEnum
 from services.paiement.domain.motifs import motif_rejet
 from shared.horloge import exiger_fuseau
 from shared.montant import ZERO, Montant
+from shared.refus import NatureRefus, Refus
 
 TAUX_AVANCE = 30
 SUFFIXE_DEMANDE = "M0"
@@ -57,14 +58,11 @@ LIBELLES_ETAT = {
 }
 
 
-class ErreurPaiement(Exception):
-    """Une action refusée: un code stable et un message en français."""
+class ErreurPaiement(Refus):
+    """Une action refusée (shared/refus.py): un code stable, un message en français; par
+    défaut l'état du versement ne la permet pas (CONFLIT)."""
 
-    def __init__(self, code: str, message: str, statut_http: int = 409) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.statut_http = statut_http
+    nature = NatureRefus.CONFLIT
 
 
 @dataclass(frozen=True)
@@ -293,7 +291,7 @@ def _exiger_positif(montant_finance: Montant) -> None:
         raise ErreurPaiement(
             "MONTANT_FINANCE_INVALIDE",
             f"Le montant financé doit être positif (reçu {montant_finance} €).",
-            statut_http=400,
+            NatureRefus.INVALIDE,
         )
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from services.depot.domain.depot import AccesInterdit, Conflit, Introuvable, lire_json
+from shared.refus import NatureRefus
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, SIRET_AUTRE, demande, fichier
 from tests.unit.depot.plateforme import Plateforme
 
@@ -46,13 +47,13 @@ def test_lire_le_depot_d_un_autre_editeur(plateforme: Plateforme) -> None:
     depot = plateforme.demarrer_depot()
     with pytest.raises(AccesInterdit) as erreur:
         plateforme.consultation.lire_depot(depot.id, SIRET_AUTRE)
-    assert (erreur.value.statut_http, erreur.value.code) == (403, "DEPOT_AUTRE_EDITEUR")
+    assert (erreur.value.nature, erreur.value.code) == (NatureRefus.INTERDIT, "DEPOT_AUTRE_EDITEUR")
 
 
 def test_lire_un_depot_inconnu(plateforme: Plateforme) -> None:
     with pytest.raises(Introuvable) as erreur:
         plateforme.consultation.lire_depot("nope", SIRET)
-    assert erreur.value.statut_http == 404
+    assert erreur.value.nature is NatureRefus.INTROUVABLE
     assert erreur.value.message == "Le dépôt nope n'existe pas."
 
 

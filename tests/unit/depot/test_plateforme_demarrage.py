@@ -15,6 +15,7 @@ from services.depot.domain.depot import (
 )
 from shared.campagnes import TypeDemande
 from shared.horloge import PARIS
+from shared.refus import NatureRefus
 from tests.unit.depot.fakes import NUMERO_ANS, NUMERO_ANS_AUTRE, SIRET, SIRET_AUTRE
 from tests.unit.depot.plateforme import ECHEANCE_AVANCE, ECHEANCE_SOLDE, Plateforme
 
@@ -65,7 +66,7 @@ def test_editeur_non_enrole(plateforme: Plateforme) -> None:
     with pytest.raises(AccesInterdit) as erreur:
         plateforme.demarrer(SIRET_AUTRE, "AVANCE", NUMERO_ANS, "20")
     assert erreur.value.code == "EDITEUR_NON_ENROLE"
-    assert erreur.value.statut_http == 403
+    assert erreur.value.nature is NatureRefus.INTERDIT
     assert "n'est pas enrôlée pour le référencement ANS ANS0000001" in erreur.value.message
     assert not plateforme.depots.depots
 
@@ -93,7 +94,7 @@ def test_taux_de_tva_invalide(plateforme: Plateforme, taux: object) -> None:
     with pytest.raises(DonneeInvalide) as erreur:
         plateforme.demarrer(SIRET, "AVANCE", NUMERO_ANS, taux)
     assert erreur.value.code == "TAUX_TVA_INVALIDE"
-    assert erreur.value.statut_http == 422
+    assert erreur.value.nature is NatureRefus.INVALIDE
     assert "choisissez 20, 10, 5,5, 2,1 ou 0" in erreur.value.message
     assert not plateforme.depots.depots
 

@@ -11,6 +11,7 @@ from services.depot.domain.depot import (
     Conflit,
     Depot,
     DonneeInvalide,
+    ErreurMetier,
     FichierRecu,
     ResumeSimulation,
     StatutDepot,
@@ -23,6 +24,7 @@ from services.depot.domain.depot import (
 )
 from shared.campagnes import TypeDemande
 from shared.horloge import PARIS
+from shared.refus import NatureRefus
 
 INSTANT = datetime(2024, 2, 1, 10, 0, tzinfo=PARIS)
 
@@ -119,8 +121,9 @@ def test_instant_sans_fuseau_refuse() -> None:
 def test_numero_asp() -> None:
     assert numero_asp("MS1", 1) == "FINMS1000001"
     assert numero_asp("MS2", 999_999) == "FINMS2999999"
-    with pytest.raises(Conflit):
+    with pytest.raises(ErreurMetier) as erreur:
         numero_asp("MS1", 1_000_000)
+    assert (erreur.value.code, erreur.value.nature) == ("NUMEROTATION_EPUISEE", NatureRefus.INTERNE)
 
 
 def test_cle_json_aller_retour() -> None:

@@ -21,6 +21,7 @@ from services.depot.domain.depot import (
     lire_json,
 )
 from shared.contrats import StatutDossier
+from shared.refus import NatureRefus
 from tests.unit.depot.fakes import (
     NUMERO_ANS,
     NUMERO_ANS_AUTRE,
@@ -87,7 +88,7 @@ def test_import_avant_simulation(plateforme: Plateforme) -> None:
     with pytest.raises(Conflit) as erreur:
         plateforme.importer(depot.id, SIRET)
     assert erreur.value.code == "SIMULATION_ABSENTE"
-    assert erreur.value.statut_http == 409
+    assert erreur.value.nature is NatureRefus.CONFLIT
 
 
 def test_import_sans_ligne_importable(plateforme: Plateforme) -> None:
@@ -112,14 +113,14 @@ def test_import_par_un_autre_editeur(plateforme: Plateforme) -> None:
     plateforme.deposer(depot, fichier(demande(1)))
     with pytest.raises(AccesInterdit) as erreur:
         plateforme.importer(depot.id, SIRET_AUTRE)
-    assert erreur.value.statut_http == 403
+    assert erreur.value.nature is NatureRefus.INTERDIT
     assert not plateforme.dossiers.dossiers
 
 
 def test_import_d_un_depot_inconnu(plateforme: Plateforme) -> None:
     with pytest.raises(Introuvable) as erreur:
         plateforme.importer("inconnu", SIRET)
-    assert erreur.value.statut_http == 404
+    assert erreur.value.nature is NatureRefus.INTROUVABLE
 
 
 def test_importer_deux_fois_ne_cree_rien_deux_fois(plateforme: Plateforme) -> None:

@@ -21,6 +21,7 @@ from services.depot.domain.depot import Conflit, Introuvable
 from shared.campagnes import TypeDemande
 from shared.dossier import ActionEditeur, StatutDemande
 from shared.horloge import HorlogeFixe
+from shared.refus import NatureRefus
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, SIRET_AUTRE, demande, fichier
 from tests.unit.depot.fakes_pieces import (
     BUCKET,
@@ -87,7 +88,7 @@ def test_pas_de_zip_si_aucune_demande_n_attend_de_pieces(monde: Monde) -> None:
     monde.etats.poser(monde.numero, StatutDemande.A_MODIFIER)
     with pytest.raises(Conflit) as exc:
         monde.autoriser(monde.numero, SIRET)
-    assert "« À modifier »" in exc.value.message and exc.value.statut_http == 409
+    assert "« À modifier »" in exc.value.message and exc.value.nature is NatureRefus.CONFLIT
 
 
 def test_le_dossier_d_un_autre_editeur_est_introuvable(monde: Monde) -> None:
@@ -95,7 +96,9 @@ def test_le_dossier_d_un_autre_editeur_est_introuvable(monde: Monde) -> None:
     for numero, siret in ((monde.numero, SIRET_AUTRE), ("FINMS1999999", SIRET)):
         with pytest.raises(Introuvable) as exc:
             monde.autoriser(numero, siret)
-        assert exc.value.code == "DOSSIER_INTROUVABLE" and exc.value.statut_http == 404
+        assert (
+            exc.value.code == "DOSSIER_INTROUVABLE" and exc.value.nature is NatureRefus.INTROUVABLE
+        )
         with pytest.raises(Introuvable):
             monde.consulter(numero, siret)
 

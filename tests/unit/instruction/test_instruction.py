@@ -19,6 +19,7 @@ from services.instruction.application.instruction import (
 from services.instruction.domain.instruction import ActionImpossible
 from shared.campagnes import TypeDemande
 from shared.dossier import ActionEditeur, Attendu, ReponseEditeur, StatutDemande
+from shared.refus import NatureRefus
 from tests.unit.instruction.faux import NUMERO, Monde, dossier, monde
 
 AVANCE, SOLDE = TypeDemande.AVANCE, TypeDemande.SOLDE
@@ -169,7 +170,7 @@ def test_de_deux_decisions_concurrentes_une_seule_l_emporte() -> None:
     m.instructions.avant_ecriture = autre
     with pytest.raises(ActionImpossible) as exc:
         m.instruction.decider(NUMERO, AVANCE, "REJETEE", "doublon", None, "DUPONT")
-    assert exc.value.statut_http == 409 and exc.value.code == "ACTION_CONCURRENTE"
+    assert exc.value.nature is NatureRefus.CONFLIT and exc.value.code == "ACTION_CONCURRENTE"
     assert "Décidée" in exc.value.message
     assert [j for j, _ in m.workflow.rendus] == ["j1"]
     assert m.instruction.etat(NUMERO, AVANCE).decision.auteur == "MARTIN"  # type: ignore[union-attr]
@@ -188,14 +189,14 @@ def test_decisions_en_parallele_exactement_une_gagne() -> None:
             m.instruction.decider(NUMERO, AVANCE, valeur, motif, None, valeur)
             issues.append("ok")
         except ActionImpossible as exc:
-            issues.append(str(exc.statut_http))
+            issues.append(exc.nature)
 
     fils = [threading.Thread(target=decider, args=a) for a in [("DECIDEE", None), ("REJETEE", "x")]]
     for f in fils:
         f.start()
     for f in fils:
         f.join()
-    assert sorted(issues) == ["409", "ok"]
+    assert sorted(issues) == [NatureRefus.CONFLIT, "ok"]
 
 
 def test_decision_hors_de_son_tour_409_nomme_le_statut_et_qui_doit_agir() -> None:
@@ -205,7 +206,7 @@ def test_decision_hors_de_son_tour_409_nomme_le_statut_et_qui_doit_agir() -> Non
     _attendre(m, "A_MODIFIER", "EDITEUR", "j2")
     with pytest.raises(ActionImpossible) as exc:
         m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
-    assert exc.value.statut_http == 409
+    assert exc.value.nature is NatureRefus.CONFLIT
     assert "À modifier" in exc.value.message and "l'éditeur" in exc.value.message
 
 
@@ -227,7 +228,7 @@ def test_decisions_invalides(
     _en_cours(m)
     with pytest.raises(ActionImpossible) as exc:
         m.instruction.decider(NUMERO, AVANCE, decision, motif, pieces, "DUPONT")
-    assert (exc.value.code, exc.value.statut_http) == (code, 422)
+    assert (exc.value.code, exc.value.nature) == (code, NatureRefus.INVALIDE)
     assert m.instruction.etat(NUMERO, AVANCE).jeton == "j1"  # nothing consumed
 
 
@@ -282,7 +283,7 @@ def test_erreur_technique_puis_relance_revient_au_statut_precedent() -> None:
     assert m.metriques.erreurs == ["DecisionPdf"]
     with pytest.raises(ActionImpossible) as exc:
         m.instruction.decider(NUMERO, AVANCE, "DECIDEE", None, None, "DUPONT")
-    assert exc.value.statut_http == 409 and "relancer" in exc.value.message
+    assert exc.value.nature is NatureRefus.CONFLIT and "relancer" in exc.value.message
     relance = m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
     assert relance.statut is StatutDemande.DECIDEE and relance.erreur is None
     assert m.workflow.rendus[-1] == ("j9", {"relance": "MARTIN"})
@@ -356,7 +357,7 @@ def test_relancer_sans_erreur_409() -> None:
     _en_cours(m)
     with pytest.raises(ActionImpossible) as exc:
         m.instruction.relancer(NUMERO, AVANCE, "MARTIN")
-    assert exc.value.statut_http == 409
+    assert exc.value.nature is NatureRefus.CONFLIT
 
 
 def test_attente_du_paiement_envoie_la_demande_de_versement_avec_le_jeton() -> None:

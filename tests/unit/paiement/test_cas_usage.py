@@ -23,6 +23,7 @@ from services.paiement.domain.versement import ErreurPaiement, EtatVersement, Ty
 from shared.chiffrement import ChiffrementFactice, contexte_iban
 from shared.contrats import CoordonneesBancairesValidees
 from shared.montant import Montant
+from shared.refus import NatureRefus
 from tests.unit.paiement.fakes import BIC_B, IBAN_A, IBAN_B, paiement_en_memoire
 
 SIRET = "73282932000074"
@@ -205,7 +206,7 @@ def test_reemettre_un_versement_inconnu() -> None:
     paiement, *_ = paiement_en_memoire()
     with pytest.raises(ErreurPaiement) as erreur:
         reemettre(paiement, "FINMS1000009", TypeVersement.SOLDE)
-    assert erreur.value.statut_http == 404
+    assert erreur.value.nature is NatureRefus.INTROUVABLE
 
 
 def test_coordonnees_validees_reemet_les_rejets_de_l_editeur_une_seule_fois() -> None:

@@ -14,6 +14,7 @@ from services.paiement.application.versements import creer_versement
 from services.paiement.domain.retours import RetourIllisible, lire_pain002
 from services.paiement.domain.versement import EtatVersement, TypeVersement
 from shared.montant import Montant
+from shared.refus import NatureRefus
 from tests.fixtures.paiement.generer import CODES
 from tests.unit.paiement.fakes import FakeVersements, paiement_en_memoire
 from tests.unit.paiement.test_cas_usage import SIRET, decision
@@ -134,7 +135,7 @@ def test_xml_hostile_refuse_proprement(
     ecritures = depot.ecritures
     with pytest.raises(RetourIllisible) as erreur:
         traiter_retour(paiement, fixture(nom))
-    assert erreur.value.code == "RETOUR_ILLISIBLE" and erreur.value.statut_http == 400
+    assert erreur.value.code == "RETOUR_ILLISIBLE" and erreur.value.nature is NatureRefus.INVALIDE
     assert attendu in erreur.value.message
     assert "Aucun versement n'a été modifié" in erreur.value.message
     assert depot.ecritures == ecritures

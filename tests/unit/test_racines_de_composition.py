@@ -41,7 +41,7 @@ def test_aucune_racine_de_composition_ne_rend_any(racine: Path) -> None:
 
 
 def test_le_controle_trouve_any_et_l_absence_de_type() -> None:
-    source = '''
+    source = """
 from functools import cached_property
 from typing import Any
 
@@ -53,7 +53,7 @@ class Composants:
     def typee(self) -> Horloge: ...
 
 def composants() -> "typing.Any": ...
-'''
+"""
     assert sorted(non_typees(source)) == [
         "commun -> dict[str, Any]",
         "composants -> 'typing.Any'",

@@ -140,7 +140,7 @@ def referencement(numero_ans: str) -> Any:
         from services.enrolment.domain.referentiel import message_numero_ans
 
         raise ErreurApi(422, "NUMERO_ANS_INVALIDE", message_numero_ans(numero_ans[:40]))
-    trouve = _metier(lambda: _composants().rechercher.executer(numero_ans))
+    trouve = _metier(lambda: _composants().rechercher(numero_ans))
     return reponse(VueReferencement.model_validate(vue_referencement(trouve)))
 
 
@@ -154,9 +154,7 @@ def televerser() -> Any:
     from services.enrolment.api_modeles import TeleversementRequete, VueEnvoi, VueTeleversement
 
     demande = corps(bp.current_request, TeleversementRequete)
-    t = _metier(
-        lambda: _composants().televerser.executer(demande.type_document, demande.nom_fichier)
-    )
+    t = _metier(lambda: _composants().televerser(demande.type_document, demande.nom_fichier))
     envoi = VueEnvoi(
         url=t.envoi.url,
         champs=t.envoi.champs,
@@ -189,7 +187,7 @@ def soumettre() -> Any:
     brut = _brut(bp.current_request)
     solution = brut.pop("jetonAntiRobot", "")
     solution = solution if isinstance(solution, str) else ""
-    confirmation = _metier(lambda: _composants().soumettre.executer(brut, solution))
+    confirmation = _metier(lambda: _composants().soumettre(brut, solution))
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -204,7 +202,7 @@ def suivre(numero: str) -> Any:
     from services.enrolment.api_modeles import SuiviParametres, VueSuivi
 
     p = parametres(bp.current_request, SuiviParametres)
-    vue = _metier(lambda: _composants().suivre.executer(_numero_demande(numero), p.jeton))
+    vue = _metier(lambda: _composants().suivre(_numero_demande(numero), p.jeton))
     return reponse(VueSuivi.model_validate(vue))
 
 
@@ -222,7 +220,7 @@ def complementaire() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     brut = _brut(bp.current_request)
     siret = str(qui.siret)
-    confirmation = _metier(lambda: _composants().complementaire.executer(brut, siret))
+    confirmation = _metier(lambda: _composants().complementaire(brut, siret))
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -237,7 +235,7 @@ def coordonnees() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     brut = _brut(bp.current_request)
     siret = str(qui.siret)
-    confirmation = _metier(lambda: _composants().changement.executer(brut, siret))
+    confirmation = _metier(lambda: _composants().changement(brut, siret))
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -272,7 +270,7 @@ def gestion_lister() -> Any:
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     p = parametres(bp.current_request, ListeParametres)
-    page = _metier(lambda: _composants().lister.executer(p.statut, p.curseur, p.limite))
+    page = _metier(lambda: _composants().lister(p.statut, p.curseur, p.limite))
     return reponse(
         PageDemandes(
             elements=[_resume(d) for d in page.demandes], curseur_suivant=page.curseur_suivant
@@ -306,7 +304,7 @@ def gestion_lire(numero: str) -> Any:
     from services.enrolment.api_modeles import VueDemande
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    vue = _metier(lambda: _composants().lire.executer(_numero_demande(numero), None))
+    vue = _metier(lambda: _composants().lire(_numero_demande(numero), None))
     return reponse(VueDemande.model_validate(vue))
 
 
@@ -326,8 +324,8 @@ def gestion_decider(numero: str) -> Any:
     decision = corps(bp.current_request, DecisionRequete)
     c = _composants()
     par = qui.auteur
-    _metier(lambda: c.decider.executer(numero, decision.decision, decision.motif, par))
-    return reponse(VueDemande.model_validate(_metier(lambda: c.lire.executer(numero, None))))
+    _metier(lambda: c.decider(numero, decision.decision, decision.motif, par))
+    return reponse(VueDemande.model_validate(_metier(lambda: c.lire(numero, None))))
 
 
 @bp.route("/gestion/referentiel", methods=["POST"], authorizer=cognito)
@@ -357,7 +355,7 @@ def gestion_referentiel() -> Any:
             f"La demande contient 1 erreur: {message}",
             erreurs=[{"champ": "referencements", "code": "TROP_LONG", "message": message}],
         )
-    bilan = _metier(lambda: _composants().charger.executer(brut, qui.auteur))
+    bilan = _metier(lambda: _composants().charger(brut, qui.auteur))
     return reponse(
         VueVersionReferentiel(
             version=bilan.version,

@@ -20,6 +20,7 @@ from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 if TYPE_CHECKING:
     from services.enrolment.api_modeles import VueConfirmation, VueResumeDemande
+    from services.enrolment.bootstrap import Composants
 
 bp = Blueprint(__name__)
 
@@ -36,7 +37,7 @@ def _brut(request: Any) -> dict[str, Any]:
     return dict(corps(request, ObjetJson).model_extra or {})
 
 
-def _composants() -> Any:
+def _composants() -> Composants:
     from services.enrolment.bootstrap import composants
 
     return composants()

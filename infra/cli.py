@@ -248,7 +248,7 @@ def referentiel(
 
     donnees = donnees_initiales(Path(fichier)) if fichier else donnees_initiales()
     try:
-        bilan = ChargerReferentiel(ReferentielAnsRepository(), HorlogeSysteme()).executer(
+        bilan = ChargerReferentiel(ReferentielAnsRepository(), HorlogeSysteme())(
             donnees, "segurnum referentiel"
         )
     except DemandeInvalide as exc:

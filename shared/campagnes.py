@@ -13,7 +13,6 @@ n'est pas chargée (docs/documents.md dit d'où viennent les valeurs et qui les 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from shared.horloge import PARIS, exiger_fuseau
 from shared.montant import Montant
+from shared.settings import settings
 
 FICHIER_PAR_DEFAUT = Path(__file__).parent / "donnees" / "campagnes.json"
 
@@ -142,7 +142,7 @@ def _campagne(brut: dict[str, object]) -> Campagne:
 
 
 def charger_campagnes(chemin: Path | None = None) -> tuple[Campagne, ...]:
-    source = chemin or Path(os.environ.get("SEGURNUM_CAMPAGNES", FICHIER_PAR_DEFAUT))
+    source = chemin or Path(settings().fichier_campagnes or FICHIER_PAR_DEFAUT)
     return tuple(_campagne(b) for b in json.loads(source.read_text(encoding="utf-8")))
 
 

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Protocol
 
 CLE_ENROLEMENT = "alias/segurnum-enrolement"  # resources.yaml, EnrolementCleAlias
-VARIABLE_CLE = "SEGURNUM_CLE_ENROLEMENT"
 
 
 class ErreurChiffrement(Exception):

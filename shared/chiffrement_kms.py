@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from shared import aws
-from shared.chiffrement import CLE_ENROLEMENT, VARIABLE_CLE, ErreurChiffrement
+from shared.chiffrement import CLE_ENROLEMENT, ErreurChiffrement
+from shared.settings import settings
 
 __all__ = ["CLE_ENROLEMENT", "ChiffrementKms"]
 
@@ -25,7 +25,7 @@ class ChiffrementKms:
 
     @property
     def cle(self) -> str:
-        return self._cle or os.environ.get(VARIABLE_CLE) or CLE_ENROLEMENT
+        return self._cle or settings().cle_enrolement
 
     @property
     def client(self) -> Any:

@@ -29,6 +29,14 @@ class Settings:
     queue_json: str = "segurnum-depot-json"
     queue_zip: str = "segurnum-depot-zip"
     queue_import: str = "segurnum-depot-import"
+    # The queues between services: each written by one service, read by another.
+    queue_versements: str = "segurnum-paiement-versements"
+    queue_reponses: str = "segurnum-instruction-reponses"
+    queue_coordonnees: str = "segurnum-paiement-coordonnees"
+    # The KMS key of the IBANs (shared/chiffrement_kms.py): the template's alias.
+    cle_enrolement: str = "alias/segurnum-enrolement"
+    # The campaigns' definitions (shared/campagnes.py); empty: the file packaged with the code.
+    fichier_campagnes: str = ""
     state_machine_instruction: str = ""
     # What reaches people or money has no default: the template's parameters set them
     # (docs/deploiement.md), the local runtime its own (infra/local/cfn.py), and each
@@ -63,6 +71,11 @@ VARIABLES = {
     "queue_json": "SEGURNUM_QUEUE_JSON",
     "queue_zip": "SEGURNUM_QUEUE_ZIP",
     "queue_import": "SEGURNUM_QUEUE_IMPORT",
+    "queue_versements": "SEGURNUM_QUEUE_VERSEMENTS",
+    "queue_reponses": "SEGURNUM_QUEUE_REPONSES",
+    "queue_coordonnees": "SEGURNUM_QUEUE_COORDONNEES",
+    "cle_enrolement": "SEGURNUM_CLE_ENROLEMENT",
+    "fichier_campagnes": "SEGURNUM_CAMPAGNES",
     "state_machine_instruction": "SEGURNUM_SM_INSTRUCTION",
     "expediteur": "SEGURNUM_EXPEDITEUR",
     "user_pool_id": "SEGURNUM_USER_POOL_ID",

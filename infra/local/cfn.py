@@ -104,7 +104,12 @@ class Resolveur:
             return f"arn:aws:states:{REGION}:{COMPTE}:stateMachine:{props['Name']}"
         if type_cfn == "AWS::Cognito::UserPoolIdentityProvider":
             return str(props["ProviderName"])
-        nom = props.get("TableName") or props.get("BucketName") or props.get("Name")
+        nom = (
+            props.get("TableName")
+            or props.get("BucketName")
+            or props.get("Name")
+            or props.get("AliasName")  # a KMS alias: its Ref is its name
+        )
         if nom is None:
             raise KeyError(f"!Ref {id_logique}: the local runtime resolves this elsewhere")
         return str(self.resoudre(nom))

@@ -140,7 +140,7 @@ class Provisionneur:
             for i in cfn.ressources("AWS::DynamoDB::Table")
             if self._props(i)["TableName"].endswith("-donnees")
         ]
-        ChargerReferentiel(ReferentielAnsRepository(table), HorlogeCourante()).executer(
+        ChargerReferentiel(ReferentielAnsRepository(table), HorlogeCourante())(
             donnees_initiales(), "plateforme locale"
         )
 

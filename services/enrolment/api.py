@@ -19,6 +19,7 @@ from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 if TYPE_CHECKING:
     from services.enrolment.api_modeles import VueConfirmation, VueResumeDemande
+    from services.enrolment.bootstrap import Composants
 
 bp = Blueprint(__name__)
 
@@ -33,7 +34,7 @@ def _brut(request: Any) -> dict[str, Any]:
     return dict(corps(request, ObjetJson).model_extra or {})
 
 
-def _composants() -> Any:
+def _composants() -> Composants:
     from services.enrolment.bootstrap import composants
 
     return composants()
@@ -78,7 +79,7 @@ def referencement(numero_ans: str) -> Any:
         from services.enrolment.domain.referentiel import message_numero_ans
 
         raise ErreurApi(422, "NUMERO_ANS_INVALIDE", message_numero_ans(numero_ans[:40]))
-    trouve = _composants().rechercher.executer(numero_ans)
+    trouve = _composants().rechercher(numero_ans)
     return reponse(VueReferencement.model_validate(vue_referencement(trouve)))
 
 
@@ -92,7 +93,7 @@ def televerser() -> Any:
     from services.enrolment.api_modeles import TeleversementRequete, VueEnvoi, VueTeleversement
 
     demande = corps(bp.current_request, TeleversementRequete)
-    t = _composants().televerser.executer(demande.type_document, demande.nom_fichier)
+    t = _composants().televerser(demande.type_document, demande.nom_fichier)
     envoi = VueEnvoi(
         url=t.envoi.url,
         champs=t.envoi.champs,
@@ -125,7 +126,7 @@ def soumettre() -> Any:
     brut = _brut(bp.current_request)
     solution = brut.pop("jetonAntiRobot", "")
     solution = solution if isinstance(solution, str) else ""
-    confirmation = _composants().soumettre.executer(brut, solution)
+    confirmation = _composants().soumettre(brut, solution)
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -140,7 +141,7 @@ def suivre(numero: str) -> Any:
     from services.enrolment.api_modeles import SuiviParametres, VueSuivi
 
     p = parametres(bp.current_request, SuiviParametres)
-    vue = _composants().suivre.executer(_numero_demande(numero), p.jeton)
+    vue = _composants().suivre(_numero_demande(numero), p.jeton)
     return reponse(VueSuivi.model_validate(vue))
 
 
@@ -158,7 +159,7 @@ def complementaire() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     brut = _brut(bp.current_request)
     siret = str(qui.siret)
-    confirmation = _composants().complementaire.executer(brut, siret)
+    confirmation = _composants().complementaire(brut, siret)
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -173,7 +174,7 @@ def coordonnees() -> Any:
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     brut = _brut(bp.current_request)
     siret = str(qui.siret)
-    confirmation = _composants().changement.executer(brut, siret)
+    confirmation = _composants().changement(brut, siret)
     return reponse(_confirmation(confirmation), 201)
 
 
@@ -208,7 +209,7 @@ def gestion_lister() -> Any:
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
     p = parametres(bp.current_request, ListeParametres)
-    page = _composants().lister.executer(p.statut, p.curseur, p.limite)
+    page = _composants().lister(p.statut, p.curseur, p.limite)
     return reponse(
         PageDemandes(
             elements=[_resume(d) for d in page.demandes], curseur_suivant=page.curseur_suivant
@@ -242,7 +243,7 @@ def gestion_lire(numero: str) -> Any:
     from services.enrolment.api_modeles import VueDemande
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
-    vue = _composants().lire.executer(_numero_demande(numero), None)
+    vue = _composants().lire(_numero_demande(numero), None)
     return reponse(VueDemande.model_validate(vue))
 
 
@@ -262,8 +263,8 @@ def gestion_decider(numero: str) -> Any:
     decision = corps(bp.current_request, DecisionRequete)
     c = _composants()
     par = qui.auteur
-    c.decider.executer(numero, decision.decision, decision.motif, par)
-    return reponse(VueDemande.model_validate(c.lire.executer(numero, None)))
+    c.decider(numero, decision.decision, decision.motif, par)
+    return reponse(VueDemande.model_validate(c.lire(numero, None)))
 
 
 @bp.route("/gestion/referentiel", methods=["POST"], authorizer=cognito)
@@ -293,7 +294,7 @@ def gestion_referentiel() -> Any:
             f"La demande contient 1 erreur: {message}",
             erreurs=[{"champ": "referencements", "code": "TROP_LONG", "message": message}],
         )
-    bilan = _composants().charger.executer(brut, qui.auteur)
+    bilan = _composants().charger(brut, qui.auteur)
     return reponse(
         VueVersionReferentiel(
             version=bilan.version,

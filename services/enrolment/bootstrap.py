@@ -7,11 +7,13 @@ route imports only what it uses (cold start of the API's Lambda)."""
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shared.settings import requis, settings
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
     from services.enrolment.adapters.anti_robot import AntiRobotAltcha
     from services.enrolment.adapters.courriels import CourrielsPartages
     from services.enrolment.adapters.dynamodb import (
@@ -39,6 +41,18 @@ if TYPE_CHECKING:
     )
     from shared.chiffrement_kms import ChiffrementKms
     from shared.horloge import HorlogeCourante
+
+    class _Commun(TypedDict):
+        """What the three soumissions share (`_Soumission`'s fields)."""
+
+        referentiel: ReferentielAnsRepository
+        demandes: DemandeRepository
+        enrolements: EnrolementRepository
+        compteur: CompteurRepository
+        stockage: StockageDocuments
+        courriels: CourrielsPartages
+        horloge: HorlogeCourante
+        url_portail: str
 
 
 class Composants:
@@ -96,7 +110,7 @@ class Composants:
 
         return CompteurRepository()
 
-    def _commun(self) -> dict[str, Any]:
+    def _commun(self) -> _Commun:
         return {
             "referentiel": self.referentiel,
             "demandes": self.demandes,

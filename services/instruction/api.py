@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
@@ -23,6 +23,9 @@ from shared.api import (
 from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
+if TYPE_CHECKING:
+    from services.instruction.bootstrap import Composants
+
 bp = Blueprint(__name__)
 
 # The routes' models, named for their contracts and imported by each route (cold start).
@@ -31,7 +34,7 @@ MODELES = "services.instruction.api_modeles"
 QUEUE_REPONSES = "segurnum-instruction-reponses"
 
 
-def _composants() -> Any:
+def _composants() -> Composants:
     from services.instruction.bootstrap import composants
 
     return composants()

@@ -26,6 +26,7 @@ from shared.web import GROUPE_EDITEURS, GROUPE_GESTIONNAIRES, cognito, exiger
 
 if TYPE_CHECKING:
     from services.paiement.api_modeles import VueLot, VueSuivi
+    from services.paiement.bootstrap import Composants
 
 bp = Blueprint(__name__)
 
@@ -38,7 +39,7 @@ QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.contrats.QUEUE_COO
 _ID_RETOUR = re.compile(r"RET[0-9]{14}[0-9A-F]{8}")
 
 
-def _composants() -> Any:
+def _composants() -> Composants:
     from services.paiement.bootstrap import composants
 
     return composants()

@@ -149,11 +149,6 @@ def environnement_vide(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _oublier_composants(service: str) -> Any:
-    if service == "depot":
-        import services.depot.api as racine
-
-        racine._composants = None
-        return racine.composants
     racine = importlib.import_module(f"services.{service}.bootstrap")
     racine.composants.cache_clear()
     return racine.composants

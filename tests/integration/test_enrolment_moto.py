@@ -122,7 +122,7 @@ class Service:
         self.courriels = CourrielsPartages(
             courrier(self.horloge), ExpediteurSes(), self.horloge, URL
         )
-        ChargerReferentiel(self.referentiel, self.horloge).executer(donnees_initiales(), "init")
+        ChargerReferentiel(self.referentiel, self.horloge)(donnees_initiales(), "init")
         commun: dict[str, Any] = {
             "referentiel": self.referentiel,
             "demandes": self.demandes,
@@ -154,7 +154,7 @@ class Service:
 
     def televerser(self, type_document: str, contenu: bytes = PDF, nom: str = "a.pdf") -> str:
         """Like a browser: multipart POST to the presigned URL."""
-        televersement = AutoriserTeleversement(self.stockage).executer(type_document, nom)
+        televersement = AutoriserTeleversement(self.stockage)(type_document, nom)
         envoi = televersement.envoi
         reponse = requests.post(
             envoi.url, data=envoi.champs, files={"file": (nom, contenu)}, timeout=10
@@ -191,7 +191,7 @@ def test_referentiel_charge_historique_et_versions(moto: dict[str, Any]) -> None
     donnees["version"] = "2024-03-01"
     donnees["referencements"][0]["versionSolution"] = "4.3"
     plus_tard = HorlogeFixe(datetime(2024, 3, 1, 9, tzinfo=PARIS))
-    bilan = ChargerReferentiel(service.referentiel, plus_tard).executer(donnees, "g-1")
+    bilan = ChargerReferentiel(service.referentiel, plus_tard)(donnees, "g-1")
     assert bilan.modifies == ("zbuMSS0001",) and bilan.inchanges == 5
     assert service.referentiel.trouver("zbuMSS0001").version_solution == "4.3"  # type: ignore[union-attr]
     (ancien,) = service.referentiel.historique("zbuMSS0001")
@@ -204,7 +204,7 @@ def test_referentiel_charge_historique_et_versions(moto: dict[str, Any]) -> None
 
 def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) -> None:
     service = Service()
-    confirmation = service.soumettre.executer(demande_valide(service), service.solution())
+    confirmation = service.soumettre(demande_valide(service), service.solution())
     assert confirmation.numero == "ENR0001M0"
     assert service.stockage.lire("enrolements/demandes/ENR0001M0/rib.pdf", 10) == PDF[:11]
     lue = service.demandes.lire("ENR0001M0")
@@ -213,11 +213,11 @@ def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) 
     # Not enrolled yet: the dépôt service refuses deposits.
     assert EnrolementReader().enrolement(SIRET, "zbuMSS0001") is None
 
-    vue = LireDemande(service.demandes, service.stockage).executer("ENR0001M0", None)
+    vue = LireDemande(service.demandes, service.stockage)("ENR0001M0", None)
     assert vue["coordonneesBancaires"]["iban"] == "FR7630006000011234567890189"
     assert all(BUCKET in d["url"] for d in vue["documents"])
 
-    service.decider.executer("ENR0001M0", "VALIDEE", None, "gestionnaire-1")
+    service.decider("ENR0001M0", "VALIDEE", None, "gestionnaire-1")
     enrolement = EnrolementReader().enrolement(SIRET, "zbuMSS0001")
     assert enrolement is not None and enrolement.valide
     assert enrolement.email == "rep@medisoft.example.fr"
@@ -257,8 +257,8 @@ def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) 
         "sinceriteAttestee": True,
         "documents": service.documents("certificatReferencement"),
     }
-    seconde = service.complementaire.executer(complementaire, SIRET)
-    demande = service.decider.executer(seconde.numero, "VALIDEE", None, "gestionnaire-1")
+    seconde = service.complementaire(complementaire, SIRET)
+    demande = service.decider(seconde.numero, "VALIDEE", None, "gestionnaire-1")
     assert demande.decision is not None and demande.decision.compte == "ETENDU"
     assert len(idp.list_users(UserPoolId=moto["pool"])["Users"]) == 1
     assert "extension" in messages_envoyes()[-1].subject
@@ -289,8 +289,8 @@ def test_changement_de_coordonnees_annonce_a_paiement(moto: dict[str, Any]) -> N
     sqs = aws.client("sqs")
     url = sqs.create_queue(QueueName=QUEUE_COORDONNEES)["QueueUrl"]
     service.decider = replace(service.decider, paiement=AnnoncesPaiementSqs())
-    premiere = service.soumettre.executer(demande_valide(service), service.solution())
-    service.decider.executer(premiere.numero, "VALIDEE", None, "g")
+    premiere = service.soumettre(demande_valide(service), service.solution())
+    service.decider(premiere.numero, "VALIDEE", None, "g")
     assert "Messages" not in sqs.receive_message(QueueUrl=url)  # a first enrolment
     changement = DemanderChangementCoordonnees(
         service.referentiel,
@@ -301,7 +301,7 @@ def test_changement_de_coordonnees_annonce_a_paiement(moto: dict[str, Any]) -> N
         service.courriels,
         service.horloge,
         URL,
-    ).executer(
+    )(
         {
             "coordonneesBancaires": {
                 "iban": NOUVEL_IBAN,
@@ -318,7 +318,7 @@ def test_changement_de_coordonnees_annonce_a_paiement(moto: dict[str, Any]) -> N
     assert lue is not None and lue.coordonnees is not None and lue.coordonnees.iban == NOUVEL_IBAN
     (listee,) = [d for d in service.demandes.du_siret(SIRET) if d.numero == changement.numero]
     assert listee.coordonnees is not None and "*" in listee.coordonnees.iban
-    service.decider.executer(changement.numero, "VALIDEE", None, "g")
+    service.decider(changement.numero, "VALIDEE", None, "g")
     (message,) = sqs.receive_message(QueueUrl=url)["Messages"]
     recu = CoordonneesBancairesValidees.model_validate_json(message["Body"])
     assert (recu.siret, recu.numeroDemande) == (SIRET, changement.numero)
@@ -344,8 +344,8 @@ def test_un_compte_existant_est_etendu(moto: dict[str, Any]) -> None:
         MessageAction="SUPPRESS",
     )
     service = Service()
-    confirmation = service.soumettre.executer(demande_valide(service), service.solution())
-    demande = service.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    confirmation = service.soumettre(demande_valide(service), service.solution())
+    demande = service.decider(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "ETENDU"
     assert len(idp.list_users(UserPoolId=moto["pool"])["Users"]) == 1
     compte = service.comptes.par_email("rep@medisoft.example.fr")
@@ -362,26 +362,26 @@ def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
     ]:
         brut = demande_valide(service, numeroAns=numero_ans, representant=personne(siret))
         brut["demandeur"].update(siret=siret, denominationSociale=nom)
-        numeros.append(service.soumettre.executer(brut, service.solution()).numero)
+        numeros.append(service.soumettre(brut, service.solution()).numero)
     assert numeros == ["ENR0001M0", "ENR0002M0", "ENR0003M0"]
-    service.decider.executer("ENR0002M0", "REJETEE", "Certificat illisible.", "g")
+    service.decider("ENR0002M0", "REJETEE", "Certificat illisible.", "g")
     assert "Rejet" in messages_envoyes()[-1].subject
     assert "Certificat illisible." in messages_envoyes()[-1].body
 
     lister = ListerDemandes(service.demandes)
-    page = lister.executer(None, None, 2)
+    page = lister(None, None, 2)
     assert [d.numero for d in page.demandes] == numeros[:2] and page.curseur_suivant
-    suite = lister.executer(None, page.curseur_suivant, 2)
+    suite = lister(None, page.curseur_suivant, 2)
     assert [d.numero for d in suite.demandes] == numeros[2:]
-    soumises = lister.executer("SOUMISE", None, 10)
+    soumises = lister("SOUMISE", None, 10)
     assert [d.numero for d in soumises.demandes] == ["ENR0001M0", "ENR0003M0"]
-    rejetees = lister.executer("REJETEE", None, 10)
+    rejetees = lister("REJETEE", None, 10)
     assert [d.statut for d in rejetees.demandes] == [StatutDemande.REJETEE]
     for mauvais in ("xyz", page.curseur_suivant[:-3], "e30"):
         with pytest.raises(CurseurInvalide):
-            lister.executer(None, mauvais, 2)
+            lister(None, mauvais, 2)
     with pytest.raises(CurseurInvalide):  # a cursor of another listing
-        lister.executer("SOUMISE", page.curseur_suivant, 2)
+        lister("SOUMISE", page.curseur_suivant, 2)
 
     perimee = service.demandes.lire("ENR0001M0")
     assert perimee is not None
@@ -395,7 +395,7 @@ def test_document_au_contenu_non_conforme_dans_le_bucket(moto: dict[str, Any]) -
     brut = demande_valide(service)
     brut["documents"]["rib"] = service.televerser("rib", PNG, "rib.pdf")
     with pytest.raises(DemandeInvalide) as exc:
-        service.soumettre.executer(brut, service.solution())
+        service.soumettre(brut, service.solution())
     assert [(x.champ, x.code) for x in exc.value.problemes] == [
         ("documents.rib", "CONTENU_NON_CONFORME")
     ]
@@ -415,7 +415,7 @@ def test_une_solution_sert_une_fois(moto: dict[str, Any]) -> None:
     assert service.anti_robot.verifier(solution) is VerdictAntiRobot.DEJA_UTILISE
     assert aws.client("dynamodb").get_item(TableName=TABLE, Key=cle)["Item"] == item
     with pytest.raises(AntiRobotInvalide):
-        service.soumettre.executer(demande_valide(service), solution)
+        service.soumettre(demande_valide(service), solution)
 
 
 def test_la_cle_hmac_lue_une_fois(moto: dict[str, Any]) -> None:

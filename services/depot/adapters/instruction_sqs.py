@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from shared.dossier import ReponseEditeur
 from shared.file_sqs import FileSqs
-
-QUEUE_REPONSES = "segurnum-instruction-reponses"
+from shared.settings import settings
 
 
 class ReponsesSqs:
     """Implements `ReponsesInstruction`: one message per answer, the contract's JSON."""
 
     def __init__(self, queue: str | None = None, client: Any | None = None) -> None:
-        nom = queue or os.environ.get("SEGURNUM_QUEUE_REPONSES") or QUEUE_REPONSES
+        nom = queue or settings().queue_reponses
         self._file = FileSqs(nom, client)
 
     def envoyer(self, reponse: ReponseEditeur) -> None:

@@ -4,18 +4,18 @@ SEGURNUM_QUEUE_COORDONNEES). The message carries no IBAN."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from shared.contrats import QUEUE_COORDONNEES, CoordonneesBancairesValidees
+from shared.contrats import CoordonneesBancairesValidees
 from shared.file_sqs import FileSqs
+from shared.settings import settings
 
 
 class AnnoncesPaiementSqs:
     """Implements `AnnoncesPaiement`: one message per validated change, the contract's JSON."""
 
     def __init__(self, queue: str | None = None, client: Any | None = None) -> None:
-        nom = queue or os.environ.get("SEGURNUM_QUEUE_COORDONNEES") or QUEUE_COORDONNEES
+        nom = queue or settings().queue_coordonnees
         self._file = FileSqs(nom, client)
 
     def coordonnees_validees(self, message: CoordonneesBancairesValidees) -> None:

@@ -81,7 +81,7 @@ def _lire(demandes: Demandes, numero: str) -> DemandeEnrolement:
 class SuivreDemande:
     demandes: Demandes
 
-    def executer(self, numero: str, jeton: str) -> dict[str, Any]:
+    def __call__(self, numero: str, jeton: str) -> dict[str, Any]:
         """The status of a demande for whoever holds its follow-up token."""
         demande = _lire(self.demandes, numero)
         if not jeton_correct(jeton, demande.empreinte_suivi):
@@ -93,7 +93,7 @@ class SuivreDemande:
 class ListerDemandes:
     demandes: Demandes
 
-    def executer(self, statut: str | None, curseur: str | None, limite: int = 50) -> Page:
+    def __call__(self, statut: str | None, curseur: str | None, limite: int = 50) -> Page:
         """Gestionnaires: a page, oldest first. Raises DemandeInvalide, CurseurInvalide."""
         problemes = []
         if statut is not None and statut not in {s.value for s in StatutDemande}:
@@ -118,7 +118,7 @@ class LireDemande:
     demandes: Demandes
     stockage: Stockage
 
-    def executer(self, numero: str, siret: str | None) -> dict[str, Any]:
+    def __call__(self, numero: str, siret: str | None) -> dict[str, Any]:
         """`siret` None: a gestionnaire (IBAN in clear, documents by presigned GET); else
         the éditeur `siret`, who only reads its own demandes (IBAN masked)."""
         demande = _lire(self.demandes, numero)
@@ -141,7 +141,7 @@ class LireDemande:
 class MesDemandes:
     demandes: Demandes
 
-    def executer(self, siret: str) -> list[dict[str, Any]]:
+    def __call__(self, siret: str) -> list[dict[str, Any]]:
         return [vue_demande(d, gestionnaire=False) for d in self.demandes.du_siret(siret)]
 
 
@@ -155,7 +155,7 @@ class Decider:
     url_portail: str
     paiement: AnnoncesPaiement | None = None  # None: nobody to tell (tests of E2–E4 only)
 
-    def executer(self, numero: str, statut: str, motif: str | None, par: str) -> DemandeEnrolement:
+    def __call__(self, numero: str, statut: str, motif: str | None, par: str) -> DemandeEnrolement:
         """VALIDEE or REJETEE (motif required). The decision is recorded first (of two
         conflicting decisions one only wins: DejaDecidee), then its effects. A VALIDEE
         whose effects were interrupted (no `compte` outcome yet) may be sent again: the

@@ -39,7 +39,7 @@ class ReferencementIntrouvable(Refus):
 class RechercherReferencement:
     referentiel: Referentiel
 
-    def executer(self, numero_ans: str) -> ReferencementAns:
+    def __call__(self, numero_ans: str) -> ReferencementAns:
         """Raises DemandeInvalide (malformed numéro) or ReferencementIntrouvable."""
         if not numero_ans_valide(numero_ans):
             raise DemandeInvalide(
@@ -56,7 +56,7 @@ class ChargerReferentiel:
     referentiel: Referentiel
     horloge: Horloge
 
-    def executer(self, donnees: object, par: str) -> VersionReferentiel:
+    def __call__(self, donnees: object, par: str) -> VersionReferentiel:
         """Loads a version (parsed JSON, the format of donnees/referentiel_ans.json).
         Raises DemandeInvalide listing every problem of the file; writes nothing then."""
         version, source, nouveaux = lire_referentiel(donnees)

@@ -90,7 +90,7 @@ class Televersement:
 class AutoriserTeleversement:
     stockage: Stockage
 
-    def executer(self, type_document: str, nom_fichier: str) -> Televersement:
+    def __call__(self, type_document: str, nom_fichier: str) -> Televersement:
         """A presigned POST for one document (≤ 4 Mo). Raises DemandeInvalide."""
         if type_document not in {t.value for t in TypeDocument}:
             raise DemandeInvalide(
@@ -242,7 +242,7 @@ def _formulaire(modele: BaseModel) -> dict[str, Any]:
 class SoumettreEnrolement(_Soumission):
     anti_robot: AntiRobot
 
-    def executer(self, brut: Mapping[str, Any], solution_anti_robot: str) -> Confirmation:
+    def __call__(self, brut: Mapping[str, Any], solution_anti_robot: str) -> Confirmation:
         """E2 → E3. Raises AntiRobotInvalide before anything is checked (the solution is
         used up whatever the demande's problems: a robot learns nothing without solving
         another challenge), then DemandeInvalide with every problem."""
@@ -311,7 +311,7 @@ def _base(enrolements: list[EnrolementEditeur]) -> EnrolementEditeur:
 
 @dataclass
 class SoumettreComplementaire(_Soumission):
-    def executer(self, brut: Mapping[str, Any], siret: str) -> Confirmation:
+    def __call__(self, brut: Mapping[str, Any], siret: str) -> Confirmation:
         """E5 for the éditeur `siret` (from its token). Raises NonEnrole, DemandeInvalide."""
         base = _base(self.enrolements.du_siret(siret))
         referencement = self._referencement(brut)
@@ -353,7 +353,7 @@ class SoumettreComplementaire(_Soumission):
 
 @dataclass
 class DemanderChangementCoordonnees(_Soumission):
-    def executer(self, brut: Mapping[str, Any], siret: str) -> Confirmation:
+    def __call__(self, brut: Mapping[str, Any], siret: str) -> Confirmation:
         """New IBAN/BIC with their RIB; used by payments once a gestionnaire validates
         them. Raises NonEnrole, DemandeInvalide."""
         base = _base(self.enrolements.du_siret(siret))

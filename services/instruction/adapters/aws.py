@@ -8,7 +8,6 @@ see the instruction's statut)."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -35,7 +34,6 @@ from shared.dossier import (
 from shared.dynamo import TableDynamo, code_erreur, condition_echouee, depuis_dynamo, vers_dynamo
 from shared.settings import settings
 
-QUEUE_VERSEMENTS = "segurnum-paiement-versements"
 MAX_REQUETES_PAGE = 20  # filters applied after the index: bound the work of one page
 
 # index → (partition attribute, sort attribute)
@@ -337,7 +335,7 @@ class VersementsSqs:
     def __init__(self, queue: str | None = None, client_sqs: Any | None = None) -> None:
         from shared.file_sqs import FileSqs
 
-        nom = queue or os.environ.get("SEGURNUM_QUEUE_VERSEMENTS", QUEUE_VERSEMENTS)
+        nom = queue or settings().queue_versements
         self._file = FileSqs(nom, client_sqs)
 
     def demander(self, demande: VersementDemande) -> None:

@@ -4,16 +4,18 @@ import queue, then the queue's worker (`Importer.executer`) runs what the queue 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.depot.application.consultation import Consultation
-from services.depot.application.demarrage import DemarrerDepot
-from services.depot.application.importation import DemanderImport, Importer, ResultatImport
+from services.depot.application.importation import ResultatImport
 from services.depot.application.ports import Annotateur, Simulateur
-from services.depot.application.reception import IssueReception, TraiterJsonRecu
-from services.depot.application.registre import RegistreDepot
+from services.depot.application.reception import IssueReception
+from services.depot.bootstrap import Composants
 from services.depot.domain.depot import Depot
+from shared.courriels.contrat import EnvoiUnique
+from shared.dossier import ReponseEditeur
 from shared.horloge import PARIS, HorlogeFixe
 from tests.unit.depot.fakes import (
     NUMERO_ANS,
@@ -33,44 +35,84 @@ ECHEANCE_AVANCE = datetime(2024, 2, 28, 14, 0, tzinfo=PARIS)
 ECHEANCE_SOLDE = datetime(2024, 12, 19, 14, 0, tzinfo=PARIS)
 
 
+class ReponsesEnMemoire:
+    """The instruction's queue (port `ReponsesInstruction`): what was sent."""
+
+    def __init__(self) -> None:
+        self.messages: list[ReponseEditeur] = []
+
+    def envoyer(self, reponse: ReponseEditeur) -> None:
+        self.messages.append(reponse)
+
+
+class NonBranche:
+    """A port this test gives no fake: its first use fails, naming it (pass one to
+    `Plateforme(...)` to use it)."""
+
+    def __init__(self, port: str) -> None:
+        self._port = port
+
+    def __getattr__(self, nom: str) -> Any:
+        raise AssertionError(f"port « {self._port} » non branché dans ce test ({nom})")
+
+
+@dataclass
+class DependancesEnMemoire:
+    """`services.depot.bootstrap.Dependances` on the in-memory fakes."""
+
+    horloge: HorlogeFixe
+    simuler: Simulateur
+    annoter: Annotateur | None
+    depots: DepotsEnMemoire = field(default_factory=DepotsEnMemoire)
+    dossiers: DossiersEnMemoire = field(default_factory=DossiersEnMemoire)
+    stockage: StockageEnMemoire = field(default_factory=StockageEnMemoire)
+    enrolements: EnrolementsEnMemoire = field(default_factory=EnrolementsEnMemoire)
+    compteur: CompteurEnMemoire = field(default_factory=CompteurEnMemoire)
+    file_import: FileImportEnMemoire = field(default_factory=FileImportEnMemoire)
+    reponses: ReponsesEnMemoire = field(default_factory=ReponsesEnMemoire)
+    zips: Any = field(default_factory=lambda: NonBranche("zips"))
+    pieces: Any = field(default_factory=lambda: NonBranche("pieces"))
+    sources: Any = field(default_factory=lambda: NonBranche("sources"))
+    copie: Any = field(default_factory=lambda: NonBranche("copie"))
+    instruction: Any = field(default_factory=lambda: NonBranche("instruction"))
+    etats: Any = field(default_factory=lambda: NonBranche("etats"))
+    # No courrier: no accusé de réception (tests/unit/depot/test_reponses_import.py sends them).
+    courrier: Callable[[], EnvoiUnique] | None = None
+    url_portail: str = "https://portail.test"
+
+
 class Plateforme:
+    """The dépôt's use cases as `services.depot.bootstrap` wires them, on the fakes."""
+
     def __init__(
         self,
         instant: datetime = AVANT_ECHEANCE,
         simuler: Simulateur | None = None,
         annoter: Annotateur | None = None,
+        **ports: Any,
     ) -> None:
         self.horloge = HorlogeFixe(instant)
         self.numero_ans_par_defaut = NUMERO_ANS
-        self.depots = DepotsEnMemoire()
-        self.enrolements = EnrolementsEnMemoire()
-        self.stockage = StockageEnMemoire()
-        self.dossiers = DossiersEnMemoire()
-        self.dossiers.depots = self.depots  # the lease of an import run
-        self.compteur = CompteurEnMemoire()
-        self.registre = RegistreDepot(self.enrolements, self.dossiers)
         self.simulateur = SimulateurFactice()
-        self.demarrer = DemarrerDepot(self.depots, self.enrolements, self.stockage, self.horloge)
-        self.traiter_json_recu = TraiterJsonRecu(
-            self.depots,
-            self.stockage,
-            self.registre,
-            self.horloge,
-            simuler or self.simulateur,
-            annoter or annoter_factice,
+        self.dependances = DependancesEnMemoire(
+            self.horloge, simuler or self.simulateur, annoter or annoter_factice, **ports
         )
-        self.file_import = FileImportEnMemoire()
-        self.demander_import = DemanderImport(self.depots, self.file_import, self.horloge)
-        self.importeur = Importer(
-            self.depots,
-            self.dossiers,
-            self.compteur,
-            self.stockage,
-            self.horloge,
-            annoter or annoter_factice,
-            self.file_import,
-        )
-        self.consultation = Consultation(self.depots, self.stockage)
+        d = self.dependances
+        self.depots = d.depots
+        self.enrolements = d.enrolements
+        self.stockage = d.stockage
+        self.dossiers = d.dossiers
+        self.dossiers.depots = self.depots  # the lease of an import run
+        self.compteur = d.compteur
+        self.composants = Composants(d)
+        c = self.composants
+        self.registre = c.registre
+        self.demarrer = c.demarrer
+        self.traiter_json_recu = c.traiter_json
+        self.file_import = d.file_import
+        self.demander_import = c.demander_import
+        self.importeur = c.importer
+        self.consultation = c.consultation
 
     def regler(self, instant: datetime) -> None:
         self.horloge.regler(instant)

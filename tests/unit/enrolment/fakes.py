@@ -226,9 +226,7 @@ class Plateforme:
     anti_robot: AntiRobotFixe = field(default_factory=AntiRobotFixe)
 
     def __post_init__(self) -> None:
-        ChargerReferentiel(self.referentiel, self.horloge).executer(
-            donnees_initiales(), "initialisation"
-        )
+        ChargerReferentiel(self.referentiel, self.horloge)(donnees_initiales(), "initialisation")
 
     def _soumission(self) -> dict[str, Any]:
         return {
@@ -276,7 +274,7 @@ class Plateforme:
 
     def televerser(self, type_document: str, contenu: bytes, nom: str = "piece.pdf") -> str:
         """Upload like a browser would: the reference to put in the demande."""
-        televersement = AutoriserTeleversement(self.stockage).executer(type_document, nom)
+        televersement = AutoriserTeleversement(self.stockage)(type_document, nom)
         self.stockage.objets[televersement.envoi.cle] = contenu
         return televersement.reference
 

@@ -40,7 +40,7 @@ def test_l_enrolement_valide_porte_l_adresse_du_demandeur() -> None:
 def test_l_enrolement_complementaire_reprend_l_adresse() -> None:
     p = Plateforme()
     enrole(p)
-    confirmation = p.complementaire.executer(complementaire(p), SIRET)
-    p.decider.executer(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
+    confirmation = p.complementaire(complementaire(p), SIRET)
+    p.decider(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
     second = p.enrolements.lire(SIRET, NUMERO_ANS_2)
     assert second is not None and second.adresse == ADRESSE

@@ -42,9 +42,9 @@ class _Expediteur:
 
 def test_changement_valide_envoie_le_modele_partage() -> None:
     p = Plateforme()
-    premiere = p.soumettre.executer(formulaire(p), JETON_ROBOT)
-    p.decider.executer(premiere.numero, "VALIDEE", None, "g")
-    changement = p.changement.executer(
+    premiere = p.soumettre(formulaire(p), JETON_ROBOT)
+    p.decider(premiere.numero, "VALIDEE", None, "g")
+    changement = p.changement(
         {
             "coordonneesBancaires": {
                 "iban": "FR1420041010050500013M02606",
@@ -57,7 +57,7 @@ def test_changement_valide_envoie_le_modele_partage() -> None:
         },
         SIRET,
     )
-    demande = p.decider.executer(changement.numero, "VALIDEE", None, "g")
+    demande = p.decider(changement.numero, "VALIDEE", None, "g")
     assert demande.statut is StatutDemande.VALIDEE
     courrier = _Courrier()
     adaptateur = CourrielsPartages(courrier, _Expediteur(), p.horloge, URL)  # type: ignore[arg-type]

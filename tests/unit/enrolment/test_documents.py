@@ -181,7 +181,7 @@ def test_types_de_fichier_acceptes(p: Plateforme, nom: str, contenu: bytes) -> N
 @pytest.mark.parametrize("nom", ["rib.gif", "rib.exe", "rib", "rib.pdf.zip", "a/b.pdf", ""])
 def test_extension_refusee_des_le_televersement(p: Plateforme, nom: str) -> None:
     with pytest.raises(DemandeInvalide) as exc:
-        AutoriserTeleversement(p.stockage).executer("rib", nom)
+        AutoriserTeleversement(p.stockage)("rib", nom)
     ((champ, code),) = [(x.champ, x.code) for x in exc.value.problemes]
     assert champ == "nomFichier"
     assert code in {"EXTENSION_INTERDITE", "NOM_FICHIER_INVALIDE"}
@@ -190,12 +190,12 @@ def test_extension_refusee_des_le_televersement(p: Plateforme, nom: str) -> None
 
 def test_type_de_document_inconnu_au_televersement(p: Plateforme) -> None:
     with pytest.raises(DemandeInvalide) as exc:
-        AutoriserTeleversement(p.stockage).executer("photo", "a.pdf")
+        AutoriserTeleversement(p.stockage)("photo", "a.pdf")
     assert [x.code for x in exc.value.problemes] == ["VALEUR_NON_PERMISE"]
 
 
 def test_le_televersement_est_limite_a_4_mo(p: Plateforme) -> None:
-    televersement = AutoriserTeleversement(p.stockage).executer("kbis", "kbis.pdf")
+    televersement = AutoriserTeleversement(p.stockage)("kbis", "kbis.pdf")
     assert televersement.envoi.taille_max == 4 * 1024 * 1024
     assert televersement.reference.startswith("kbis/")
     assert televersement.envoi.cle == f"enrolements/televersements/{televersement.reference}"
@@ -240,7 +240,7 @@ def test_exactement_4_mo_est_accepte(p: Plateforme) -> None:
 
 
 def test_les_documents_sont_copies_sous_le_numero_de_la_demande(p: Plateforme) -> None:
-    confirmation = p.soumettre.executer(formulaire(p), JETON_ROBOT)
+    confirmation = p.soumettre(formulaire(p), JETON_ROBOT)
     cles = {d.type_document: d.cle for d in confirmation.demande.documents}
     assert cles == {t: f"enrolements/demandes/{confirmation.numero}/{t}.pdf" for t in DE_BASE}
     assert all(p.stockage.objets[c] == PDF for c in cles.values())

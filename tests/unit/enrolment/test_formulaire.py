@@ -16,7 +16,7 @@ def problemes(
     plateforme: Plateforme, brut: dict[str, Any], jeton: str = JETON_ROBOT
 ) -> list[Probleme]:
     with pytest.raises(DemandeInvalide) as exc:
-        plateforme.soumettre.executer(brut, jeton)
+        plateforme.soumettre(brut, jeton)
     return list(exc.value.problemes)
 
 
@@ -25,7 +25,7 @@ def codes(plateforme: Plateforme, brut: dict[str, Any]) -> dict[str, str]:
 
 
 def accepte(plateforme: Plateforme, brut: dict[str, Any]) -> None:
-    confirmation = plateforme.soumettre.executer(brut, JETON_ROBOT)
+    confirmation = plateforme.soumettre(brut, JETON_ROBOT)
     assert confirmation.numero.startswith("ENR")
 
 
@@ -142,7 +142,7 @@ def test_tous_les_problemes_sont_listes_ensemble(p: Plateforme) -> None:
     brut = avec(brut, "representant.confirmationEmail", "x@y.fr")
     brut = avec(brut, "coordonneesBancaires.iban", "FR00")
     with pytest.raises(DemandeInvalide) as exc:
-        p.soumettre.executer(brut, JETON_ROBOT)
+        p.soumettre(brut, JETON_ROBOT)
     assert {x.champ: x.code for x in exc.value.problemes} == {
         "demandeur.siret": "SIRET_INVALIDE",
         "representant.confirmationEmail": "CONFIRMATION_EMAIL_DIFFERENTE",
@@ -170,7 +170,7 @@ def test_anti_robot_refuse_avant_tout_le_reste(
     robot, and a valid one is not recorded."""
     for brut in (formulaire(p), avec(formulaire(p), "demandeur.siret", "123")):
         with pytest.raises(AntiRobotInvalide) as exc:
-            p.soumettre.executer(brut, solution)
+            p.soumettre(brut, solution)
         assert exc.value.verdict is verdict
         assert extrait in exc.value.message and "jetonAntiRobot" in exc.value.message
     assert p.anti_robot.verifiees == [solution, solution]

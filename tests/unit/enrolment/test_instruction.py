@@ -38,12 +38,12 @@ def p() -> Plateforme:
 
 
 def soumise(p: Plateforme) -> Confirmation:
-    return p.soumettre.executer(formulaire(p), JETON_ROBOT)
+    return p.soumettre(formulaire(p), JETON_ROBOT)
 
 
 def enrole(p: Plateforme) -> Confirmation:
     confirmation = soumise(p)
-    p.decider.executer(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
+    p.decider(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
     return confirmation
 
 
@@ -62,23 +62,23 @@ def test_numero_enr_et_accuse_de_reception(p: Plateforme) -> None:
     autre = formulaire(p, numeroAns="lgsMS10417")
     autre["demandeur"]["siret"] = "52871234200013"
     autre["demandeur"]["denominationSociale"] = "Logiciels du social"
-    assert p.soumettre.executer(autre, JETON_ROBOT).numero == "ENR0002M0"
+    assert p.soumettre(autre, JETON_ROBOT).numero == "ENR0002M0"
 
 
 def test_le_demandeur_suit_sa_demande_avec_son_jeton(p: Plateforme) -> None:
     confirmation = soumise(p)
     suivre = SuivreDemande(p.demandes)
-    vue = suivre.executer(confirmation.numero, confirmation.jeton_suivi)
+    vue = suivre(confirmation.numero, confirmation.jeton_suivi)
     assert vue["statut"] == "SOUMISE"
     assert "iban" not in str(vue).lower()
     with pytest.raises(DemandeIntrouvable):
-        suivre.executer(confirmation.numero, "mauvais-jeton")
+        suivre(confirmation.numero, "mauvais-jeton")
     with pytest.raises(DemandeIntrouvable):
-        suivre.executer("ENR9999M0", confirmation.jeton_suivi)
+        suivre("ENR9999M0", confirmation.jeton_suivi)
     with pytest.raises(DemandeIntrouvable):
-        suivre.executer("pas-un-numero", confirmation.jeton_suivi)
-    p.decider.executer(confirmation.numero, "REJETEE", "RIB illisible", "g")
-    vue = suivre.executer(confirmation.numero, confirmation.jeton_suivi)
+        suivre("pas-un-numero", confirmation.jeton_suivi)
+    p.decider(confirmation.numero, "REJETEE", "RIB illisible", "g")
+    vue = suivre(confirmation.numero, confirmation.jeton_suivi)
     assert (vue["statut"], vue["motif"]) == ("REJETEE", "RIB illisible")
 
 
@@ -100,38 +100,38 @@ def test_liste_par_statut_et_curseur(p: Plateforme) -> None:
         brut = formulaire(p, numeroAns=numero_ans)
         brut["demandeur"].update(siret=siret, denominationSociale=nom)
         brut["representant"] = personne(siret)
-        numeros.append(p.soumettre.executer(brut, JETON_ROBOT).numero)
+        numeros.append(p.soumettre(brut, JETON_ROBOT).numero)
         p.horloge.regler(p.horloge.maintenant() + timedelta(minutes=1))
-    p.decider.executer(numeros[1], "REJETEE", "Certificat expiré", "g")
-    page = p.lister.executer(None, None, 2)
+    p.decider(numeros[1], "REJETEE", "Certificat expiré", "g")
+    page = p.lister(None, None, 2)
     assert [d.numero for d in page.demandes] == numeros[:2]
-    suite = p.lister.executer(None, page.curseur_suivant, 2)
+    suite = p.lister(None, page.curseur_suivant, 2)
     assert [d.numero for d in suite.demandes] == numeros[2:]
     assert suite.curseur_suivant is None
-    soumises = p.lister.executer("SOUMISE", None, 10)
+    soumises = p.lister("SOUMISE", None, 10)
     assert [d.numero for d in soumises.demandes] == [numeros[0], numeros[2]]
     with pytest.raises(DemandeInvalide) as exc:
-        p.lister.executer("EN_COURS", None, 500)
+        p.lister("EN_COURS", None, 500)
     assert {x.champ for x in exc.value.problemes} == {"statut", "limite"}
     with pytest.raises(CurseurInvalide):
-        p.lister.executer(None, "n'importe quoi", 2)
+        p.lister(None, "n'importe quoi", 2)
 
 
 def test_lecture_iban_en_clair_pour_le_gestionnaire_seulement(p: Plateforme) -> None:
     confirmation = soumise(p)
-    vue = p.lire.executer(confirmation.numero, None)
+    vue = p.lire(confirmation.numero, None)
     assert vue["coordonneesBancaires"]["iban"] == IBAN
     assert vue["formulaire"]["coordonneesBancaires"]["iban"] == IBAN
     assert all(d["url"].startswith("https://documents.local/") for d in vue["documents"])
-    vue = p.lire.executer(confirmation.numero, SIRET)
+    vue = p.lire(confirmation.numero, SIRET)
     assert vue["coordonneesBancaires"]["iban"] == "FR76 **** **** **** **** **** 0189"
     assert vue["formulaire"]["coordonneesBancaires"]["iban"] == "FR76 **** **** **** **** **** 0189"
     assert IBAN not in str(vue)
     assert "url" not in str(vue["documents"])
     with pytest.raises(DemandeIntrouvable):  # no éditeur reads another's demande
-        p.lire.executer(confirmation.numero, "52871234200013")
-    assert [v["numero"] for v in MesDemandes(p.demandes).executer(SIRET)] == ["ENR0001M0"]
-    assert MesDemandes(p.demandes).executer("52871234200013") == []
+        p.lire(confirmation.numero, "52871234200013")
+    assert [v["numero"] for v in MesDemandes(p.demandes)(SIRET)] == ["ENR0001M0"]
+    assert MesDemandes(p.demandes)("52871234200013") == []
 
 
 def test_masquer_iban() -> None:
@@ -146,7 +146,7 @@ def test_masquer_iban() -> None:
 def test_validee_cree_le_compte_et_envoie_deux_courriels(p: Plateforme) -> None:
     confirmation = soumise(p)
     p.horloge.regler(p.horloge.maintenant() + timedelta(days=2))
-    demande = p.decider.executer(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
+    demande = p.decider(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
     assert demande.statut is StatutDemande.VALIDEE
     assert demande.decision is not None and demande.decision.compte == "CREE"
     compte = p.comptes.par_email("rep@medisoft.example.fr")
@@ -187,7 +187,7 @@ def test_validee_etend_un_compte_existant_avec_la_meme_adresse(p: Plateforme) ->
     )
     p.comptes.comptes["rep@medisoft.example.fr"] = existant
     confirmation = soumise(p)
-    demande = p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    demande = p.decider(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "ETENDU"
     assert len(p.comptes.comptes) == 1 and p.comptes.mots_de_passe == {}
     compte = p.comptes.par_email("rep@medisoft.example.fr")
@@ -201,9 +201,9 @@ def test_validee_etend_un_compte_existant_avec_la_meme_adresse(p: Plateforme) ->
 def test_rejetee_envoie_le_motif(p: Plateforme) -> None:
     confirmation = soumise(p)
     with pytest.raises(DemandeInvalide) as exc:
-        p.decider.executer(confirmation.numero, "REJETEE", "  ", "g")
+        p.decider(confirmation.numero, "REJETEE", "  ", "g")
     assert [x.code for x in exc.value.problemes] == ["MOTIF_OBLIGATOIRE"]
-    demande = p.decider.executer(confirmation.numero, "REJETEE", "Le RIB est illisible.", "g")
+    demande = p.decider(confirmation.numero, "REJETEE", "Le RIB est illisible.", "g")
     assert demande.statut is StatutDemande.REJETEE
     _accuse, rejet = p.courriels.envoyes
     assert rejet.modele == "rejet" and "Le RIB est illisible." in rejet.texte
@@ -214,18 +214,18 @@ def test_rejetee_envoie_le_motif(p: Plateforme) -> None:
 def test_decision_invalide_ou_demande_inconnue(p: Plateforme) -> None:
     confirmation = soumise(p)
     with pytest.raises(DemandeInvalide) as exc:
-        p.decider.executer(confirmation.numero, "ACCEPTEE", "x" * 2001, "g")
+        p.decider(confirmation.numero, "ACCEPTEE", "x" * 2001, "g")
     assert {x.champ for x in exc.value.problemes} == {"decision", "motif"}
     with pytest.raises(DemandeIntrouvable):
-        p.decider.executer("ENR0404M0", "VALIDEE", None, "g")
+        p.decider("ENR0404M0", "VALIDEE", None, "g")
 
 
 def test_une_demande_ne_se_decide_qu_une_fois(p: Plateforme) -> None:
     confirmation = enrole(p)
     with pytest.raises(DejaDecidee):
-        p.decider.executer(confirmation.numero, "REJETEE", "trop tard", "g2")
+        p.decider(confirmation.numero, "REJETEE", "trop tard", "g2")
     with pytest.raises(DejaDecidee):
-        p.decider.executer(confirmation.numero, "VALIDEE", None, "g2")
+        p.decider(confirmation.numero, "VALIDEE", None, "g2")
     assert len(p.courriels.envoyes) == 3
 
 
@@ -233,7 +233,7 @@ def test_deux_decisions_concurrentes_une_seule_gagne(p: Plateforme) -> None:
     confirmation = soumise(p)
     p.demandes.conflit_au_prochain = True  # another gestionnaire decided in between
     with pytest.raises(DejaDecidee):
-        p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+        p.decider(confirmation.numero, "VALIDEE", None, "g")
     assert p.comptes.comptes == {} and len(p.courriels.envoyes) == 1
 
 
@@ -250,9 +250,9 @@ def test_effets_interrompus_reprises_par_une_nouvelle_validation(p: Plateforme) 
 
     p.comptes.creer = en_panne  # type: ignore[method-assign]
     with pytest.raises(Panne):
-        p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+        p.decider(confirmation.numero, "VALIDEE", None, "g")
     p.comptes.creer = creer  # type: ignore[method-assign]
-    demande = p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    demande = p.decider(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "CREE"
     assert [m.modele for m in p.courriels.envoyes] == [
         "accuse_reception",
@@ -269,7 +269,7 @@ def test_deja_enrole_ou_demande_en_cours(p: Plateforme) -> None:
     q = Plateforme()
     enrole(q)
     with pytest.raises(DemandeInvalide) as exc:
-        q.soumettre.executer(formulaire(q, numeroAns=NUMERO_ANS_2), JETON_ROBOT)
+        q.soumettre(formulaire(q, numeroAns=NUMERO_ANS_2), JETON_ROBOT)
     assert [(x.champ, x.code) for x in exc.value.problemes] == [("demandeur.siret", "DEJA_ENROLE")]
 
 
@@ -288,16 +288,16 @@ def complementaire(p: Plateforme, **autres: object) -> dict[str, object]:
 
 def test_complementaire_reserve_aux_editeurs_enroles(p: Plateforme) -> None:
     with pytest.raises(NonEnrole):
-        p.complementaire.executer(complementaire(p), SIRET)
+        p.complementaire(complementaire(p), SIRET)
 
 
 def test_complementaire_sans_pieces_d_identite_ni_rib(p: Plateforme) -> None:
     enrole(p)
-    confirmation = p.complementaire.executer(complementaire(p), SIRET)
+    confirmation = p.complementaire(complementaire(p), SIRET)
     assert confirmation.demande.contact.email == "rep@medisoft.example.fr"
     assert confirmation.demande.contact.nom == "Martin"
     assert [d.type_document for d in confirmation.demande.documents] == ["certificatReferencement"]
-    demande = p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    demande = p.decider(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "ETENDU"
     assert p.courriels.envoyes[-1].modele == "extension"
     assert len(p.comptes.comptes) == 1
@@ -344,7 +344,7 @@ def test_complementaire_regles(p: Plateforme) -> None:
     ]
     for brut, attendus in cas:
         with pytest.raises(DemandeInvalide) as exc:
-            p.complementaire.executer(brut, SIRET)
+            p.complementaire(brut, SIRET)
         assert {x.champ: x.code for x in exc.value.problemes} == attendus
 
 
@@ -361,9 +361,9 @@ def test_complementaire_avec_nouveau_depositaire(p: Plateforme) -> None:
             "contratPrestation",
         ),
     )
-    confirmation = p.complementaire.executer(brut, SIRET)
+    confirmation = p.complementaire(brut, SIRET)
     assert confirmation.demande.contact.email == "cabinet@medisoft.example.fr"
-    p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    p.decider(confirmation.numero, "VALIDEE", None, "g")
     assert p.comptes.par_email("cabinet@medisoft.example.fr") is not None  # a new account
     enrolement = p.enrolements.lire(SIRET, NUMERO_ANS_2)
     assert enrolement is not None and enrolement.email == "cabinet@medisoft.example.fr"
@@ -385,19 +385,19 @@ def test_changement_de_coordonnees_valide_avant_tout_paiement(p: Plateforme) -> 
         "documents": {},
     }
     with pytest.raises(DemandeInvalide) as exc:
-        p.changement.executer(brut, SIRET)
+        p.changement(brut, SIRET)
     assert {x.champ: x.code for x in exc.value.problemes} == {"documents.rib": "DOCUMENT_MANQUANT"}
     brut["documents"] = p.documents("rib")
-    confirmation = p.changement.executer(brut, SIRET)
+    confirmation = p.changement(brut, SIRET)
     assert confirmation.demande.numero_ans is None
     with pytest.raises(DemandeInvalide) as exc:  # one change at a time
-        p.changement.executer(brut | {"documents": p.documents("rib")}, SIRET)
+        p.changement(brut | {"documents": p.documents("rib")}, SIRET)
     assert [x.code for x in exc.value.problemes] == ["DEMANDE_EN_COURS"]
     avant = p.enrolements.lire(SIRET, NUMERO_ANS)
     assert avant is not None and avant.iban == IBAN  # not used until validated
     assert p.annonces.envoyees == []  # the first enrolment re-issues nothing
     p.horloge.regler(p.horloge.maintenant() + timedelta(days=1))
-    demande = p.decider.executer(confirmation.numero, "VALIDEE", None, "g")
+    demande = p.decider(confirmation.numero, "VALIDEE", None, "g")
     assert demande.decision is not None and demande.decision.compte == "SANS_OBJET"
     # Paiement is told once the records hold the new details (no IBAN in the message).
     assert [m.model_dump() for m in p.annonces.envoyees] == [
@@ -413,4 +413,4 @@ def test_changement_de_coordonnees_valide_avant_tout_paiement(p: Plateforme) -> 
     )
     assert p.courriels.envoyes[-1].modele == "coordonnees_validees"
     with pytest.raises(NonEnrole):
-        p.changement.executer(brut, "52871234200013")
+        p.changement(brut, "52871234200013")

@@ -35,7 +35,7 @@ from tests.unit.enrolment.fakes import INSTANT, ReferentielMemoire
 @pytest.fixture
 def referentiel() -> ReferentielMemoire:
     memoire = ReferentielMemoire()
-    ChargerReferentiel(memoire, HorlogeFixe(INSTANT)).executer(donnees_initiales(), "init")
+    ChargerReferentiel(memoire, HorlogeFixe(INSTANT))(donnees_initiales(), "init")
     return memoire
 
 
@@ -54,14 +54,14 @@ def test_le_referentiel_livre_est_realiste(referentiel: ReferentielMemoire) -> N
 
 def test_rechercher(referentiel: ReferentielMemoire) -> None:
     rechercher = RechercherReferencement(referentiel)
-    trouve = rechercher.executer("zbuMSS0001")
+    trouve = rechercher("zbuMSS0001")
     vue = vue_referencement(trouve)
     assert vue["dsr"] == "MS1 / DUI / vague 1"
     assert vue["raisonSociale"] == "MEDISOFT SOLUTIONS"
     with pytest.raises(ReferencementIntrouvable):
-        rechercher.executer("zbuMSS9999")
+        rechercher("zbuMSS9999")
     with pytest.raises(DemandeInvalide) as exc:
-        rechercher.executer("zbu-MSS-01")
+        rechercher("zbu-MSS-01")
     assert [x.code for x in exc.value.problemes] == ["NUMERO_ANS_INVALIDE"]
 
 
@@ -73,7 +73,7 @@ def test_nouvelle_version_upsert_et_historique(referentiel: ReferentielMemoire) 
     donnees["referencements"].append(nouveau)
     del donnees["referencements"][2]  # lgsMS10417: absent from this version, kept
     plus_tard = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
-    bilan = ChargerReferentiel(referentiel, HorlogeFixe(plus_tard)).executer(donnees, "g-42")
+    bilan = ChargerReferentiel(referentiel, HorlogeFixe(plus_tard))(donnees, "g-42")
     assert bilan.ajoutes == ("zbuMSS0003",)
     assert bilan.modifies == ("zbuMSS0001",)
     assert bilan.absents == ("lgsMS10417",)
@@ -112,7 +112,7 @@ def test_fichier_invalide_rien_n_est_charge(
 ) -> None:
     avant = copy.deepcopy(referentiel.entrees)
     with pytest.raises(DemandeInvalide) as exc:
-        ChargerReferentiel(referentiel, HorlogeFixe(INSTANT)).executer(donnees, "g")
+        ChargerReferentiel(referentiel, HorlogeFixe(INSTANT))(donnees, "g")
     assert [(x.champ, x.code) for x in exc.value.problemes] == [(champ, code)]
     assert referentiel.entrees == avant
 
@@ -121,7 +121,7 @@ def test_numero_en_double(referentiel: ReferentielMemoire) -> None:
     donnees = donnees_initiales()
     donnees["referencements"].append(dict(donnees["referencements"][0]))
     with pytest.raises(DemandeInvalide) as exc:
-        ChargerReferentiel(referentiel, HorlogeFixe(INSTANT)).executer(donnees, "g")
+        ChargerReferentiel(referentiel, HorlogeFixe(INSTANT))(donnees, "g")
     assert [x.code for x in exc.value.problemes] == ["NUMERO_ANS_DUPLIQUE"]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +168,45 @@ def test_une_adresse_invalide_est_refusee(
     finally:
         monkeypatch.undo()
         recharger()
+
+
+# Variables read outside shared/settings.py that are no setting of the platform: the
+# terminal's width (the CLI's table) and whether the code runs inside Lambda at all.
+LUES_AILLEURS = {
+    ("services/depot/cli.py", "COLUMNS"),
+    ("shared/demarrage.py", "AWS_LAMBDA_FUNCTION_NAME"),
+}
+_LECTURE = re.compile(r"os\.(?:environ|getenv)\b(?:\.get\(|\[|\()?\s*(\"[A-Z_]+\"|[A-Za-z_]+)?")
+
+
+def lectures_d_environnement(fichier: str, source: str) -> set[tuple[str, str]]:
+    """(file, variable) for each read of the environment in `source` (the variable as
+    written: a literal without quotes, or the name of what holds it)."""
+    return {(fichier, (m.group(1) or "?").strip('"')) for m in _LECTURE.finditer(source)}
+
+
+def test_chaque_reglage_est_lu_par_shared_settings() -> None:
+    """A setting read with os.environ elsewhere escapes the cold-start checks (`requis`)
+    and the template test (tests/infra/test_reglages.py): each goes through `Settings`."""
+    racine = Path(__file__).resolve().parents[3]
+    lectures = set()
+    for chemin in sorted([*racine.glob("services/**/*.py"), *racine.glob("shared/**/*.py")]):
+        fichier = chemin.relative_to(racine).as_posix()
+        if fichier != "shared/settings.py":
+            lectures |= lectures_d_environnement(fichier, chemin.read_text(encoding="utf-8"))
+    assert lectures == LUES_AILLEURS
+
+
+def test_le_controle_trouve_chaque_forme_de_lecture() -> None:
+    source = (
+        'a = os.environ.get("SEGURNUM_QUEUE_REPONSES") or QUEUE\n'
+        'b = os.environ["SEGURNUM_X"]\n'
+        "c = os.getenv(VARIABLE_CLE)\n"
+        "d = dict(os.environ)\n"
+    )
+    assert lectures_d_environnement("f.py", source) == {
+        ("f.py", "SEGURNUM_QUEUE_REPONSES"),
+        ("f.py", "SEGURNUM_X"),
+        ("f.py", "VARIABLE_CLE"),
+        ("f.py", "?"),
+    }

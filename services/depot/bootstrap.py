@@ -8,9 +8,8 @@ start (the clock is the process's current one at each call).
 it needs: a route or handler imports only what it uses (GET /depots neither the
 simulation nor the ZIP reader).
 
-The guichet (windows, reminders, closing) is wired on its own, by
-`services.depot.adapters.guichet_dynamodb.service_guichet`: it is leaving the dépôt for
-its own bounded context, and takes its wiring with it."""
+The guichet (windows, reminders, closing) is its own bounded context, with its own
+composition root (`services/guichet/bootstrap.py`)."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from shared.dossier import (
     resume_depuis_item,
 )
 from shared.dynamo import TableDynamo, code_erreur, condition_echouee, depuis_dynamo, vers_dynamo
+from shared.pannes_aws import reessayer
 from shared.settings import settings
 
 MAX_REQUETES_PAGE = 20  # filters applied after the index: bound the work of one page
@@ -312,8 +313,12 @@ class WorkflowStepFunctions:
 
     def reprendre(self, jeton: str, sortie: Mapping[str, Any]) -> None:
         sfn = self._client if self._client is not None else client("stepfunctions")
+        sortie_json = json.dumps(dict(sortie), default=str)
         try:
-            sfn.send_task_success(taskToken=jeton, output=json.dumps(dict(sortie), default=str))
+            # Retried here, in the gestionnaire's request: otherwise the decision waits for
+            # the reconciliation (15 min). A replay after a lost answer finds the token used
+            # (JetonPerime below): the hand-over happened.
+            reessayer(lambda: sfn.send_task_success(taskToken=jeton, output=sortie_json))
         except Exception as erreur:
             if code_erreur(erreur) in ("TaskDoesNotExist", "InvalidToken", "TaskTimedOut"):
                 raise JetonPerime(code_erreur(erreur)) from erreur

@@ -1,9 +1,9 @@
-"""Le contenu d'une pièce justificative (PDF, JPEG, PNG): sa signature et sa marque de fin.
+"""The content of a pièce justificative (PDF, JPEG, PNG): its signature and end marker.
 
-Une extension ne prouve rien: un exécutable renommé en .pdf, une archive glissée derrière
-une image, un fichier coupé pendant l'envoi se voient à ses premiers et à ses derniers
-octets. Ces règles jugent les pièces du ZIP d'un dépôt (format MS v1 §5) et les pièces
-envoyées seules (enrôlement): une seule implémentation. Pur: des octets, un constat.
+An extension proves nothing: an executable renamed to .pdf, an archive slipped behind
+an image, a file cut off during upload show in its first and last bytes. These rules
+judge the pièces of a dépôt's ZIP (format MS v1 §5) and the pièces sent alone
+(enrolment): one implementation. Pure: bytes in, a finding out.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-TETE = 16  # octets de tête à fournir: la plus longue signature en compte 8
-QUEUE = 1024  # les marques de fin sont cherchées dans le dernier kilo-octet
+TETE = 16  # leading bytes to supply: the longest signature has 8
+QUEUE = 1024  # end markers are looked for in the last kilobyte
 
 EXTENSIONS = {"pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg", "png": "png"}
 TYPES_MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
-SIG_ZIP_FIN = b"PK\x05\x06"  # fin de répertoire central: un ZIP caché en fin de contenu
-IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # le bloc IEND vide d'un PNG, avec son CRC
+SIG_ZIP_FIN = b"PK\x05\x06"  # end of central directory: a ZIP hidden at the end of the content
+IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # a PNG's empty IEND chunk, with its CRC
 
 _MAGIES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "pdf"),
@@ -75,9 +75,9 @@ class DefautContenu(StrEnum):
 
 @dataclass(frozen=True)
 class Constat:
-    """`type_contenu` ("pdf", "jpeg", "png") quand le contenu est celui de l'extension, tête
-    et fin vérifiées; `defaut` et `message` (en français) quand il ne l'est pas. Les deux
-    None: rien à redire, mais la fin n'a pas été lue (ou l'extension est déjà refusée)."""
+    """`type_contenu` ("pdf", "jpeg", "png") when the content is the extension's, head
+    and end checked; `defaut` and `message` (in French) when it is not. Both None:
+    nothing to object to, but the end was not read (or the extension is already refused)."""
 
     type_contenu: str | None = None
     defaut: DefautContenu | None = None
@@ -85,7 +85,7 @@ class Constat:
 
 
 def detecter_type(tete: bytes) -> str | None:
-    """La nature d'un contenu d'après ses premiers octets ("pdf", "zip", "exe-windows"…)."""
+    """The kind of a content from its first bytes ("pdf", "zip", "exe-windows"…)."""
     for magie, nature in _MAGIES:
         if tete.startswith(magie):
             return nature
@@ -93,13 +93,13 @@ def detecter_type(tete: bytes) -> str | None:
 
 
 def extension(nom: str) -> str:
-    """L'extension en minuscules, sans le point ("" sans extension)."""
+    """The extension in lower case, without the dot ("" without an extension)."""
     return nom.rsplit(".", 1)[1].lower() if "." in nom else ""
 
 
 def type_attendu(nom: str) -> str | None:
-    """Le contenu que promet l'extension du nom ("pdf", "jpeg", "png"), ou None si elle est
-    refusée."""
+    """The content the name's extension promises ("pdf", "jpeg", "png"), or None if it is
+    refused."""
     return EXTENSIONS.get(extension(nom))
 
 
@@ -114,9 +114,9 @@ def fin_correcte(attendu: str, queue: bytes) -> bool:
 def juger_contenu(
     nom: str, attendu: str | None, tete: bytes, queue: bytes | None, *, dans_archive: bool = False
 ) -> Constat:
-    """Juge un contenu d'après ses `TETE` premiers octets et ses `QUEUE` derniers (queue None:
-    la fin n'a pas été lue). `attendu`: `type_attendu(nom)` (None: extension refusée).
-    `dans_archive`: la pièce vient d'un ZIP (le conseil n'est pas le même)."""
+    """Judges a content from its first `TETE` bytes and its last `QUEUE` (queue None: the
+    end was not read). `attendu`: `type_attendu(nom)` (None: extension refused).
+    `dans_archive`: the pièce comes from a ZIP (the advice is not the same)."""
     nature = detecter_type(tete)
     if nature in ARCHIVES or (queue is not None and SIG_ZIP_FIN in queue):
         quoi = (
@@ -134,7 +134,7 @@ def juger_contenu(
             defaut=DefautContenu.ARCHIVE_IMBRIQUEE, message=f"La pièce « {nom} » {quoi} : {conseil}"
         )
     if attendu is None:
-        return Constat()  # l'extension elle-même est refusée: c'est l'erreur à dire
+        return Constat()  # the extension itself is refused: that is the error to report
     if nature != attendu:
         if nature in LIBELLES:
             constat = f"son contenu est {LIBELLES[nature]}"
@@ -158,9 +158,9 @@ def juger_contenu(
 
 
 def verifier_contenu(extension_fichier: str, contenu: bytes) -> str | None:
-    """Un fichier entier envoyé seul (enrôlement): None s'il est du type qu'annonce son
-    extension, sinon ce qui ne va pas et ce qui est attendu, en français (une phrase qui
-    commence par une minuscule, à placer après le nom du document)."""
+    """A whole file sent alone (enrolment): None if it is of the type its extension
+    announces, otherwise what is wrong and what is expected, in French (a sentence that
+    starts in lower case, to be placed after the document's name)."""
     attendu = EXTENSIONS.get(extension_fichier.lower())
     if attendu is None:
         return "seuls les fichiers .png, .jpg, .jpeg ou .pdf sont acceptés."

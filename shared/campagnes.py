@@ -1,13 +1,13 @@
-"""Les campagnes de financement sont des données (G1): fenêtres, couloirs, plafonds.
+"""Funding campaigns are data (G1): windows, couloirs, ceilings.
 
-Les heures sont locales à Paris dans les données et deviennent des instants avec
-fuseau ici. Une nouvelle vague s'ajoute dans `donnees/campagnes.json` (ou dans le
-fichier désigné par SEGURNUM_CAMPAGNES), sans changer le code.
+Times are Paris local times in the data and become timezone-aware instants here. A new
+wave is added in `donnees/campagnes.json` (or in the file named by SEGURNUM_CAMPAGNES),
+without changing the code.
 
-Ce que la décision d'attribution cite est aussi une donnée de la campagne: le nom du
-programme, ses textes (base légale, par couloir au besoin) et les voies et délais de
-recours (CRPA, art. R.421-5). Chaque campagne doit les donner: une campagne sans eux
-n'est pas chargée (docs/documents.md dit d'où viennent les valeurs et qui les vérifie).
+What the décision d'attribution cites is campaign data too: the programme's name, its
+texts (legal basis, per couloir when needed) and the means and time limits of appeal
+(CRPA, art. R.421-5). Every campaign must give them: a campaign without them is not
+loaded (docs/documents.md says where the values come from and who checks them).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class TypeDemande(StrEnum):
 
 @dataclass(frozen=True)
 class BaseLegale:
-    """Un texte sur lequel repose le programme; sans couloirs, il vaut pour tous."""
+    """A text the programme rests on; without couloirs, it applies to all of them."""
 
     texte: str
     couloirs: tuple[str, ...] = ()
@@ -45,8 +45,8 @@ class BaseLegale:
 
 @dataclass(frozen=True)
 class VoiesDeRecours:
-    """Qui reçoit le recours gracieux (l'auteur de la décision), quelle juridiction le
-    recours contentieux, et dans quel délai (en mois, à compter de la notification)."""
+    """Who receives the recours gracieux (the decision's author), which court hears the
+    recours contentieux, and within what time (in months, from the notification)."""
 
     autorite: str
     juridiction: str
@@ -74,7 +74,7 @@ class Campagne:
         return self.echeance_avance if type_demande is TypeDemande.AVANCE else self.echeance_solde
 
     def fenetre_ouverte(self, type_demande: TypeDemande, instant: datetime) -> bool:
-        """Ouverte de l'ouverture (incluse) à l'échéance (exclue: 14:00:00 est trop tard)."""
+        """Open from the opening (included) to the deadline (excluded: 14:00:00 is too late)."""
         exiger_fuseau(instant)
         return self.ouverture <= instant < self.echeance(type_demande)
 
@@ -159,7 +159,7 @@ def campagne(id_campagne: str) -> Campagne:
 
 
 def campagne_du_couloir(couloir: str, instant: datetime | None = None) -> Campagne:
-    """La campagne qui couvre ce couloir; à défaut d'instant, la plus récente."""
+    """The campaign that covers this couloir; without an instant, the most recent one."""
     candidates = [c for c in campagnes() if c.couvre(couloir)]
     if not candidates:
         raise KeyError(couloir)

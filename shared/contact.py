@@ -1,7 +1,7 @@
-"""Courriel (syntaxe seulement, pas de DNS) et téléphone français.
+"""Email (syntax only, no DNS) and French phone numbers.
 
-email_validator et phonenumbers ne sont importés qu'au premier contrôle (~45 ms à froid):
-un handler qui n'en juge aucun ne les paie pas à son démarrage.
+email_validator and phonenumbers are imported at the first check only (~45 ms cold):
+a handler that checks neither does not pay for them at start-up.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def courriel_valide(valeur: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def telephone_francais_valide(valeur: str) -> bool:
-    """10 chiffres commençant par 0, ou +33 suivi de 9 chiffres, numéro attribuable."""
+    """10 digits starting with 0, or +33 followed by 9 digits, an assignable number."""
     if not (
         (len(valeur) == 10 and valeur.isdigit() and valeur[0] == "0")
         or (len(valeur) == 12 and valeur.startswith("+33") and valeur[3:].isdigit())

@@ -1,8 +1,8 @@
-"""L'heure de la plateforme: toujours avec fuseau; les échéances sont en Europe/Paris.
+"""The platform's time: always timezone-aware; deadlines are in Europe/Paris.
 
-Sur AWS l'horloge est celle du système. En local, le runtime la décale (tests et
-démonstrations à une date de campagne) et traduit de même les dates venues d'AWS
-(heure de réception S3), pour que « reçu à 13:59:59 » garde son sens.
+On AWS the clock is the system's. Locally, the runtime shifts it (tests and demos at a
+campaign date) and shifts the dates that come from AWS (S3 receipt time) the same way,
+so that « reçu à 13:59:59 » keeps its meaning.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ class Horloge(Protocol):
     def maintenant(self) -> datetime: ...
 
     def depuis_aws(self, instant: datetime) -> datetime:
-        """Ramène un instant donné par AWS (horloge réelle) à l'heure de la plateforme."""
+        """Brings an instant given by AWS (real clock) to the platform's time."""
         ...
 
 
@@ -30,7 +30,7 @@ def exiger_fuseau(instant: datetime) -> datetime:
 
 
 def heure_paris(texte: str) -> datetime:
-    """ISO 8601; une date-heure sans fuseau est lue comme heure de Paris."""
+    """ISO 8601; a date-time without a timezone is read as Paris time."""
     instant = datetime.fromisoformat(texte)
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=PARIS)
@@ -46,7 +46,7 @@ class HorlogeSysteme:
 
 
 class HorlogeDecalee:
-    """Heure réelle + un décalage réglable; sûre entre threads.
+    """Real time + an adjustable offset; thread-safe.
 
     Every setting is kept with the real instant it was made at, so an instant given by AWS
     is translated with the offset in force when it happened: a JSON received at 13:59:59
@@ -84,7 +84,7 @@ class HorlogeDecalee:
 
 
 class HorlogeFixe:
-    """Pour les tests unitaires: l'heure ne bouge que quand on la règle."""
+    """For unit tests: time only moves when it is set."""
 
     def __init__(self, instant: datetime) -> None:
         self.instant = exiger_fuseau(instant)
@@ -103,7 +103,7 @@ _horloge: Horloge = HorlogeSysteme()
 
 
 def horloge() -> Horloge:
-    """L'horloge du processus (le runtime local la remplace par une HorlogeDecalee)."""
+    """The process's clock (the local runtime replaces it with a HorlogeDecalee)."""
     return _horloge
 
 

@@ -1,9 +1,9 @@
-"""Identifiants français: SIREN, SIRET, FINESS, IBAN, BIC.
+"""French identifiers: SIREN, SIRET, FINESS, IBAN, BIC.
 
-python-stdnum porte les algorithmes (Luhn, exception La Poste du SIRET, clés IBAN);
-ce module n'ajoute que ce que stdnum n'a pas: le format FINESS (départements 2A/2B).
-Chaque fonction prend une chaîne telle que reçue et ne la normalise pas: un dépôt
-doit contenir la forme canonique, sans espace.
+python-stdnum carries the algorithms (Luhn, the SIRET's La Poste exception, IBAN check
+digits); this module only adds what stdnum lacks: the FINESS format (départements
+2A/2B). Each function takes a string as received and does not normalise it: a dépôt
+must hold the canonical form, without spaces.
 """
 
 from __future__ import annotations
@@ -32,22 +32,22 @@ def siren_valide(valeur: str) -> bool:
 
 
 def siret_valide(valeur: str) -> bool:
-    """14 chiffres, clé de Luhn; stdnum applique l'exception La Poste (356000000…)."""
+    """14 digits, Luhn check; stdnum applies the La Poste exception (356000000…)."""
     if not (_CHIFFRES.fullmatch(valeur) and len(valeur) == 14):
         return False
     return bool(_stdnum("fr.siret").is_valid(valeur))
 
 
 def finess_format_valide(valeur: str) -> bool:
-    """9 caractères: département (2 chiffres, 2A ou 2B) puis 7 chiffres."""
+    """9 characters: département (2 digits, 2A or 2B) then 7 digits."""
     return bool(_FINESS.fullmatch(valeur))
 
 
 def finess_valide(valeur: str) -> bool:
-    """Format FINESS, et clé de Luhn quand le numéro n'a que des chiffres.
+    """FINESS format, and the Luhn check when the number is all digits.
 
-    Les numéros corses (2A/2B) n'ont pas de clé de Luhn calculable: seul leur format
-    est vérifié.
+    Corsican numbers (2A/2B) have no computable Luhn check: only their format is
+    checked.
     """
     if not finess_format_valide(valeur):
         return False
@@ -63,10 +63,11 @@ def bic_valide(valeur: str) -> bool:
 
 
 def iban_masque(valeur: str) -> str:
-    """« FR76 **** **** **** **** **** 1234 »: pays et clé, puis les 4 derniers caractères.
+    """« FR76 **** **** **** **** **** 1234 »: country and check digits, then the last 4
+    characters.
 
-    Le nombre de groupes masqués suit la longueur de l'IBAN (27 caractères en France);
-    les espaces éventuels de la saisie sont ignorés.
+    The number of masked groups follows the IBAN's length (27 characters in France);
+    any spaces typed in the input are ignored.
     """
     compact = "".join(valeur.split()).upper()
     if len(compact) < 8:

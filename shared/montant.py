@@ -1,4 +1,4 @@
-"""Montants en euros: Decimal à deux décimales, arrondi commercial (half-up), jamais de float."""
+"""Amounts in euros: Decimal with two places, commercial rounding (half-up), never a float."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class MontantInvalide(ValueError):
 
 def _en_decimal(valeur: object) -> Decimal:
     if isinstance(valeur, (bool, float)):
-        # Un float a déjà perdu la valeur exacte: on le refuse plutôt que de deviner.
+        # A float has already lost the exact value: refuse it rather than guess.
         raise MontantInvalide("un montant ne se construit jamais depuis un float")
     if isinstance(valeur, Montant):
         return valeur.valeur
@@ -49,7 +49,7 @@ class Montant:
 
     @classmethod
     def exact(cls, valeur: Valeur) -> Montant:
-        """Refuse une valeur qui n'est pas déjà au centime (1500.505 n'est pas un montant)."""
+        """Refuses a value that is not already in cents (1500.505 is not an amount)."""
         brut = _en_decimal(valeur)
         if brut != arrondir(brut):
             raise MontantInvalide(f"{brut} a plus de deux décimales")
@@ -65,7 +65,7 @@ class Montant:
         return Montant(self.valeur * _en_decimal(facteur))
 
     def pourcentage(self, taux: Decimal | int | str) -> Montant:
-        """taux en pour cent: Montant('100').pourcentage(30) == Montant('30.00')."""
+        """rate in percent: Montant('100').pourcentage(30) == Montant('30.00')."""
         return Montant(self.valeur * _en_decimal(taux) / _CENT)
 
     def toutes_taxes(self, taux_tva: Decimal | int | str) -> Montant:
@@ -75,7 +75,7 @@ class Montant:
         return format(self.valeur, "f")
 
     def en_francais(self) -> str:
-        """« 18 750,00 € » (espace insécable fine pour les milliers)."""
+        """« 18 750,00 € » (narrow no-break space for thousands)."""
         entier, _, decimales = format(abs(self.valeur), "f").partition(".")
         groupes: list[str] = []
         while entier:

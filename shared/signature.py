@@ -1,15 +1,16 @@
-"""Signature PAdES des documents de la plateforme (pyHanko) et sa vérification.
+"""PAdES signature of the platform's documents (pyHanko) and its verification.
 
-Une signature RSA PKCS#1 v1.5 / SHA-256 est déterministe. pyHanko ajoute trois valeurs
-variables à la révision signée: l'heure de signature (heure courante), la date /ModDate
-et la seconde moitié de l'/ID du fichier (16 octets aléatoires). Ici, l'heure de signature
-et /ModDate sont l'instant métier fourni, et la seconde moitié de l'/ID est dérivée du PDF
-d'entrée et de cet instant: signer deux fois le même PDF au même instant donne les mêmes
-octets. Cela repose sur deux méthodes internes de pyHanko, d'où la version épinglée
-exactement dans pyproject.toml; un test compare deux signatures octet à octet.
+An RSA PKCS#1 v1.5 / SHA-256 signature is deterministic. pyHanko adds three variable
+values to the signed revision: the signing time (current time), the /ModDate and the
+second half of the file's /ID (16 random bytes). Here the signing time and /ModDate are
+the business instant given, and the second half of the /ID is derived from the input
+PDF and that instant: signing the same PDF twice at the same instant gives the same
+bytes. This rests on two internal methods of pyHanko, hence the version pinned exactly
+in pyproject.toml; a test compares two signatures byte for byte.
 
-Le matériel (clé privée et certificat, PEM) vient d'un secret: voir shared/secrets_aws.py
-sur AWS; generer_materiel() fabrique une paire autosignée pour le runtime local et les tests.
+The material (private key and certificate, PEM) comes from a secret: see
+shared/secrets_aws.py on AWS; generer_materiel() makes a self-signed pair for the local
+runtime and the tests.
 """
 
 from __future__ import annotations
@@ -28,19 +29,19 @@ NOM_LOCAL = "Plateforme Ségur numérique (runtime local)"
 
 
 class SignatureImpossible(RuntimeError):
-    """Le matériel de signature est illisible ou ne correspond pas."""
+    """The signing material is unreadable or does not match."""
 
 
 @dataclass(frozen=True)
 class MaterielSignature:
-    """Clé privée (PKCS#8, PEM, non chiffrée) et certificat X.509 (PEM)."""
+    """Private key (PKCS#8, PEM, unencrypted) and X.509 certificate (PEM)."""
 
     cle: bytes
     certificat: bytes
 
 
 def materiel_en_json(materiel: MaterielSignature) -> str:
-    """La valeur du secret: {"cle": "<PEM PKCS#8>", "certificat": "<PEM X.509>"}."""
+    """The secret's value: {"cle": "<PEM PKCS#8>", "certificat": "<PEM X.509>"}."""
     return json.dumps(
         {"cle": materiel.cle.decode("ascii"), "certificat": materiel.certificat.decode("ascii")}
     )
@@ -60,7 +61,7 @@ def materiel_depuis_json(texte: str) -> MaterielSignature:
 
 
 class SourceMaterielSignature(Protocol):
-    """Port: d'où vient le matériel de signature (Secrets Manager sur AWS)."""
+    """Port: where the signing material comes from (Secrets Manager on AWS)."""
 
     def materiel(self) -> MaterielSignature: ...
 
@@ -85,10 +86,10 @@ def generer_materiel(
     duree: timedelta = timedelta(days=365 * 25),
     taille_cle: int = 3072,
 ) -> MaterielSignature:
-    """Une clé RSA et un certificat autosigné (runtime local, tests).
+    """An RSA key and a self-signed certificate (local runtime, tests).
 
-    Le certificat est valable dès 2020 par défaut: le runtime local décale son horloge à
-    des dates de campagne passées, et l'heure de signature doit tomber dans sa validité.
+    The certificate is valid from 2020 by default: the local runtime shifts its clock to
+    past campaign dates, and the signing time must fall within its validity.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -153,7 +154,7 @@ def _charger_certificat(pem: bytes) -> Any:
 
 
 def _ecrivain_fige(pdf: bytes, instant: datetime) -> Any:
-    """Un IncrementalPdfFileWriter dont /ModDate et l'/ID ne dépendent que des entrées."""
+    """An IncrementalPdfFileWriter whose /ModDate and /ID depend only on the inputs."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -179,7 +180,7 @@ def signer(
     *,
     raison: str = "Document émis par la plateforme Ségur numérique",
 ) -> bytes:
-    """Le PDF signé (PAdES B-B, signature invisible) à l'instant métier donné."""
+    """The signed PDF (PAdES B-B, invisible signature) at the given business instant."""
     from cryptography.hazmat.primitives import serialization
     from pyhanko.keys import load_private_key_from_pemder_data
     from pyhanko.sign import fields, signers
@@ -225,7 +226,7 @@ def signer(
 
 
 def verifier(pdf: bytes, certificat_de_confiance: bytes) -> ResultatVerification:
-    """Vérifie la (dernière) signature du PDF contre le certificat de la plateforme."""
+    """Verifies the PDF's (last) signature against the platform's certificate."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
@@ -265,7 +266,7 @@ def verifier(pdf: bytes, certificat_de_confiance: bytes) -> ResultatVerification
 
 
 def main(arguments: list[str] | None = None) -> int:
-    """python -m shared.signature document.pdf certificat.pem: 0 si la signature est valide."""
+    """python -m shared.signature document.pdf certificat.pem: 0 if the signature is valid."""
     import sys
     from pathlib import Path
 

@@ -1,7 +1,7 @@
-"""Documents PDF de la plateforme: rendu fpdf2 (police Unicode, formats français).
+"""The platform's PDF documents: fpdf2 rendering (Unicode font, French formats).
 
-La signature PAdES est dans shared/signature.py; chaque service a son document
-(décision d'attribution, avis de paiement) et ne fait que remplir ces briques.
+The PAdES signature is in shared/signature.py; each service has its own document
+(décision d'attribution, avis de paiement) and only fills in these building blocks.
 """
 
 from shared.documents.pdf import (

@@ -1,14 +1,13 @@
-"""Rendu PDF commun (fpdf2): police DejaVu Sans embarquée, en-tête, pied de page, champs,
-tableaux sur plusieurs pages, et les formats français des montants et des dates.
+"""Common PDF rendering (fpdf2): embedded DejaVu Sans font, header, footer, fields,
+tables over several pages, and the French formats of amounts and dates.
 
-Déterminisme: mêmes données → mêmes octets. La date de création du PDF est l'instant
-métier fourni (jamais l'heure courante) et fpdf2 calcule l'identifiant /ID à partir du
-contenu et de cette date. C'est ce qui permet de signer deux fois le même document et
-d'obtenir le même fichier.
+Determinism: same data → same bytes. The PDF's creation date is the business instant
+given (never the current time) and fpdf2 computes the /ID from the content and that
+date. That is what lets the same document be signed twice into the same file.
 
-Espaces dans un montant: toutes sont U+202F (espace fine insécable), le séparateur des
-milliers comme l'espace avant « € », pour qu'un montant ne soit jamais coupé en fin de
-ligne. Montant.en_francais() utilise déjà U+202F pour les milliers.
+Spaces in an amount: all are U+202F (narrow no-break space), the thousands separator
+as well as the space before « € », so that an amount is never split at the end of a
+line. Montant.en_francais() already uses U+202F for thousands.
 """
 
 from __future__ import annotations
@@ -51,12 +50,12 @@ Alignement = Literal["LEFT", "RIGHT", "CENTER"]
 
 
 def montant_francais(montant: Montant) -> str:
-    """« 6 666,67 € » avec des espaces fines insécables (U+202F) partout."""
+    """« 6 666,67 € » with narrow no-break spaces (U+202F) throughout."""
     return montant.en_francais().replace(" ", ESPACE_FINE)
 
 
 def taux_francais(taux: Decimal) -> str:
-    """« 20 % », « 5,5 % » (espace fine insécable avant le signe)."""
+    """« 20 % », « 5,5 % » (narrow no-break space before the sign)."""
     texte = format(taux.normalize(), "f")
     return f"{texte.replace('.', ',')}{ESPACE_FINE}%"
 
@@ -68,25 +67,25 @@ def _jour(valeur: date | datetime) -> date:
 
 
 def date_francaise(valeur: date | datetime) -> str:
-    """« 09/11/2022 », comme les dates du portail; un instant est lu à l'heure de Paris."""
+    """« 09/11/2022 », as the portal's dates; an instant is read at Paris time."""
     return _jour(valeur).strftime("%d/%m/%Y")
 
 
 def date_longue(valeur: date | datetime) -> str:
-    """« 1er novembre 2022 », « 9 novembre 2022 » (sans dépendre de la locale du système)."""
+    """« 1er novembre 2022 », « 9 novembre 2022 » (without depending on the system locale)."""
     jour = _jour(valeur)
     quantieme = "1er" if jour.day == 1 else str(jour.day)
     return f"{quantieme} {_MOIS[jour.month - 1]} {jour.year}"
 
 
 def date_heure_francaise(instant: datetime) -> str:
-    """« 09/11/2022 à 15:52:01 » à l'heure de Paris."""
+    """« 09/11/2022 à 15:52:01 » at Paris time."""
     paris = exiger_fuseau(instant).astimezone(PARIS)
     return f"{paris:%d/%m/%Y} à {paris:%H:%M:%S}"
 
 
 class DocumentPdf(FPDF):
-    """Une page A4 aux marges de 20 mm, en-tête (émetteur, référence) et « Page n/N »."""
+    """An A4 page with 20 mm margins, a header (issuer, reference) and « Page n/N »."""
 
     def __init__(self, titre: str, reference: str, instant: datetime) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
@@ -145,7 +144,7 @@ class DocumentPdf(FPDF):
         self.champs([(libelle, valeur)])
 
     def champs(self, lignes: Iterable[tuple[str, str]], largeur_libelle: float = 74) -> None:
-        """« Libellé : valeur » sur deux colonnes sans bordure; chacune passe à la ligne."""
+        """« Libellé : valeur » in two borderless columns; each one wraps."""
         self.set_font(POLICE, size=10)
         gras = FontFace(emphasis="BOLD")
         with self.table(
@@ -176,7 +175,7 @@ class DocumentPdf(FPDF):
         largeurs: Sequence[float] | None = None,
         alignements: Sequence[Alignement] | None = None,
     ) -> None:
-        """Un tableau qui continue sur les pages suivantes en répétant son en-tête."""
+        """A table that continues over the following pages, repeating its header."""
         self.set_font(POLICE, size=9)
         options: dict[str, Any] = {
             "headings_style": FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
@@ -204,5 +203,5 @@ class DocumentPdf(FPDF):
 
 
 def nouveau_document(titre: str, reference: str, instant: datetime) -> DocumentPdf:
-    """Un document vierge (première page ouverte) daté de l'instant métier."""
+    """A blank document (first page open) dated at the business instant."""
     return DocumentPdf(titre, reference, instant)

@@ -1,23 +1,23 @@
-"""Les règles du format MS v1 (§2, §3, §4) qui ne demandent pas les registres de la plateforme.
+"""The rules of format MS v1 (§2, §3, §4) that do not need the platform's registries.
 
-Pourquoi une validation écrite à la main plutôt que les modèles pydantic de `modeles.py`:
-un fichier maximal compte ~20 000 établissements et autant de scénarios; il doit être
-jugé en moins de 5 fois le temps d'une simple lecture orjson (benchmarks/). pydantic
-s'arrêterait aussi aux erreurs de type, alors qu'on veut toutes les erreurs, les règles
-entre champs (scénarios, pièces, plafond, nomenclature, unicité dans le fichier), des
-pointeurs RFC 6901 et des messages français. Les modèles restent la description publiée
-(le schéma JSON); un test vérifie que les deux acceptent et refusent les mêmes champs.
+Why a hand-written validation rather than the pydantic models of `modeles.py`: a maximal
+file has ~20,000 établissements and as many scénarios; it must be judged in less than
+5 times a plain orjson read (benchmarks/). pydantic would also stop at type errors,
+whereas we want every error, the rules across fields (scénarios, pièces, ceiling,
+nomenclature, uniqueness within the file), RFC 6901 pointers and French messages. The
+models remain the published description (the JSON Schema); a test checks that both
+accept and refuse the same fields.
 
-Principe: une règle ne juge que des entrées valides. Un numeroDossier invalide n'entraîne
-pas d'erreur de nomenclature sur chaque pièce, un typeFichier invalide ne fait pas
-réclamer une pièce obligatoire: une cause, une erreur.
+Principle: a rule only judges valid inputs. An invalid numeroDossier does not bring a
+nomenclature error on every pièce, an invalid typeFichier does not make a mandatory
+pièce be asked for: one cause, one error.
 
-Chaque objet lu est compté (`cles`) pour la détection des clés dupliquées (voir
-`lecture.py`): chaque dict du document doit être compté exactement une fois.
+Every object read is counted (`cles`) to detect duplicate keys (see `lecture.py`):
+each dict of the document must be counted exactly once.
 
-Le paquet suit les sections du format MS v1: `entete` (§2), `demande`,
-`beneficiaires`, `pieces`, `scenarios` (§3), `campagne` (§4), `document` (le fichier entier),
-sur les outils de `base` (types, champs inconnus, listes) et les mots de `messages`.
+The package follows the sections of format MS v1: `entete` (§2), `demande`,
+`beneficiaires`, `pieces`, `scenarios` (§3), `campagne` (§4), `document` (the whole file),
+on top of the tools of `base` (types, unknown fields, lists) and the words of `messages`.
 """
 
 from services.depot.domain.validation.document import valider_contenu, valider_document

@@ -1,5 +1,5 @@
-"""L'état d'une validation et ses outils: types, champs inconnus, listes, textes, énumérations,
-courriels, téléphones; le compte des clés (détection des doublons, voir `lecture.py`)."""
+"""A validation's state and its tools: types, unknown fields, lists, texts, enumerations,
+emails, phone numbers; the key count (duplicate detection, see `lecture.py`)."""
 
 from __future__ import annotations
 
@@ -40,16 +40,16 @@ from shared.campagnes import TypeDemande
 
 
 class BaseValidation:
-    """L'état d'une validation et les outils communs à toutes les sections."""
+    """A validation's state and the tools common to every section."""
 
     def __init__(self, contexte: ContexteValidation, contenu_rapide: bytes | None = None) -> None:
-        """`contenu_rapide`: le texte, quand les données viennent de la lecture rapide
-        (orjson: nombres non entiers en float); les montants exacts y sont relus."""
+        """`contenu_rapide`: the text, when the data come from the fast read (orjson:
+        non-integer numbers as float); the exact amounts are read again from it."""
         self.contexte = contexte
         self.cles = 0
         self.contenu_rapide = contenu_rapide
-        # Lecture rapide: vrai dès qu'un float ou une clé "montantSegur" hors d'une
-        # commande empêche d'être sûr des valeurs exactes; on relit alors prudemment.
+        # Fast read: true as soon as a float or a "montantSegur" key outside a commande
+        # keeps us from being sure of the exact values; the file is then read carefully.
         self.douteux = False
         self.rang_montant = 0
         self.textes_montants: list[bytes | None] | None = None
@@ -58,7 +58,7 @@ class BaseValidation:
         self.solde = contexte.type_demande is TypeDemande.SOLDE
         self.motif_asp = motif_numero_asp(contexte.couloir)
         self.plafond = contexte.campagne.plafond_par_etablissement
-        self.finess_fichier: dict[str, int] = {}  # FINESS → numLigne de la première demande
+        self.finess_fichier: dict[str, int] = {}  # FINESS → numLigne of the first demande
         self.dossiers_fichier: dict[str, int] = {}
         self.noms_fichier: dict[str, tuple[int, int]] = {}  # nom → (index, numLigne)
         self.dates: dict[str, date | None] = {}
@@ -73,7 +73,7 @@ class BaseValidation:
             self.douteux = True
 
     def _montant_exact(self, rang: int, valeur: float) -> Decimal:
-        """La valeur exacte du rang-ième montantSegur du document (lecture rapide)."""
+        """The exact value of the document's rang-th montantSegur (fast read)."""
         if self.textes_montants is None:
             self.textes_montants = montants_bruts(self.contenu_rapide or b"")
         textes = self.textes_montants
@@ -86,11 +86,11 @@ class BaseValidation:
         # Decimal, shortest repr): the amount itself is always the exact Decimal text.
         if exact is None or Decimal(repr(valeur)) != exact:
             self.douteux = True
-            return Decimal(repr(valeur))  # provisoire: le fichier sera relu prudemment
+            return Decimal(repr(valeur))  # provisional: the file will be read carefully
         return exact
 
     def verifier_montants(self) -> None:
-        """Lecture rapide: chaque montantSegur du texte doit avoir été lu à sa place."""
+        """Fast read: every montantSegur of the text must have been read in its place."""
         if self.textes_montants is not None and self.rang_montant != len(self.textes_montants):
             self.douteux = True
 
@@ -103,7 +103,7 @@ class BaseValidation:
         valeur: Any,
         present: bool,
     ) -> None:
-        """Un champ obligatoire absent ou null, ou d'un autre type que celui attendu."""
+        """A mandatory field missing or null, or of another type than the expected one."""
         if valeur is None:
             if present:
                 message = f"Le champ {champ} est obligatoire : il ne peut pas valoir null "
@@ -114,7 +114,7 @@ class BaseValidation:
             )
             return
         self._compter(valeur)
-        if type(valeur) is float:  # lecture rapide: un entier de plus de 64 bits, peut-être
+        if type(valeur) is float:  # fast read: an integer wider than 64 bits, perhaps
             self.douteux = True
         erreurs.append(
             Erreur(
@@ -184,7 +184,7 @@ class BaseValidation:
     def _texte(
         self, erreurs: list[Erreur], objet: dict[str, Any], champ: str, base: str
     ) -> str | None:
-        """Un texte obligatoire, non blanc."""
+        """A mandatory, non-blank text."""
         valeur = objet.get(champ)
         if type(valeur) is str:
             if valeur.strip():

@@ -1,4 +1,4 @@
-"""§3, les bénéficiaires: mandataire, établissements clients (FINESS unique dans le fichier),
+"""§3, the bénéficiaires: mandataire, établissements clients (FINESS unique in the file),
 responsables."""
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ class Beneficiaires(BaseValidation):
     def _beneficiaires(
         self, ligne: LigneValidee, demande: dict[str, Any], base: str
     ) -> dict[str, str]:
-        """Juge les bénéficiaires; rend les FINESS (chaînes) de la demande → leur chemin.
+        """Judges the bénéficiaires; returns the demande's FINESS (strings) → their path.
 
-        Chemin rapide: un établissement complet et valide ne coûte que des tests de type,
-        la clé de Luhn et deux consultations de cache; tout autre cas passe par
-        `_etablissement`, qui nomme chaque erreur.
+        Fast path: a complete, valid établissement costs only type tests, the Luhn check
+        and two cache lookups; any other case goes through `_etablissement`, which names
+        each error.
         """
         beneficiaires = self._liste(
             ligne.erreurs, demande, "beneficiaires", base, "un bénéficiaire"
@@ -66,8 +66,8 @@ class Beneficiaires(BaseValidation):
             if etablissements is None:
                 continue
             for ie, etablissement in enumerate(etablissements):
-                # 4 clés et les 4 attendues présentes: exactement les champs du format
-                # (moins cher que de comparer les ensembles de clés).
+                # 4 keys and the 4 expected ones present: exactly the format's fields
+                # (cheaper than comparing key sets).
                 if type(etablissement) is dict and len(etablissement) == 4:
                     try:
                         finess = etablissement["finessGeo"]

@@ -1,4 +1,4 @@
-"""§4 et §4b, les règles de la campagne: plafond par établissement, guichet."""
+"""§4 and §4b, the campaign's rules: ceiling per établissement, guichet."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class ReglesCampagne(BaseValidation):
             echeance = campagne.echeance_avance
             quoi = "des demandes d'avance"
         else:
-            return  # une modification d'avance reste possible après l'échéance
+            return  # a modification of the avance remains possible after the deadline
         if recu_le >= echeance:
             ligne.erreurs.append(
                 Erreur(

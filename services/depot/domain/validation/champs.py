@@ -1,6 +1,6 @@
-"""Les champs permis de chaque objet du format (§2, §3), leurs motifs et valeurs permises.
+"""The allowed fields of each object of the format (§2, §3), their patterns and allowed values.
 
-Un test vérifie que ces ensembles sont ceux des modèles pydantic publiés (`modeles.py`)."""
+A test checks that these sets are those of the published pydantic models (`modeles.py`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from services.depot.domain.format_ms import (
     TypeFichier,
 )
 
-# --- Les ensembles de champs -----------------------------------------------------------------
+# --- The field sets --------------------------------------------------------------------------
 
 CLES_FICHIER = frozenset({"idFichier", "numeroAns", "siret", "demandes"})
 CLES_DEMANDE = frozenset(
@@ -133,8 +133,8 @@ OBJET = "un objet"
 
 
 def compter_cles(valeur: Any) -> tuple[int, bool]:
-    """Le nombre de clés de tous les objets d'une valeur (pile explicite, pas de récursion),
-    et si l'une d'elles est "montantSegur" (voir `_Validation.douteux`)."""
+    """The number of keys of all the objects of a value (explicit stack, no recursion),
+    and whether one of them is "montantSegur" (see `_Validation.douteux`)."""
     if type(valeur) is not dict and type(valeur) is not list:
         return 0, False
     total = 0
@@ -152,7 +152,7 @@ def compter_cles(valeur: Any) -> tuple[int, bool]:
 
 
 def decimales_ok(valeur: Decimal) -> bool:
-    """Au plus deux décimales par valeur (1500.500 vaut 1500.50), sans arithmétique."""
+    """At most two decimal places per value (1500.500 is 1500.50), without arithmetic."""
     _, chiffres, exposant = valeur.as_tuple()
     if not isinstance(exposant, int):
         return False

@@ -1,5 +1,5 @@
-"""§3, l'entête d'une demande et sa commande: typeAction, numeroASP, numeroDossier, dateCommande,
-regimeTVA, montantSegur."""
+"""§3, a demande's header and its commande: typeAction, numeroASP, numeroDossier,
+dateCommande, regimeTVA, montantSegur."""
 
 from __future__ import annotations
 

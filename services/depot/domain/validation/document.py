@@ -1,4 +1,4 @@
-"""Le fichier entier: l'enchaînement des sections, la lecture rapide puis prudente."""
+"""The whole file: the sections in sequence, the fast read then the careful one."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ from services.depot.domain.validation.scenarios import Scenarios
 
 
 class Validation(Entete, EnteteDemande, Beneficiaires, Pieces, Scenarios, ReglesCampagne):
-    """Toutes les règles, section par section; `valider` les enchaîne."""
+    """Every rule, section by section; `valider` chains them."""
 
-    # --- Le fichier ------------------------------------------------------------------------
+    # --- The file --------------------------------------------------------------------------
 
     def valider(self, donnees: Any) -> ResultatValidation:
         resultat = ResultatValidation(erreurs_fichier=self.erreurs_fichier, donnees=donnees)
@@ -101,7 +101,7 @@ class Validation(Entete, EnteteDemande, Beneficiaires, Pieces, Scenarios, Regles
                 self._demande(ligne)
         return resultat
 
-    # --- Une demande -----------------------------------------------------------------------
+    # --- A demande -------------------------------------------------------------------------
 
     def _demande(self, ligne: LigneValidee) -> None:
         demande: dict[str, Any] = ligne.demande
@@ -154,12 +154,12 @@ class Validation(Entete, EnteteDemande, Beneficiaires, Pieces, Scenarios, Regles
 
 
 def valider_document(donnees: Any, contexte: ContexteValidation) -> ResultatValidation:
-    """Juge une valeur JSON lue exactement (nombres non entiers en Decimal)."""
+    """Judges a JSON value read exactly (non-integer numbers as Decimal)."""
     return Validation(contexte).valider(donnees)
 
 
 def valider_contenu(contenu: bytes, contexte: ContexteValidation) -> ResultatValidation:
-    """Lit et juge un fichier déposé (toutes les règles qui ne demandent pas de registre)."""
+    """Reads and judges a deposited file (every rule that needs no registry)."""
     lecture: LectureJson = lire_json(contenu)
     if not lecture.lisible:
         return ResultatValidation(erreurs_fichier=list(lecture.erreurs))
@@ -169,7 +169,7 @@ def valider_contenu(contenu: bytes, contexte: ContexteValidation) -> ResultatVal
         validation.verifier_montants()
         if not validation.douteux and validation.cles == lecture.deux_points:
             return resultat
-        # Un doublon, un « : » dans une chaîne, un nombre à relire exactement: on relit.
+        # A duplicate, a « : » inside a string, a number to read exactly: read again.
         lecture = lire_prudemment(lecture.contenu)
         if not lecture.lisible:
             return ResultatValidation(erreurs_fichier=list(lecture.erreurs))

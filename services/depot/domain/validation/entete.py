@@ -1,4 +1,4 @@
-"""§2, l'entête du fichier: numeroAns, siret, et l'identification des demandes (numLigne)."""
+"""§2, the file's header: numeroAns, siret, and the identification of demandes (numLigne)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class Entete(BaseValidation):
         return valeur
 
     def _identifier(self, demandes: list[Any]) -> list[LigneValidee]:
-        """Chaque ligne est nommée par son numLigne valide, sinon par sa position."""
+        """Each line is named by its valid numLigne, otherwise by its position."""
         lignes: list[LigneValidee] = []
         vus: dict[int, int] = {}
         for index, demande in enumerate(demandes):

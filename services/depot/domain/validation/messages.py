@@ -1,5 +1,5 @@
-"""Les mots des messages: une valeur décrite, un montant, une heure de Paris, un FINESS ou un
-SIRET invalide expliqué."""
+"""The words of the messages: a value described, an amount, a Paris time, an invalid
+FINESS or SIRET explained."""
 
 from __future__ import annotations
 

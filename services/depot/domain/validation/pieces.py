@@ -1,4 +1,4 @@
-"""§3, les pièces justificatives: nomenclature, format, unicité des noms, pièces obligatoires."""
+"""§3, the pièces justificatives: nomenclature, format, unique names, mandatory pièces."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ class Pieces(BaseValidation):
                     )
                 )
         if not pieces or type_invalide:
-            return  # une pièce illisible ne fait pas réclamer celle qu'elle est peut-être
+            return  # an unreadable pièce may be the required one: do not ask for it
         requises: list[tuple[TypeFichier, ...]] = []
         if self.solde:
             requises.append((TypeFichier.FACTURE,))

@@ -1,4 +1,4 @@
-"""Ce que la validation reçoit (le contexte du dépôt) et ce qu'elle rend."""
+"""What the validation receives (the dépôt's context) and what it returns."""
 
 from __future__ import annotations
 
@@ -17,32 +17,32 @@ from shared.campagnes import Campagne, TypeDemande
 
 @dataclass(frozen=True)
 class ContexteValidation:
-    """Ce que la validation doit savoir du dépôt (choisi au dépôt, ou donné au simulateur)."""
+    """What the validation must know of the dépôt (chosen at dépôt, or given to the simulator)."""
 
     type_demande: TypeDemande
     taux_tva: Decimal
     couloir: str
     campagne: Campagne
-    date_depot: date  # jour du dépôt à Paris: la dateCommande ne peut pas le dépasser
-    recu_le: datetime | None = None  # None: la règle du guichet n'est pas appliquée
+    date_depot: date  # day of the dépôt in Paris: the dateCommande cannot be later
+    recu_le: datetime | None = None  # None: the guichet's rule is not applied
     numero_ans_attendu: str | None = None
     siret_attendu: str | None = None
 
 
 @dataclass
 class LigneValidee:
-    """Une demande du fichier jugée, et ce qu'on a pu en lire de valide."""
+    """A demande of the file, judged, and what valid data could be read from it."""
 
     index: int
-    num_ligne: int  # le numLigne s'il est valide, sinon la position (index + 1)
+    num_ligne: int  # the numLigne if it is valid, otherwise the position (index + 1)
     demande: Any
     erreurs: list[Erreur] = field(default_factory=list)
     avertissements: list[Erreur] = field(default_factory=list)
     type_action: TypeAction | None = None
-    numero_asp: str | None = None  # au bon format
-    numero_dossier: str | None = None  # au bon format
-    # Les FINESS valides retenus (première citation dans le fichier), avec leur position
-    # (bénéficiaire, établissement): le chemin ne se construit qu'à la demande.
+    numero_asp: str | None = None  # well-formed
+    numero_dossier: str | None = None  # well-formed
+    # The valid FINESS kept (first mention in the file), with their position
+    # (bénéficiaire, établissement): the path is only built on demand.
     positions_finess: list[tuple[str, int, int]] = field(default_factory=list)
     noms_fichiers: list[tuple[str, str]] = field(default_factory=list)  # (nomFichier, chemin)
     montant_segur: Decimal | None = None
@@ -54,7 +54,7 @@ class LigneValidee:
 
     @property
     def finess(self) -> list[tuple[str, str]]:
-        """(FINESS valide, chemin de son finessGeo), dans l'ordre du fichier."""
+        """(valid FINESS, path of its finessGeo), in file order."""
         return [
             (f, f"/demandes/{self.index}/beneficiaires/{b}/etablissementsClients/{e}/finessGeo")
             for f, b, e in self.positions_finess
@@ -66,8 +66,8 @@ class ResultatValidation:
     erreurs_fichier: list[Erreur] = field(default_factory=list)
     lignes: list[LigneValidee] = field(default_factory=list)
     donnees: Any = None
-    siret: str | None = None  # valide
-    numero_ans: str | None = None  # au bon format
+    siret: str | None = None  # valid
+    numero_ans: str | None = None  # well-formed
 
     @property
     def fichier_rejete(self) -> bool:

@@ -1,4 +1,4 @@
-"""§3, les scénarios d'installation: un par établissement client de la demande."""
+"""§3, the installation scénarios: one per établissement client of the demande."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class Scenarios(BaseValidation):
         operateurs = self.operateurs_valides
         cles = 0
         for isc, scenario in enumerate(scenarios):
-            # Chemin rapide (scénario complet et valide), sinon `_scenario` nomme les erreurs.
+            # Fast path (complete, valid scénario), otherwise `_scenario` names the errors.
             if type(scenario) is dict and len(scenario) == 7:
                 try:
                     finess = scenario["finessGeo"]
@@ -75,7 +75,7 @@ class Scenarios(BaseValidation):
         if not scenarios:
             return
         for finess in finess_demande:
-            # Un FINESS invalide est déjà signalé: son scénario manquant n'en est que l'écho.
+            # An invalid FINESS is already reported: its missing scénario is only its echo.
             if finess not in couverts and finess_ok(finess):
                 ligne.erreurs.append(
                     Erreur(
@@ -116,7 +116,7 @@ class Scenarios(BaseValidation):
             elif finess in finess_demande:
                 couverts.add(finess)
             elif not finess_ok(finess):
-                # Une erreur par pointeur: un numéro invalide n'est, en plus, pas « inconnu ».
+                # One error per pointer: an invalid number is not also « inconnu ».
                 erreurs.append(Erreur(CodeErreur.FINESS_INVALIDE, chemin_f, message_finess(finess)))
             else:
                 erreurs.append(

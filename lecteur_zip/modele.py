@@ -1,8 +1,8 @@
-"""Ce que la vérification d'un ZIP de pièces justificatives rend (problèmes, membres
-acceptés), ses limites (format MS v1 §5) et les sources d'octets qu'elle lit.
+"""What checking a ZIP of pièces justificatives returns (problems, accepted members),
+its limits (format MS v1 §5) and the byte sources it reads.
 
-La vérification elle-même est `lecteur_zip.analyse`; le contenu de chaque pièce (signature,
-marque de fin) est jugé par `lecteur_zip.contenu`, commun avec l'enrôlement.
+The check itself is `lecteur_zip.analyse`; each pièce's content (signature, end marker)
+is judged by `lecteur_zip.contenu`, shared with the enrolment.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Le fichier retourné (§6, B2): le JSON déposé, avec idFichier et, par demande,
-codeTraitement et libelleTraitement remplis. Un fichier rejeté en entier est rendu tel
-que reçu (voir `annoter`).
+"""The returned file (§6, B2): the deposited JSON, with idFichier and, per demande,
+codeTraitement and libelleTraitement filled in. A file rejected as a whole is returned as
+received (see `annoter`).
 
-Les nombres gardent leur écriture décimale exacte (18750.00 reste 18750.00): le JSON est
-relu en Decimal et chaque Decimal est réécrit tel quel.
+Numbers keep their exact decimal writing (18750.00 stays 18750.00): the JSON is read
+again as Decimal and each Decimal is written back as is.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _ERREURS_AFFICHEES = 10
 
 
 def libelle_ligne(compte_rendu: CompteRendu, index: int, simulation: bool) -> tuple[int, str]:
-    """Le code et le libellé de traitement de la demande à cette position."""
+    """The treatment code and label of the demande at this position."""
     if compte_rendu.erreurs_fichier:
         premiere = compte_rendu.erreurs_fichier[0]
         autres = len(compte_rendu.erreurs_fichier) - 1
@@ -56,10 +56,10 @@ def libelle_ligne(compte_rendu: CompteRendu, index: int, simulation: bool) -> tu
 
 
 def json_exact(valeur: Any) -> str:
-    """json.dumps(indent=2, ensure_ascii=False), avec chaque Decimal écrit comme il a été
-    lu. orjson écrit le même texte ~6× plus vite (un fichier maximal: 0,28 s → 0,05 s);
-    ce qu'il refuse (entier de plus de 64 bits, surrogate isolé, plus de 254 niveaux),
-    la bibliothèque standard l'écrit."""
+    """json.dumps(indent=2, ensure_ascii=False), with each Decimal written as it was read.
+    orjson writes the same text ~6× faster (a maximal file: 0.28 s → 0.05 s); what it
+    refuses (integer wider than 64 bits, lone surrogate, more than 254 levels), the
+    standard library writes."""
     jeton = "decimal-" + uuid.uuid4().hex + "-"
     decimaux: list[str] = []
 
@@ -82,10 +82,10 @@ def json_exact(valeur: Any) -> str:
 def annoter(
     contenu: bytes, compte_rendu: CompteRendu, id_fichier: str, simulation: bool = False
 ) -> bytes:
-    """Le fichier déposé annoté; rejeté en entier, il est rendu tel que reçu, octet pour
-    octet, son compte rendu à côté: le réécrire le restructurerait (une clé dupliquée
-    perdrait une de ses valeurs, un JSON illisible ne se réécrit pas). ValueError si un
-    fichier sans erreur de fichier ne peut pas être annoté."""
+    """The deposited file, annotated; rejected as a whole, it is returned as received, byte
+    for byte, its compte rendu beside it: rewriting it would restructure it (a duplicated
+    key would lose one of its values, an unreadable JSON cannot be rewritten). ValueError
+    if a file without a file error cannot be annotated."""
     if compte_rendu.erreurs_fichier:
         return contenu
     donnees = relire(contenu)
@@ -104,6 +104,6 @@ def annoter(
                 demande["libelleTraitement"] = libelle
     try:
         texte = json_exact(annote)
-    except RecursionError as exc:  # une valeur imbriquée sur des centaines de niveaux
+    except RecursionError as exc:  # a value nested hundreds of levels deep
         raise ValueError("le fichier imbrique trop de niveaux pour être annoté") from exc
     return (texte + "\n").encode("utf-8")

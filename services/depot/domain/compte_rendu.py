@@ -1,7 +1,7 @@
-"""Le compte rendu d'une simulation ou d'un import (§6), et ses mises à jour après coup.
+"""The compte rendu of a simulation or an import (§6), and its later updates.
 
-Les compteurs (lignesImportables, lignesRejetees) se déduisent toujours des lignes: une
-ligne rejetée après coup (FINESS pris entre-temps, pièce manquante) les met à jour d'elle-même.
+The counters (lignesImportables, lignesRejetees) are always derived from the lines: a
+line rejected afterwards (FINESS taken meanwhile, missing pièce) updates them by itself.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class StatutLigne(StrEnum):
 
 
 class CodeSortie:
-    """Le code de sortie du simulateur (§6)."""
+    """The simulator's exit code (§6)."""
 
     TOUT_IMPORTABLE = 0
     LIGNES_REJETEES = 1
@@ -32,7 +32,7 @@ class CodeSortie:
 @dataclass
 class LigneCompteRendu:
     num_ligne: int
-    index: int  # position dans `demandes` (les chemins en partent)
+    index: int  # position in `demandes` (the paths start from it)
     erreurs: list[Erreur] = field(default_factory=list)
     avertissements: list[Erreur] = field(default_factory=list)
     montants: Montants | None = None
@@ -64,7 +64,7 @@ class CompteRendu:
         return len(self.lignes)
 
     def statut(self, ligne: LigneCompteRendu) -> StatutLigne:
-        """Une ligne est rejetée par ses erreurs, ou avec tout le fichier."""
+        """A line is rejected by its errors, or with the whole file."""
         if ligne.erreurs or self.erreurs_fichier:
             return StatutLigne.REJETEE
         return StatutLigne.IMPORTABLE
@@ -83,22 +83,22 @@ class CompteRendu:
         return self.nombre_lignes - self.lignes_importables
 
     def ligne(self, index: int) -> LigneCompteRendu:
-        """La ligne à cette position de `demandes` (pas son numLigne)."""
+        """The line at this position of `demandes` (not its numLigne)."""
         ligne = self.lignes[index]
-        if ligne.index != index:  # les lignes sont rangées par position; on le vérifie
+        if ligne.index != index:  # lines are stored by position; check it
             raise LookupError(index)
         return ligne
 
     def rejeter_ligne(self, index: int, erreur: Erreur) -> None:
-        """Rejette après coup la ligne à cette position (par exemple un FINESS réservé par
-        un dépôt concurrent au moment de l'import); les compteurs suivent."""
+        """Rejects the line at this position afterwards (for instance a FINESS reserved by
+        a concurrent dépôt at import time); the counters follow."""
         self.ligne(index).erreurs.append(erreur)
 
     def avertir_ligne(self, index: int, avertissement: Erreur) -> None:
         self.ligne(index).avertissements.append(avertissement)
 
     def ajouter_erreurs_pieces(self, erreurs: Iterable[ErreurPiece]) -> None:
-        """Les problèmes du ZIP de pièces (§5); chaque ligne touchée se rejette à part."""
+        """The problems of the pièces' ZIP (§5); each line affected is rejected on its own."""
         self.erreurs_pieces.extend(erreurs)
 
     def rejeter_fichier(self, erreur: Erreur) -> None:
@@ -112,7 +112,7 @@ class CompteRendu:
         return CodeSortie.TOUT_IMPORTABLE
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactement le document du §6."""
+        """Exactly the document of §6."""
         return {
             "fichier": self.fichier,
             "nombreLignes": self.nombre_lignes,

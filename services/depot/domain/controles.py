@@ -1,17 +1,16 @@
-"""Les contrôles d'identifiants et de contacts, au rythme d'un fichier de 20 000 établissements.
+"""Identifier and contact checks, at the pace of a file of 20,000 établissements.
 
-Les règles sont celles de `shared.identifiants` et `shared.contact`; ce module ne fait que
-les rendre assez rapides pour un fichier maximal (chaque fonction y revient pour tout cas
-qui sort du chemin rapide, et un test hypothesis vérifie qu'elles rendent la même réponse):
-- FINESS: la clé de Luhn de python-stdnum coûte ~5 µs; pour 9 chiffres ASCII, la même
-  clé se calcule ici en ~0,5 µs.
-- courriel: email_validator coûte ~40 µs par adresse. Pour une adresse ASCII simple, la
-  partie locale « atome pointé » est valide par construction et la longueur totale se
-  vérifie ici; seul le domaine reste à juger: il l'est une fois par domaine distinct.
-- téléphone: phonenumbers coûte ~25 µs. Pour la France, la validité d'un numéro de
-  9 chiffres significatifs ne dépend que de ses 5 premiers chiffres (les motifs de la
-  métadonnée FR sont tous « préfixe d'au plus 5 chiffres + \\d{n} »): on juge une fois
-  par préfixe.
+The rules are those of `shared.identifiants` and `shared.contact`; this module only makes
+them fast enough for a maximal file (each function falls back to them for any case off
+the fast path, and a hypothesis test checks that they give the same answer):
+- FINESS: python-stdnum's Luhn check costs ~5 µs; for 9 ASCII digits, the same check is
+  computed here in ~0.5 µs.
+- email: email_validator costs ~40 µs per address. For a simple ASCII address, the
+  « atome pointé » local part is valid by construction and the total length is checked
+  here; only the domain remains to be judged: once per distinct domain.
+- phone: phonenumbers costs ~25 µs. For France, the validity of a number of 9
+  significant digits depends only on its first 5 digits (the FR metadata's patterns are
+  all « préfixe d'au plus 5 chiffres + \\d{n} »): judged once per prefix.
 """
 
 from __future__ import annotations
@@ -21,16 +20,16 @@ import re
 from shared.contact import courriel_valide, telephone_francais_valide
 from shared.identifiants import finess_valide
 
-# Pour le code ASCII d'un chiffre d: la somme des chiffres de 2 × d (clé de Luhn).
+# For the ASCII code of a digit d: the sum of the digits of 2 × d (Luhn check).
 CHIFFRE_DOUBLE = tuple(
     (2 * (c - 48) - 9 if c >= 53 else 2 * (c - 48)) if 48 <= c <= 57 else 0 for c in range(256)
 )
 
 
 def luhn_9_chiffres(valeur: str) -> bool:
-    """Clé de Luhn de 9 chiffres ASCII (à vérifier avant l'appel).
+    """Luhn check of 9 ASCII digits (to be verified before the call).
 
-    Les codes ASCII des 5 chiffres non doublés valent chiffre + 48: 5 × 48 = 240 ≡ 0 (mod 10).
+    The ASCII codes of the 5 undoubled digits are digit + 48: 5 × 48 = 240 ≡ 0 (mod 10).
     """
     o = valeur.encode("ascii")
     d = CHIFFRE_DOUBLE
@@ -43,11 +42,11 @@ def finess_ok(valeur: str) -> bool:
     return finess_valide(valeur)
 
 
-# Partie locale « atome pointé » sans caractère rare, domaine ASCII en labels.
+# A « atome pointé » local part without rare characters, an ASCII domain in labels.
 _COURRIEL_SIMPLE = re.compile(
     r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
 )
-# Les caches de verdicts: la validation les lit directement dans sa boucle la plus chaude.
+# The verdict caches: the validation reads them directly in its hottest loop.
 verdicts_domaines: dict[str, bool] = {}
 correspond_courriel = _COURRIEL_SIMPLE.fullmatch
 
@@ -59,7 +58,7 @@ def courriel_ok(valeur: str) -> bool:
     domaine = trouve.group(1)
     verdict = verdicts_domaines.get(domaine)
     if verdict is None:
-        if "xn--" in domaine.lower():  # IDNA: sa forme normalisée change de longueur
+        if "xn--" in domaine.lower():  # IDNA: its normalised form changes length
             return courriel_valide(valeur)
         verdict = courriel_valide("a@" + domaine)
         if len(verdicts_domaines) < 100_000:
@@ -81,7 +80,7 @@ def telephone_ok(valeur: str) -> bool:
         return telephone_francais_valide(valeur)
     verdict = verdicts_prefixes.get(prefixe)
     if verdict is None:
-        if prefixe[0] == "0":  # « 00… » se lit comme un indicatif international
+        if prefixe[0] == "0":  # « 00… » reads as an international dialling code
             return telephone_francais_valide(valeur)
         verdict = telephone_francais_valide("0" + prefixe + "0000")
         verdicts_prefixes[prefixe] = verdict

@@ -1,7 +1,7 @@
-"""Les erreurs du format MS v1: un code stable, un pointeur JSON (RFC 6901), un message.
+"""The errors of format MS v1: a stable code, a JSON pointer (RFC 6901), a message.
 
-Les codes sont un contrat avec les éditeurs (documentés dans docs/format-json.md): on en
-ajoute, on n'en renomme pas.
+The codes are a contract with the éditeurs (documented in docs/format-json.md): codes
+are added, never renamed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from enum import StrEnum
 
 
 class CodeErreur(StrEnum):
-    # Le fichier lui-même (erreursFichier).
+    # The file itself (erreursFichier).
     FICHIER_VIDE = "FICHIER_VIDE"
     FICHIER_TROP_VOLUMINEUX = "FICHIER_TROP_VOLUMINEUX"
     ENCODAGE_INVALIDE = "ENCODAGE_INVALIDE"
@@ -27,14 +27,14 @@ class CodeErreur(StrEnum):
     SIRET_INVALIDE = "SIRET_INVALIDE"
     SIRET_INATTENDU = "SIRET_INATTENDU"
     EDITEUR_NON_ENROLE = "EDITEUR_NON_ENROLE"
-    # Structure (fichier ou ligne selon l'endroit).
+    # Structure (file or line depending on where).
     CHAMP_OBLIGATOIRE = "CHAMP_OBLIGATOIRE"
     CHAMP_INCONNU = "CHAMP_INCONNU"
     CHAMP_RESERVE = "CHAMP_RESERVE"
     TYPE_INVALIDE = "TYPE_INVALIDE"
     VALEUR_NON_AUTORISEE = "VALEUR_NON_AUTORISEE"
     LISTE_VIDE = "LISTE_VIDE"
-    # Une demande.
+    # A demande.
     NUMLIGNE_INVALIDE = "NUMLIGNE_INVALIDE"
     NUMERO_ASP_INVALIDE = "NUMERO_ASP_INVALIDE"
     NUMERO_ASP_OBLIGATOIRE = "NUMERO_ASP_OBLIGATOIRE"
@@ -64,7 +64,7 @@ class CodeErreur(StrEnum):
     OPERATEUR_MESSAGERIE_INVALIDE = "OPERATEUR_MESSAGERIE_INVALIDE"
     GUICHET_FERME = "GUICHET_FERME"
     GUICHET_NON_OUVERT = "GUICHET_NON_OUVERT"
-    # Règles qui demandent les registres de la plateforme.
+    # Rules that need the platform's registries.
     NUMERO_ASP_INCONNU = "NUMERO_ASP_INCONNU"
     NUMERO_ASP_AUTRE_EDITEUR = "NUMERO_ASP_AUTRE_EDITEUR"
     NUMERO_ASP_PAS_UNE_AVANCE = "NUMERO_ASP_PAS_UNE_AVANCE"
@@ -79,7 +79,7 @@ class CodeErreur(StrEnum):
 @dataclass(frozen=True)
 class Erreur:
     code: str
-    chemin: str  # pointeur JSON (RFC 6901) dans le fichier déposé; "" désigne le document
+    chemin: str  # JSON pointer (RFC 6901) into the deposited file; "" is the document
     message: str
 
     def to_dict(self) -> dict[str, str]:
@@ -88,7 +88,7 @@ class Erreur:
 
 @dataclass(frozen=True)
 class ErreurPiece:
-    """Un problème du ZIP de pièces: `fichier` nomme le membre en cause, None l'archive."""
+    """A problem of the pièces' ZIP: `fichier` names the member at fault, None the archive."""
 
     fichier: str | None
     code: str
@@ -99,7 +99,7 @@ class ErreurPiece:
 
 
 def echapper(segment: str | int) -> str:
-    """Un segment de pointeur JSON: « ~ » devient « ~0 », « / » devient « ~1 » (RFC 6901)."""
+    """A JSON pointer segment: « ~ » becomes « ~0 », « / » becomes « ~1 » (RFC 6901)."""
     if isinstance(segment, int):
         return str(segment)
     return segment.replace("~", "~0").replace("/", "~1")

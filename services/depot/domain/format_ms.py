@@ -1,8 +1,8 @@
-"""Le format MS v1 (docs/format-json.md): ses valeurs permises, ses motifs, sa nomenclature.
+"""Format MS v1 (docs/format-json.md): its allowed values, its patterns, its nomenclature.
 
-Ce module est la source unique de ces constantes: la validation rapide
-(le paquet `validation`) et les modèles pydantic qui publient le schéma (`modeles.py`) les lisent
-tous les deux.
+This module is the single source of these constants: the fast validation (the
+`validation` package) and the pydantic models that publish the schema (`modeles.py`)
+both read them.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ VERSION_FORMAT = "ms-v1"
 MAX_DEMANDES = 200
 LONGUEUR_MAX_NOM_FICHIER = 100
 TAUX_TVA_AUTORISES = (Decimal("20"), Decimal("10"), Decimal("5.5"), Decimal("2.1"), Decimal("0"))
-TAUX_AVANCE = Decimal(30)  # pour cent du montant financé
+TAUX_AVANCE = Decimal(30)  # percent of the montant financé
 
 
 class TypeAction(StrEnum):
-    C = "C"  # création
-    M = "M"  # modification d'une demande déjà déposée
+    C = "C"  # creation
+    M = "M"  # modification of a demande already deposited
 
 
 class RegimeTva(StrEnum):
@@ -76,8 +76,8 @@ LIBELLES_TYPE_FICHIER = {
     TypeFichier.AUTRE: "une autre pièce (AUTRE)",
 }
 
-# Motifs écrits pour re (Python), pydantic (Rust) et JSON Schema (ECMA 262) à la fois:
-# pas de \d (qui accepte d'autres chiffres qu'ASCII en Python), ancres ^ et $.
+# Patterns written for re (Python), pydantic (Rust) and JSON Schema (ECMA 262) at once:
+# no \d (which accepts non-ASCII digits in Python), anchors ^ and $.
 MOTIF_NUMERO_ANS = r"^[A-Za-z0-9]{10}$"
 MOTIF_SIRET = r"^[0-9]{14}$"
 MOTIF_NUMERO_DOSSIER = r"^[A-Za-z0-9_-]{1,20}$"
@@ -87,8 +87,8 @@ MOTIF_FINESS = r"^([0-9]{2}|2A|2B)[0-9]{7}$"
 MOTIF_DATE = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 MOTIF_TELEPHONE = r"^(0[1-9][0-9]{8}|\+33[1-9][0-9]{8})$"
 MOTIF_NUMERO_ASP = r"^FINMS[12][0-9]{6}$"
-# Texte libre de la nomenclature: lettres (accents compris, et les diacritiques combinants
-# des noms de fichiers macOS), chiffres, espace, « _ », « . » et « - ».
+# Free text of the nomenclature: letters (accents included, and the combining diacritics
+# of macOS file names), digits, space, « _ », « . » and « - ».
 CARACTERES_TEXTE_LIBRE = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0300-\u036f _.\\-"
 MOTIF_NOM_FICHIER = (
     r"^MS[12]_[" + CARACTERES_TEXTE_LIBRE + r"]+-(BDC|HT|FAC|VA|MOM|AVT|AUT)-"
@@ -104,7 +104,7 @@ def motif_numero_asp(couloir: str) -> re.Pattern[str]:
 
 
 def lire_taux_tva(texte: str) -> Decimal | None:
-    """« 20 », « 5.5 » ou « 5,5 » → Decimal; None pour une autre valeur."""
+    """« 20 », « 5.5 » or « 5,5 » → Decimal; None for any other value."""
     try:
         taux = Decimal(texte.strip().replace(",", "."))
     except InvalidOperation:
@@ -119,11 +119,11 @@ def lire_taux_tva(texte: str) -> Decimal | None:
 
 @dataclass(frozen=True)
 class AnalyseNomFichier:
-    """Ce qu'on lit dans un nomFichier; `problemes` vide quand il respecte la nomenclature."""
+    """What is read from a nomFichier; `problemes` empty when it follows the nomenclature."""
 
     problemes: tuple[str, ...]
     code: str | None
-    format: FormatFichier | None  # déduit de l'extension, quand elle est permise
+    format: FormatFichier | None  # deduced from the extension, when it is allowed
 
 
 def analyser_nom_fichier(
@@ -131,11 +131,11 @@ def analyser_nom_fichier(
 ) -> AnalyseNomFichier:
     """`<couloir>_<texte libre>-<CODE>-<numeroDossier>.<extension>`.
 
-    `numero_dossier` None: le numéro de la demande est lui-même invalide (erreur déjà
-    signalée); on ne vérifie alors que ce qui n'en dépend pas.
+    `numero_dossier` None: the demande's number is itself invalid (error already
+    reported); only what does not depend on it is checked.
     """
     if numero_dossier is not None and type_fichier is not None:
-        # Chemin rapide: le nom attendu, texte libre mis à part.
+        # Fast path: the expected name, free text aside.
         tronc, _, extension = nom.rpartition(".")
         format_rapide = EXTENSIONS.get(extension.lower())
         debut = couloir + "_"

@@ -1,22 +1,22 @@
-"""Lire un fichier déposé: octets → valeur JSON, ou des erreurs de fichier en français.
+"""Reading a deposited file: bytes → JSON value, or file errors in French.
 
-Deux lectures, pour tenir le budget (un fichier maximal jugé en moins de 5 fois le temps
-d'un simple orjson.loads, voir benchmarks/):
-- rapide (`exacte=False`): orjson. Il ne sait ni lire en Decimal ni signaler les clés
-  dupliquées; la validation s'en assure autrement et, au moindre doute, le fichier est
-  relu prudemment (voir `validation.valider_contenu`):
-  - clés dupliquées: chaque clé est suivie d'exactement un « : » hors des chaînes; si le
-    nombre de clés des objets lus (la validation compte chaque objet) égale le nombre de
-    « : » du texte, aucune clé n'a été écrasée (ni « : » dans une chaîne);
-  - montants: orjson en fait des float; la valeur exacte est relue dans le texte, à la
-    suite de chaque clé "montantSegur" (`montants_bruts`), dans l'ordre du document.
-- prudente (`exacte=True`): le module `json` (scanner C), `parse_float=Decimal`,
-  `parse_constant` pour refuser NaN / Infinity, un `object_pairs_hook` qui nomme chaque
-  clé dupliquée; c'est elle qui explique en français pourquoi un fichier est illisible.
+Two reads, to keep to the budget (a maximal file judged in less than 5 times a plain
+orjson.loads, see benchmarks/):
+- fast (`exacte=False`): orjson. It can neither read as Decimal nor report duplicated
+  keys; the validation makes sure of them otherwise and, at the slightest doubt, the file
+  is read again carefully (see `validation.valider_contenu`):
+  - duplicated keys: each key is followed by exactly one « : » outside strings; if the
+    number of keys of the objects read (the validation counts each object) equals the
+    number of « : » in the text, no key was overwritten (and no « : » is in a string);
+  - amounts: orjson makes floats of them; the exact value is read again from the text,
+    after each "montantSegur" key (`montants_bruts`), in document order.
+- careful (`exacte=True`): the `json` module (C scanner), `parse_float=Decimal`,
+  `parse_constant` to refuse NaN / Infinity, an `object_pairs_hook` that names each
+  duplicated key; it is the one that explains in French why a file is unreadable.
 
-Profondeur: orjson refuse plus de 1 024 niveaux; le scanner C de `json` protège sa
-récursion (RecursionError, rattrapée ici). La validation ne descend jamais récursivement
-dans une valeur inattendue (pile explicite).
+Depth: orjson refuses more than 1,024 levels; the `json` C scanner guards its recursion
+(RecursionError, caught here). The validation never descends recursively into an
+unexpected value (explicit stack).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ _MESSAGES_JSON = {
     "Invalid \\escape": "une séquence d'échappement (\\…) est invalide",
     "Invalid \\uXXXX escape": "une séquence \\uXXXX est invalide",
 }
-# \uD800 à \uDFFF: des demi-codes de substitution, valides en paire seulement.
+# \uD800 to \uDFFF: surrogate halves, valid only as a pair.
 _ECHAPPEMENT_SUBSTITUTION = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -66,14 +66,14 @@ def _refuser_constante(texte: str) -> Any:
 
 @dataclass
 class LectureJson:
-    """Le résultat d'une lecture: `lisible` faux quand le fichier n'a pas pu être lu."""
+    """The result of a read: `lisible` false when the file could not be read."""
 
     donnees: Any = None
-    erreurs: list[Erreur] = field(default_factory=list)  # fatales: pas de donnees
-    doublons: list[Erreur] = field(default_factory=list)  # clés dupliquées (lecture prudente)
-    exacte: bool = True  # False: lu par orjson (nombres non entiers en float)
-    contenu: bytes = b""  # sans BOM
-    deux_points: int = 0  # nombre de « : » du texte (lecture rapide)
+    erreurs: list[Erreur] = field(default_factory=list)  # fatal: no donnees
+    doublons: list[Erreur] = field(default_factory=list)  # duplicated keys (careful read)
+    exacte: bool = True  # False: read by orjson (non-integer numbers as float)
+    contenu: bytes = b""  # without BOM
+    deux_points: int = 0  # number of « : » in the text (fast read)
 
     @property
     def lisible(self) -> bool:
@@ -98,7 +98,7 @@ def _message_json(exc: json.JSONDecodeError) -> str:
 
 
 def lire_json(contenu: bytes, rapide: bool = True) -> LectureJson:
-    """Lit le fichier. `rapide`: orjson d'abord, la lecture prudente s'il échoue."""
+    """Reads the file. `rapide`: orjson first, the careful read if it fails."""
     if len(contenu) > TAILLE_MAX:
         return _erreur(
             CodeErreur.FICHIER_TROP_VOLUMINEUX,
@@ -122,7 +122,7 @@ def lire_json(contenu: bytes, rapide: bool = True) -> LectureJson:
         try:
             donnees = orjson.loads(contenu)
         except orjson.JSONDecodeError:
-            pass  # la lecture prudente dira pourquoi, en français
+            pass  # the careful read will say why, in French
         else:
             return LectureJson(
                 donnees=donnees, exacte=False, contenu=contenu, deux_points=contenu.count(b":")
@@ -131,7 +131,7 @@ def lire_json(contenu: bytes, rapide: bool = True) -> LectureJson:
 
 
 def lire_prudemment(contenu: bytes) -> LectureJson:
-    """La lecture exacte: nombres non entiers en Decimal, clés dupliquées nommées."""
+    """The exact read: non-integer numbers as Decimal, duplicated keys named."""
     if contenu.startswith(BOM):
         contenu = contenu[len(BOM) :]
     try:
@@ -144,8 +144,8 @@ def lire_prudemment(contenu: bytes) -> LectureJson:
             f"(position {exc.start}, ligne {ligne}) n'est pas un caractère UTF-8 valide. "
             "Enregistrez le fichier en UTF-8.",
         )
-    # id(objet) → ses clés répétées; les objets restent des dict ordinaires (la validation
-    # teste `type(x) is dict`), on les retrouve ensuite par identité.
+    # id(object) → its repeated keys; the objects stay plain dicts (the validation tests
+    # `type(x) is dict`), they are found again by identity afterwards.
     marques: dict[int, list[str]] = {}
 
     def objet(paires: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def lire_prudemment(contenu: bytes) -> LectureJson:
     except json.JSONDecodeError as exc:
         return _erreur(CodeErreur.JSON_INVALIDE, _message_json(exc))
     except ValueError:
-        # int() refuse les entiers de plus de 4 300 chiffres (sys.int_info.str_digits_check).
+        # int() refuses integers of more than 4,300 digits (sys.int_info.str_digits_check).
         return _erreur(
             CodeErreur.JSON_INVALIDE,
             "Le fichier n'est pas un JSON acceptable : un nombre entier compte trop de chiffres.",
@@ -197,9 +197,9 @@ _CLE_MONTANT = b'"montantSegur"'
 
 
 def montants_bruts(contenu: bytes) -> list[bytes | None]:
-    """Le texte du nombre qui suit chaque clé "montantSegur", dans l'ordre du document
-    (None quand la valeur n'est pas un nombre). Une occurrence sans « : » à la suite est
-    une chaîne, pas une clé: elle est ignorée."""
+    """The text of the number that follows each "montantSegur" key, in document order
+    (None when the value is not a number). An occurrence not followed by « : » is a
+    string, not a key: it is ignored."""
     textes: list[bytes | None] = []
     taille = len(contenu)
     position = contenu.find(_CLE_MONTANT)
@@ -220,7 +220,7 @@ def montants_bruts(contenu: bytes) -> list[bytes | None]:
 
 
 def _substitution_isolee(donnees: Any) -> bool:
-    """Vrai si une chaîne (ou une clé) contient un demi-code de substitution seul."""
+    """True if a string (or a key) contains a lone surrogate half."""
     pile = [donnees]
     while pile:
         valeur = pile.pop()
@@ -253,7 +253,7 @@ def _cles_repetees(paires: list[tuple[str, Any]]) -> list[str]:
 
 
 def _nommer_doublons(donnees: Any, marques: dict[int, list[str]]) -> list[Erreur]:
-    """Une erreur par clé répétée, avec le pointeur de la clé (ordre du document)."""
+    """One error per repeated key, with the key's pointer (document order)."""
     erreurs: list[Erreur] = []
     pile: list[tuple[Any, tuple[str | int, ...]]] = [(donnees, ())]
     while pile:
@@ -276,7 +276,7 @@ def _nommer_doublons(donnees: Any, marques: dict[int, list[str]]) -> list[Erreur
 
 
 def relire(contenu: bytes) -> Any:
-    """La valeur JSON exacte (Decimal) d'un fichier lisible (pour l'annoter)."""
+    """The exact JSON value (Decimal) of a readable file (to annotate it)."""
     lecture = lire_json(contenu, rapide=False)
     if not lecture.lisible:
         raise ValueError(lecture.erreurs[0].message)

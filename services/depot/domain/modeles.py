@@ -1,15 +1,15 @@
-"""Les modèles pydantic du format MS v1: la description publiée (JSON Schema, B6).
+"""The pydantic models of format MS v1: the published description (JSON Schema, B6).
 
-Ils portent les règles propres à chaque champ (types stricts, champs inconnus refusés,
-motifs, valeurs permises, clés de Luhn, courriels, téléphones, montants décimaux) et
-celle du mandataire. Les règles entre champs et avec le contexte du dépôt (scénarios,
-pièces obligatoires, nomenclature, plafond, dates, guichet, unicités dans le fichier)
-sont dans le paquet `validation`, qui juge aussi chaque champ, plus vite et avec des messages
-français: voir la raison en tête de ce module. Un test vérifie que les deux s'accordent.
+They carry each field's own rules (strict types, unknown fields refused, patterns,
+allowed values, Luhn checks, emails, phone numbers, decimal amounts) and the
+mandataire's. The rules across fields and with the dépôt's context (scénarios,
+mandatory pièces, nomenclature, ceiling, dates, guichet, uniqueness within the file)
+are in the `validation` package, which also judges each field, faster and with French
+messages: see the reason at the top of that module. A test checks that both agree.
 
-À valider en mode Python sur la valeur lue par `lecture.lire_json` (nombres en Decimal):
-en mode JSON, pydantic lit les nombres en float avant d'en faire des Decimal, et accepte
-une chaîne pour un Decimal même en mode strict.
+To be validated in Python mode on the value read by `lecture.lire_json` (numbers as
+Decimal): in JSON mode, pydantic reads numbers as float before making Decimals of them,
+and accepts a string for a Decimal even in strict mode.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _date_reelle(valeur: str) -> bool:
 
 
 def _montant_json(valeur: Any) -> Any:
-    """Un nombre JSON lu en Decimal (ou un entier); jamais un float, une chaîne, un booléen."""
+    """A JSON number read as Decimal (or an integer); never a float, a string, a boolean."""
     if type(valeur) is int:
         return Decimal(valeur)
     if type(valeur) is not Decimal:
@@ -275,7 +275,7 @@ class FichierDemandes(_Objet):
 
 
 def schema_json() -> dict[str, Any]:
-    """Le JSON Schema publié (Draft 2020-12), versionné « ms-v1 »."""
+    """The published JSON Schema (Draft 2020-12), versioned « ms-v1 »."""
     schema = FichierDemandes.model_json_schema(by_alias=True, mode="validation")
     return {
         "$schema": DIALECTE,

@@ -1,4 +1,4 @@
-"""Les montants d'une demande (§6): montant financé, avance de 30 %, solde."""
+"""A demande's amounts (§6): montant financé, avance of 30 %, solde."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ class Montants:
 
 
 def calculer_montants(montant_segur: Decimal, regime: RegimeTva, taux_tva: Decimal) -> Montants:
-    """HT et taux non nul: montantSegur × (1 + taux/100), arrondi au centime (half-up);
-    avance = 30 % arrondi au centime; solde = le reste (la somme retombe juste)."""
+    """HT and non-zero rate: montantSegur × (1 + taux/100), rounded to the cent (half-up);
+    avance = 30 % rounded to the cent; solde = the rest (the sum comes out exact)."""
     declare = Montant(montant_segur)
     finance = declare.toutes_taxes(taux_tva) if regime is RegimeTva.HT and taux_tva else declare
     avance = finance.pourcentage(TAUX_AVANCE)

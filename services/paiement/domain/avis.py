@@ -1,5 +1,5 @@
-"""L'avis de paiement: ce qu'il dit d'un versement payé (une ligne « Paiement effectué »
-du suivi financier). Le rendu PDF est dans adapters/avis_pdf.py.
+"""The avis de paiement: what it says of a paid versement (a « Paiement effectué » line of
+the suivi financier). The PDF rendering is in adapters/avis_pdf.py.
 """
 
 from __future__ import annotations
@@ -13,26 +13,26 @@ from shared.montant import Montant
 
 
 def nom_fichier_avis(numero_demande: str, objet: str) -> str:
-    """« avis_paiement_FINMSS006702M0_VERSE001.pdf »: un avis par versement payé."""
+    """« avis_paiement_FINMSS006702M0_VERSE001.pdf »: one avis per paid versement."""
     return f"avis_paiement_{numero_demande}_{objet}.pdf"
 
 
 @dataclass(frozen=True)
 class DonneesAvis:
-    beneficiaire: str  # la dénomination sociale (ou le titulaire du compte)
+    beneficiaire: str  # the dénomination sociale (or the account holder)
     siret: str
-    numero_asp: str  # le numéro de dossier
+    numero_asp: str  # the dossier's number
     numero_demande: str  # FINMSS006702M0
     objet: str  # VERSE001 (avance), VERSE002 (solde)
-    type_versement: TypeDemande  # AVANCE ou SOLDE
+    type_versement: TypeDemande  # AVANCE or SOLDE
     montant_paye: Montant
-    paye_le: date  # date de paiement effective (retour de la banque)
-    iban_masque: str  # FR76 **** … 1234: le versement ne garde l'IBAN que chiffré et masqué
-    emis_le: datetime  # instant de production: date du document (et de sa signature)
-    programme: str  # le nom du programme, donnée de la campagne du dossier (G1)
+    paye_le: date  # effective payment date (the bank's return)
+    iban_masque: str  # FR76 **** … 1234: the versement keeps the IBAN only encrypted and masked
+    emis_le: datetime  # production instant: the document's date (and its signature's)
+    programme: str  # the programme's name, data of the dossier's campaign (G1)
     bic: str = ""
-    reference: str = ""  # l'identifiant de bout en bout du virement SEPA
-    valide_le: date | None = None  # date de validation (la décision)
+    reference: str = ""  # the end-to-end identifier of the SEPA transfer
+    valide_le: date | None = None  # validation date (the decision)
     mis_en_paiement_le: date | None = None
 
     def __post_init__(self) -> None:

@@ -1,4 +1,4 @@
-"""Un lot: un fichier de virements SEPA (pain.001) et les versements qu'il porte."""
+"""A lot: a SEPA credit transfer file (pain.001) and the versements it carries."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from shared.montant import ZERO, Montant
 
 
 class StatutLot(StrEnum):
-    EN_PREPARATION = "EN_PREPARATION"  # versements réservés, fichier pas encore enregistré
-    EMIS = "EMIS"  # fichier validé et enregistré: à transmettre à la banque
+    EN_PREPARATION = "EN_PREPARATION"  # versements reserved, file not yet stored
+    EMIS = "EMIS"  # file validated and stored: to be sent to the bank
 
 
 @dataclass(frozen=True)
 class Lot:
-    id: str  # aussi le MsgId du pain.001 (≤ 35 caractères)
+    id: str  # also the pain.001's MsgId (≤ 35 characters)
     cree_le: datetime
-    execution: date  # date d'exécution demandée (jour de Paris de la création)
+    execution: date  # requested execution date (Paris day of the creation)
     statut: StatutLot = StatutLot.EN_PREPARATION
     nombre: int = 0
     total: Montant = ZERO
@@ -28,7 +28,7 @@ class Lot:
 
 
 def identifiant_lot(instant: datetime) -> str:
-    """LOT + horodatage de Paris + 8 caractères aléatoires: unique, triable, 25 caractères."""
+    """LOT + Paris timestamp + 8 random characters: unique, sortable, 25 characters."""
     return f"LOT{instant.astimezone(PARIS):%Y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
 
 
@@ -37,5 +37,5 @@ def nouveau_lot(id_lot: str, instant: datetime) -> Lot:
 
 
 def cle_fichier(lot: Lot) -> str:
-    """Dans le bucket des documents."""
+    """In the documents bucket."""
     return f"paiements/lots/{lot.execution:%Y/%m}/{lot.id}.pain001.xml"

@@ -1,6 +1,6 @@
-"""Codes motif ISO 20022 (ExternalStatusReason1Code) d'un rejet bancaire, en français.
+"""ISO 20022 reason codes (ExternalStatusReason1Code) of a bank rejection, in French.
 
-Le libellé est ce que voient l'éditeur (« Motif de rejet du paiement ») et le gestionnaire.
+The label is what the éditeur (« Motif de rejet du paiement ») and the gestionnaire see.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ MOTIFS_REJET: dict[str, str] = {
 
 
 def motif_rejet(code: str | None) -> str:
-    """Le libellé français d'un code; un code inconnu est nommé, jamais deviné."""
+    """The French label of a code; an unknown code is named, never guessed."""
     if not code:
         return "Rejet sans code motif communiqué par la banque"
     return MOTIFS_REJET.get(code, f"Rejet bancaire (code motif {code})")

@@ -16,9 +16,9 @@ _CLE = re.compile(r"paiements/retours/(?P<id>RET[0-9]{14}[0-9A-F]{8})\.xml")
 
 
 class StatutRetour(StrEnum):
-    ATTENDU = "ATTENDU"  # envoi autorisé, fichier pas encore reçu
+    ATTENDU = "ATTENDU"  # upload authorised, file not yet received
     TRAITE = "TRAITE"
-    ILLISIBLE = "ILLISIBLE"  # XML mal formé ou hostile: rien n'a été modifié
+    ILLISIBLE = "ILLISIBLE"  # malformed or hostile XML: nothing was changed
 
 
 def identifiant_retour(instant: datetime) -> str:
@@ -26,7 +26,7 @@ def identifiant_retour(instant: datetime) -> str:
 
 
 def cle_retour(id_retour: str) -> str:
-    """Dans le bucket des documents; l'envoi présigné est lié à cette clé exacte."""
+    """In the documents bucket; the presigned upload is bound to this exact key."""
     return f"{PREFIXE_RETOURS}{id_retour}.xml"
 
 

@@ -1,8 +1,8 @@
-"""Les retours de la banque: rapport d'état ISO 20022 pain.002 (CstmrPmtStsRpt).
+"""The bank's returns: ISO 20022 status report pain.002 (CstmrPmtStsRpt).
 
-Le fichier vient de l'extérieur: lu par defusedxml, sans DTD, sans entité, sans accès
-réseau (une bombe XML ou une entité externe est refusée avant toute expansion), taille
-bornée. Versions lues: pain.002.001.03 à .12 (mêmes éléments pour ce qui nous sert).
+The file comes from outside: read by defusedxml, without DTD, without entities, without
+network access (an XML bomb or an external entity is refused before any expansion), of
+bounded size. Versions read: pain.002.001.03 to .12 (same elements for what we use).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from shared.refus import NatureRefus
 TAILLE_MAX = 10 * 1024 * 1024
 _ESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:pain\.002\.001\.(0[3-9]|1[0-2])\}")
 
-STATUTS_PAYE = frozenset({"ACSC", "ACCC"})  # réglé (chez le bénéficiaire pour ACCC)
+STATUTS_PAYE = frozenset({"ACSC", "ACCC"})  # settled (at the beneficiary's for ACCC)
 STATUT_REJETE = "RJCT"
 
 
@@ -44,21 +44,21 @@ class StatutTransaction:
     code_motif: str | None
     montant: Montant | None
     devise: str | None
-    date: datetime | None  # AccptncDtTm, sinon la date du rapport
+    date: datetime | None  # AccptncDtTm, otherwise the report's date
 
 
 @dataclass(frozen=True)
 class RapportBancaire:
     message_id: str
     cree_le: datetime | None
-    message_origine: str | None  # MsgId du pain.001: l'identifiant du lot
+    message_origine: str | None  # MsgId of the pain.001: the lot's identifier
     statut_groupe: str | None
     code_motif_groupe: str | None
     transactions: tuple[StatutTransaction, ...]
 
 
 class _Lecteur:
-    """Lecture par nom local, dans l'espace de noms du document."""
+    """Lookup by local name, in the document's namespace."""
 
     def __init__(self, espace: str) -> None:
         self.espace = espace

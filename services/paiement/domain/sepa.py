@@ -1,9 +1,9 @@
-"""Le fichier de virements SEPA d'un lot: pain.001.001.09 (sepaxml), validé contre le XSD
-que sepaxml embarque avant d'être enregistré.
+"""A lot's SEPA credit transfer file: pain.001.001.09 (sepaxml), validated against the
+XSD that sepaxml ships before it is stored.
 
-Une transaction par versement, vers l'IBAN/BIC de l'enrôlement; identifiant de bout en
-bout unique (le versement et son rang d'émission); libellé = numéro de la demande + objet.
-Le compte débité est celui de l'agence payeuse (settings). MsgId = identifiant du lot.
+One transaction per versement, to the enrolment's IBAN/BIC; a unique end-to-end
+identifier (the versement and its emission rank); label = the demande's number + objet.
+The debited account is the paying agency's (settings). MsgId = the lot's identifier.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
 
 @dataclass(frozen=True)
 class Payeur:
-    """Le donneur d'ordre: l'agence de services et de paiement."""
+    """The debtor: the « Agence de services et de paiement » (ASP)."""
 
     nom: str
     iban: str
@@ -51,12 +51,12 @@ class FichierSepaInvalide(ErreurPaiement):
 
 @lru_cache(maxsize=1)
 def _classe_virement() -> Any:
-    """sepaxml, chargé au premier lot produit (démarrage à froid des autres handlers)."""
+    """sepaxml, loaded at the first lot produced (cold start of the other handlers)."""
     from sepaxml import SepaTransfer
 
     class _Virement(SepaTransfer):  # type: ignore[misc]
-        """sepaxml, avec l'identifiant et l'heure du lot plutôt qu'un aléa et l'heure
-        système."""
+        """sepaxml, with the lot's identifier and time rather than a random value and the
+        system time."""
 
         def __init__(self, config: dict[str, Any], message_id: str, cree_le: datetime) -> None:
             self._message_id = message_id
@@ -80,7 +80,7 @@ def _centimes(montant: Montant) -> int:
 
 
 def libelle(versement: Versement) -> str:
-    """Information de remise (non structurée): numéro de la demande et objet."""
+    """Remittance information (unstructured): the demande's number and objet."""
     return f"{versement.numero_demande} {versement.objet}"
 
 
@@ -92,9 +92,9 @@ def generer_pain001(
     versements: Sequence[Versement],
     ibans: Mapping[str, str],
 ) -> FichierSepa:
-    """Le fichier, validé; aucun versement: pas de fichier (ValueError). `ibans`: l'IBAN
-    en clair de chaque versement, par identifiant de bout en bout (le versement ne garde
-    que son chiffré et son masque)."""
+    """The file, validated; no versement: no file (ValueError). `ibans`: the clear IBAN of
+    each versement, by end-to-end identifier (the versement keeps only its ciphertext and
+    its mask)."""
     if not versements:
         raise ValueError("aucun versement: pas de fichier de virements")
     virement = _classe_virement()(
@@ -140,7 +140,7 @@ def generer_pain001(
 
 @lru_cache(maxsize=1)
 def _schema() -> Any:
-    import xmlschema  # lent à charger: seulement quand un lot est produit
+    import xmlschema  # slow to load: only when a lot is produced
 
     chemin = resources.files("sepaxml") / "schemas" / f"{SCHEMA}.xsd"
     with resources.as_file(chemin) as fichier:
@@ -155,7 +155,7 @@ def valider_pain001(contenu: bytes) -> None:
 
 
 def totaux_pain001(contenu: bytes) -> tuple[int, Montant]:
-    """NbOfTxs et CtrlSum de l'en-tête."""
+    """NbOfTxs and CtrlSum of the header."""
     from defusedxml import ElementTree
 
     racine = ElementTree.fromstring(contenu)

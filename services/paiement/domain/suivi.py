@@ -1,4 +1,4 @@
-"""Le suivi financier d'une demande (P2): les colonnes du portail, une ligne par versement."""
+"""A demande's suivi financier (P2): the portal's columns, one line per versement."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ class LigneSuivi:
     date_validation: date
     date_mise_en_paiement: date | None
     montant_paye: Montant | None
-    date_paiement: date | None  # date de paiement effective
-    cle_avis: str | None  # l'avis de paiement (PDF), lien présigné côté API
+    date_paiement: date | None  # effective payment date
+    cle_avis: str | None  # the avis de paiement (PDF), presigned link on the API side
     reemissions: int
 
 

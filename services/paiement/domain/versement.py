@@ -1,14 +1,14 @@
-"""Versements (P1): l'avance (30 %) puis le solde d'une demande décidée.
+"""Versements (P1): the avance (30 %) then the solde of a decided demande.
 
-Un versement est immuable: chaque transition rend un nouveau versement; le dépôt
-(adapters) l'écrit sous condition de `version` (écriture conditionnelle), ce qui
-empêche d'envoyer ou de payer deux fois le même versement.
+A versement is immutable: each transition returns a new versement; the repository
+(adapters) writes it on condition of `version` (conditional write), which prevents
+sending or paying the same versement twice.
 
-Cycle: A_PAYER → MIS_EN_PAIEMENT → PAYE, ou REJETE (code ISO et motif) → réémis
-(A_PAYER, nouvel identifiant de bout en bout) une fois les coordonnées bancaires de
-l'éditeur changées et validées. Un solde décidé avant le paiement de son avance attend
-dans l'état EN_ATTENTE_AVANCE, sans montant: il est calculé quand l'avance est payée
-(solde = montant financé − avance effectivement payée).
+Cycle: A_PAYER → MIS_EN_PAIEMENT → PAYE, or REJETE (ISO code and reason) → reissued
+(A_PAYER, new end-to-end identifier) once the éditeur's bank details have changed and
+been validated. A solde decided before its avance is paid waits in state
+EN_ATTENTE_AVANCE, without an amount: it is computed when the avance is paid
+(solde = montant financé − avance actually paid).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class EtatVersement(StrEnum):
     MIS_EN_PAIEMENT = "MIS_EN_PAIEMENT"
     PAYE = "PAYE"
     REJETE = "REJETE"
-    SANS_OBJET = "SANS_OBJET"  # solde nul: l'avance payée couvre déjà le montant financé
+    SANS_OBJET = "SANS_OBJET"  # zero solde: the paid avance already covers the montant financé
 
 
 LIBELLES_ETAT = {
@@ -67,25 +67,25 @@ class ErreurPaiement(Refus):
 
 @dataclass(frozen=True)
 class CoordonneesChiffrees:
-    """Les coordonnées bancaires telles que l'enrôlement les garde: l'IBAN chiffré (clé KMS
-    de l'enrôlement, contexte {siret, champ: iban}), jamais en clair."""
+    """The bank details as the enrolment keeps them: the IBAN encrypted (the enrolment's
+    KMS key, context {siret, champ: iban}), never in clear."""
 
     titulaire: str
     iban_chiffre: str
     bic: str
-    validees: bool  # validées par un gestionnaire (enrôlement VALIDE)
+    validees: bool  # validated by a gestionnaire (enrolment VALIDE)
 
 
 @dataclass(frozen=True)
 class CoordonneesBancaires:
-    """Les coordonnées bancaires de l'enrôlement de l'éditeur (le bénéficiaire), l'IBAN
-    déchiffré: en mémoire seulement, le temps d'un lot ou d'une réémission."""
+    """The bank details of the éditeur's enrolment (the beneficiary), the IBAN decrypted:
+    in memory only, for the time of a lot or a reissue."""
 
     titulaire: str
     iban: str = field(repr=False)
     bic: str
-    validees: bool  # validées par un gestionnaire (enrôlement VALIDE)
-    iban_chiffre: str | None = field(default=None, repr=False)  # tel qu'enregistré
+    validees: bool  # validated by a gestionnaire (enrolment VALIDE)
+    iban_chiffre: str | None = field(default=None, repr=False)  # as stored
 
     @property
     def iban_masque(self) -> str:
@@ -101,8 +101,8 @@ def numero_demande(numero_asp: str) -> str:
     return f"{numero_asp}{SUFFIXE_DEMANDE}"
 
 
-# Identifiant de bout en bout: numéro de la demande, objet, rang d'émission (≤ 35 car.).
-# Il porte la clé du versement: un retour bancaire se rattache sans index ni devinette.
+# End-to-end identifier: the demande's number, objet, emission rank (≤ 35 chars).
+# It carries the versement's key: a bank return is matched without an index or guessing.
 _END_TO_END = re.compile(
     r"(?P<asp>[A-Z0-9]{1,20})M0-(?P<objet>VERSE00[12])-(?P<rang>[1-9][0-9]{0,2})"
 )
@@ -122,8 +122,8 @@ def lire_end_to_end(texte: str) -> tuple[str, TypeVersement, int] | None:
 
 @dataclass(frozen=True)
 class EmissionRejetee:
-    """Une émission précédente, rejetée par la banque (gardée pour le suivi et les doublons).
-    Son IBAN: chiffré et masqué, comme celui de l'émission en cours."""
+    """A previous emission, rejected by the bank (kept for the suivi and for duplicates).
+    Its IBAN: encrypted and masked, like the current emission's."""
 
     rang: int
     lot: str | None
@@ -141,16 +141,16 @@ class Versement:
     numero_ans: str
     type: TypeVersement
     montant_finance: Montant
-    montant: Montant | None  # montant calculé; None tant que le solde attend son avance
+    montant: Montant | None  # computed amount; None while the solde waits for its avance
     etat: EtatVersement
-    valide_le: datetime  # date de validation: la décision
-    rang: int = 1  # rang de l'émission en cours (1 + nombre de réémissions)
+    valide_le: datetime  # validation date: the decision
+    rang: int = 1  # rank of the current emission (1 + number of reissues)
     lot: str | None = None
     mis_en_paiement_le: datetime | None = None
-    # Coordonnées de l'émission en cours. L'IBAN n'est jamais gardé en clair: son chiffré
-    # (celui de l'enrôlement, même clé KMS et même contexte {siret, champ: iban}) sert à
-    # refaire le fichier d'un lot inachevé et à comparer avec les nouvelles coordonnées
-    # lors d'une réémission; le masque (FR76 **** … 1234) sert aux vues et à l'avis.
+    # Bank details of the current emission. The IBAN is never kept in clear: its ciphertext
+    # (the enrolment's, same KMS key and same context {siret, champ: iban}) is used to
+    # rebuild the file of an unfinished lot and to compare with the new bank details on a
+    # reissue; the mask (FR76 **** … 1234) is for the views and the avis.
     titulaire: str | None = None
     iban_chiffre: str | None = field(default=None, repr=False)
     iban_masque: str | None = None
@@ -160,9 +160,9 @@ class Versement:
     code_rejet: str | None = None
     rejete_le: datetime | None = None
     emissions_rejetees: tuple[EmissionRejetee, ...] = ()
-    cle_avis: str | None = None  # l'avis de paiement (PDF) une fois produit
-    jeton: str | None = None  # jeton de tâche de l'instruction, rendu une fois payé
-    version: int = 0  # 0: pas encore enregistré
+    cle_avis: str | None = None  # the avis de paiement (PDF) once produced
+    jeton: str | None = None  # the instruction's task token, returned once paid
+    version: int = 0  # 0: not yet stored
 
     @property
     def numero_demande(self) -> str:
@@ -193,7 +193,7 @@ class Versement:
             )
 
     def liberer(self, avance_payee: Montant) -> Versement:
-        """Le solde en attente reçoit son montant: montant financé − avance payée."""
+        """The waiting solde receives its amount: montant financé − avance paid."""
         self._exiger(EtatVersement.EN_ATTENTE_AVANCE, action="calculer le solde")
         montant = montant_solde(self.montant_finance, avance_payee)
         etat = EtatVersement.A_PAYER if montant > ZERO else EtatVersement.SANS_OBJET
@@ -235,10 +235,10 @@ class Versement:
         )
 
     def reemettre(self, coordonnees: CoordonneesBancaires, iban_rejete: str | None) -> Versement:
-        """Après un rejet: de nouveau à payer, nouvel identifiant de bout en bout, pourvu que
-        les coordonnées bancaires aient changé depuis l'émission rejetée et soient validées.
-        `iban_rejete`: l'IBAN de l'émission rejetée, déchiffré par l'appelant (deux chiffrés
-        d'un même IBAN diffèrent: seule la valeur en clair se compare)."""
+        """After a rejection: to be paid again, with a new end-to-end identifier, provided
+        the bank details have changed since the rejected emission and are validated.
+        `iban_rejete`: the rejected emission's IBAN, decrypted by the caller (two
+        ciphertexts of the same IBAN differ: only the clear value can be compared)."""
         self._exiger(EtatVersement.REJETE, action="le réémettre")
         if not coordonnees.validees:
             raise ErreurPaiement(
@@ -277,12 +277,12 @@ class Versement:
 
 
 def montant_avance(montant_finance: Montant) -> Montant:
-    """30 % du montant financé, arrondi au centime (half-up)."""
+    """30 % of the montant financé, rounded to the cent (half-up)."""
     return montant_finance.pourcentage(TAUX_AVANCE)
 
 
 def montant_solde(montant_finance: Montant, avance_payee: Montant) -> Montant:
-    """Le reste; jamais négatif (ce qui est payé ne dépasse jamais le montant financé)."""
+    """The rest; never negative (what is paid never exceeds the montant financé)."""
     return max(montant_finance - avance_payee, ZERO)
 
 
@@ -307,7 +307,7 @@ def nouvelle_avance(
         type=TypeVersement.AVANCE,
         montant_finance=montant_finance,
         montant=montant,
-        # Un virement SEPA de 0,00 € n'existe pas (montant financé < 0,02 €).
+        # A SEPA transfer of 0.00 € does not exist (montant financé < 0.02 €).
         etat=EtatVersement.A_PAYER if montant > ZERO else EtatVersement.SANS_OBJET,
         valide_le=exiger_fuseau(valide_le),
     )
@@ -321,7 +321,7 @@ def nouveau_solde(
     valide_le: datetime,
     avance: Versement | None,
 ) -> Versement:
-    """Le solde attend (EN_ATTENTE_AVANCE) tant que l'avance n'est pas payée."""
+    """The solde waits (EN_ATTENTE_AVANCE) while the avance is not paid."""
     _exiger_positif(montant_finance)
     attente = Versement(
         numero_asp=numero_asp,
@@ -338,7 +338,7 @@ def nouveau_solde(
 
 
 def avance_reglee(avance: Versement | None) -> Montant | None:
-    """Ce que l'avance a effectivement versé, une fois réglée (payée ou sans objet)."""
+    """What the avance actually paid, once settled (paid or sans objet)."""
     if avance is None:
         return None
     if avance.etat is EtatVersement.PAYE and avance.montant_paye is not None:
@@ -357,7 +357,7 @@ def total_paye(versements: list[Versement]) -> Montant:
 
 
 def montant_du_dossier(versements: list[Versement]) -> Montant:
-    """Le montant financé qui fait foi: celui du solde s'il est décidé, sinon de l'avance."""
+    """The montant financé that counts: the solde's if it is decided, otherwise the avance's."""
     par_type = {v.type: v for v in versements}
     retenu = par_type.get(TypeVersement.SOLDE) or par_type.get(TypeVersement.AVANCE)
     return retenu.montant_finance if retenu else ZERO

@@ -1,7 +1,7 @@
-"""La décision d'attribution: ce qu'elle dit (le récapitulatif de la page du dossier).
+"""The décision d'attribution: what it says (the summary of the dossier's page).
 
-Le rendu PDF et la signature sont dans adapters/decision_pdf.py; ici, seulement les
-données, vérifiées, et le nom du fichier.
+The PDF rendering and the signature are in adapters/decision_pdf.py; here, only the
+data, checked, and the file name.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from shared.campagnes import TypeDemande, VoiesDeRecours
 from shared.horloge import exiger_fuseau
 from shared.montant import Montant
 
-TAUX_AVANCE = Decimal(30)  # pour cent du montant financé
+TAUX_AVANCE = Decimal(30)  # percent of the montant financé
 
 
 def nom_fichier_decision(numero_asp: str) -> str:
-    """« decision_attribution_FINM55007206.pdf », comme sur la page du dossier."""
+    """« decision_attribution_FINM55007206.pdf », as on the dossier's page."""
     return f"decision_attribution_{numero_asp}.pdf"
 
 
@@ -30,7 +30,7 @@ class EtablissementFinance:
 
 @dataclass(frozen=True)
 class DonneesDecision:
-    """Tout ce que la décision imprime; deux décisions aux mêmes données sont identiques."""
+    """Everything the decision prints; two decisions with the same data are identical."""
 
     numero_asp: str
     type_demande: TypeDemande
@@ -40,7 +40,7 @@ class DonneesDecision:
     numero_ans: str
     couloir: str
     campagne: str
-    taux_tva: Decimal  # en pour cent: Decimal("20") pour 20 %, Decimal("5.5") pour 5,5 %
+    taux_tva: Decimal  # in percent: Decimal("20") for 20 %, Decimal("5.5") for 5,5 %
     etablissements: tuple[EtablissementFinance, ...]
     montant_finance: Montant
     avance: Montant
@@ -50,8 +50,8 @@ class DonneesDecision:
     programme: str
     bases_legales: tuple[str, ...]
     recours: VoiesDeRecours
-    regime_tva: str = ""  # "HT" ou "TTC": précise les montants quand il est connu
-    # Autres lignes du récapitulatif (plafond, nombres de BAL…), dans l'ordre voulu.
+    regime_tva: str = ""  # "HT" or "TTC": qualifies the amounts when it is known
+    # Other lines of the summary (ceiling, numbers of BAL…), in the intended order.
     complements: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -67,7 +67,7 @@ class DonneesDecision:
 
     @property
     def solde(self) -> Montant:
-        """Ce qui reste à verser après l'avance (avance + solde = montant financé)."""
+        """What remains to be paid after the avance (avance + solde = montant financé)."""
         return self.montant_finance - self.avance
 
     @property

@@ -1,20 +1,20 @@
-"""Validation d'un fichier maximal, comparée à orjson.loads et à jsonschema.
+"""Validation of a maximal file, compared with orjson.loads and with jsonschema.
 
     python benchmarks/bench_validation.py [--tours 3] [--repetitions 3]
 
-Le fichier: 200 demandes, chacune de 5 bénéficiaires × 20 établissements (100 FINESS
-distincts, autant de scénarios) et 10 pièces; ~10 Mo en JSON indenté. Tous distincts:
-20 000 FINESS, courriels et téléphones.
+The file: 200 demandes, each of 5 bénéficiaires × 20 établissements (100 distinct FINESS,
+as many scénarios) and 10 pièces; ~10 MB of indented JSON. All distinct: 20,000 FINESS,
+emails and phone numbers.
 
-Mesures, dans un même processus, au meilleur de N; elles alternent tour après tour pour
-subir la même charge de la machine:
-- « nous »: `simuler(octets, …)` hors ligne, des octets au compte rendu (lecture comprise);
-- orjson.loads des mêmes octets (plancher: une lecture sans aucune règle);
-- jsonschema Draft202012Validator.iter_errors avec le schéma publié (`segurnum schema`:
-  types, champs inconnus, motifs, valeurs permises, tailles, format email, multipleOf),
-  sur la valeur déjà lue (sa lecture ne lui est pas comptée).
+Measurements, in one process, best of N; they alternate round after round so as to bear
+the same machine load:
+- « nous »: `simuler(octets, …)` offline, from bytes to compte rendu (reading included);
+- orjson.loads of the same bytes (floor: a read without any rule);
+- jsonschema Draft202012Validator.iter_errors with the published schema (`segurnum schema`:
+  types, unknown fields, patterns, allowed values, sizes, email format, multipleOf),
+  on the value already read (its read is not counted against it).
 
-Cibles: nous / orjson ≤ 5; jsonschema / nous ≥ 20. Code de sortie 1 si une cible manque.
+Targets: nous / orjson ≤ 5; jsonschema / nous ≥ 20. Exit code 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def main() -> int:
         print("jsonschema devrait accepter le fichier du benchmark")
         return 2
 
-    # Les trois mesures alternent, tour après tour: chacune subit la même charge.
+    # The three measurements alternate, round after round: each bears the same load.
     nous: list[float] = []
     lecture: list[float] = []
     schema_temps: list[float] = []

@@ -261,7 +261,7 @@ def test_le_tableau_de_bord_nomme_des_metriques_qui_existent() -> None:
                 }
     # what the issue asks to see
     for attendu in [
-        ("AWS/Lambda", "Invocations"),  # fichiers JSON reçus (dépôts) par heure
+        ("AWS/Lambda", "Invocations"),  # JSON files received (dépôts) per hour
         ("AWS/Lambda", "Duration"),  # simulation p95
         ("AWS/SQS", "ApproximateAgeOfOldestMessage"),
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),

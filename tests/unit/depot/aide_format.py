@@ -1,4 +1,4 @@
-"""Outils des tests du format MS v1: contexte de dépôt, registre factice, lecture des erreurs."""
+"""Helpers of the format MS v1 tests: dépôt context, fake registry, reading the errors."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def contexte(
 
 @dataclass
 class RegistreFactice(RegistrePlateforme):
-    """Implémente `RegistrePlateforme` avec des dictionnaires."""
+    """Implements `RegistrePlateforme` with dicts."""
 
     enroles: set[tuple[str, str]] = field(default_factory=set)
     dossiers: dict[str, DossierConnu] = field(default_factory=dict)
@@ -111,7 +111,7 @@ def simuler_doc(
 
 
 def erreurs(resultat: ResultatSimulation) -> set[tuple[str, str]]:
-    """(code, chemin) de toutes les erreurs, du fichier et des lignes."""
+    """(code, chemin) of every error, of the file and of the lines."""
     cr = resultat.compte_rendu
     trouvees = {(e.code, e.chemin) for e in cr.erreurs_fichier}
     for ligne in cr.lignes:

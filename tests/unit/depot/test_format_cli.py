@@ -1,4 +1,4 @@
-"""`segurnum simuler` et `segurnum schema` (D7, B6): codes de sortie 0/1/3/2, sorties."""
+"""`segurnum simuler` and `segurnum schema` (D7, B6): exit codes 0/1/3/2, outputs."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_format_json_est_exactement_le_compte_rendu(tmp_path: Path) -> None:
     ]
     assert compte_rendu["fichier"] == "demandes.json"
     assert compte_rendu["lignes"][0]["erreurs"][0]["code"] == "DATE_COMMANDE_INVALIDE"
-    assert compte_rendu["lignes"][1]["montants"]["montantFinance"] == "22.80"  # 19.00 HT à 20 %
+    assert compte_rendu["lignes"][1]["montants"]["montantFinance"] == "22.80"  # 19.00 HT at 20 %
 
 
 def test_format_json_d_un_fichier_illisible(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_annoter(tmp_path: Path) -> None:
         ["simuler", str(_ecrire(tmp_path, document)), "--annoter", str(sortie), "--format", "json"],
     )
     assert resultat.exit_code == 1
-    json.loads(resultat.stdout)  # rien d'autre sur la sortie standard
+    json.loads(resultat.stdout)  # nothing else on standard output
     annote = json.loads(sortie.read_bytes(), parse_float=Decimal)
     assert annote["idFichier"] == "SIMULATION"
     assert [d["codeTraitement"] for d in annote["demandes"]] == [0, 1, 0]

@@ -1,5 +1,5 @@
-"""Les fichiers hostiles ou illisibles: jamais de plantage ni d'attente, toujours une erreur de
-fichier en français (spec §2, §6); et le fichier de l'exemple de l'ASP (seed)."""
+"""Hostile or unreadable files: never a crash nor a hang, always a file error in French
+(spec §2, §6); and the ASP's sample file (seed)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_201_demandes() -> None:
     contenu = octets(fichier_valide(201), indent=None)
     cr = _rejete_en_entier(contenu, "TROP_DE_DEMANDES")
     assert cr.nombre_lignes == 201
-    assert all(ligne.erreurs == [] for ligne in cr.lignes)  # chacune valide, le fichier non
+    assert all(ligne.erreurs == [] for ligne in cr.lignes)  # each line valid, the file not
 
 
 def test_200_demandes_sont_acceptees() -> None:
@@ -167,7 +167,7 @@ def test_deux_points_dans_une_chaine_ne_sont_pas_un_doublon() -> None:
 
 
 def test_montant_exact_quand_une_cle_montant_est_ailleurs() -> None:
-    """Lecture rapide mise en doute (clé montantSegur hors commande): relecture prudente."""
+    """Fast read in doubt (montantSegur key outside a commande): careful read again."""
     document = valide()
     document["demandes"][0]["commande"]["montantSegur"] = Decimal("4321.09")
     contenu = octets(document).replace(b"4321.09", b"1500.5000000000000001", 1)
@@ -192,15 +192,15 @@ def test_montants_bruts() -> None:
 
 
 def test_exemple_du_seed() -> None:
-    """L'exemple de l'ASP, aux noms de champs canoniques, garde ses défauts réels."""
+    """The ASP's sample, with canonical field names, keeps its real defects."""
     resultat = simuler_doc(EXEMPLE_SEED.read_bytes(), contexte(taux="20"))
     cr = resultat.compte_rendu
     trouvees = erreurs(resultat)
     etab = "/demandes/0/beneficiaires/0/etablissementsClients/0"
     assert {
-        ("SIRET_INVALIDE", "/siret"),  # 12 chiffres
-        ("CLE_DUPLIQUEE", etab + "/finessGeo"),  # finessGeo deux fois dans un objet
-        ("TYPE_INVALIDE", etab + "/finessGeo"),  # la dernière valeur: un tableau
+        ("SIRET_INVALIDE", "/siret"),  # 12 digits
+        ("CLE_DUPLIQUEE", etab + "/finessGeo"),  # finessGeo twice in one object
+        ("TYPE_INVALIDE", etab + "/finessGeo"),  # the last value: an array
         ("TELEPHONE_INVALIDE", "/demandes/0/beneficiaires/0/telephoneMandataire"),
         ("NOMENCLATURE_INVALIDE", "/demandes/0/piecesJustificatives/0/nomFichier"),  # M1_, RUC
         ("NOMENCLATURE_INVALIDE", "/demandes/0/piecesJustificatives/1/nomFichier"),

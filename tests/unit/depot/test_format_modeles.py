@@ -1,4 +1,4 @@
-"""Les modèles pydantic et le JSON Schema publié (B6) s'accordent avec la validation."""
+"""The pydantic models and the published JSON Schema (B6) agree with the validation."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tests.unit.depot.aide_format import EXEMPLE_SEED, charger, chemins, simuler
 
 
 def _schema_decimal() -> dict[str, Any]:
-    # Relu en Decimal: multipleOf 0.01 se juge alors exactement.
+    # Read again as Decimal: multipleOf 0.01 is then judged exactly.
     schema: dict[str, Any] = json.loads(json.dumps(schema_json()), parse_float=Decimal)
     return schema
 

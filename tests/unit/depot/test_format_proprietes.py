@@ -1,6 +1,6 @@
-"""Propriétés (hypothesis): un fichier valide généré ne donne aucune erreur, et k défauts
-injectés dans k champs distincts donnent exactement ces k pointeurs. Les contrôles rapides
-rendent la même réponse que shared.identifiants / shared.contact."""
+"""Properties (hypothesis): a generated valid file gives no error, and k defects injected
+into k distinct fields give exactly those k pointers. The fast checks give the same
+answer as shared.identifiants / shared.contact."""
 
 from __future__ import annotations
 
@@ -137,11 +137,11 @@ def test_un_fichier_valide_n_a_aucune_erreur(cas: tuple[dict[str, Any], dict[str
     resultat = simuler_doc(document, contexte(date_depot=DEPOT, **options))
     assert chemins(resultat) == set(), resultat.compte_rendu.to_dict()
     assert resultat.compte_rendu.lignes_importables == len(document["demandes"])
-    # Les modèles pydantic (le schéma publié) l'acceptent aussi.
+    # The pydantic models (the published schema) accept it too.
     FichierDemandes.model_validate(document)
 
 
-# --- k défauts, k pointeurs ---------------------------------------------------------------
+# --- k defects, k pointers ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -215,14 +215,14 @@ def test_k_defauts_donnent_k_pointeurs(
         objet, chemin = _cible(demande, defaut, rang)
         pointeur = f"/demandes/{ligne}{chemin}/{defaut.champ}"
         if pointeur in attendus:
-            continue  # un champ déjà faussé: k compte des champs distincts
+            continue  # a field already broken: k counts distinct fields
         attendus.add(pointeur)
         objet[defaut.champ] = copy.deepcopy(defaut.valeur)
     resultat = simuler_doc(octets(document), contexte(date_depot=DEPOT))
     assert chemins(resultat) == attendus, resultat.compte_rendu.to_dict()
 
 
-# --- Les contrôles rapides et les règles partagées ----------------------------------------
+# --- The fast checks and the shared rules --------------------------------------------------
 
 CHIFFRES_ET_AUTRES = st.text(alphabet="0123456789AB ٣?-", min_size=0, max_size=11)
 
@@ -268,7 +268,7 @@ def test_telephone_ok_comme_shared(valeur: str) -> None:
 
 
 def test_valider_document_et_jour_de_depot() -> None:
-    """La validation pure prend le jour de dépôt du contexte (pas l'horloge)."""
+    """The pure validation takes the dépôt day from the context (not the clock)."""
     document = {
         "idFichier": None,
         "numeroAns": "1234567890",

@@ -1,7 +1,7 @@
-"""Une règle du format MS v1, un cas: sans la règle, le cas n'est pas signalé (spec §2-§4).
+"""One rule of format MS v1, one case: without the rule, the case is not reported (spec §2-§4).
 
-Chaque cas part du fichier valide `valide_3_lignes.json`, y introduit un défaut, et attend
-l'erreur (code, pointeur) de cette règle. Le fichier de départ ne donne aucune erreur.
+Each case starts from the valid file `valide_3_lignes.json`, introduces a defect in it,
+and expects that rule's error (code, pointer). The starting file gives no error.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _sc(d: dict[str, Any], i: int = 0, k: int = 0) -> dict[str, Any]:
 
 
 def _solde(d: dict[str, Any]) -> None:
-    """La ligne 0 devient un solde valide (FACTURE + PV_VA, numeroASP de l'avance)."""
+    """Line 0 becomes a valid solde (FACTURE + PV_VA, numeroASP of the avance)."""
     _dem(d)["numeroASP"] = "FINMS1000001"
     _dem(d)["piecesJustificatives"] = [
         piece("FACTURE", "DOSS-0001"),
@@ -83,7 +83,7 @@ def _modification_autre_couloir(d: dict[str, Any]) -> None:
 
 
 def _texte_montant(texte: str) -> Callable[[dict[str, Any]], bytes]:
-    """Le montant de la ligne 0 écrit tel quel dans le JSON (valeur exacte)."""
+    """The amount of line 0 written as is in the JSON (exact value)."""
 
     def faire(d: dict[str, Any]) -> bytes:
         _dem(d)["commande"]["montantSegur"] = Decimal("12345.67")
@@ -104,7 +104,7 @@ class Cas:
     chemin: str
     contexte: dict[str, Any] | None = None
     registre: Callable[[], RegistreFactice] | None = None
-    fichier: bool = False  # erreur de fichier (sinon: de ligne)
+    fichier: bool = False  # a file error (otherwise: a line error)
 
 
 Modif = Callable[[dict[str, Any]], None]
@@ -194,7 +194,7 @@ def _montant_multi(d: dict[str, Any]) -> None:
 
 
 CAS = [
-    # --- Entête du fichier (§2): erreurs de fichier.
+    # --- File header (§2): file errors.
     Cas(
         "champ inconnu (orthographe du seed)",
         _set(_racine, "leptid", None),
@@ -286,7 +286,7 @@ CAS = [
         registre=RegistreFactice,
         fichier=True,
     ),
-    # --- Entête de la demande (§3).
+    # --- Demande header (§3).
     Cas(
         "élément de demandes qui n'est pas un objet",
         _element_non_objet,
@@ -439,7 +439,7 @@ CAS = [
         "MONTANT_PLAFOND_DEPASSE",
         D1 + "/commande/montantSegur",
     ),
-    # --- Bénéficiaires et établissements.
+    # --- Bénéficiaires and établissements.
     Cas("aucun bénéficiaire", _set(_dem, "beneficiaires", []), "LISTE_VIDE", D0 + "/beneficiaires"),
     Cas(
         "mandataire en chaîne",
@@ -612,7 +612,7 @@ CAS = [
         D0 + "/piecesJustificatives",
         contexte={"type_demande": "SOLDE"},
     ),
-    # --- Scénarios d'installation.
+    # --- Installation scénarios.
     Cas(
         "établissement sans scénario",
         _sans_scenario,
@@ -661,7 +661,7 @@ CAS = [
         "CHAMP_OBLIGATOIRE",
         D0 + "/scenarioInstallation/0/ancienneVersion",
     ),
-    # --- Le guichet (§4): l'heure de réception compte.
+    # --- The guichet (§4): the time of receipt counts.
     Cas(
         "avance reçue à 14:00:00 le 28/02/2024",
         lambda d: None,
@@ -687,7 +687,7 @@ CAS = [
         D0 + "/typeAction",
         contexte={"recu_le": "2021-06-30T12:00", "date_depot": "2021-07-01T12:00"},
     ),
-    # --- Les registres de la plateforme.
+    # --- The platform's registries.
     Cas(
         "modification d'un dossier inconnu",
         _modification,
@@ -870,11 +870,11 @@ def test_guichet_une_seconde_avant_et_modification_apres() -> None:
 
 
 def test_guichet_message_avec_l_heure_de_paris() -> None:
-    # 13:00 UTC le 28/02/2024 = 14:00 à Paris: trop tard.
+    # 13:00 UTC on 28/02/2024 = 14:00 in Paris: too late.
     resultat = simuler_doc(valide(), contexte(recu_le="2024-02-28T13:00:00+00:00"))
     messages = {e.message for e in resultat.compte_rendu.lignes[0].erreurs}
     assert messages == {"Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00."}
-    # Les autres lignes sont jugées à part: chacune a son erreur de guichet.
+    # The other lines are judged separately: each has its guichet error.
     assert all(
         {e.code for e in ligne.erreurs} == {"GUICHET_FERME"}
         for ligne in resultat.compte_rendu.lignes
@@ -937,14 +937,14 @@ def test_avertissement_mandataire_ignore_sans_rejet() -> None:
 
 def test_la_poste_et_corse() -> None:
     document = valide()
-    document["siret"] = "35600000049837"  # exception La Poste: somme des chiffres multiple de 5
+    document["siret"] = "35600000049837"  # La Poste exception: digit sum a multiple of 5
     _etab(document)["finessGeo"] = "2A0000015"
     _sc(document)["finessGeo"] = "2A0000015"
     assert erreurs(simuler_doc(document)) == set()
 
 
 def test_une_cause_une_erreur() -> None:
-    """numeroDossier invalide: pas d'erreur de nomenclature sur chaque pièce en plus."""
+    """Invalid numeroDossier: no extra nomenclature error on every pièce."""
     document = valide()
     _dem(document)["numeroDossier"] = "DOSS 0001"
     assert erreurs(simuler_doc(document)) == {("NUMERO_DOSSIER_INVALIDE", D0 + "/numeroDossier")}

@@ -1,4 +1,4 @@
-"""Le compte rendu (§6), les lignes importables, les pièces attendues et l'annotation."""
+"""The compte rendu (§6), the importable lines, the expected pièces and the annotation."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ CLES_COMPTE_RENDU = [
 @pytest.mark.parametrize(
     ("montant", "regime", "taux", "attendu"),
     [
-        ("19.00", RegimeTva.HT, "5.5", ("20.05", "6.02", "14.03")),  # l'exemple du §6
+        ("19.00", RegimeTva.HT, "5.5", ("20.05", "6.02", "14.03")),  # the example of §6
         ("18750.00", RegimeTva.HT, "20", ("22500.00", "6750.00", "15750.00")),
         ("18750.00", RegimeTva.TTC, "20", ("18750.00", "5625.00", "13125.00")),
         ("18750.00", RegimeTva.HT, "0", ("18750.00", "5625.00", "13125.00")),
@@ -78,7 +78,7 @@ def test_le_compte_rendu_est_exactement_le_document_du_6() -> None:
         "avance": "5625.00",
         "solde": "13125.00",
     }
-    json.dumps(cr)  # sérialisable tel quel
+    json.dumps(cr)  # serialisable as is
 
 
 def test_lignes_importables_pour_l_import() -> None:
@@ -152,7 +152,7 @@ def test_annoter_le_fichier_depose() -> None:
     assert codes[0] == (0, "Demande importée.")
     assert codes[1][0] == 1 and "VERROUILLAGE_INVALIDE" in codes[1][1]
     assert "/demandes/1/verrouillage" in codes[1][1]
-    # Le reste du fichier est intact, montants exacts compris.
+    # The rest of the file is intact, exact amounts included.
     assert annote["demandes"][0]["commande"]["montantSegur"] == Decimal("18750.00")
     assert b"18750.00" in annoter(contenu, resultat.compte_rendu, "7152")
     simulation = json.loads(annoter(contenu, resultat.compte_rendu, "7152", simulation=True))
@@ -196,7 +196,7 @@ def test_un_fichier_rejete_pour_son_entete_est_rendu_tel_que_recu() -> None:
 
 
 def test_simulation_sans_registre_ne_juge_pas_les_registres() -> None:
-    """Hors ligne (spec §4b): ni enrôlement ni FINESS déjà financé."""
+    """Offline (spec §4b): neither enrolment nor FINESS already funded."""
     assert simuler_doc(valide(), registre=None).compte_rendu.lignes_importables == 3
     registre = RegistreFactice()
     cr = simuler_doc(valide(), registre=registre).compte_rendu
@@ -211,5 +211,5 @@ def test_un_grand_fichier_valide() -> None:
 
 
 def test_le_fichier_partage_reste_valide() -> None:
-    """valide_3_lignes.json sert aussi aux autres tests (e2e, ZIP): il doit le rester."""
+    """valide_3_lignes.json also serves the other tests (e2e, ZIP): it must stay valid."""
     assert simuler_doc(VALIDE_3_LIGNES.read_bytes()).compte_rendu.lignes_importables == 3

@@ -114,7 +114,7 @@ def test_instant_sans_fuseau_refuse() -> None:
             campagne="C",
             type_demande=TypeDemande.AVANCE,
             taux_tva=0,
-            cree_le=datetime(2024, 1, 1),  # sans fuseau
+            cree_le=datetime(2024, 1, 1),  # no timezone
         )
 
 

@@ -46,7 +46,7 @@ def test_normalisation(saisie: str, normalise: str) -> None:
         ("69002", "Lyon"),
         ("42000", "Saint-Étienne"),
         ("42000", "st etienne"),  # case, accents, « St »
-        ("59650", "VILLENEUVE D ASCQ"),  # La Poste's libellé d'acheminement
+        ("59650", "VILLENEUVE D ASCQ"),  # the libellé d'acheminement of La Poste
         ("59650", "villeneuve-d’ascq"),
         ("01400", "Châtillon-sur-Chalaronne"),  # one of the ten communes of 01400
         ("01400", "SANDRANS"),
@@ -55,7 +55,7 @@ def test_normalisation(saisie: str, normalise: str) -> None:
         ("75116", "Paris 16e Arrondissement"),
         ("75116", "PARIS 16"),
         ("13001", "Marseille"),
-        ("97400", "Saint-Denis"),  # La Réunion
+        ("97400", "Saint-Denis"),  # Réunion
         ("97200", "Fort-de-France"),  # Martinique
         ("97600", "Mamoudzou"),  # Mayotte
         ("97500", "Saint-Pierre"),  # Saint-Pierre-et-Miquelon

@@ -20,7 +20,7 @@ from shared.campagnes import CAMPAGNE_MS_VAGUE1, TypeDemande, VoiesDeRecours, ca
 from shared.montant import Montant
 from shared.signature import MaterielSignature, generer_materiel, verifier
 
-DECIDE_LE = datetime(2022, 11, 9, 14, 52, 1, tzinfo=UTC)  # 15:52:01 à Paris
+DECIDE_LE = datetime(2022, 11, 9, 14, 52, 1, tzinfo=UTC)  # 15:52:01 in Paris
 MS = campagne(CAMPAGNE_MS_VAGUE1)
 
 

@@ -184,9 +184,9 @@ def test_cle_qui_n_est_pas_un_retour_ignoree() -> None:
 
 def test_jours_ouvres() -> None:
     assert paques(2024) == date(2024, 3, 31) and paques(2025) == date(2025, 4, 20)
-    assert not jour_ouvre(date(2024, 4, 1))  # lundi de Pâques
-    assert not jour_ouvre(date(2024, 5, 9))  # Ascension
-    assert not jour_ouvre(date(2024, 7, 14)) and not jour_ouvre(date(2024, 3, 2))  # samedi
+    assert not jour_ouvre(date(2024, 4, 1))  # Easter Monday
+    assert not jour_ouvre(date(2024, 5, 9))  # Ascension Day
+    assert not jour_ouvre(date(2024, 7, 14)) and not jour_ouvre(date(2024, 3, 2))  # Saturday
     assert jour_ouvre(date(2024, 3, 4))
 
 

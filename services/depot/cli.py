@@ -1,11 +1,11 @@
-"""`segurnum simuler` et `segurnum schema`: le simulateur hors ligne des éditeurs (D7, B6).
+"""`segurnum simuler` and `segurnum schema`: the éditeurs' offline simulator (D7, B6).
 
-Hors ligne, les règles qui demandent les registres de la plateforme (enrôlement, dossiers
-visés par numeroASP, FINESS déjà financés, numeroDossier déjà employés) ne sont pas
-jugées: la simulation de la plateforme les juge (spec §4b).
+Offline, the rules that need the platform's registries (enrolment, dossiers targeted by
+numeroASP, FINESS already funded, numeroDossier already used) are not judged: the
+platform's simulation judges them (spec §4b).
 
-Codes de sortie (§6): 0 toutes les demandes sont importables; 1 une demande au moins est
-rejetée; 3 le fichier est rejeté en entier; 2 erreur d'utilisation.
+Exit codes (§6): 0 every demande is importable; 1 at least one demande is rejected;
+3 the file is rejected as a whole; 2 usage error.
 """
 
 from __future__ import annotations
@@ -77,27 +77,27 @@ def _lire(fichier: str) -> bytes:
 
 
 def _console() -> Console:
-    """La largeur du terminal (ou de COLUMNS); vers un fichier sans COLUMNS, 160 colonnes."""
+    """The terminal's width (or COLUMNS'); to a file without COLUMNS, 160 columns."""
     console = Console()
     if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
         console = Console(width=160)
     return console
 
 
-_MESSAGE_MIN = 24  # colonnes laissées au moins au message, qui se replie
+_MESSAGE_MIN = 24  # columns left at least for the message, which wraps
 
 
 def _problemes(
     console: Console, titre: str, colonnes: tuple[str, ...], rangs: list[tuple[str, ...]]
 ) -> None:
-    """Un tableau dont seule la dernière colonne (le message) se replie: un pointeur JSON,
-    un code ou un nom restent entiers. S'ils ne tiennent pas dans la largeur du terminal,
-    une fiche par problème: ces valeurs sur une ligne logique (jamais coupée par rich, le
-    terminal la replie seulement à l'affichage), le message en dessous."""
+    """A table whose last column (the message) alone wraps: a JSON pointer, a code or a
+    name stay whole. If they do not fit in the terminal's width, one card per problem:
+    these values on one logical line (never cut by rich, the terminal only wraps it on
+    display), the message below."""
     if not rangs:
         return
     largeurs = [max(len(c), *(len(r[i]) for r in rangs)) for i, c in enumerate(colonnes[:-1])]
-    bordures = 3 * len(colonnes) + 1  # « │ » et une espace de chaque côté de chaque cellule
+    bordures = 3 * len(colonnes) + 1  # « │ » and one space on each side of each cell
     if sum(largeurs) + _MESSAGE_MIN + bordures <= console.width:
         table = Table(title=titre, expand=True)
         for colonne, largeur in zip(colonnes[:-1], largeurs, strict=True):
@@ -239,7 +239,7 @@ def commande_simuler(
         taux_tva=taux,
         couloir=couloir,
         campagne=campagne,
-        recu_le=depot,  # le guichet ne se juge que si la date du dépôt est donnée
+        recu_le=depot,  # the guichet is only judged if the dépôt's date is given
         date_depot=depot,
     )
     if pieces is not None and not pieces.is_file():

@@ -1,12 +1,12 @@
-"""La simulation d'un fichier de demandes (D3, D7, B1, B2, B4, B5).
+"""The simulation of a file of demandes (D3, D7, B1, B2, B4, B5).
 
-Hors ligne (`segurnum simuler`), sans registre: toutes les règles du format. Sur la
-plateforme, avec le registre: aussi l'enrôlement, les dossiers vises par numeroASP, les
-FINESS déjà financés (quel que soit l'éditeur) et les numeroDossier déjà employés.
+Offline (`segurnum simuler`), without a registry: every rule of the format. On the
+platform, with the registry: also the enrolment, the dossiers targeted by numeroASP, the
+FINESS already funded (whatever the éditeur) and the numeroDossier already used.
 
-Pour la suite (import, pièces du ZIP), `ResultatSimulation` donne les lignes importables,
-les pièces attendues avec leurs pointeurs, et permet de rejeter une ligne après coup
-(`compte_rendu.rejeter_ligne`): les compteurs suivent.
+For what follows (import, the ZIP's pièces), `ResultatSimulation` gives the importable
+lines, the expected pièces with their pointers, and lets a line be rejected afterwards
+(`compte_rendu.rejeter_ligne`): the counters follow.
 """
 
 from __future__ import annotations
@@ -46,27 +46,27 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LigneImportable:
-    """Une demande importable, telle que l'import la reçoit (implémente `LigneSimulee`)."""
+    """An importable demande, as the import receives it (implements `LigneSimulee`)."""
 
     num_ligne: int
     index: int
-    demande: dict[str, Any]  # le JSON de la demande, montantSegur en chaîne « 18750.00 »
-    finess: tuple[str, ...]  # les FINESS géographiques distincts, dans l'ordre du fichier
+    demande: dict[str, Any]  # the demande's JSON, montantSegur as a string « 18750.00 »
+    finess: tuple[str, ...]  # the distinct geographic FINESS, in file order
     numero_dossier: str
     numero_asp: str | None
-    type_action: str  # « C » ou « M »
+    type_action: str  # « C » or « M »
     montants: Montants
 
 
 @dataclass
 class ResultatSimulation:
     compte_rendu: CompteRendu
-    lignes: list[LigneValidee] = field(default_factory=list)  # toutes, dans l'ordre du fichier
+    lignes: list[LigneValidee] = field(default_factory=list)  # all of them, in file order
     _importables: dict[int, LigneImportable] = field(default_factory=dict, repr=False)
 
     @property
     def lignes_importables(self) -> list[LigneImportable]:
-        """Les lignes sans erreur, à l'instant (une ligne rejetée après coup n'y est plus)."""
+        """The lines without errors, right now (a line rejected afterwards is gone)."""
         if self.compte_rendu.fichier_rejete:
             return []
         resultat = []
@@ -81,13 +81,13 @@ class ResultatSimulation:
         return resultat
 
     def pieces_par_ligne(self) -> dict[int, list[tuple[str, str]]]:
-        """Par position de ligne: les (nomFichier, pointeur) de ses pièces."""
+        """By line position: the (nomFichier, pointer) of its pièces."""
         return {ligne.index: list(ligne.noms_fichiers) for ligne in self.lignes}
 
     def pieces_attendues(self, importables_seulement: bool = False) -> dict[str, tuple[int, str]]:
         """nomFichier → (numLigne, « /demandes/i/piecesJustificatives/j/nomFichier »).
 
-        Un nom cité deux fois garde sa première ligne (la seconde est rejetée)."""
+        A name cited twice keeps its first line (the second is rejected)."""
         attendues: dict[str, tuple[int, str]] = {}
         for ligne in self.lignes:
             if importables_seulement and (ligne.erreurs or self.compte_rendu.fichier_rejete):
@@ -107,7 +107,7 @@ class ResultatSimulation:
 
 
 def _json_simple(valeur: Any) -> Any:
-    """Une copie JSON de la demande (le montant y est remis en chaîne « 18750.00 »)."""
+    """A JSON copy of the demande (the amount is put back as a string « 18750.00 »)."""
     if isinstance(valeur, dict):
         return {cle: _json_simple(v) for cle, v in valeur.items()}
     if isinstance(valeur, list):
@@ -118,11 +118,11 @@ def _json_simple(valeur: Any) -> Any:
 
 
 def _ligne_importable(ligne: LigneValidee) -> LigneImportable:
-    # Une ligne sans erreur a tous ses champs valides: ces valeurs existent.
+    # A line without errors has all its fields valid: these values exist.
     assert ligne.numero_dossier is not None and ligne.type_action is not None
     assert ligne.montants is not None and ligne.montant_segur is not None
     demande = _json_simple(ligne.demande)
-    # La lecture rapide laisse un float: on écrit la valeur exacte relue dans le texte.
+    # The fast read leaves a float: write the exact value read again from the text.
     demande["commande"]["montantSegur"] = str(Montant(ligne.montant_segur))
     return LigneImportable(
         num_ligne=ligne.num_ligne,
@@ -172,10 +172,10 @@ def _heure(instant: datetime) -> str:
 def _controler_registre(
     resultat: ResultatValidation, contexte: ContexteDepot, registre: RegistrePlateforme
 ) -> None:
-    """Les règles qui demandent les registres de la plateforme (§3, §4).
+    """The rules that need the platform's registries (§3, §4).
 
-    Tout ce qu'il faut savoir est demandé d'un coup (FINESS, dossiers vises, numeroDossier):
-    sur la plateforme, un appel par 100 clés, quel que soit le nombre de lignes."""
+    Everything needed is asked at once (FINESS, dossiers targeted, numeroDossier): on the
+    platform, one call per 100 keys, whatever the number of lines."""
     if (
         resultat.siret is not None
         and resultat.numero_ans is not None
@@ -326,7 +326,7 @@ def simuler(
     contexte: ContexteDepot,
     registre: RegistrePlateforme | None,
 ) -> ResultatSimulation:
-    """Juge le fichier déposé et rend son compte rendu (§6) et ses lignes importables."""
+    """Judges the deposited file and returns its compte rendu (§6) and importable lines."""
     resultat = valider_contenu(contenu, contexte_validation(contexte))
     if registre is not None and resultat.donnees is not None:
         _controler_registre(resultat, contexte, registre)
@@ -337,7 +337,7 @@ def simuler(
             LigneCompteRendu(
                 num_ligne=ligne.num_ligne,
                 index=ligne.index,
-                erreurs=ligne.erreurs,  # la même liste: un rejet après coup se voit partout
+                erreurs=ligne.erreurs,  # the same list: a later rejection shows everywhere
                 avertissements=ligne.avertissements,
                 montants=ligne.montants,
             )
@@ -350,6 +350,6 @@ def simuler(
 def annoter(
     contenu: bytes, compte_rendu: CompteRendu, id_fichier: str, simulation: bool = False
 ) -> bytes:
-    """Le fichier déposé, avec idFichier et codeTraitement / libelleTraitement par demande
-    (0 = importée; 1 = demande rejetée; 2 = fichier rejeté en entier)."""
+    """The deposited file, with idFichier and codeTraitement / libelleTraitement per demande
+    (0 = imported; 1 = demande rejected; 2 = file rejected as a whole)."""
     return _annoter(contenu, compte_rendu, id_fichier, simulation=simulation)

@@ -153,7 +153,7 @@ def refus_guichet(depot: Depot, camp: Campagne, ligne: LigneAImporter) -> RefusL
     recu_le = depot.json_recu_le
     assert recu_le is not None
     if depot.type_demande is TypeDemande.AVANCE and ligne.type_action == "M":
-        return None  # une modification d'avance reste possible après l'échéance
+        return None  # a modification of the avance remains possible after the deadline
     if camp.fenetre_ouverte(depot.type_demande, recu_le):
         return None
     try:

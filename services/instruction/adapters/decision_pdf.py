@@ -1,8 +1,8 @@
-"""La décision d'attribution en PDF (fpdf2), signée PAdES par la plateforme.
+"""The décision d'attribution as a PDF (fpdf2), PAdES-signed by the platform.
 
-Mêmes données et même matériel de signature → mêmes octets: le document est daté de
-l'instant de la décision et signé à cet instant (shared/signature.py). Le rejouer après
-un échec écrit donc le même objet S3, jamais un second document différent.
+Same data and same signing material → same bytes: the document is dated at the
+decision's instant and signed at that instant (shared/signature.py). Replaying it after
+a failure therefore writes the same S3 object, never a second, different document.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def _versements(donnees: DonneesDecision) -> str:
 
 
 def _recours(donnees: DonneesDecision) -> list[str]:
-    """Les voies et délais de recours (CRPA, art. R.421-5: sans eux, le délai de recours
-    contentieux n'est pas opposable au demandeur)."""
+    """The voies et délais de recours (CRPA, art. R.421-5: without them, the time limit for
+    a recours contentieux cannot be held against the demandeur)."""
     r = donnees.recours
     delai = _DELAIS.get(r.delai_mois, f"de {r.delai_mois} mois")
     return [
@@ -62,7 +62,7 @@ def _recours(donnees: DonneesDecision) -> list[str]:
 
 
 def rendre_decision(donnees: DonneesDecision) -> bytes:
-    """Le PDF de la décision, non signé."""
+    """The decision's PDF, unsigned."""
     doc = nouveau_document(f"{TITRE} {donnees.numero_asp}", donnees.numero_asp, donnees.decide_le)
     doc.titre(TITRE, donnees.programme)
 
@@ -136,7 +136,7 @@ def rendre_decision(donnees: DonneesDecision) -> bytes:
 
 
 def decision_signee(donnees: DonneesDecision, source: SourceMaterielSignature) -> bytes:
-    """Le PDF de la décision, signé à l'instant de la décision."""
+    """The decision's PDF, signed at the decision's instant."""
     materiel = source.materiel()
     return signer(
         rendre_decision(donnees),

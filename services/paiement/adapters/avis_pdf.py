@@ -1,7 +1,7 @@
-"""L'avis de paiement en PDF (fpdf2); mêmes données → mêmes octets (daté de emis_le).
+"""The avis de paiement as a PDF (fpdf2); same data → same bytes (dated emis_le).
 
-Il peut être signé comme la décision d'attribution (avis_signe); l'IBAN n'y figure que
-masqué (FR76 **** … 1234).
+It can be signed like the décision d'attribution (avis_signe); the IBAN appears in it
+only masked (FR76 **** … 1234).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ _TYPES = {TypeDemande.AVANCE: "AVANCE", TypeDemande.SOLDE: "SOLDE"}
 
 
 def rendre_avis(donnees: DonneesAvis) -> bytes:
-    """Le PDF de l'avis, non signé."""
+    """The avis's PDF, unsigned."""
     doc = nouveau_document(
         f"{TITRE} {donnees.numero_demande} {donnees.objet}",
         f"{donnees.numero_demande} — {donnees.objet}",
@@ -64,7 +64,7 @@ def rendre_avis(donnees: DonneesAvis) -> bytes:
 
 
 def avis_signe(donnees: DonneesAvis, source: SourceMaterielSignature) -> bytes:
-    """Le PDF de l'avis, signé à l'instant où il a été émis."""
+    """The avis's PDF, signed at the instant it was issued."""
     materiel = source.materiel()
     return signer(
         rendre_avis(donnees),

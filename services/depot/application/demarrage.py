@@ -108,7 +108,7 @@ class DemarrerDepot:
         maintenant = self._horloge.maintenant()
         campagne = _campagne(referencement.couloir, maintenant)
         if modification and type_ is TypeDemande.AVANCE and maintenant >= campagne.ouverture:
-            pass  # modifications d'avance: possibles après l'échéance (G3)
+            pass  # modifications of an avance: allowed after the deadline (G3)
         else:
             verifier_guichet(campagne, type_, maintenant)
         id_depot = self._nouvel_id()

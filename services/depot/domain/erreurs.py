@@ -72,7 +72,7 @@ class CodeErreur(StrEnum):
     GUICHET_AVANCE_TARDIVE = "GUICHET_AVANCE_TARDIVE"
     FINESS_DEJA_FINANCE = "FINESS_DEJA_FINANCE"
     NUMERO_DOSSIER_DEJA_UTILISE = "NUMERO_DOSSIER_DEJA_UTILISE"
-    # Avertissements (n'empêchent pas l'import).
+    # Warnings (they do not prevent the import).
     MANDATAIRE_IGNORE = "MANDATAIRE_IGNORE"
 
 

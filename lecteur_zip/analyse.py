@@ -1,4 +1,4 @@
-"""La vérification entière: la structure, puis UN passage séquentiel sur les membres."""
+"""The whole check: the structure, then ONE sequential pass over the members."""
 
 from __future__ import annotations
 

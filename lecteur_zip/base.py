@@ -1,5 +1,5 @@
-"""L'état d'une vérification: lectures par plages (en réutilisant la fin lue d'abord) et les
-problèmes que plusieurs étapes signalent."""
+"""A check's state: reads by ranges (reusing the end read first) and the problems that
+several steps report."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from lecteur_zip.structures import (
 
 
 class AnalyseBase:
-    """L'état d'une vérification, l'accès par plages et les problèmes communs."""
+    """A check's state, access by ranges and the common problems."""
 
     def __init__(self, source: SourceAleatoire, limites: Limites) -> None:
         self.source = source

@@ -1,5 +1,5 @@
-"""Les données d'un membre: décompression bornée (taille, taux), CRC, descripteur de données,
-et le contenu lui-même (signature, marque de fin: `lecteur_zip.contenu`)."""
+"""A member's data: bounded decompression (size, ratio), CRC, data descriptor, and the
+content itself (signature, end marker: `lecteur_zip.contenu`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Les entrées du répertoire central: noms (encodage, chemins, extension) et valeurs déclarées
-(chiffrement, méthode, tailles, taux, doublons). Aucune donnée n'est lue ici."""
+"""The central directory's entries: names (encoding, paths, extension) and declared values
+(encryption, method, sizes, ratio, duplicates). No data is read here."""
 
 from __future__ import annotations
 

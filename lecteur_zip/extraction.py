@@ -1,4 +1,4 @@
-"""Copier un membre accepté hors de l'archive, relu et vérifié."""
+"""Copying an accepted member out of the archive, read again and checked."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""La structure de l'archive: enregistrements de fin (ZIP64 compris), répertoire central, et
-la disposition des membres (chevauchements)."""
+"""The archive's structure: end records (ZIP64 included), central directory, and the
+layout of the members (overlaps)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Les structures du format ZIP (APPNOTE.TXT 6.3.10), la lecture séquentielle par morceaux et
-les champs supplémentaires (ZIP64)."""
+"""The structures of the ZIP format (APPNOTE.TXT 6.3.10), the sequential read by chunks
+and the extra fields (ZIP64)."""
 
 from __future__ import annotations
 

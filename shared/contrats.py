@@ -17,7 +17,7 @@ from shared.chiffrement import Chiffrement, contexte_iban
 
 
 class StatutDossier(StrEnum):
-    INCOMPLET = "INCOMPLET"  # importé, pièces manquantes: visible, complétable
+    INCOMPLET = "INCOMPLET"  # imported, pièces missing: visible, can be completed
     EN_COURS = "EN_COURS"
     A_MODIFIER = "A_MODIFIER"
     EN_ATTENTE_PIECES = "EN_ATTENTE_PIECES"

@@ -22,8 +22,8 @@ class StatutDepot(StrEnum):
     CREE = "CREE"
     JSON_RECU = "JSON_RECU"
     SIMULE = "SIMULE"
-    REJETE = "REJETE"  # fichier rejeté en entier à la simulation
-    IMPORT_EN_COURS = "IMPORT_EN_COURS"  # import demandé: les lignes s'écrivent (file SQS)
+    REJETE = "REJETE"  # file rejected as a whole at simulation
+    IMPORT_EN_COURS = "IMPORT_EN_COURS"  # import asked: the lines are being written (SQS queue)
     IMPORTE = "IMPORTE"
     TERMINE = "TERMINE"
 

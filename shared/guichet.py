@@ -26,7 +26,7 @@ def libelle_guichet(type_demande: TypeDemande) -> str:
 
 
 def date_heure_paris(instant: datetime) -> str:
-    """« 28/02/2024 à 14h00 », à l'heure de Paris."""
+    """« 28/02/2024 à 14h00 », at Paris time."""
     local = exiger_fuseau(instant).astimezone(PARIS)
     return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
 

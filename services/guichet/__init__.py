@@ -1,6 +1,6 @@
-"""Le guichet (G1, G2, rappels): l'état des fenêtres des campagnes, leur fermeture aux
-échéances et les courriels de rappel et de fermeture.
+"""The guichet (G1, G2, reminders): the state of the campaigns' windows, their closing at
+the deadlines, and the reminder and closing courriels.
 
-Il lit les dépôts et les dossiers que le service dépôt écrit, et les enrôlements, à travers
-leurs contrats de `shared/` (`shared.depot`, `shared.dossier`, `shared.contrats`); la règle
-de la fenêtre, que le dépôt applique aussi à chaque fichier reçu, est `shared.guichet`."""
+It reads the dépôts and dossiers the dépôt service writes, and the enrolments, through
+their contracts in `shared/` (`shared.depot`, `shared.dossier`, `shared.contrats`); the
+window's rule, which the dépôt also applies to each file received, is `shared.guichet`."""

@@ -1,15 +1,15 @@
-"""Le dépôt d'un fichier de demandes et les dossiers qu'il crée: règles pures, sans I/O.
+"""The dépôt of a file of demandes and the dossiers it creates: pure rules, no I/O.
 
-Cycle de vie d'un dépôt (D2–D5):
+A dépôt's life cycle (D2–D5):
 
     CREE ──json reçu──▶ JSON_RECU ──simulation──▶ SIMULE ──import demandé──▶ IMPORT_EN_COURS
                                              └──▶ REJETE
     IMPORT_EN_COURS ──lignes écrites (file d'import)──▶ IMPORTE ──▶ TERMINE
 
-Un nouveau fichier déposé dans le même dépôt remplace la simulation tant que l'import
-n'a pas commencé (SIMULE et REJETE ne sont pas définitifs). Toute règle violée lève une
-`ErreurMetier` (un `Refus`, shared/refus.py) portant un code stable, un message en
-français et sa nature; l'API seule en tire le statut HTTP.
+A new file deposited in the same dépôt replaces the simulation as long as the import has
+not started (SIMULE and REJETE are not final). Every broken rule raises an
+`ErreurMetier` (a `Refus`, shared/refus.py) carrying a stable code, a French message and
+its nature; only the API derives the HTTP status from it.
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from shared.guichet import message_fermeture, message_non_ouvert
 from shared.horloge import exiger_fuseau
 from shared.refus import NatureRefus, Refus
 
-# --- Erreurs métier ----------------------------------------------------------------------
+# --- Business refusals ---------------------------------------------------------------------
 
 
 class ErreurMetier(Refus):
-    """Une règle métier refuse l'action: code stable, message en français, nature."""
+    """A business rule refuses the action: stable code, French message, nature."""
 
 
 class DonneeInvalide(ErreurMetier):
-    """La demande est lisible mais refusée par une règle."""
+    """The demande is readable but refused by a rule."""
 
     nature = NatureRefus.INVALIDE
 
@@ -52,12 +52,12 @@ class AccesInterdit(ErreurMetier):
 
 
 class Conflit(ErreurMetier):
-    """L'état de la ressource ne permet pas l'action."""
+    """The resource's state does not allow the action."""
 
     nature = NatureRefus.CONFLIT
 
 
-# --- Valeurs choisies au dépôt -------------------------------------------------------------
+# --- Values chosen at dépôt ----------------------------------------------------------------
 
 TAUX_TVA_AUTORISES: tuple[Decimal, ...] = (
     Decimal("20"),
@@ -80,9 +80,9 @@ def _texte_taux(taux: Decimal) -> str:
 
 
 def lire_taux_tva(valeur: object) -> Decimal:
-    """Le taux choisi au dépôt: 20, 10, 5,5, 2,1 ou 0; tout autre taux est refusé (422).
+    """The rate chosen at dépôt: 20, 10, 5,5, 2,1 or 0; any other rate is refused (422).
 
-    Un nombre JSON lu en float (5.5) est relu depuis son écriture décimale, jamais calculé.
+    A JSON number read as a float (5.5) is read again from its decimal writing, never computed.
     """
     message = f"Le taux de TVA {valeur!s} n'est pas autorisé: choisissez 20, 10, 5,5, 2,1 ou 0."
     if isinstance(valeur, bool) or not isinstance(valeur, (Decimal, int, str, float)):
@@ -109,7 +109,7 @@ def lire_type_demande(valeur: object) -> TypeDemande:
 
 
 def lire_nom_fichier(nom: str | None) -> str:
-    """Le nom du JSON déposé (clé S3): sans dossier, caractères de contrôle ni slash."""
+    """The deposited JSON's name (S3 key): no folder, no control characters, no slash."""
     if nom is None or nom == "":
         return NOM_FICHIER_PAR_DEFAUT
     if not _NOM_FICHIER.fullmatch(nom) or nom.strip() != nom:
@@ -123,18 +123,18 @@ def lire_nom_fichier(nom: str | None) -> str:
 
 
 def cle_json(siret: str, id_depot: str, nom_fichier: str) -> str:
-    """La clé S3 du JSON d'un dépôt: liée à l'éditeur et au dépôt."""
+    """The S3 key of a dépôt's JSON: bound to the éditeur and to the dépôt."""
     return f"{_PREFIXE_JSON}{siret}/{id_depot}/{nom_fichier}"
 
 
 def cle_zip(siret: str, id_depot: str, identifiant: str) -> str:
-    """La clé S3 d'un ZIP de pièces: liée à l'éditeur et au dépôt."""
+    """The S3 key of a ZIP of pièces: bound to the éditeur and to the dépôt."""
     return f"pieces/{siret}/{id_depot}/{identifiant}.zip"
 
 
 @dataclass(frozen=True)
 class CleDepot:
-    """Ce qu'une clé S3 d'envoi dit: l'éditeur, le dépôt, le nom du fichier."""
+    """What an upload S3 key says: the éditeur, the dépôt, the file name."""
 
     siret: str
     id_depot: str
@@ -149,12 +149,12 @@ def _analyser(motif: re.Pattern[str], cle: str) -> CleDepot | None:
 
 
 def analyser_cle_json(cle: str) -> CleDepot | None:
-    """La clé (déjà décodée) d'un JSON déposé, ou None si elle n'en est pas une."""
+    """The (already decoded) key of a deposited JSON, or None if it is not one."""
     return _analyser(_CLE_JSON, cle)
 
 
 def analyser_cle_zip(cle: str) -> CleDepot | None:
-    """La clé (déjà décodée) d'un ZIP de pièces, ou None si elle n'en est pas une."""
+    """The (already decoded) key of a ZIP of pièces, or None if it is not one."""
     return _analyser(_CLE_ZIP, cle)
 
 
@@ -176,7 +176,7 @@ RAPPORT_LIGNES = "lignes.json"
 
 
 def numero_asp(couloir: str, rang: int) -> str:
-    """`FIN` + couloir + 6 chiffres: FINMS1000001 pour le premier dossier du couloir MS1."""
+    """`FIN` + couloir + 6 digits: FINMS1000001 for the first dossier of couloir MS1."""
     if not _COULOIR.fullmatch(couloir):
         raise ValueError(f"couloir invalide: {couloir!r}")
     if not 1 <= rang <= 999_999:
@@ -192,11 +192,11 @@ def prefixe_numero_asp(couloir: str) -> str:
     return f"FIN{couloir}"
 
 
-# --- JSON exact (montants en Decimal, jamais en float) ---------------------------------
+# --- Exact JSON (amounts as Decimal, never as float) -----------------------------------
 
 
 def json_canonique(valeur: object) -> str:
-    """JSON compact à clés triées; un Decimal s'écrit tel quel, sans passer par un float."""
+    """Compact JSON with sorted keys; a Decimal is written as is, never through a float."""
     if valeur is None:
         return "null"
     if valeur is True:
@@ -224,16 +224,16 @@ def json_canonique(valeur: object) -> str:
 
 
 def lire_json(texte: str | bytes) -> Any:
-    """L'inverse de `json_canonique`: les nombres décimaux redeviennent des Decimal."""
+    """The inverse of `json_canonique`: decimal numbers become Decimals again."""
     return json.loads(texte, parse_float=Decimal)
 
 
-# --- Le guichet ---------------------------------------------------------------------------
+# --- The guichet --------------------------------------------------------------------------
 
 
 def verifier_guichet(campagne: Campagne, type_demande: TypeDemande, instant: datetime) -> None:
-    """Refuse (422) quand le guichet de ce type est fermé à cet instant, avec le message que
-    le guichet affiche (shared/guichet.py)."""
+    """Refuses (422) when the guichet of this type is closed at this instant, with the
+    message the guichet shows (shared/guichet.py)."""
     exiger_fuseau(instant)
     if campagne.fenetre_ouverte(type_demande, instant):
         return
@@ -242,19 +242,19 @@ def verifier_guichet(campagne: Campagne, type_demande: TypeDemande, instant: dat
     raise DonneeInvalide("GUICHET_FERME", message_fermeture(campagne, type_demande))
 
 
-# --- Le dépôt -----------------------------------------------------------------------------
+# --- The dépôt ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FichierRecu:
-    """Le JSON reçu: sa clé, et l'empreinte qui rend son traitement idempotent."""
+    """The JSON received: its key, and the fingerprint that makes its processing idempotent."""
 
     cle: str
     nom: str
-    empreinte: str  # versionId S3 (bucket versionné), sinon ETag
-    recu_le: datetime  # heure de réception S3, à l'heure de la plateforme
+    empreinte: str  # S3 versionId (versioned bucket), otherwise the ETag
+    recu_le: datetime  # S3 receipt time, in the platform's time
     taille: int
-    version_id: str | None = None  # la version S3 lue (bucket versionné)
+    version_id: str | None = None  # the S3 version read (versioned bucket)
 
 
 @dataclass(frozen=True)
@@ -272,12 +272,12 @@ class ResumeSimulation:
 
 @dataclass(frozen=True)
 class ImportEnCours:
-    """L'avancement d'un import et le bail de l'exécution qui le mène.
+    """An import's progress and the lease of the run that carries it out.
 
-    `premier_numero`: le premier des numéros ASP réservés d'un coup pour les lignes C
-    (la n-ième ligne C du fichier reçoit premier_numero + n - 1, à chaque reprise).
-    `jeton` / `bail_jusqu_a` (secondes epoch): une seule exécution écrit à la fois; une
-    exécution interrompue rend la main quand son bail expire."""
+    `premier_numero`: the first of the numéros ASP reserved at once for the C lines (the
+    n-th C line of the file gets premier_numero + n - 1, on every retry).
+    `jeton` / `bail_jusqu_a` (epoch seconds): one run writes at a time; an interrupted
+    run gives way when its lease expires."""
 
     lignes_a_traiter: int = 0
     lignes_traitees: int = 0
@@ -304,7 +304,7 @@ class Depot:
     taux_tva: Decimal
     statut: StatutDepot
     cree_le: datetime
-    modification: bool = False  # ouvert après l'échéance de l'avance, pour des M
+    modification: bool = False  # opened after the avance's deadline, for M files
     fichier: FichierRecu | None = None
     simulation: ResumeSimulation | None = None
     import_commence_le: datetime | None = None
@@ -312,9 +312,9 @@ class Depot:
     termine_le: datetime | None = None
     numeros_asp: Mapping[int, str] = field(default_factory=dict)  # numLigne -> numeroASP
     lignes_rejetees_a_l_import: int = 0
-    cle_json: str | None = None  # la clé S3 signée pour le JSON: la seule traitée
+    cle_json: str | None = None  # the S3 key signed for the JSON: the only one processed
     import_en_cours: ImportEnCours | None = None
-    version: int = 0  # 0: pas encore enregistré
+    version: int = 0  # 0: not yet stored
 
     @classmethod
     def creer(
@@ -367,15 +367,15 @@ class Depot:
             raise AccesInterdit("DEPOT_AUTRE_EDITEUR", "Ce dépôt appartient à un autre éditeur.")
 
     def cle_attendue(self, cle: str) -> bool:
-        """La clé reçue est-elle celle signée pour le JSON de ce dépôt (spec: seule traitée)?
-        Un dépôt enregistré avant que la clé ne soit retenue accepte son préfixe."""
+        """Is the key received the one signed for this dépôt's JSON (spec: the only one
+        processed)? A dépôt stored before the key was kept accepts its prefix."""
         return self.cle_json is None or cle == self.cle_json
 
     def deja_recu(self, empreinte: str) -> bool:
         return self.fichier is not None and self.fichier.empreinte == empreinte
 
     def recevoir_json(self, fichier: FichierRecu) -> Depot:
-        """Un (nouveau) fichier: remplace la simulation précédente, jamais après l'import."""
+        """A (new) file: replaces the previous simulation, never after the import."""
         if self.import_commence:
             raise Conflit(
                 "DEPOT_DEJA_IMPORTE",
@@ -425,10 +425,10 @@ class Depot:
             )
 
     def commencer_import(self, instant: datetime) -> Depot:
-        """SIMULE → IMPORT_EN_COURS: plus aucun fichier ne remplace celui-ci."""
+        """SIMULE → IMPORT_EN_COURS: no file replaces this one any more."""
         self.verifier_import_possible()
         if self.statut is StatutDepot.IMPORT_EN_COURS:
-            return self  # déjà demandé: la reprise continue le même import
+            return self  # already asked: the retry carries on with the same import
         return replace(
             self,
             statut=StatutDepot.IMPORT_EN_COURS,
@@ -472,15 +472,15 @@ class Depot:
         return replace(self, statut=StatutDepot.TERMINE, termine_le=_maintenant_utc(instant))
 
 
-# --- Les dossiers créés par un dépôt ------------------------------------------------------
+# --- The dossiers a dépôt creates ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Dossier:
-    """Un dossier tel que le service dépôt l'écrit: une demande d'avance et son éventuel solde.
+    """A dossier as the dépôt service writes it: an avance demande and its solde, if any.
 
-    `demande` est la demande déposée (objet JSON, montants en Decimal); `solde` la demande
-    de solde rattachée (même forme, avec ses montants et ses pièces).
+    `demande` is the deposited demande (JSON object, amounts as Decimal); `solde` the
+    attached solde demande (same shape, with its amounts and its pièces).
     """
 
     numero_asp: str
@@ -498,7 +498,7 @@ class Dossier:
     pieces: tuple[Mapping[str, str], ...]
     id_depot: str
     num_ligne: int
-    depose_le: datetime  # réception du JSON de l'avance
+    depose_le: datetime  # receipt of the avance's JSON
     cree_le: datetime
     modifie_le: datetime
     solde: Mapping[str, Any] | None = None
@@ -528,7 +528,7 @@ def libelle_statut(statut: str) -> str:
 
 @dataclass(frozen=True)
 class RefusLigne:
-    """Pourquoi une ligne importable est finalement rejetée à l'import."""
+    """Why an importable line is finally rejected at import."""
 
     code: str
     chemin: str
@@ -536,7 +536,7 @@ class RefusLigne:
 
 
 def chemins_finess(demande: Mapping[str, Any], index: int) -> dict[str, str]:
-    """finessGeo -> pointeur RFC 6901 de sa première occurrence dans la demande."""
+    """finessGeo -> RFC 6901 pointer of its first occurrence in the demande."""
     chemins: dict[str, str] = {}
     beneficiaires = demande.get("beneficiaires")
     if not isinstance(beneficiaires, list):

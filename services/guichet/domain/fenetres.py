@@ -1,11 +1,11 @@
-"""Les fenêtres d'une campagne (G1): leur état à un instant, le temps restant, en texte.
+"""A campaign's windows (G1): their state at an instant, the time left, as text.
 
-Pur: ni I/O ni horloge, l'instant est toujours donné (avec son fuseau). Les échéances
-sont des heures de Paris; une durée se calcule en temps réel (UTC), jamais en heures
-murales: la veille du passage à l'heure d'été ne compte que 23 heures.
+Pure: no I/O and no clock, the instant is always given (with its timezone). Deadlines
+are Paris times; a duration is computed in real time (UTC), never in wall-clock hours:
+the day before the switch to summer time only has 23 hours.
 
-Le message d'une fenêtre fermée est celui du refus au dépôt (`shared.guichet`): une seule
-formulation, « Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00. »
+A closed window's message is the dépôt's refusal (`shared.guichet`): one wording,
+« Le guichet des demandes d'avance est fermé depuis le 28/02/2024 à 14h00. »
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from shared.campagnes import Campagne, TypeDemande
 from shared.guichet import date_heure_paris, libelle_guichet, message_refus
 from shared.horloge import PARIS, exiger_fuseau
 
-# --- Dates et durées -----------------------------------------------------------------------
+# --- Dates and durations -------------------------------------------------------------------
 
 
 def date_paris(instant: datetime) -> str:
@@ -28,15 +28,15 @@ def date_paris(instant: datetime) -> str:
 
 
 def iso_paris(instant: datetime) -> str:
-    """ISO 8601 avec le décalage de Paris: 2024-02-28T14:00:00+01:00."""
+    """ISO 8601 with the Paris offset: 2024-02-28T14:00:00+01:00."""
     return exiger_fuseau(instant).astimezone(PARIS).isoformat()
 
 
 def secondes_entre(debut: datetime, fin: datetime) -> int:
-    """Secondes écoulées (arrondies vers le bas), en temps réel.
+    """Seconds elapsed (rounded down), in real time.
 
-    Deux datetimes au même `tzinfo` se soustraient en heures murales en Python: on passe
-    par UTC pour que le changement d'heure compte.
+    Two datetimes with the same `tzinfo` subtract in wall-clock hours in Python: going
+    through UTC makes the clock change count.
     """
     ecart = exiger_fuseau(fin).astimezone(UTC) - exiger_fuseau(debut).astimezone(UTC)
     return int(ecart.total_seconds() // 1)
@@ -49,7 +49,7 @@ def _unite(nombre: int, singulier: str) -> str:
 def duree_en_texte(secondes: int) -> str:
     """« 6 jours 3 heures », « 2 heures 5 minutes », « 45 minutes », « moins d'une minute ».
 
-    Deux unités au plus, arrondi vers le bas: le temps restant n'est jamais surestimé.
+    Two units at most, rounded down: the time left is never overstated.
     """
     if secondes < 60:
         return "moins d'une minute"
@@ -65,7 +65,7 @@ def duree_en_texte(secondes: int) -> str:
     return " ".join(p for p in parties if p)
 
 
-# --- L'état des fenêtres (GET /guichet) ----------------------------------------------------
+# --- The state of the windows (GET /guichet) -----------------------------------------------
 
 
 class StatutFenetre(StrEnum):
@@ -80,7 +80,7 @@ class EtatFenetre:
     ouverture: datetime
     echeance: datetime
     statut: StatutFenetre
-    temps_restant: int | None  # secondes jusqu'à l'échéance, quand le guichet est ouvert
+    temps_restant: int | None  # seconds until the deadline, when the guichet is open
     message: str
 
     @property
@@ -148,7 +148,7 @@ def etat_campagne(campagne: Campagne, instant: datetime) -> EtatCampagne:
 
 
 def etat_guichet(campagnes: Iterable[Campagne], instant: datetime) -> dict[str, Any]:
-    """Le document de `GET /guichet`: chaque campagne, chacune de ses fenêtres."""
+    """The document of `GET /guichet`: each campaign, each of its windows."""
     return {
         "instant": iso_paris(instant),
         "campagnes": [etat_campagne(c, instant).to_dict() for c in campagnes],

@@ -1,9 +1,9 @@
-"""Le guichet d'une campagne (G2): ce que l'on compte à la fermeture et ce que disent les
-courriels de fermeture et de rappel.
+"""A campaign's guichet (G2): what is counted at closing and what the closing and
+reminder courriels say.
 
-Pur: ni I/O ni horloge, l'instant est toujours donné (avec son fuseau). Les dépôts sont
-lus par leur contrat (`shared.depot.ResumeDepot`), les dossiers réduits à ce que la
-fermeture en voit (`DossierResume`).
+Pure: no I/O and no clock, the instant is always given (with its timezone). The dépôts
+are read through their contract (`shared.depot.ResumeDepot`), the dossiers reduced to
+what the closing sees of them (`DossierResume`).
 """
 
 from __future__ import annotations
@@ -19,32 +19,32 @@ from services.guichet.domain.erreurs import ValeurInconnue, choix
 from services.guichet.domain.fenetres import date_paris, duree_en_texte, secondes_entre
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import LIBELLES_STATUT, StatutDossier
-from shared.courriels.contrat import Avis  # le contenu d'un courriel: modèle, objet, données
+from shared.courriels.contrat import Avis  # a courriel's content: template, subject, data
 from shared.depot import ResumeDepot, StatutDepot
 from shared.guichet import LIBELLE_DEMANDES, date_heure_paris, libelle_guichet, message_fermeture
 from shared.horloge import PARIS
 
-# --- Ce que l'on sait des dépôts et des dossiers d'une campagne ----------------------------
+# --- What is known of a campaign's dépôts and dossiers -------------------------------------
 
 
 @dataclass(frozen=True)
 class DossierResume:
-    """Une demande d'un dossier: pour le type SOLDE, `statut` est celui du solde rattaché."""
+    """A demande of a dossier: for the SOLDE type, `statut` is the attached solde's."""
 
     numero_asp: str
     siret: str
     numero_ans: str
     numero_dossier: str
-    statut: str  # valeur de StatutDossier
+    statut: str  # a StatutDossier value
 
 
 def depot_non_importe(depot: ResumeDepot) -> bool:
-    """Simulé mais jamais importé: ses demandes ne sont pas déposées."""
+    """Simulated but never imported: its demandes are not deposited."""
     return depot.statut is StatutDepot.SIMULE
 
 
 def depot_incomplet(depot: ResumeDepot) -> bool:
-    """Importé mais pas terminé: le ZIP des pièces manque ou n'est pas validé."""
+    """Imported but not finished: the ZIP of pièces is missing or not validated."""
     return depot.statut is StatutDepot.IMPORTE
 
 
@@ -54,7 +54,7 @@ def dossier_incomplet(dossier: DossierResume) -> bool:
 
 @dataclass(frozen=True)
 class Signalement:
-    """Ce qu'un éditeur doit encore faire: dépôts à importer, dossiers à compléter."""
+    """What an éditeur still has to do: dépôts to import, dossiers to complete."""
 
     siret: str
     depots_non_importes: tuple[ResumeDepot, ...] = ()
@@ -78,7 +78,7 @@ class Signalement:
 def signalements(
     depots: Iterable[ResumeDepot], dossiers: Iterable[DossierResume]
 ) -> tuple[Signalement, ...]:
-    """Un signalement par éditeur qui a un dépôt simulé non importé ou un dossier incomplet."""
+    """One notice per éditeur with a simulated dépôt not imported or an incomplete dossier."""
     par_siret: dict[str, tuple[list[ResumeDepot], list[DossierResume]]] = {}
     for depot in depots:
         if depot_non_importe(depot):
@@ -98,7 +98,7 @@ def signalements(
 
 @dataclass(frozen=True)
 class Comptes:
-    """Ce que la fermeture enregistre."""
+    """What the closing records."""
 
     depots: int
     depots_par_statut: Mapping[str, int]
@@ -149,17 +149,17 @@ def compter(depots: Iterable[ResumeDepot], dossiers: Iterable[DossierResume]) ->
 
 @dataclass(frozen=True)
 class Fermeture:
-    """L'enregistrement `CAMPAGNE#{id}` / `FERMETURE#{type}`: écrit une seule fois."""
+    """The `CAMPAGNE#{id}` / `FERMETURE#{type}` record: written only once."""
 
     campagne: str
     type_demande: TypeDemande
     echeance: datetime
     fermee_le: datetime
     comptes: Comptes
-    editeurs: tuple[str, ...] = field(default_factory=tuple)  # SIRET à prévenir
+    editeurs: tuple[str, ...] = field(default_factory=tuple)  # SIRET to notify
 
 
-# --- Rappels et courriels ------------------------------------------------------------------
+# --- Reminders and courriels ---------------------------------------------------------------
 
 
 class Rappel(StrEnum):
@@ -185,7 +185,7 @@ def lire_rappel(valeur: object) -> Rappel:
 
 
 def moment_rappel(campagne: Campagne, type_demande: TypeDemande, rappel: Rappel) -> datetime:
-    """J-7 ou J-1 à la même heure de Paris que l'échéance (même au changement d'heure)."""
+    """D-7 or D-1 at the same Paris time as the deadline (even across a clock change)."""
     echeance = campagne.echeance(type_demande).astimezone(PARIS)
     mural = echeance.replace(tzinfo=None) - timedelta(days=rappel.jours)
     return mural.replace(tzinfo=PARIS)
@@ -231,7 +231,7 @@ def _contexte_commun(
         "depots": [_depot_affiche(d) for d in signalement.depots_non_importes],
         "dossiers": [_dossier_affiche(d) for d in signalement.dossiers_incomplets],
         "urlPortail": url_portail,
-        # Le nota du comité du 06/02/2024, pour les avances.
+        # The committee's note of 06/02/2024, for the avances.
         "notaAvance": (
             f"Toute demande d'avance non déposée au {date_paris(campagne.echeance_avance)} "
             "ne pourra faire l'objet d'une demande de solde."

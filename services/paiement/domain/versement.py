@@ -59,8 +59,8 @@ LIBELLES_ETAT = {
 
 
 class ErreurPaiement(Refus):
-    """Une action refusée (shared/refus.py): un code stable, un message en français; par
-    défaut l'état du versement ne la permet pas (CONFLIT)."""
+    """A refused action (shared/refus.py): a stable code, a French message; by default the
+    versement's state does not allow it (CONFLIT)."""
 
     nature = NatureRefus.CONFLIT
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[2]
-DOSSIERS = ("services", "shared", "infra", "tests", "benchmarks")
+DOSSIERS = ("services", "shared", "lecteur_zip", "infra", "tests", "benchmarks")
 IGNORES = {".venv", "build", "node_modules", "__pycache__"}
 
 

@@ -47,7 +47,7 @@ class Paiements(RuleBasedStateMachine):
         )
         self.compte = 0
         self.enrolements.definir(SIRET, "ANS1")
-        self.montants: dict[str, str] = {}  # montant financé décidé par dossier
+        self.montants: dict[str, str] = {}  # montant financé decided, per dossier
         self.retours: list[bytes] = []  # every bank file already processed
         self.payes: dict[str, Versement] = {}  # end-to-end id → versement once paid
 

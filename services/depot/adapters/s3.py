@@ -1,34 +1,23 @@
 """S3 adapter of the dépôt service: presigned POSTs, reading uploads, writing reports.
 
 The presigned POST binds the exact key (éditeur + dépôt), a size range and a short
-expiry; S3 enforces them on AWS. moto does not: `conditions_envoi` is what the unit tests
-inspect, in the policy document itself.
+expiry (`shared.envois`); S3 enforces them on AWS.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from services.depot.application.ports import EnvoiAutorise, ObjetLu
+from services.depot.application.ports import ObjetLu
 from shared import aws
+from shared.envois import EnvoiAutorise, autoriser_envoi_s3
 from shared.settings import settings
 
 _INTERVALLE = re.compile(r"bytes \d+-\d+/(\d+)")
-
-
-def conditions_envoi(taille_max: int) -> list[Any]:
-    """The policy conditions besides bucket and key (boto3 adds those two itself).
-
-    `Content-Type` may be sent (browsers do) but is not required.
-    """
-    return [
-        ["content-length-range", 1, taille_max],
-        ["starts-with", "$Content-Type", ""],
-    ]
 
 
 class StockageS3:
@@ -48,21 +37,7 @@ class StockageS3:
 
     def autoriser_envoi(self, cle: str, taille_max: int, expiration: timedelta) -> EnvoiAutorise:
         secondes = int(expiration.total_seconds())
-        expire_le = datetime.now(UTC) + timedelta(seconds=secondes)
-        presigne = self.client.generate_presigned_post(
-            Bucket=self.bucket,
-            Key=cle,
-            Fields=None,
-            Conditions=conditions_envoi(taille_max),
-            ExpiresIn=secondes,
-        )
-        return EnvoiAutorise(
-            url=str(presigne["url"]),
-            champs={str(k): str(v) for k, v in presigne["fields"].items()},
-            cle=cle,
-            expire_le=expire_le,
-            taille_max=taille_max,
-        )
+        return autoriser_envoi_s3(self.client, self.bucket, cle, taille_max, secondes)
 
     def lire(
         self, cle: str, version_id: str | None = None, limite: int | None = None

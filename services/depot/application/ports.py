@@ -17,6 +17,7 @@ from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
 from shared.contrats import ReferencementAns
 from shared.dossier import ReponseEditeur
+from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
 
 
 @dataclass(frozen=True)
@@ -132,17 +133,6 @@ class Depots(Protocol):
         """At most `limite` of the éditeur's dépôts, newest first, from `depart` (the store's
         opaque resume key), and the key to resume from (None at the end)."""
         ...
-
-
-@dataclass(frozen=True)
-class EnvoiAutorise:
-    """A presigned POST: the form fields to send with the file, to `url`."""
-
-    url: str
-    champs: dict[str, str]
-    cle: str
-    expire_le: datetime
-    taille_max: int
 
 
 @dataclass(frozen=True)

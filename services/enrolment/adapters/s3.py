@@ -7,13 +7,14 @@ S3 enforces them on AWS (moto does not: the submission checks size and content a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from services.enrolment.application.ports import EnvoiAutorise
 from shared import aws
+from shared.envois import autoriser_envoi_s3
 from shared.settings import settings
 
 BUCKET_PAR_DEFAUT = "segurnum-enrolement"
@@ -40,23 +41,7 @@ class StockageDocuments:
 
     def autoriser_envoi(self, cle: str, taille_max: int, expiration: timedelta) -> EnvoiAutorise:
         secondes = int(expiration.total_seconds())
-        presigne = self.client.generate_presigned_post(
-            Bucket=self.bucket,
-            Key=cle,
-            Fields=None,
-            Conditions=[
-                ["content-length-range", 1, taille_max],
-                ["starts-with", "$Content-Type", ""],
-            ],
-            ExpiresIn=secondes,
-        )
-        return EnvoiAutorise(
-            url=str(presigne["url"]),
-            champs={str(k): str(v) for k, v in presigne["fields"].items()},
-            cle=cle,
-            expire_le=datetime.now(UTC) + timedelta(seconds=secondes),
-            taille_max=taille_max,
-        )
+        return autoriser_envoi_s3(self.client, self.bucket, cle, taille_max, secondes)
 
     def lire(self, cle: str, limite: int) -> bytes | None:
         arguments = {"Bucket": self.bucket, "Key": cle, "Range": f"bytes=0-{limite}"}

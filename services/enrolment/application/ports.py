@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 from services.enrolment.domain.anti_robot import VerdictAntiRobot
@@ -12,6 +12,7 @@ from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
 from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
+from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
 from shared.refus import MESSAGE_CURSEUR_INVALIDE, Refus
 
 
@@ -93,17 +94,6 @@ class AnnoncesPaiement(Protocol):
 
 class Compteur(Protocol):
     def suivant(self, nom: str) -> int: ...
-
-
-@dataclass(frozen=True)
-class EnvoiAutorise:
-    """A presigned POST: the form fields to send with the file, to `url`."""
-
-    url: str
-    champs: dict[str, str]
-    cle: str
-    expire_le: datetime
-    taille_max: int
 
 
 class Stockage(Protocol):

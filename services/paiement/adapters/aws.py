@@ -4,7 +4,6 @@ in S3, the courriel, presigned uploads/downloads and the bank-return records."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.paiement.domain.avis import DonneesAvis
@@ -26,6 +25,7 @@ from shared.contrats import (
 )
 from shared.dossier import ResumeDossier, VersementEffectue, resume_depuis_item
 from shared.dynamo import TableDynamo, code_erreur, instant, instant_ou_rien, iso
+from shared.envois import autoriser_envoi_s3
 from shared.horloge import PARIS
 from shared.settings import settings
 
@@ -86,22 +86,7 @@ class FichiersS3:
 
     def autoriser_envoi(self, cle: str, taille_max: int, secondes: int) -> EnvoiAutorise:
         """Bound to the exact key, 1 byte to `taille_max`, `secondes` long (S3 enforces it)."""
-        presigne = self.s3.generate_presigned_post(
-            Bucket=self.bucket,
-            Key=cle,
-            Conditions=[
-                ["content-length-range", 1, taille_max],
-                ["starts-with", "$Content-Type", ""],
-            ],
-            ExpiresIn=secondes,
-        )
-        return EnvoiAutorise(
-            url=str(presigne["url"]),
-            champs={str(k): str(v) for k, v in presigne["fields"].items()},
-            cle=cle,
-            expire_le=datetime.now(UTC) + timedelta(seconds=secondes),
-            taille_max=taille_max,
-        )
+        return autoriser_envoi_s3(self.s3, self.bucket, cle, taille_max, secondes)
 
     def url(self, cle: str) -> str:
         return str(

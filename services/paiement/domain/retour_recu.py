@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
 from shared.horloge import PARIS
 
 PREFIXE_RETOURS = "paiements/retours/"
@@ -33,15 +34,6 @@ def cle_retour(id_retour: str) -> str:
 def id_depuis_cle(cle: str) -> str | None:
     trouve = _CLE.fullmatch(cle)
     return trouve["id"] if trouve else None
-
-
-@dataclass(frozen=True)
-class EnvoiAutorise:
-    url: str
-    champs: dict[str, str]
-    cle: str
-    expire_le: datetime
-    taille_max: int
 
 
 @dataclass(frozen=True)

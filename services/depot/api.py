@@ -213,13 +213,13 @@ def fichier_annote(id_depot: str) -> Any:
 @bp.route("/depots/{id_depot}/import", methods=["POST"], authorizer=cognito)
 @contrat(
     "Importer les lignes importables: un dossier par ligne",
-    reponses={200: f"{MODELES}:StatutImport", 202: f"{MODELES}:StatutImport"},
+    reponses={200: f"{MODELES}:VueDepot", 202: f"{MODELES}:VueDepot"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404, 409),
 )
 def importer(id_depot: str) -> Any:
     """D4: one dossier per importable line, written from the import queue (202 at once)."""
-    from services.depot.api_modeles import StatutImport
+    from services.depot.api_modeles import VueDepot
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
@@ -228,7 +228,7 @@ def importer(id_depot: str) -> Any:
 
         depot = composants().demander_import(id_depot, str(qui.siret), qui.auteur)
         # 202: the import runs from its queue; GET /depots/{id} shows its progress.
-        return reponse(StatutImport.model_validate(vue_depot(depot)), 202)
+        return reponse(VueDepot.model_validate(vue_depot(depot)), 202)
 
     return action()
 

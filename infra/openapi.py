@@ -158,6 +158,17 @@ def document(app: Any) -> dict[str, Any]:
         for (m, mode), v in noms.items()
         if isinstance(m, type) and issubclass(m, BaseModel)
     }
+    # The operationId is the handler's name: code generators (the portal's client, a
+    # Python client) need each one once, so two handlers of one name are refused here.
+    noms_vus: dict[str, str] = {}
+    doublons: list[str] = []
+    for chemin, methode, entree, _ in routes:
+        route = f"{methode} {chemin}"
+        if entree.view_name in noms_vus:
+            doublons.append(f"{entree.view_name} ({noms_vus[entree.view_name]}, {route})")
+        noms_vus.setdefault(entree.view_name, route)
+    if doublons:
+        raise ValueError(f"operationId en double (nom du handler): {', '.join(doublons)}")
     chemins: dict[str, dict[str, Any]] = {}
     for chemin, methode, entree, contrat in routes:
         authentifie = entree.authorizer is not None

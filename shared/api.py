@@ -125,10 +125,15 @@ class ModeleParametres(BaseModel):
 
 
 class ModeleVue(BaseModel):
-    """Base of response bodies: the public view, never a storage record."""
+    """Base of response bodies: the public view, never a storage record. Unknown fields are
+    refused: every key a client receives is declared, hence in docs/openapi.json."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        defer_build=True,
     )
 
 

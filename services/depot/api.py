@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalice.app import Blueprint, Response
 
@@ -17,9 +17,6 @@ from shared.api import (
 )
 from shared.observabilite import observe
 from shared.web import GROUPE_EDITEURS, cognito, exiger, reponse
-
-if TYPE_CHECKING:
-    from services.depot.api_modeles import VueEnvoi
 
 bp = Blueprint(__name__)
 
@@ -99,18 +96,6 @@ def depot_import(event: Any) -> dict[str, Any]:
     return traiter_lot(event.to_dict(), record_handler)
 
 
-def _envoi(envoi: Any) -> VueEnvoi:
-    from services.depot.api_modeles import VueEnvoi
-
-    return VueEnvoi(
-        url=envoi.url,
-        champs=dict(envoi.champs),
-        cle=envoi.cle,
-        expire_le=envoi.expire_le,
-        taille_max=envoi.taille_max,
-    )
-
-
 @bp.route("/depots", methods=["POST"], authorizer=cognito)
 @contrat(
     "Ouvrir un dépôt: le POST présigné du fichier JSON des demandes",
@@ -121,7 +106,8 @@ def _envoi(envoi: Any) -> VueEnvoi:
 )
 def demarrer_depot() -> Any:
     """D2: type, numéro ANS, taux de TVA → the dépôt and a presigned POST for the JSON."""
-    from services.depot.api_modeles import DemarrerDepotRequete, VueDepotDemarre
+    from services.depot.api_modeles import DemarrerDepotRequete
+    from services.depot.vues import vue_depot_demarre
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     demande = corps(bp.current_request, DemarrerDepotRequete)
@@ -135,7 +121,7 @@ def demarrer_depot() -> Any:
             demande.nom_fichier,
             demande.modification,
         )
-        return reponse(VueDepotDemarre.model_validate(demarre.to_dict()), 201)
+        return reponse(vue_depot_demarre(demarre), 201)
 
     return action()
 
@@ -148,7 +134,8 @@ def demarrer_depot() -> Any:
     groupe=GROUPE_EDITEURS,
 )
 def lister_depots() -> Any:
-    from services.depot.api_modeles import ListeParametres, PageDepots, VueDepot
+    from services.depot.api_modeles import ListeParametres, PageDepots
+    from services.depot.vues import vue_depot
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     p = parametres(bp.current_request, ListeParametres)
@@ -157,9 +144,9 @@ def lister_depots() -> Any:
     depart = decoder_curseur(
         p.curseur, ("PK", "SK", "GSI1PK", "GSI1SK"), {"GSI1PK": f"EDITEUR#{siret}"}
     )
-    vues, suite = composants().consultation.page_depots(siret, p.limite, depart)
+    depots, suite = composants().consultation.page_depots(siret, p.limite, depart)
     page = PageDepots(
-        elements=[VueDepot.model_validate(v) for v in vues],
+        elements=[vue_depot(d) for d in depots],
         curseur_suivant=encoder_curseur(suite),
     )
     return reponse(page)
@@ -174,15 +161,15 @@ def lister_depots() -> Any:
 )
 def lire_depot(id_depot: str) -> Any:
     """Status, compte rendu (§6) and, once imported, the ZIPs and incomplete dossiers."""
-    from services.depot.api_modeles import VueDepotDetaille
+    from services.depot.vues import vue_depot_detaille
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
     def action() -> Any:
         c = composants()
-        vue = c.consultation.lire_depot(id_depot, str(qui.siret))
-        vue.update(c.consulter_pieces(id_depot, str(qui.siret)).to_dict())
-        return reponse(VueDepotDetaille.model_validate(vue))
+        depot, compte_rendu = c.consultation.depot_et_compte_rendu(id_depot, str(qui.siret))
+        pieces = c.consulter_pieces(id_depot, str(qui.siret))
+        return reponse(vue_depot_detaille(depot, compte_rendu, pieces))
 
     return action()
 
@@ -213,22 +200,20 @@ def fichier_annote(id_depot: str) -> Any:
 @bp.route("/depots/{id_depot}/import", methods=["POST"], authorizer=cognito)
 @contrat(
     "Importer les lignes importables: un dossier par ligne",
-    reponses={200: f"{MODELES}:StatutImport", 202: f"{MODELES}:StatutImport"},
+    reponses={200: f"{MODELES}:VueDepot", 202: f"{MODELES}:VueDepot"},
     groupe=GROUPE_EDITEURS,
     erreurs=(404, 409),
 )
 def importer(id_depot: str) -> Any:
     """D4: one dossier per importable line, written from the import queue (202 at once)."""
-    from services.depot.api_modeles import StatutImport
+    from services.depot.vues import vue_depot
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
 
     def action() -> Any:
-        from services.depot.application.consultation import vue_depot
-
         depot = composants().demander_import(id_depot, str(qui.siret), qui.auteur)
         # 202: the import runs from its queue; GET /depots/{id} shows its progress.
-        return reponse(StatutImport.model_validate(vue_depot(depot)), 202)
+        return reponse(vue_depot(depot), 202)
 
     return action()
 
@@ -244,12 +229,13 @@ def importer(id_depot: str) -> Any:
 def autoriser_pieces(id_depot: str) -> Any:
     """D5: a presigned POST for the ZIP of pièces (≤ 200 MB), shaped like POST /depots'."""
     from services.depot.api_modeles import Vide, VueEnvoiPieces
+    from services.depot.vues import vue_envoi
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
 
     def action() -> Any:
-        envoi = _envoi(composants().autoriser_zip(id_depot, str(qui.siret)))
+        envoi = vue_envoi(composants().autoriser_zip(id_depot, str(qui.siret)))
         return reponse(VueEnvoiPieces(id_depot=id_depot, envoi=envoi), 201)
 
     return action()
@@ -264,13 +250,12 @@ def autoriser_pieces(id_depot: str) -> Any:
     erreurs=(404, 409),
 )
 def terminer(id_depot: str) -> Any:
-    from services.depot.api_modeles import Vide, VueTerminer
+    from services.depot.api_modeles import Vide
+    from services.depot.vues import vue_terminer
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
-    return reponse(
-        VueTerminer.model_validate(composants().terminer(id_depot, str(qui.siret)).to_dict())
-    )
+    return reponse(vue_terminer(composants().terminer(id_depot, str(qui.siret))))
 
 
 # The éditeur's dossiers moved to the instruction blueprint: GET /dossiers, /dossiers/{n}.
@@ -289,13 +274,14 @@ def autoriser_pieces_complementaires(numero_asp: str) -> Any:
     """Only while a demande of the dossier waits in EN_ATTENTE_PIECES; checked at
     reception with the ZIP rules of a dépôt, against the pièces asked."""
     from services.depot.api_modeles import Vide, VueEnvoiComplementaires
+    from services.depot.vues import vue_envoi
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     corps(bp.current_request, Vide, facultatif=True)
     numero = numero_asp_du_chemin(numero_asp)
 
     def action() -> Any:
-        envoi = _envoi(composants().autoriser_complements(numero, str(qui.siret)))
+        envoi = vue_envoi(composants().autoriser_complements(numero, str(qui.siret)))
         return reponse(VueEnvoiComplementaires(numero_asp=numero, envoi=envoi), 201)
 
     return action()
@@ -309,26 +295,13 @@ def autoriser_pieces_complementaires(numero_asp: str) -> Any:
     erreurs=(404,),
 )
 def lire_pieces_complementaires(numero_asp: str) -> Any:
-    from services.depot.api_modeles import VuePiecesComplementaires, VuePiecesDemandees, VueZip
+    from services.depot.vues import vue_pieces_complementaires
 
     qui = exiger(bp.current_request, GROUPE_EDITEURS)
     numero = numero_asp_du_chemin(numero_asp)
 
     def action() -> Any:
         etat = composants().consulter_complements(numero, str(qui.siret))
-        return reponse(
-            VuePiecesComplementaires(
-                numero_asp=etat.numero_asp,
-                attendues=[
-                    VuePiecesDemandees(
-                        type_demande=str(e.type_demande),
-                        pieces_demandees=list(e.pieces_demandees),
-                        motif=e.decision.motif if e.decision is not None else "",
-                    )
-                    for e in etat.attendues
-                ],
-                zips=[VueZip.model_validate(z.to_dict()) for z in etat.zips],
-            )
-        )
+        return reponse(vue_pieces_complementaires(etat))
 
     return action()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue, Nombre, Page
 
@@ -86,9 +86,8 @@ class VueSimulation(ModeleVue):
     simule_le: Instant
 
 
-class VueDepot(ModeleVue):
-    # The import's progress fields may be added by the service: shown as they come.
-    model_config = ConfigDict(extra="allow")
+class _ChampsDepot(ModeleVue):
+    """The fields of every view of a dépôt (the list's and the detailed one's)."""
 
     id_depot: str
     siret: str
@@ -108,8 +107,90 @@ class VueDepot(ModeleVue):
     numeros_asp: dict[str, str] = Field(default_factory=dict)
 
 
+class VueImportEnCours(ModeleVue):
+    """How far the import is (IMPORT_EN_COURS): lines written or rejected, of the file's."""
+
+    lignes_a_traiter: int
+    lignes_traitees: int
+
+
+_IMPORT_EN_COURS = "Progression de l'import (statut IMPORT_EN_COURS), null sinon."
+
+
+class VueDepot(_ChampsDepot):
+    import_en_cours: VueImportEnCours | None = Field(None, description=_IMPORT_EN_COURS)
+
+
 # A page of dépôts (the same class as Page[VueDepot]: its schema keeps that name).
 PageDepots = Page[VueDepot]
+
+
+# ---------------------------------------------------------------- the compte rendu (§6)
+# As the stored report is read back (json_canonique: keys sorted), each model declares its
+# fields in that order, so that the answer keeps the report's own order.
+
+
+def _absent(valeur: object) -> bool:
+    return valeur is None
+
+
+class VueErreurLigne(ModeleVue):
+    """A problem of the file or of a line; `chemin` is an RFC 6901 JSON Pointer into the
+    deposited file ("" the document itself)."""
+
+    chemin: str
+    code: str = Field(description="Code stable (docs/codes-erreur.md).")
+    message: str = Field(description="Ce qui ne va pas, où, et ce qui est attendu.")
+
+
+class VueErreurPiece(ModeleVue):
+    """A problem of the ZIP of pièces: `fichier` the member at fault, null the archive.
+    (In the order of §6 and of a ZIP's `erreursPieces`, the compte rendu's too.)"""
+
+    fichier: str | None
+    code: str
+    message: str
+
+
+class VueMontants(ModeleVue):
+    """Two decimals, as text: montant financé, avance (30 %), solde (the rest)."""
+
+    avance: str
+    montant_finance: str
+    solde: str
+
+
+class VueLigneCompteRendu(ModeleVue):
+    avertissements: list[VueErreurLigne] = Field(
+        default_factory=list, description="N'empêchent pas l'import."
+    )
+    erreurs: list[VueErreurLigne] = Field(default_factory=list)
+    montants: VueMontants | None = None
+    num_ligne: int = Field(description="numLigne de la demande, sinon sa position (1, 2…).")
+    numero_asp: str | None = Field(
+        None, exclude_if=_absent, description="Le dossier créé: présent une fois importée."
+    )
+    statut: Literal["IMPORTABLE", "REJETEE"]
+
+
+class VueCompteRendu(ModeleVue):
+    """The compte rendu of the simulation, then of the import (§6 of the format)."""
+
+    erreurs_fichier: list[VueErreurLigne] = Field(
+        description="Erreurs du fichier lui-même: chacune rejette toutes les lignes."
+    )
+    erreurs_pieces: list[VueErreurPiece] = Field(description="Problèmes du ZIP de pièces.")
+    fichier: str = Field(description="Nom du JSON déposé.")
+    id_fichier: str | None = Field(
+        None, exclude_if=_absent, description="L'identifiant du dépôt (idFichier, fichier annoté)."
+    )
+    lignes: list[VueLigneCompteRendu]
+    lignes_importables: int
+    lignes_importees: int | None = Field(
+        None, exclude_if=_absent, description="Présent une fois le dépôt importé."
+    )
+    lignes_rejetees: int
+    nombre_lignes: int
 
 
 class VueZip(ModeleVue):
@@ -120,8 +201,8 @@ class VueZip(ModeleVue):
     recu_le: Instant | None = None
     verifie_le: Instant | None = None
     taille: int | None = None
-    erreurs_pieces: list[dict[str, Any]] = Field(default_factory=list)
-    pieces: list[Any] = Field(default_factory=list)
+    erreurs_pieces: list[VueErreurPiece] = Field(default_factory=list)
+    pieces: list[str] = Field(default_factory=list, description="Les pièces gardées (OK).")
 
 
 class VueEtatDossier(ModeleVue):
@@ -131,12 +212,14 @@ class VueEtatDossier(ModeleVue):
     pieces_manquantes: list[str]
 
 
-class VueDepotDetaille(VueDepot):
-    compte_rendu: dict[str, Any] | None = Field(
+class VueDepotDetaille(_ChampsDepot):
+    # Its fields in the order the answer has always shown them (importEnCours last).
+    compte_rendu: VueCompteRendu | None = Field(
         None, description="Compte rendu de la simulation (§6 du format, docs/format-json.md)."
     )
     zips: list[VueZip] = Field(default_factory=list)
     dossiers: list[VueEtatDossier] = Field(default_factory=list)
+    import_en_cours: VueImportEnCours | None = Field(None, description=_IMPORT_EN_COURS)
 
 
 class VueDossierIncomplet(ModeleVue):
@@ -150,49 +233,6 @@ class VueTerminer(ModeleVue):
     statut: str
     termine_le: Instant | None = None
     dossiers_incomplets: list[VueDossierIncomplet]
-
-
-class VueDossier(ModeleVue):
-    numero_asp: str
-    numero_dossier: str | None = None
-    siret: str
-    numero_ans: str
-    couloir: str
-    campagne: str
-    type_demande: str
-    statut: str
-    finess: list[str]
-    montants: dict[str, Any]
-    taux_tva: str
-    depose_le: Instant
-    modifie_le: Instant
-    id_depot: str | None = None
-    num_ligne: int | None = None
-    solde: dict[str, Any] | None = None
-    version: int
-
-
-class VueListeDossiers(ModeleVue):
-    dossiers: list[VueDossier]
-
-
-class VueHistorique(ModeleVue):
-    model_config = ConfigDict(extra="allow")  # each action's own details
-
-    action: str
-    auteur: str
-    le: Instant
-
-
-class VueDossierComplet(VueDossier):
-    demande: dict[str, Any]
-    pieces: list[dict[str, Any]]
-    cree_le: Instant
-    historique: list[VueHistorique]
-
-
-class StatutImport(ModeleVue):
-    model_config = ConfigDict(extra="allow")  # the compte rendu, or the import's progress
 
 
 class VuePiecesComplementaires(ModeleVue):

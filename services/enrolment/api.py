@@ -31,7 +31,7 @@ def _brut(request: Any) -> dict[str, Any]:
     """The body as a JSON object: 400 / 413 in French like every route (shared.api)."""
     from services.enrolment.api_modeles import ObjetJson
 
-    return dict(corps(request, ObjetJson).model_extra or {})
+    return dict(corps(request, ObjetJson).contenu)
 
 
 def _composants() -> Composants:
@@ -204,7 +204,7 @@ def moi() -> Any:
     reponses={200: f"{MODELES}:PageDemandes"},
     groupe=GROUPE_GESTIONNAIRES,
 )
-def gestion_lister() -> Any:
+def gestion_lister_enrolements() -> Any:
     from services.enrolment.api_modeles import ListeParametres, PageDemandes
 
     exiger(bp.current_request, GROUPE_GESTIONNAIRES)
@@ -255,7 +255,7 @@ def gestion_lire(numero: str) -> Any:
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404, 409),
 )
-def gestion_decider(numero: str) -> Any:
+def gestion_decider_enrolement(numero: str) -> Any:
     from services.enrolment.api_modeles import DecisionRequete, VueDemande
 
     qui = exiger(bp.current_request, GROUPE_GESTIONNAIRES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue
 
@@ -328,6 +328,15 @@ class VueMoi(ModeleVue):
 
 
 class ObjetJson(BaseModel):
-    """Any JSON object (the use case checks its fields, listing every problem)."""
+    """Any JSON object, held whole in `contenu` (the use case checks its fields, listing
+    every problem). Not a model of free fields: no model here allows unknown ones."""
 
-    model_config = ConfigDict(extra="allow", defer_build=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    contenu: dict[str, Any]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _envelopper(cls, brut: Any) -> Any:
+        # Anything but an object is left as is: refused as « not a JSON object » (400).
+        return {"contenu": brut} if isinstance(brut, dict) else brut

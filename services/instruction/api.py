@@ -138,7 +138,7 @@ CURSEUR = ("PK", "SK")
     reponses={200: f"{MODELES}:PageDemandes"},
     groupe=GROUPE_GESTIONNAIRES,
 )
-def gestion_lister() -> Any:
+def gestion_lister_demandes() -> Any:
     from services.instruction.adapters.aws import INDEX, InstructionsDynamo
     from services.instruction.api_modeles import ListeDemandesParametres, PageDemandes
     from services.instruction.application.ports import Filtres
@@ -187,7 +187,7 @@ def gestion_dossier(numero_asp: str) -> Any:
     groupe=GROUPE_GESTIONNAIRES,
     erreurs=(404, 409),
 )
-def gestion_decider(numero_asp: str, type_demande: str) -> Any:
+def gestion_decider_demande(numero_asp: str, type_demande: str) -> Any:
     from services.instruction.api_modeles import DecisionRequete
     from services.instruction.vues import vue_demande
 

@@ -60,16 +60,19 @@ class Consultation:
         self._depots = depots
         self._stockage = stockage
 
-    def lire_depot(self, id_depot: str, siret: str) -> dict[str, Any]:
-        """The dépôt (404 unknown, 403 another éditeur's) with its compte rendu, if any."""
+    def depot_et_compte_rendu(self, id_depot: str, siret: str) -> tuple[Depot, Any | None]:
+        """The dépôt (404 unknown, 403 another éditeur's) and its stored compte rendu (the
+        §6 document as written), None before the simulation."""
         depot = depot_de(self._depots, id_depot, siret)
-        vue = vue_depot(depot)
-        vue["compteRendu"] = None
-        if depot.fichier is not None and depot.simulation is not None:
-            objet = self._stockage.lire(depot.cle_rapport(RAPPORT_COMPTE_RENDU))
-            if objet is not None:
-                vue["compteRendu"] = lire_json(objet.contenu)
-        return vue
+        if depot.fichier is None or depot.simulation is None:
+            return depot, None
+        objet = self._stockage.lire(depot.cle_rapport(RAPPORT_COMPTE_RENDU))
+        return depot, None if objet is None else lire_json(objet.contenu)
+
+    def lire_depot(self, id_depot: str, siret: str) -> dict[str, Any]:
+        """The dépôt with its compte rendu, if any."""
+        depot, compte_rendu = self.depot_et_compte_rendu(id_depot, siret)
+        return {**vue_depot(depot), "compteRendu": compte_rendu}
 
     def lire_fichier_annote(self, id_depot: str, siret: str) -> bytes:
         depot = depot_de(self._depots, id_depot, siret)
@@ -89,6 +92,5 @@ class Consultation:
 
     def page_depots(
         self, siret: str, limite: int, depart: dict[str, Any] | None
-    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        depots, suite = self._depots.page(siret, limite, depart)
-        return [vue_depot(depot) for depot in depots], suite
+    ) -> tuple[list[Depot], dict[str, Any] | None]:
+        return self._depots.page(siret, limite, depart)

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from services.depot.application.ports import Depots, Enrolements, EnvoiAutorise, Stockage
 from services.depot.domain.depot import (
@@ -35,23 +34,6 @@ EXPIRATION_ENVOI = timedelta(minutes=15)
 class DepotDemarre:
     depot: Depot
     envoi: EnvoiAutorise
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "idDepot": self.depot.id,
-            "statut": str(self.depot.statut),
-            "typeDemande": str(self.depot.type_demande),
-            "numeroAns": self.depot.numero_ans,
-            "couloir": self.depot.couloir,
-            "tauxTva": format(self.depot.taux_tva, "f"),
-            "envoi": {
-                "url": self.envoi.url,
-                "champs": dict(self.envoi.champs),
-                "cle": self.envoi.cle,
-                "expireLe": self.envoi.expire_le.isoformat(),
-                "tailleMax": self.envoi.taille_max,
-            },
-        }
 
 
 def _campagne(couloir: str, instant: datetime) -> Campagne:

@@ -91,19 +91,6 @@ class ZipDepose:
     def nom(self) -> str:
         return self.cle.rsplit("/", 1)[-1]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "nom": self.nom,
-            "cle": self.cle,
-            "statut": str(self.statut),
-            "autoriseLe": self.autorise_le.isoformat() if self.autorise_le else None,
-            "recuLe": self.recu_le.isoformat() if self.recu_le else None,
-            "verifieLe": self.verifie_le.isoformat() if self.verifie_le else None,
-            "taille": self.taille,
-            "erreursPieces": [dict(e) for e in self.erreurs_pieces],
-            "pieces": list(self.pieces),
-        }
-
 
 class Debut(StrEnum):
     NOUVEAU = "NOUVEAU"  # first processing of this (key, ETag)
@@ -244,13 +231,6 @@ class DossierIncomplet:
     num_ligne: int
     pieces_manquantes: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "numeroAsp": self.numero_asp,
-            "numLigne": self.num_ligne,
-            "piecesManquantes": list(self.pieces_manquantes),
-        }
-
 
 @dataclass(frozen=True)
 class EtatDossier:
@@ -258,14 +238,6 @@ class EtatDossier:
     num_ligne: int
     statut: str
     pieces_manquantes: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "numeroAsp": self.numero_asp,
-            "numLigne": self.num_ligne,
-            "statut": self.statut,
-            "piecesManquantes": list(self.pieces_manquantes),
-        }
 
 
 def _dossiers_du_depot(
@@ -554,12 +526,6 @@ class EtatPiecesDepot:
     zips: tuple[ZipDepose, ...]
     dossiers: tuple[EtatDossier, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "zips": [z.to_dict() for z in self.zips],
-            "dossiers": [d.to_dict() for d in self.dossiers],
-        }
-
 
 class ConsulterPieces:
     def __init__(
@@ -582,14 +548,6 @@ class ConsulterPieces:
 class ResultatTerminer:
     depot: Depot
     incomplets: tuple[DossierIncomplet, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "idDepot": self.depot.id,
-            "statut": str(self.depot.statut),
-            "termineLe": self.depot.termine_le.isoformat() if self.depot.termine_le else None,
-            "dossiersIncomplets": [d.to_dict() for d in self.incomplets],
-        }
 
 
 class Terminer:

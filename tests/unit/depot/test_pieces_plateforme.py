@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from services.depot.application.pieces import (
+    DossierIncomplet,
     IssueZip,
     StatutZip,
     statut_demande,
@@ -81,9 +82,9 @@ def test_piece_manquante_puis_second_zip_complete_et_demarre(plateforme: AvecPie
     assert plateforme.pieces.manquantes[(numero, "AVANCE")] == ("FAC-1.png",)
     assert f"dossiers/{numero}/pieces/BDC-1.pdf" in plateforme.copie.documents
     assert plateforme.instruction.demarrees == []
-    etat = plateforme.consulter(depot.id, SIRET).to_dict()
-    assert etat["zips"][0]["statut"] == "OK" and etat["zips"][0]["erreursPieces"] == []
-    assert etat["dossiers"][0]["piecesManquantes"] == ["FAC-1.png"]
+    etat = plateforme.consulter(depot.id, SIRET)
+    assert etat.zips[0].statut == "OK" and etat.zips[0].erreurs_pieces == ()
+    assert etat.dossiers[0].pieces_manquantes == ("FAC-1.png",)
 
     cle2, etag2 = plateforme.envoyer_zip(depot.id, construire([Membre("FAC-1.png", png())]))
     resultat2 = plateforme.evenement(cle2, etag2)
@@ -231,9 +232,9 @@ def test_terminer_liste_les_incomplets(plateforme: AvecPieces) -> None:
         plateforme.terminer(depot.id, SIRET_AUTRE)
     resultat = plateforme.terminer(depot.id, SIRET)
     assert resultat.depot.statut is StatutDepot.TERMINE
-    assert [d.to_dict() for d in resultat.incomplets] == [
-        {"numeroAsp": depot.numeros_asp[2], "numLigne": 2, "piecesManquantes": ["FAC-2.png"]}
-    ]
+    assert resultat.incomplets == (
+        DossierIncomplet(depot.numeros_asp[2], num_ligne=2, pieces_manquantes=("FAC-2.png",)),
+    )
     assert plateforme.terminer(depot.id, SIRET).incomplets == resultat.incomplets  # idempotent
     with pytest.raises(Conflit):
         plateforme.autoriser_zip(depot.id, SIRET)

@@ -80,10 +80,10 @@ def test_la_page_des_depots_de_l_editeur(plateforme: Plateforme) -> None:
     plateforme.avancer(timedelta(minutes=1))
     plateforme.demarrer_depot(siret=SIRET_AUTRE, numero_ans="ANS0000002")
 
-    vues, suite = plateforme.consultation.page_depots(SIRET, 1, None)
-    assert [(v["idDepot"], v["statut"]) for v in vues] == [(second.id, "CREE")]
+    depots, suite = plateforme.consultation.page_depots(SIRET, 1, None)
+    assert [(d.id, d.statut) for d in depots] == [(second.id, "CREE")]
     assert suite is not None
-    vues, suite = plateforme.consultation.page_depots(SIRET, 1, suite)
-    assert [(v["idDepot"], v["statut"]) for v in vues] == [(premier.id, "IMPORTE")]
-    assert vues[0]["numerosAsp"] == {"1": "FINMS1000001"}
+    depots, suite = plateforme.consultation.page_depots(SIRET, 1, suite)
+    assert [(d.id, d.statut) for d in depots] == [(premier.id, "IMPORTE")]
+    assert depots[0].numeros_asp == {1: "FINMS1000001"}
     assert suite is None

@@ -13,6 +13,7 @@ from services.depot.domain.depot import (
     DonneeInvalide,
     StatutDepot,
 )
+from services.depot.vues import vue_depot_demarre
 from shared.campagnes import TypeDemande
 from shared.horloge import PARIS
 from shared.refus import NatureRefus
@@ -40,9 +41,9 @@ def test_demarrer_cree_le_depot_et_autorise_l_envoi_du_json(plateforme: Platefor
     assert depot.taux_tva == Decimal("20")
     assert demarre.envoi.cle == f"json/{SIRET}/{depot.id}/demandes.json"
     assert demarre.envoi.taille_max == TAILLE_MAX_JSON == 20 * 1048576
-    vue = demarre.to_dict()
-    assert vue["idDepot"] == depot.id
-    assert vue["envoi"]["cle"] == demarre.envoi.cle
+    vue = vue_depot_demarre(demarre)
+    assert vue.id_depot == depot.id
+    assert vue.envoi.cle == demarre.envoi.cle
 
 
 def test_le_couloir_vient_du_referentiel_ans(plateforme: Plateforme) -> None:

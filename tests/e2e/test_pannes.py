@@ -14,7 +14,9 @@ client retries a 5xx as any client would; the invariants are checked at the end:
 - nothing in any DLQ; no answer shows internals (a stack trace, a file path).
 
 Bounded for `make test` (one éditeur, 12 demandes, one seed: SEGURNUM_GRAINE_PANNES picks
-another); `benchmarks/bench_pannes.py` plays more seeds and services one at a time."""
+another, SEGURNUM_EDITEURS_PANNES and SEGURNUM_DEMANDES_PANNES the size);
+`benchmarks/bench_pannes.py` plays the issue's 3 éditeurs × 15 demandes, more seeds, and
+services one at a time."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import os
 import time
 import zipfile
 from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -40,10 +43,10 @@ from tests.fixtures.depot.generateur import fichier_valide
 from tests.fixtures.enrolements import enroler
 from tests.unit.lecteur_zip.zips import pdf
 
-SIRET = "55203253400646"
-NUMERO_ANS = "PANNES0001"
-EMAIL = "pannes@editeur.example.fr"
-DEMANDES = 12
+SIRETS = ("55203253400646", "44306184100047", "55208131766522", "73282932000074")
+# Bounded for `make test`; the issue's story is 3 éditeurs × 15 demandes (bench_pannes.py).
+EDITEURS = int(os.environ.get("SEGURNUM_EDITEURS_PANNES", "1"))
+DEMANDES = int(os.environ.get("SEGURNUM_DEMANDES_PANNES", "12"))
 A_MODIFIER = 3  # of them asked to change, answered by an M file
 INTERNES = ("Traceback", 'File "', "/var/task", "site-packages", "botocore", "ClientError")
 
@@ -102,10 +105,79 @@ def _dlq_vides() -> dict[str, int]:
     return restes
 
 
-def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -> None:
-    enroler(SIRET, NUMERO_ANS, "MS1", email=EMAIL)
-    editeur = Client(runtime.url_api, jeton("editeurs", siret=SIRET))
+@dataclass
+class Editeur:
+    """One éditeur's path: its software (a client that retries), its dépôt and its file."""
+
+    siret: str
+    numero_ans: str
+    email: str
+    client: Client
+    id_depot: str = ""
+    document: dict[str, Any] = field(default_factory=dict)
+    importe: dict[str, Any] = field(default_factory=dict)
+
+    def vue(self) -> dict[str, Any]:
+        return self.client.appeler("GET", f"/depots/{self.id_depot}").json()  # type: ignore[no-any-return]
+
+    def deposer(self, graine: int) -> None:
+        cree = self.client.appeler(
+            "POST",
+            "/depots",
+            json={"typeDemande": "AVANCE", "numeroAns": self.numero_ans, "tauxTva": 20},
+        )
+        assert cree.status_code == 201, cree.text
+        depot = cree.json()
+        self.id_depot = depot["idDepot"]
+        self.document = fichier_valide(
+            DEMANDES, seed=graine % 10_000, siret=self.siret, numero_ans=self.numero_ans
+        )
+        _envoyer(depot["envoi"], "demandes.json", json.dumps(self.document).encode())
+
+    def importer(self) -> None:
+        simule = _attendre(lambda: (v := self.vue())["statut"] == "SIMULE" and v, 120, "simulation")
+        assert simule["simulation"]["lignesImportables"] == DEMANDES, simule
+        demande = self.client.appeler("POST", f"/depots/{self.id_depot}/import")
+        # A replayed request finds the import asked or done: never a second import.
+        assert demande.status_code in (202, 409), demande.text
+
+    def envoyer_zip(self) -> None:
+        self.importe = _attendre(
+            lambda: (v := self.vue())["statut"] == "IMPORTE" and v, 240, "import"
+        )
+        noms = [
+            p["nomFichier"] for d in self.document["demandes"] for p in d["piecesJustificatives"]
+        ]
+        envoi_zip = self.client.appeler("POST", f"/depots/{self.id_depot}/pieces")
+        assert envoi_zip.status_code == 201, envoi_zip.text
+        _envoyer(envoi_zip.json()["envoi"], "pieces.zip", _zip(noms))
+
+    def zip_controle(self) -> None:
+        _attendre(lambda: self.vue()["zips"][0]["statut"] == "OK", 240, "contrôle du ZIP")
+
+    @property
+    def numeros(self) -> list[str]:
+        return sorted(self.importe["numerosAsp"].values())
+
+    def par_ligne(self, ligne: int) -> str:
+        return str(self.importe["numerosAsp"][str(ligne)])
+
+    def boite(self, api: str) -> list[dict[str, Any]]:
+        reponse = requests.get(
+            f"{api}/_local/courriels", params={"destinataire": self.email}, timeout=30
+        )
+        return list(reponse.json()["elements"])
+
+
+def test_l_histoire_de_la_graine_tient_sous_les_pannes(runtime: RuntimeLocal) -> None:
     gestion = Client(runtime.url_api, jeton("gestionnaires", nom="PANNES"))
+    editeurs = []
+    for i, siret in enumerate(SIRETS[:EDITEURS]):
+        ans, email = f"PANNES{i + 1:04d}", f"pannes{i + 1}@editeur.example.fr"
+        enroler(siret, ans, "MS1", email=email)
+        editeurs.append(
+            Editeur(siret, ans, email, Client(runtime.url_api, jeton("editeurs", siret=siret)))
+        )
     graine = int(os.environ.get("SEGURNUM_GRAINE_PANNES", "1"))
     # One service at a time (dynamodb, s3, sqs, stepfunctions, sesv2, kms, secretsmanager):
     # benchmarks/bench_pannes.py; all of them by default.
@@ -121,110 +193,72 @@ def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -
         ambigues=ambigues,
         services=frozenset(services.split(",")) if services else None,
     )
+    # --- 1. The éditeurs' part, side by side: dépôt, simulation, import, ZIP.
     injecter(pannes)
     try:
-        cree = editeur.appeler(
-            "POST",
-            "/depots",
-            json={"typeDemande": "AVANCE", "numeroAns": NUMERO_ANS, "tauxTva": 20},
-        )
-        assert cree.status_code == 201, cree.text
-        depot = cree.json()
-        id_depot = depot["idDepot"]
-        document = fichier_valide(
-            DEMANDES, seed=graine % 10_000, siret=SIRET, numero_ans=NUMERO_ANS
-        )
-        _envoyer(depot["envoi"], "demandes.json", json.dumps(document).encode())
-
-        def vue() -> dict[str, Any]:
-            return editeur.appeler("GET", f"/depots/{id_depot}").json()  # type: ignore[no-any-return]
-
-        simule = _attendre(lambda: (v := vue())["statut"] == "SIMULE" and v, 120, "simulation")
-        assert simule["simulation"]["lignesImportables"] == DEMANDES, simule
-        demande = editeur.appeler("POST", f"/depots/{id_depot}/import")
-        # A replayed request finds the import asked or done: never a second import.
-        assert demande.status_code in (202, 409), demande.text
-        importe = _attendre(lambda: (v := vue())["statut"] == "IMPORTE" and v, 240, "import")
-
-        noms = [p["nomFichier"] for d in document["demandes"] for p in d["piecesJustificatives"]]
-        envoi_zip = editeur.appeler("POST", f"/depots/{id_depot}/pieces")
-        assert envoi_zip.status_code == 201, envoi_zip.text
-        _envoyer(envoi_zip.json()["envoi"], "pieces.zip", _zip(noms))
-        _attendre(lambda: vue()["zips"][0]["statut"] == "OK", 240, "contrôle du ZIP")
+        for i, e in enumerate(editeurs):
+            e.deposer(graine * 10 + i)
+        for etape in (Editeur.importer, Editeur.envoyer_zip, Editeur.zip_controle):
+            for e in editeurs:
+                etape(e)
     finally:
         injecter(None)
 
     # Faults off: what was left to redeliver settles (failed messages come back after 30 s).
-    numeros = sorted(importe["numerosAsp"].values())
-    assert len(numeros) == DEMANDES and len(set(numeros)) == DEMANDES
-    assert sorted(int(n) for n in importe["numerosAsp"]) == list(range(1, DEMANDES + 1))
-
-    def instruits() -> list[dict[str, Any]] | None:
-        vus = []
-        for numero in numeros:
-            dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
-            avance = next(d for d in dossier["demandes"] if d["typeDemande"] == "AVANCE")
-            if avance["statut"] == "EN_ERREUR_TECHNIQUE":
-                gestion.appeler("POST", f"/gestion/dossiers/{numero}/AVANCE/relancer")
-                return None
-            if avance["statut"] != "EN_COURS" or avance.get("attendu") != "GESTIONNAIRE":
-                return None
-            vus.append(dossier)
-        return vus
-
-    dossiers = _attendre(instruits, 240, "instruction de chaque dossier")
+    for e in editeurs:
+        assert len(e.numeros) == DEMANDES and len(set(e.numeros)) == DEMANDES
+        assert sorted(int(n) for n in e.importe["numerosAsp"]) == list(range(1, DEMANDES + 1))
+    numeros = sorted(n for e in editeurs for n in e.numeros)
+    assert len(set(numeros)) == len(numeros)  # no dossier shared between éditeurs
+    _attendre_tous(gestion, numeros, "EN_COURS", "GESTIONNAIRE")
     # One execution per dossier (named: a replay starts nothing twice).
     executions = client("stepfunctions").list_executions(
         stateMachineArn=settings().state_machine_instruction, maxResults=1000
     )["executions"]
-    par_dossier = [e["name"].split("-")[0] for e in executions]
+    par_dossier = [x["name"].split("-")[0] for x in executions]
     assert sorted(n for n in par_dossier if n in numeros) == numeros
 
-    # Each accusé de réception once, sent and listed on its dossier.
-    for dossier in dossiers:
-        accuses = [c for c in dossier["courriels"] if c["objet"].startswith("Accusé de réception")]
-        assert len(accuses) == 1, (dossier["numeroAsp"], dossier["courriels"])
-    boite = requests.get(
-        f"{runtime.url_api}/_local/courriels", params={"destinataire": EMAIL}, timeout=30
-    ).json()["elements"]
-    envoyes = [m for m in boite if str(m["objet"]).startswith("Accusé de réception")]
-    par_dossier = Counter(n for m in envoyes for n in numeros if n in str(m["objet"]))
-    assert set(par_dossier) == set(numeros), par_dossier  # each one sent
-    # Listed once on each dossier (above), sent at least once, and twice only after SES's
+    # Each accusé de réception once, sent and listed on its dossier; twice only after SES's
     # answer was lost once sent (an ambiguous SendEmail: SES has no idempotency key, so the
     # send is tried again rather than risk an accusé never sent).
-    doubles = {n: c for n, c in par_dossier.items() if c > 1}
-    ambigus = pannes.injectees["ambigue:sesv2:SendEmail"]
-    assert sum(c - 1 for c in doubles.values()) <= ambigus, (doubles, dict(pannes.injectees))
-
+    surplus = 0
+    for e in editeurs:
+        for numero in e.numeros:
+            dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
+            accuses = [c for c in dossier["courriels"] if c["objet"].startswith("Accusé de")]
+            assert len(accuses) == 1, (numero, dossier["courriels"])
+        envoyes = [m for m in e.boite(runtime.url_api) if str(m["objet"]).startswith("Accusé de")]
+        par_numero = Counter(n for m in envoyes for n in e.numeros if n in str(m["objet"]))
+        assert set(par_numero) == set(e.numeros), par_numero  # each one sent
+        surplus += sum(c - 1 for c in par_numero.values())
+    assert surplus <= pannes.injectees["ambigue:sesv2:SendEmail"], dict(pannes.injectees)
     assert _dlq_vides() == {}
-    for texte in editeur.reponses + gestion.reponses:
-        assert not any(interne in texte for interne in INTERNES), texte[:500]
 
     # --- 2. The gestionnaire's part, faults on again: A_MODIFIER answered by an M file,
     # DECIDEE for all, the lots, the bank's answer.
-    par_ligne = {int(ligne): numero for ligne, numero in importe["numerosAsp"].items()}
-    a_modifier = [par_ligne[i] for i in range(1, A_MODIFIER + 1)]
+    a_modifier = [e.par_ligne(i) for e in editeurs for i in range(1, A_MODIFIER + 1)]
     fichiers: dict[str, bytes] = {}  # the bank files, by lot
     repondus: set[str] = set()  # the lots the bank answered
     injecter(pannes)
     try:
-        _terminer(editeur, id_depot)
+        for e in editeurs:
+            _terminer(e.client, e.id_depot)
         for numero in a_modifier:
             _decider(gestion, numero, {"decision": "A_MODIFIER", "motif": "Montant à revoir"})
         _attendre_tous(gestion, a_modifier, "A_MODIFIER", "EDITEUR")
-        modification = {
-            **document,
-            "demandes": [
-                {
-                    **copy.deepcopy(document["demandes"][i - 1]),
-                    "typeAction": "M",
-                    "numeroASP": par_ligne[i],
-                }
-                for i in range(1, A_MODIFIER + 1)
-            ],
-        }
-        _deposer_modification(editeur, modification)
+        for e in editeurs:
+            modification = {
+                **e.document,
+                "demandes": [
+                    {
+                        **copy.deepcopy(e.document["demandes"][i - 1]),
+                        "typeAction": "M",
+                        "numeroASP": e.par_ligne(i),
+                    }
+                    for i in range(1, A_MODIFIER + 1)
+                ],
+            }
+            _deposer_modification(e.client, e.numero_ans, modification)
         _attendre_tous(gestion, numeros, "EN_COURS", "GESTIONNAIRE")
         for numero in numeros:
             _decider(gestion, numero, {"decision": "DECIDEE"})
@@ -249,28 +283,25 @@ def test_le_parcours_de_l_editeur_tient_sous_les_pannes(runtime: RuntimeLocal) -
     assert sorted(e2e.split("M0-")[0] for e2e, _ in transactions) == numeros
 
     # Each courriel listed once on its dossier, and sent: twice only after an ambiguous send.
-    boite = requests.get(
-        f"{runtime.url_api}/_local/courriels", params={"destinataire": EMAIL}, timeout=30
-    ).json()["elements"]
-    envoyes = Counter(str(m["objet"]) for m in boite)
     surplus = 0
-    for numero in numeros:
-        dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
-        listes = Counter(c["objet"] for c in dossier["courriels"])
-        attendus = ["Acceptation de", "Paiement de"] + (
-            ["Modification attendue de"] if numero in a_modifier else []
-        )
-        for debut in attendus:
-            objets = [o for o in listes if o.startswith(debut)]
-            assert len(objets) == 1 and listes[objets[0]] == 1, (numero, debut, listes)
-        for objet, fois in listes.items():
-            assert envoyes[objet] >= fois, (numero, objet, envoyes[objet])
-            surplus += envoyes[objet] - fois
-    ambigus = pannes.injectees["ambigue:sesv2:SendEmail"]
-    assert surplus <= ambigus, (surplus, dict(pannes.injectees))
+    for e in editeurs:
+        envoyes = Counter(str(m["objet"]) for m in e.boite(runtime.url_api))
+        for numero in e.numeros:
+            dossier = gestion.appeler("GET", f"/gestion/dossiers/{numero}").json()
+            listes = Counter(c["objet"] for c in dossier["courriels"])
+            attendus = ["Acceptation de", "Paiement de"] + (
+                ["Modification attendue de"] if numero in a_modifier else []
+            )
+            for debut in attendus:
+                objets = [o for o in listes if o.startswith(debut)]
+                assert len(objets) == 1 and listes[objets[0]] == 1, (numero, debut, listes)
+            for objet, fois in listes.items():
+                assert envoyes[objet] >= fois, (numero, objet, envoyes[objet])
+                surplus += envoyes[objet] - fois
+    assert surplus <= pannes.injectees["ambigue:sesv2:SendEmail"], dict(pannes.injectees)
 
     assert _dlq_vides() == {}
-    for texte in editeur.reponses + gestion.reponses:
+    for texte in gestion.reponses + [t for e in editeurs for t in e.client.reponses]:
         assert not any(interne in texte for interne in INTERNES), texte[:500]
     # The faults did happen (the seed's plan); bench_pannes.py reads this line.
     if not services:
@@ -317,9 +348,9 @@ def _attendre_tous(gestion: Client, numeros: list[str], statut: str, attendu: st
         raise AssertionError(f"{exc}; en retard: {restes}") from None
 
 
-def _deposer_modification(editeur: Client, document: dict[str, Any]) -> None:
+def _deposer_modification(editeur: Client, numero_ans: str, document: dict[str, Any]) -> None:
     cree = editeur.appeler(
-        "POST", "/depots", json={"typeDemande": "AVANCE", "numeroAns": NUMERO_ANS, "tauxTva": 20}
+        "POST", "/depots", json={"typeDemande": "AVANCE", "numeroAns": numero_ans, "tauxTva": 20}
     )
     assert cree.status_code == 201, cree.text
     depot = cree.json()

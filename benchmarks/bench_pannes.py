@@ -32,8 +32,15 @@ TAUX_UN_SERVICE = {"dynamodb": "0.03,0.01", "s3": "0.03,0.01"}
 TAUX_PEU_D_APPELS = "0.2,0.05"
 
 
-def _une_execution(graine: int, services: str | None) -> tuple[bool, Counter[str], float]:
-    env = {**os.environ, "SEGURNUM_GRAINE_PANNES": str(graine)}
+def _une_execution(
+    graine: int, services: str | None, taille: tuple[int, int]
+) -> tuple[bool, Counter[str], float]:
+    env = {
+        **os.environ,
+        "SEGURNUM_GRAINE_PANNES": str(graine),
+        "SEGURNUM_EDITEURS_PANNES": str(taille[0]),
+        "SEGURNUM_DEMANDES_PANNES": str(taille[1]),
+    }
     env.pop("SEGURNUM_SERVICES_PANNES", None)
     env.pop("SEGURNUM_TAUX_PANNES", None)
     if services:
@@ -61,15 +68,19 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--graines", default="1,2,20241219")
     parser.add_argument("--services", default=",".join(SERVICES))
+    # The story: 3 éditeurs × 15 demandes (make test plays 1 × 12).
+    parser.add_argument("--editeurs", type=int, default=3)
+    parser.add_argument("--demandes", type=int, default=15)
     args = parser.parse_args()
     graines = [int(g) for g in args.graines.split(",") if g]
     plans: list[tuple[int, str | None]] = [(g, None) for g in graines]
     plans += [(graines[0], s) for s in args.services.split(",") if s]
     echec = False
     total: Counter[str] = Counter()
+    print(f"{args.editeurs} éditeurs × {args.demandes} demandes")
     print(f"{'graine':>9} {'services':<15} {'injectées':>9} {'ambiguës':>8} {'durée':>7}  tenu")
     for graine, services in plans:
-        tenu, injectees, duree = _une_execution(graine, services)
+        tenu, injectees, duree = _une_execution(graine, services, (args.editeurs, args.demandes))
         total.update(injectees)
         ambigues = sum(n for k, n in injectees.items() if k.startswith("ambigue:"))
         print(

@@ -1,10 +1,10 @@
-"""Faults injected and survived: the seed's story of tests/e2e/test_pannes.py (dépôt,
-simulation, import, ZIP, terminer, instruction, A_MODIFIER and the M file, DECIDEE, lots,
-pain.002; 3 % of the platform's AWS calls failing after the SDK's retries, 1 % of its
-writes applied then answered with an error), for several seeds on every service, then on
-one service at a time (TAUX_UN_SERVICE below). Each run is its own local runtime (a pytest
-session); its invariants are the test's. Prints, per run, the faults injected by kind and
-whether every invariant held; exits 1 when one did not.
+"""Faults injected and survived: the seed's story of tests/e2e/test_pannes.py, 3 éditeurs
+× 15 demandes (dépôt, simulation, import, ZIP, terminer, instruction, A_MODIFIER and the M
+file, DECIDEE, lots, pain.002; 3 % of the platform's AWS calls failing after the SDK's
+retries, 1 % of its writes applied then answered with an error), for several seeds on every
+service, then on one service at a time (TAUX_UN_SERVICE below). Each run is its own local
+runtime (a pytest session); its invariants are the test's. Prints, per run, the faults
+injected by kind and whether every invariant held; exits 1 when one did not.
 
     .venv/bin/python benchmarks/bench_pannes.py [--graines 1,2,20241219] [--services …]
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
@@ -118,6 +118,15 @@ def condition_echouee(erreur: Exception) -> bool:
     return code_erreur(erreur) == "ConditionalCheckFailedException"
 
 
+def _relire(lecture: Callable[[], Any]) -> Any:
+    """A read, tried again after a passing failure (throttling at the deadline rush, a 5xx):
+    a read is always safe to replay, and one throttled GetItem must not fail the route or
+    the handler that had done the rest of its work."""
+    from shared.pannes_aws import reessayer  # botocore's classification, loaded at first read
+
+    return reessayer(lecture)
+
+
 class TableDynamo:
     """Base of the repositories: `table` and `client` may be given (tests), else settings."""
 
@@ -134,8 +143,10 @@ class TableDynamo:
         return self._client if self._client is not None else aws.client("dynamodb")
 
     def _lire(self, cle: Mapping[str, str]) -> dict[str, Any] | None:
-        reponse = self.client.get_item(
-            TableName=self.table, Key=vers_dynamo(cle), ConsistentRead=True
+        reponse = _relire(
+            lambda: self.client.get_item(
+                TableName=self.table, Key=vers_dynamo(cle), ConsistentRead=True
+            )
         )
         item = reponse.get("Item")
         return depuis_dynamo(item) if item else None
@@ -161,7 +172,9 @@ class TableDynamo:
         """Every item of a query, page after page."""
         suite: dict[str, Any] = {}
         while True:
-            reponse = self.client.query(TableName=self.table, **arguments, **suite)
+            reponse = _relire(
+                lambda: self.client.query(TableName=self.table, **arguments, **suite)  # noqa: B023
+            )
             for item in reponse.get("Items", []):
                 yield depuis_dynamo(item)
             dernier = reponse.get("LastEvaluatedKey")
@@ -195,8 +208,10 @@ class TableDynamo:
         essai = 0
         while restantes:
             lot, restantes = restantes[:LOT_LECTURE], restantes[LOT_LECTURE:]
-            reponse = self.client.batch_get_item(
-                RequestItems={self.table: {"Keys": lot, **demande}}
+            reponse = _relire(
+                lambda: self.client.batch_get_item(
+                    RequestItems={self.table: {"Keys": lot, **demande}}  # noqa: B023
+                )
             )
             for brut in reponse.get("Responses", {}).get(self.table, []):
                 item = depuis_dynamo(brut)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -66,6 +67,7 @@ from shared.dynamo import instant as _instant
 from shared.dynamo import instant_ou_rien as _instant_ou_rien
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _vers_dynamo
+from shared.pannes_aws import est_transitoire
 
 logger = logging.getLogger(__name__)
 
@@ -774,14 +776,25 @@ class DossierRepository(_Table):
     def _executer(
         self, transaction: _Transaction, numero_asp: str, creation: bool
     ) -> IssueEcriture:
+        # DynamoDB's own idempotency key for this write: a retry after an answer lost
+        # (applied, then a timeout) succeeds without applying it twice, for 10 minutes.
+        # Where it cannot (moto ignores it), the claims recognise their own dossier.
+        jeton = uuid.uuid4().hex
         for essai in range(ESSAIS_TRANSACTION):
             try:
-                self.client.transact_write_items(TransactItems=transaction.items)
+                self.client.transact_write_items(
+                    TransactItems=transaction.items, ClientRequestToken=jeton
+                )
                 return IssueEcriture(TypeIssue.ECRIT, numero_asp=numero_asp)
             except ClientError as erreur:
                 if _code(erreur) != "TransactionCanceledException":
-                    raise
-                issue = self._motif(erreur, transaction, creation)
+                    # A passing failure (throttling, 5xx) is tried again here, not by
+                    # running the whole import again at the message's redelivery.
+                    if not est_transitoire(erreur) or essai == ESSAIS_TRANSACTION - 1:
+                        raise
+                    issue = None
+                else:
+                    issue = self._motif(erreur, transaction, creation)
             if issue is not None:
                 return issue
             time.sleep(random.uniform(0, 0.05 * 2**essai))  # jitter

@@ -418,6 +418,15 @@ export interface paths {
                         "application/json": components["schemas"]["Erreur"];
                     };
                 };
+                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erreur"];
+                    };
+                };
             };
         };
         put?: never;
@@ -607,6 +616,15 @@ export interface paths {
                         "application/json": components["schemas"]["Erreur"];
                     };
                 };
+                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erreur"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -699,6 +717,15 @@ export interface paths {
                 };
                 /** @description Erreur interne. */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erreur"];
+                    };
+                };
+                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -847,6 +874,15 @@ export interface paths {
                 };
                 /** @description Erreur interne. */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erreur"];
+                    };
+                };
+                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2675,6 +2711,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     demarrer_depot: {
@@ -2771,6 +2816,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     lire_depot: {
@@ -2831,6 +2885,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2907,6 +2970,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2992,6 +3064,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3106,6 +3187,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     terminer: {
@@ -3213,6 +3303,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     editeur_lister: {
@@ -3267,6 +3366,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3341,6 +3449,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     lire_pieces_complementaires: {
@@ -3401,6 +3518,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3515,6 +3641,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     editeur_versements: {
@@ -3582,6 +3717,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     moi: {
@@ -3631,6 +3775,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3700,6 +3853,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3794,6 +3956,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     coordonnees: {
@@ -3881,6 +4052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     defi: {
@@ -3912,6 +4092,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3988,6 +4177,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     suivre: {
@@ -4033,6 +4231,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4107,6 +4314,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     gestion_versements: {
@@ -4167,6 +4383,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4282,6 +4507,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     gestion_relancer: {
@@ -4359,6 +4593,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     gestion_lire: {
@@ -4426,6 +4669,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     gestion_lots: {
@@ -4480,6 +4732,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4592,6 +4853,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     gestion_demander_retour: {
@@ -4679,6 +4949,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     gestion_retour: {
@@ -4739,6 +5018,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4833,6 +5121,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     guichet: {
@@ -4871,6 +5168,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     openapi: {
@@ -4902,6 +5208,15 @@ export interface operations {
             };
             /** @description Erreur interne. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4958,6 +5273,15 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
         };
     };
     sante: {
@@ -4996,7 +5320,7 @@ export interface operations {
                     "application/json": components["schemas"]["Erreur"];
                 };
             };
-            /** @description Une ressource ne répond pas. */
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -54,9 +54,8 @@ export function demarrerDepot(api: ClientApi, corps: DemarrageDepot): Promise<De
   return donnees(api.http.POST("/depots", { body: corps }));
 }
 
-/** The dépôt, its compte rendu read as the hand type `CompteRendu` (see api/modeles.ts). */
 export function lireDepot(api: ClientApi, idDepot: string, options?: OptionsRequete): Promise<Depot> {
-  return donnees(api.http.GET("/depots/{id_depot}", { params: { path: { id_depot: idDepot } }, ...options })) as Promise<Depot>;
+  return donnees(api.http.GET("/depots/{id_depot}", { params: { path: { id_depot: idDepot } }, ...options }));
 }
 
 export function lireFichierAnnote(api: ClientApi, idDepot: string): Promise<unknown> {

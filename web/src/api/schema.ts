@@ -351,84 +351,7 @@ export interface paths {
          * Les demandes en instruction, filtrées, page par page
          * @description Réservé au groupe Cognito « gestionnaires ».
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Statut de la demande (EN_COURS…). */
-                    statut?: ("INCOMPLET" | "EN_COURS" | "A_MODIFIER" | "EN_ATTENTE_PIECES" | "DECIDEE" | "REJETEE" | "PAYEE" | "EN_ERREUR_TECHNIQUE") | null;
-                    /** @description AVANCE ou SOLDE. */
-                    typeDemande?: ("AVANCE" | "SOLDE") | null;
-                    couloir?: string | null;
-                    /** @description SIRET de l'éditeur. */
-                    siret?: string | null;
-                    numeroAns?: string | null;
-                    /** @description « curseurSuivant » reçu. */
-                    curseur?: string | null;
-                    /** @description Nombre de demandes par page. */
-                    limite?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Succès. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["services__instruction__api_modeles__PageDemandes"];
-                    };
-                };
-                /** @description Jeton absent, invalide ou expiré. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Requête invalide: chaque problème, champ par champ. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErreurRequete"];
-                    };
-                };
-                /** @description Erreur interne. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-            };
-        };
+        get: operations["gestion_lister_demandes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -510,123 +433,7 @@ export interface paths {
          * Décider d'une demande: reprend son instruction
          * @description Réservé au groupe Cognito « gestionnaires ».
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    numero_asp: string;
-                    type_demande: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["services__instruction__api_modeles__DecisionRequete"];
-                };
-            };
-            responses: {
-                /** @description Succès. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["services__instruction__api_modeles__VueDemande"];
-                    };
-                };
-                /** @description Corps absent ou qui n'est pas un objet JSON. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Jeton absent, invalide ou expiré. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Introuvable. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Conflit avec l'état de la ressource. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Corps trop volumineux. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Type de contenu non pris en charge (application/json attendu). */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Requête invalide: chaque problème, champ par champ. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErreurRequete"];
-                    };
-                };
-                /** @description Erreur interne. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-            };
-        };
+        post: operations["gestion_decider_demande"];
         delete?: never;
         options?: never;
         head?: never;
@@ -664,77 +471,7 @@ export interface paths {
          * Les demandes d'enrôlement, les plus anciennes d'abord, page par page
          * @description Réservé au groupe Cognito « gestionnaires ».
          */
-        get: {
-            parameters: {
-                query?: {
-                    statut?: ("SOUMISE" | "VALIDEE" | "REJETEE") | null;
-                    /** @description « curseurSuivant » reçu. */
-                    curseur?: string | null;
-                    /** @description Nombre de demandes par page. */
-                    limite?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Succès. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["services__enrolment__api_modeles__PageDemandes"];
-                    };
-                };
-                /** @description Jeton absent, invalide ou expiré. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Requête invalide: chaque problème, champ par champ. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErreurRequete"];
-                    };
-                };
-                /** @description Erreur interne. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-            };
-        };
+        get: operations["gestion_lister_enrolements"];
         put?: never;
         post?: never;
         delete?: never;
@@ -776,122 +513,7 @@ export interface paths {
          * Valider (compte créé ou étendu, courriels) ou rejeter (motif envoyé) une demande
          * @description Réservé au groupe Cognito « gestionnaires ».
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    numero: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["services__enrolment__api_modeles__DecisionRequete"];
-                };
-            };
-            responses: {
-                /** @description Succès. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["services__enrolment__api_modeles__VueDemande"];
-                    };
-                };
-                /** @description Corps absent ou qui n'est pas un objet JSON. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Jeton absent, invalide ou expiré. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Introuvable. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Conflit avec l'état de la ressource. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Corps trop volumineux. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Type de contenu non pris en charge (application/json attendu). */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Requête invalide: chaque problème, champ par champ. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErreurRequete"];
-                    };
-                };
-                /** @description Erreur interne. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-                /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Erreur"];
-                    };
-                };
-            };
-        };
+        post: operations["gestion_decider_enrolement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1440,10 +1062,6 @@ export interface components {
             /** Version */
             version: string;
         };
-        /** StatutImport */
-        StatutImport: {
-            [key: string]: unknown;
-        };
         /** TeleversementRequete */
         TeleversementRequete: {
             /**
@@ -1496,6 +1114,47 @@ export interface components {
             id: string;
             /** Libelle */
             libelle: string;
+        };
+        /**
+         * VueCompteRendu
+         * @description The compte rendu of the simulation, then of the import (§6 of the format).
+         */
+        VueCompteRendu: {
+            /**
+             * Erreursfichier
+             * @description Erreurs du fichier lui-même: chacune rejette toutes les lignes.
+             */
+            erreursFichier: components["schemas"]["VueErreurLigne"][];
+            /**
+             * Erreurspieces
+             * @description Problèmes du ZIP de pièces.
+             */
+            erreursPieces: components["schemas"]["VueErreurPiece"][];
+            /**
+             * Fichier
+             * @description Nom du JSON déposé.
+             */
+            fichier: string;
+            /**
+             * Idfichier
+             * @description L'identifiant du dépôt (idFichier, fichier annoté).
+             * @default null
+             */
+            idFichier?: string | null;
+            /** Lignes */
+            lignes: components["schemas"]["VueLigneCompteRendu"][];
+            /** Lignesimportables */
+            lignesImportables: number;
+            /**
+             * Lignesimportees
+             * @description Présent une fois le dépôt importé.
+             * @default null
+             */
+            lignesImportees?: number | null;
+            /** Lignesrejetees */
+            lignesRejetees: number;
+            /** Nombrelignes */
+            nombreLignes: number;
         };
         /** VueConfirmation */
         VueConfirmation: {
@@ -1620,6 +1279,11 @@ export interface components {
             /** Iddepot */
             idDepot: string;
             /**
+             * @description Progression de l'import (statut IMPORT_EN_COURS), null sinon.
+             * @default null
+             */
+            importEnCours?: components["schemas"]["VueImportEnCours"] | null;
+            /**
              * Importele
              * @default null
              */
@@ -1652,8 +1316,6 @@ export interface components {
             termineLe?: string | null;
             /** Typedemande */
             typeDemande: string;
-        } & {
-            [key: string]: unknown;
         };
         /** VueDepotDemarre */
         VueDepotDemarre: {
@@ -1676,13 +1338,10 @@ export interface components {
             /** Campagne */
             campagne: string;
             /**
-             * Compterendu
              * @description Compte rendu de la simulation (§6 du format, docs/format-json.md).
              * @default null
              */
-            compteRendu?: {
-                [key: string]: unknown;
-            } | null;
+            compteRendu?: components["schemas"]["VueCompteRendu"] | null;
             /** Couloir */
             couloir: string;
             /**
@@ -1699,6 +1358,11 @@ export interface components {
             fichier?: string | null;
             /** Iddepot */
             idDepot: string;
+            /**
+             * @description Progression de l'import (statut IMPORT_EN_COURS), null sinon.
+             * @default null
+             */
+            importEnCours?: components["schemas"]["VueImportEnCours"] | null;
             /**
              * Importele
              * @default null
@@ -1734,8 +1398,6 @@ export interface components {
             typeDemande: string;
             /** Zips */
             zips?: components["schemas"]["VueZip"][];
-        } & {
-            [key: string]: unknown;
         };
         /** VueDonneesDefi */
         VueDonneesDefi: {
@@ -1798,6 +1460,38 @@ export interface components {
             envoi: components["schemas"]["services__depot__api_modeles__VueEnvoi"];
             /** Iddepot */
             idDepot: string;
+        };
+        /**
+         * VueErreurLigne
+         * @description A problem of the file or of a line; `chemin` is an RFC 6901 JSON Pointer into the
+         *     deposited file ("" the document itself).
+         */
+        VueErreurLigne: {
+            /** Chemin */
+            chemin: string;
+            /**
+             * Code
+             * @description Code stable (docs/codes-erreur.md).
+             */
+            code: string;
+            /**
+             * Message
+             * @description Ce qui ne va pas, où, et ce qui est attendu.
+             */
+            message: string;
+        };
+        /**
+         * VueErreurPiece
+         * @description A problem of the ZIP of pièces: `fichier` the member at fault, null the archive.
+         *     (In the order of §6 and of a ZIP's `erreursPieces`, the compte rendu's too.)
+         */
+        VueErreurPiece: {
+            /** Code */
+            code: string;
+            /** Fichier */
+            fichier: string | null;
+            /** Message */
+            message: string;
         };
         /** VueErreurTechnique */
         VueErreurTechnique: {
@@ -1887,6 +1581,16 @@ export interface components {
             typeDemande?: string | null;
         };
         /**
+         * VueImportEnCours
+         * @description How far the import is (IMPORT_EN_COURS): lines written or rejected, of the file's.
+         */
+        VueImportEnCours: {
+            /** Lignesatraiter */
+            lignesATraiter: number;
+            /** Lignestraitees */
+            lignesTraitees: number;
+        };
+        /**
          * VueLancement
          * @description A batch run: the new lot (null: no file) and why.
          */
@@ -1908,6 +1612,34 @@ export interface components {
             nom: string;
             /** Url */
             url: string;
+        };
+        /** VueLigneCompteRendu */
+        VueLigneCompteRendu: {
+            /**
+             * Avertissements
+             * @description N'empêchent pas l'import.
+             */
+            avertissements?: components["schemas"]["VueErreurLigne"][];
+            /** Erreurs */
+            erreurs?: components["schemas"]["VueErreurLigne"][];
+            /** @default null */
+            montants?: components["schemas"]["VueMontants"] | null;
+            /**
+             * Numligne
+             * @description numLigne de la demande, sinon sa position (1, 2…).
+             */
+            numLigne: number;
+            /**
+             * Numeroasp
+             * @description Le dossier créé: présent une fois importée.
+             * @default null
+             */
+            numeroAsp?: string | null;
+            /**
+             * Statut
+             * @enum {string}
+             */
+            statut: "IMPORTABLE" | "REJETEE";
         };
         /** VueLigneRetour */
         VueLigneRetour: {
@@ -2019,6 +1751,18 @@ export interface components {
             siret: string | null;
             /** Utilisateur */
             utilisateur: string;
+        };
+        /**
+         * VueMontants
+         * @description Two decimals, as text: montant financé, avance (30 %), solde (the rest).
+         */
+        VueMontants: {
+            /** Avance */
+            avance: string;
+            /** Montantfinance */
+            montantFinance: string;
+            /** Solde */
+            solde: string;
         };
         /** VueParametresDefi */
         VueParametresDefi: {
@@ -2265,16 +2009,17 @@ export interface components {
             /** Cle */
             cle: string;
             /** Erreurspieces */
-            erreursPieces?: {
-                [key: string]: unknown;
-            }[];
+            erreursPieces?: components["schemas"]["VueErreurPiece"][];
             /**
              * Nom
              * @default null
              */
             nom?: string | null;
-            /** Pieces */
-            pieces?: unknown[];
+            /**
+             * Pieces
+             * @description Les pièces gardées (OK).
+             */
+            pieces?: string[];
             /**
              * Recule
              * @default null
@@ -3005,7 +2750,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatutImport"];
+                    "application/json": components["schemas"]["VueDepot"];
                 };
             };
             /** @description Accepté: le traitement continue en arrière-plan. */
@@ -3014,7 +2759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatutImport"];
+                    "application/json": components["schemas"]["VueDepot"];
                 };
             };
             /** @description Jeton absent, invalide ou expiré. */
@@ -4249,6 +3994,84 @@ export interface operations {
             };
         };
     };
+    gestion_lister_demandes: {
+        parameters: {
+            query?: {
+                /** @description Statut de la demande (EN_COURS…). */
+                statut?: ("INCOMPLET" | "EN_COURS" | "A_MODIFIER" | "EN_ATTENTE_PIECES" | "DECIDEE" | "REJETEE" | "PAYEE" | "EN_ERREUR_TECHNIQUE") | null;
+                /** @description AVANCE ou SOLDE. */
+                typeDemande?: ("AVANCE" | "SOLDE") | null;
+                couloir?: string | null;
+                /** @description SIRET de l'éditeur. */
+                siret?: string | null;
+                numeroAns?: string | null;
+                /** @description « curseurSuivant » reçu. */
+                curseur?: string | null;
+                /** @description Nombre de demandes par page. */
+                limite?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["services__instruction__api_modeles__PageDemandes"];
+                };
+            };
+            /** @description Jeton absent, invalide ou expiré. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Requête invalide: chaque problème, champ par champ. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErreurRequete"];
+                };
+            };
+            /** @description Erreur interne. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+        };
+    };
     gestion_dossier: {
         parameters: {
             query?: never;
@@ -4518,6 +4341,123 @@ export interface operations {
             };
         };
     };
+    gestion_decider_demande: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                numero_asp: string;
+                type_demande: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__instruction__api_modeles__DecisionRequete"];
+            };
+        };
+        responses: {
+            /** @description Succès. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["services__instruction__api_modeles__VueDemande"];
+                };
+            };
+            /** @description Corps absent ou qui n'est pas un objet JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Jeton absent, invalide ou expiré. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Introuvable. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Conflit avec l'état de la ressource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Corps trop volumineux. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Type de contenu non pris en charge (application/json attendu). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Requête invalide: chaque problème, champ par champ. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErreurRequete"];
+                };
+            };
+            /** @description Erreur interne. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+        };
+    };
     gestion_relancer: {
         parameters: {
             query?: never;
@@ -4604,6 +4544,77 @@ export interface operations {
             };
         };
     };
+    gestion_lister_enrolements: {
+        parameters: {
+            query?: {
+                statut?: ("SOUMISE" | "VALIDEE" | "REJETEE") | null;
+                /** @description « curseurSuivant » reçu. */
+                curseur?: string | null;
+                /** @description Nombre de demandes par page. */
+                limite?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["services__enrolment__api_modeles__PageDemandes"];
+                };
+            };
+            /** @description Jeton absent, invalide ou expiré. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Requête invalide: chaque problème, champ par champ. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErreurRequete"];
+                };
+            };
+            /** @description Erreur interne. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+        };
+    };
     gestion_lire: {
         parameters: {
             query?: never;
@@ -4644,6 +4655,122 @@ export interface operations {
             };
             /** @description Introuvable. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Requête invalide: chaque problème, champ par champ. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErreurRequete"];
+                };
+            };
+            /** @description Erreur interne. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Un service de la plateforme est momentanément surchargé: réessayer (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+        };
+    };
+    gestion_decider_enrolement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                numero: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__enrolment__api_modeles__DecisionRequete"];
+            };
+        };
+        responses: {
+            /** @description Succès. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["services__enrolment__api_modeles__VueDemande"];
+                };
+            };
+            /** @description Corps absent ou qui n'est pas un objet JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Jeton absent, invalide ou expiré. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Accès interdit (autre groupe, ressource d'un autre éditeur). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Introuvable. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Conflit avec l'état de la ressource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Corps trop volumineux. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erreur"];
+                };
+            };
+            /** @description Type de contenu non pris en charge (application/json attendu). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 // « Mes dossiers » and the dossier page: filters, statuses in the portal's words, the
 // answer each status asks of the éditeur.
-import type { DemandeDossier, ResumeDossier, TypeDemande } from "../api/modeles";
+import type { DemandeInstruite, ResumeDossier, TypeDemande } from "../api/modeles";
 
 export const STATUTS_FILTRE = [
   "En cours",
@@ -25,11 +25,11 @@ export function filtrerDossiers(dossiers: ResumeDossier[], recherche: string, st
 }
 
 export type Reponse =
-  | { type: "modification"; demande: DemandeDossier; lien: string }
-  | { type: "pieces"; demande: DemandeDossier };
+  | { type: "modification"; demande: DemandeInstruite; lien: string }
+  | { type: "pieces"; demande: DemandeInstruite };
 
 /** What the éditeur must answer on this dossier, if anything. */
-export function reponsesAttendues(numeroAns: string, demandes: DemandeDossier[]): Reponse[] {
+export function reponsesAttendues(numeroAns: string, demandes: DemandeInstruite[]): Reponse[] {
   const reponses: Reponse[] = [];
   for (const demande of demandes) {
     if (demande.statut === "A_MODIFIER") {

@@ -2,18 +2,12 @@
 // services/enrolment/domain/documents.py decides), the body sent to POST /enrolements, and
 // the problems checked before sending (the API checks everything again).
 
-export type Qualite = "CENTRE_DE_GESTION" | "EXPERT_COMPTABLE" | "EMPLOYE";
-export type TauxTvaEnrolement = "20" | "10" | "5.5" | "2.1" | "HT";
+import type { DemandeEnrolement, Referencement, TypeDocument } from "../api/modeles";
 
-export type TypeDocument =
-  | "certificatReferencement"
-  | "pieceIdentiteRepresentant"
-  | "pieceIdentiteDepositaire"
-  | "contratPrestation"
-  | "mandat"
-  | "rib"
-  | "kbis"
-  | "attestationNonAssujettissement";
+export type { TypeDocument };
+export type Qualite = NonNullable<DemandeEnrolement["tiersDeclarant"]>["qualite"];
+export type TauxTvaEnrolement = DemandeEnrolement["tauxTva"];
+type Adresse = DemandeEnrolement["demandeur"]["adresse"];
 
 export const LIBELLES_DOCUMENT: Readonly<Record<TypeDocument, string>> = {
   certificatReferencement: "Certificat de référencement délivré par l'ANS",
@@ -91,13 +85,8 @@ export const TYPES_VOIE: Readonly<Record<string, string>> = {
   ZONE: "Zone (ZA, ZI, ZAC)",
 };
 
-export interface Personne {
-  nom: string;
-  prenom: string;
-  email: string;
-  confirmationEmail: string;
-  telephone: string;
-}
+/** A person of the form: the request's own fields. */
+export type Personne = DemandeEnrolement["representant"];
 
 export interface FormulaireEnrolement {
   numeroAns: string;
@@ -169,10 +158,7 @@ export function denominationNormalisee(texte: string): string {
 }
 
 /** What the référentiel knows of the chosen référencement (GET /referencements/{n}). */
-export interface ReferencementConnu {
-  siret: string;
-  raisonSociale?: string;
-}
+export type ReferencementConnu = Pick<Referencement, "siret"> & Partial<Pick<Referencement, "raisonSociale">>;
 
 export function kbisRequis(f: FormulaireEnrolement, connu: ReferencementConnu | null): boolean {
   const siret = f.siret.replace(/\s+/g, "");
@@ -198,7 +184,7 @@ function sansVide(objet: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(objet).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, v.trim()]));
 }
 
-function personne(p: Personne): Record<string, string> {
+function personne(p: Personne): Personne {
   return {
     nom: p.nom.trim(),
     prenom: p.prenom.trim(),
@@ -208,15 +194,22 @@ function personne(p: Personne): Record<string, string> {
   };
 }
 
-/** The body of POST /enrolements (docs/enrolement.md E2). */
+/** The body of POST /enrolements (docs/enrolement.md E2). An unanswered field is sent as
+ * the form holds it (an empty address field left out, an unchosen taux as ""): the API names
+ * it, as verifierFormulaire did before sending; hence the assertions below. */
 export function corpsDemande(
   f: FormulaireEnrolement,
   documents: Partial<Record<TypeDocument, string>>,
   jetonAntiRobot: string,
   connu: ReferencementConnu | null,
-): Record<string, unknown> {
+): DemandeEnrolement {
   const requis = documentsRequis(f, connu);
-  const corps: Record<string, unknown> = {
+  const joints: DemandeEnrolement["documents"] = {};
+  for (const t of requis) {
+    const reference = documents[t];
+    if (reference) joints[t] = reference;
+  }
+  const corps: DemandeEnrolement = {
     numeroAns: f.numeroAns.trim(),
     demandeur: {
       siret: f.siret.trim(),
@@ -232,7 +225,7 @@ export function corpsDemande(
         complement: f.complement,
         codePostal: f.codePostal,
         commune: f.commune,
-      }),
+      }) as Adresse,
     },
     representantLegal: f.representantLegal === "oui",
     representant: personne(f.representant),
@@ -242,14 +235,14 @@ export function corpsDemande(
       titulaire: f.titulaire.trim(),
       domiciliation: f.domiciliation.trim(),
     },
-    tauxTva: f.tauxTva,
+    tauxTva: f.tauxTva as TauxTvaEnrolement,
     cguAcceptees: f.cguAcceptees,
     sinceriteAttestee: f.sinceriteAttestee,
-    documents: Object.fromEntries(requis.filter((t) => documents[t]).map((t) => [t, documents[t]])),
+    documents: joints,
     jetonAntiRobot,
   };
   if (f.representantLegal === "non") {
-    corps["tiersDeclarant"] = { qualite: f.qualite, depositaire: personne(f.depositaire) };
+    corps.tiersDeclarant = { qualite: f.qualite as Qualite, depositaire: personne(f.depositaire) };
   }
   return corps;
 }

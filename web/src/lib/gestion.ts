@@ -2,7 +2,7 @@
 // desk's filters ↔ the address and the API's query string, the stack of opaque cursors
 // (« Page précédente » goes back through it), the decision form's rules (those of the API,
 // checked before sending), the words of statuses and of a bank return.
-import type { Decision, Retour, LigneRetour } from "./gestionModeles";
+import type { CorpsDecision, Decision, FiltresBureau, LigneRetour, Retour, StatutDemande, TypeDemande } from "../api/modeles";
 
 // --- the desk's filters --------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ export const FILTRES_VIDES: FiltresDossiers = { statut: "", typeDemande: "", cou
 
 const CLES_FILTRES = ["statut", "typeDemande", "couloir", "siret", "numeroAns"] as const;
 
-export const STATUTS_DEMANDE: readonly [string, string][] = [
+export const STATUTS_DEMANDE: readonly [StatutDemande, string][] = [
   ["EN_COURS", "En cours"],
   ["A_MODIFIER", "À modifier"],
   ["EN_ATTENTE_PIECES", "En attente de pièces complémentaires"],
@@ -28,7 +28,7 @@ export const STATUTS_DEMANDE: readonly [string, string][] = [
   ["EN_ERREUR_TECHNIQUE", "En erreur technique"],
 ];
 
-export const TYPES_DEMANDE: readonly [string, string][] = [
+export const TYPES_DEMANDE: readonly [TypeDemande, string][] = [
   ["AVANCE", "Avance"],
   ["SOLDE", "Solde"],
 ];
@@ -68,12 +68,21 @@ export function adresseDepuisFiltres(filtres: FiltresDossiers, limite: number = 
   return p;
 }
 
-/** GET /gestion/dossiers's query string for a page: filters, limite, then the cursor. */
-export function requeteDossiers(filtres: FiltresDossiers, limite: number, curseur: string | null): string {
-  const p = adresseDepuisFiltres(filtres, limite);
-  p.set("limite", String(limite));
-  if (curseur) p.set("curseur", curseur);
-  return p.toString();
+/** GET /gestion/dossiers's query for a page: filters (empty or unknown ones left out),
+ * limite, then the cursor. */
+export function requeteDossiers(filtres: FiltresDossiers, limite: number, curseur: string | null): FiltresBureau {
+  const q: FiltresBureau = {};
+  const statut = STATUTS_DEMANDE.find(([v]) => v === filtres.statut)?.[0];
+  if (statut) q.statut = statut;
+  const typeDemande = TYPES_DEMANDE.find(([v]) => v === filtres.typeDemande)?.[0];
+  if (typeDemande) q.typeDemande = typeDemande;
+  for (const cle of ["couloir", "siret", "numeroAns"] as const) {
+    const v = normaliser(cle, filtres[cle]);
+    if (v) q[cle] = v;
+  }
+  q.limite = limite;
+  if (curseur) q.curseur = curseur;
+  return q;
 }
 
 /** Each malformed filter's French message, by field: checked before the API is asked. */
@@ -135,11 +144,6 @@ export interface SaisieDecision {
   pieces: string;
 }
 
-export interface CorpsDecision {
-  decision: Decision;
-  motif?: string;
-  piecesDemandees?: string[];
-}
 
 export function piecesSaisies(texte: string): string[] {
   return texte

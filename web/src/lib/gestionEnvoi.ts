@@ -1,6 +1,6 @@
 // A file sent to S3 by a presigned POST (the API's `envoi`: url and champs), with its
 // progress: XMLHttpRequest, since fetch reports no upload progress.
-import type { EnvoiPresigne } from "./gestionModeles";
+import type { EnvoiPresigne } from "../api/modeles";
 
 export class ErreurEnvoi extends Error {
   constructor(message: string) {

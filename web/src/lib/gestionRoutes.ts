@@ -1,79 +1,91 @@
 // One function per gestionnaire route (docs/api.md): the gestion screens never build URLs.
-import type { ClientApi, OptionsRequete } from "../api/client";
+// Each goes through the typed client (paths, queries and bodies of docs/openapi.json).
+import { type ClientApi, type OptionsRequete, donnees } from "../api/client";
 import type {
-  Decision,
-  DossierGestion,
+  CorpsDecision,
+  DecisionEnrolement,
+  Dossier,
   Enrolement,
+  FiltresBureau,
+  FiltresEnrolements,
   Lancement,
-  LigneBureau,
-  LigneEnrolement,
-  Lot,
-  Page,
+  PageBureau,
+  PageEnrolements,
+  PageLots,
   Retour,
   RetourDemande,
   SuiviFinancier,
-} from "./gestionModeles";
+} from "../api/modeles";
 
-const seg = encodeURIComponent;
-
-/** `requete`: the query string built by lib/gestion.ts (requeteDossiers), without « ? ». */
-export function listerDossiers(api: ClientApi, requete: string, options?: OptionsRequete): Promise<Page<LigneBureau>> {
-  return api.get(`/gestion/dossiers${requete ? `?${requete}` : ""}`, options);
+/** `filtres`: built by lib/gestion.ts (requeteDossiers). */
+export function listerDossiers(api: ClientApi, filtres: FiltresBureau, options?: OptionsRequete): Promise<PageBureau> {
+  return donnees(api.http.GET("/gestion/dossiers", { params: { query: filtres }, ...options }));
 }
 
-export function lireDossier(api: ClientApi, numeroAsp: string, options?: OptionsRequete): Promise<DossierGestion> {
-  return api.get(`/gestion/dossiers/${seg(numeroAsp)}`, options);
+export function lireDossier(api: ClientApi, numeroAsp: string, options?: OptionsRequete): Promise<Dossier> {
+  return donnees(api.http.GET("/gestion/dossiers/{numero_asp}", { params: { path: { numero_asp: numeroAsp } }, ...options }));
 }
 
-export function deciderDemande(
-  api: ClientApi,
-  numeroAsp: string,
-  typeDemande: string,
-  corps: { decision: Decision; motif?: string; piecesDemandees?: string[] },
-): Promise<unknown> {
-  return api.post(`/gestion/dossiers/${seg(numeroAsp)}/${seg(typeDemande)}/decision`, corps);
+export function deciderDemande(api: ClientApi, numeroAsp: string, typeDemande: string, corps: CorpsDecision): Promise<unknown> {
+  return donnees(
+    api.http.POST("/gestion/dossiers/{numero_asp}/{type_demande}/decision", {
+      params: { path: { numero_asp: numeroAsp, type_demande: typeDemande } },
+      body: corps,
+    }),
+  );
 }
 
 export function relancerDemande(api: ClientApi, numeroAsp: string, typeDemande: string): Promise<unknown> {
-  return api.post(`/gestion/dossiers/${seg(numeroAsp)}/${seg(typeDemande)}/relancer`, {});
+  return donnees(
+    api.http.POST("/gestion/dossiers/{numero_asp}/{type_demande}/relancer", {
+      params: { path: { numero_asp: numeroAsp, type_demande: typeDemande } },
+    }),
+  );
 }
 
 export function lireVersements(api: ClientApi, numeroAsp: string, options?: OptionsRequete): Promise<SuiviFinancier> {
-  return api.get(`/gestion/dossiers/${seg(numeroAsp)}/versements`, options);
+  return donnees(
+    api.http.GET("/gestion/dossiers/{numero_asp}/versements", { params: { path: { numero_asp: numeroAsp } }, ...options }),
+  );
 }
 
 export function reemettreVersement(api: ClientApi, numeroAsp: string, typeVersement: string): Promise<unknown> {
-  return api.post(`/gestion/dossiers/${seg(numeroAsp)}/versements/${seg(typeVersement)}/reemettre`, {});
+  return donnees(
+    api.http.POST("/gestion/dossiers/{numero_asp}/versements/{type_versement}/reemettre", {
+      params: { path: { numero_asp: numeroAsp, type_versement: typeVersement } },
+      body: {},
+    }),
+  );
 }
 
-export function listerEnrolements(api: ClientApi, requete: string, options?: OptionsRequete): Promise<Page<LigneEnrolement>> {
-  return api.get(`/gestion/enrolements${requete ? `?${requete}` : ""}`, options);
+export function listerEnrolements(api: ClientApi, filtres: FiltresEnrolements, options?: OptionsRequete): Promise<PageEnrolements> {
+  return donnees(api.http.GET("/gestion/enrolements", { params: { query: filtres }, ...options }));
 }
 
 export function lireEnrolement(api: ClientApi, numero: string, options?: OptionsRequete): Promise<Enrolement> {
-  return api.get(`/gestion/enrolements/${seg(numero)}`, options);
+  return donnees(api.http.GET("/gestion/enrolements/{numero}", { params: { path: { numero } }, ...options }));
 }
 
 export function deciderEnrolement(
   api: ClientApi,
   numero: string,
-  corps: { decision: "VALIDEE" | "REJETEE"; motif?: string },
+  corps: { decision: DecisionEnrolement; motif?: string },
 ): Promise<unknown> {
-  return api.post(`/gestion/enrolements/${seg(numero)}/decision`, corps);
+  return donnees(api.http.POST("/gestion/enrolements/{numero}/decision", { params: { path: { numero } }, body: corps }));
 }
 
-export function listerLots(api: ClientApi, requete: string, options?: OptionsRequete): Promise<Page<Lot>> {
-  return api.get(`/gestion/paiements/lots${requete ? `?${requete}` : ""}`, options);
+export function listerLots(api: ClientApi, curseur: string | null, options?: OptionsRequete): Promise<PageLots> {
+  return donnees(api.http.GET("/gestion/paiements/lots", { params: { query: curseur ? { curseur } : {} }, ...options }));
 }
 
 export function lancerLot(api: ClientApi): Promise<Lancement> {
-  return api.post("/gestion/paiements/lots", {});
+  return donnees(api.http.POST("/gestion/paiements/lots", { body: {} }));
 }
 
 export function demanderRetour(api: ClientApi): Promise<RetourDemande> {
-  return api.post("/gestion/paiements/retours", {});
+  return donnees(api.http.POST("/gestion/paiements/retours", { body: {} }));
 }
 
 export function lireRetour(api: ClientApi, idRetour: string, options?: OptionsRequete): Promise<Retour> {
-  return api.get(`/gestion/paiements/retours/${seg(idRetour)}`, options);
+  return donnees(api.http.GET("/gestion/paiements/retours/{id_retour}", { params: { path: { id_retour: idRetour } }, ...options }));
 }

@@ -25,7 +25,7 @@ const TYPES_LOGICIEL: Readonly<Record<string, string>> = {
 };
 
 /** « MS1 — Médico-social (DUI) / dossier usager informatisé / vague 1 » */
-export function libelleDsr(r: Referencement): string {
+export function libelleDsr(r: Pick<Referencement, "couloir" | "typeLogiciel" | "vague">): string {
   const couloir = COULOIRS[r.couloir] ?? r.couloir;
   const type = TYPES_LOGICIEL[r.typeLogiciel] ?? r.typeLogiciel;
   return `${couloir} / ${type} / vague ${r.vague}`;

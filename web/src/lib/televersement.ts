@@ -2,11 +2,7 @@
 // last in the form, as S3 requires. XMLHttpRequest rather than fetch: it reports the upload's
 // progress.
 
-export interface EnvoiPresigne {
-  url: string;
-  champs: Record<string, string>;
-  tailleMax?: number;
-}
+import type { EnvoiPresigne } from "../api/modeles";
 
 export interface Progression {
   envoye: number;
@@ -70,7 +66,7 @@ export function messageRefusS3(statut: number, corps: string): string {
 }
 
 export function televerser(
-  envoi: EnvoiPresigne,
+  envoi: Pick<EnvoiPresigne, "url" | "champs">,
   fichier: Blob,
   nomFichier: string,
   surProgression?: (p: Progression) => void,

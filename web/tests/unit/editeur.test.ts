@@ -120,10 +120,12 @@ describe("compte rendu", () => {
     expect(euros(null)).toBe("—");
     const lignes = lignesAffichees(
       {
+        fichier: "avances.json",
         nombreLignes: 2,
         lignesImportables: 1,
         lignesRejetees: 1,
         erreursFichier: [],
+        erreursPieces: [],
         lignes: [
           { numLigne: 2, statut: "REJETEE", erreurs: [{ code: "FINESS_INVALIDE", chemin: "/demandes/1/commande/montantSegur", message: "trop grand" }] },
           { numLigne: 1, statut: "IMPORTABLE", montants: { montantFinance: "100.00", avance: "30.00", solde: "70.00" } },

@@ -20,7 +20,7 @@ import {
   verifierDecisionEnrolement,
   verifierFiltres,
 } from "../../src/lib/gestion";
-import type { Retour } from "../../src/lib/gestionModeles";
+import type { Retour } from "../../src/api/modeles";
 import { accesGestion, identiteDuJeton } from "../../src/lib/gestionSession";
 
 describe("the desk's filters", () => {
@@ -35,11 +35,17 @@ describe("the desk's filters", () => {
     expect(adresseDepuisFiltres(FILTRES_VIDES, 2).toString()).toBe("limite=2");
   });
 
-  it("the API's query string carries the limit and the opaque cursor, encoded", () => {
+  it("the API's query carries the filters, the limit and the opaque cursor (encoded by the client)", () => {
     const q = requeteDossiers({ ...FILTRES_VIDES, couloir: "MS", numeroAns: "zbuMSS0001" }, 20, "eyJh+/=");
-    expect(q).toBe("couloir=MS&numeroAns=zbuMSS0001&limite=20&curseur=eyJh%2B%2F%3D");
-    expect(new URLSearchParams(q).get("curseur")).toBe("eyJh+/=");
-    expect(requeteDossiers(FILTRES_VIDES, 50, null)).toBe("limite=50");
+    expect(q).toEqual({ couloir: "MS", numeroAns: "zbuMSS0001", limite: 20, curseur: "eyJh+/=" });
+    expect(requeteDossiers(FILTRES_VIDES, 50, null)).toEqual({ limite: 50 });
+    expect(requeteDossiers({ ...FILTRES_VIDES, statut: "PAYEE", typeDemande: "SOLDE", siret: "123 456 789 01234" }, 20, null)).toEqual({
+      statut: "PAYEE",
+      typeDemande: "SOLDE",
+      siret: "12345678901234",
+      limite: 20,
+    });
+    expect(requeteDossiers({ ...FILTRES_VIDES, statut: "INCONNU" }, 20, null)).toEqual({ limite: 20 });
   });
 
   it("page size from the address: 1 to 200, else the default", () => {
@@ -125,6 +131,10 @@ const RETOUR: Retour = {
   dejaTraites: 0,
   enCours: 0,
   anomalies: [],
+  recuLe: "2024-02-20T10:05:00+01:00",
+  traiteLe: "2024-02-20T10:06:00+01:00",
+  messageId: "MSG1",
+  erreur: null,
 };
 
 describe("a bank return in words", () => {

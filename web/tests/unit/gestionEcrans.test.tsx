@@ -23,11 +23,11 @@ function monter(chemin: string, repondre: (methode: string, url: URL) => Reponse
   const api = new ClientApi({
     baseUrl: "http://api.test",
     jeton: () => GESTIONNAIRE,
-    fetch: async (entree, init) => {
-      const url = new URL(String(entree));
-      const methode = init?.method ?? "GET";
-      appels.push({ methode, url: url.pathname + url.search, corps: init?.body ? JSON.parse(String(init.body)) : undefined });
-      const r = repondre(methode, url);
+    fetch: async (requete) => {
+      const url = new URL(requete.url);
+      const texte = await requete.text();
+      appels.push({ methode: requete.method, url: url.pathname + url.search, corps: texte ? JSON.parse(texte) : undefined });
+      const r = repondre(requete.method, url);
       return new Response(JSON.stringify(r.corps), { status: r.statut });
     },
   });

@@ -289,7 +289,7 @@ export function Deposer() {
               className="fr-mb-3w"
             />
           )}
-          {depot.compteRendu && <TableCompteRendu compteRendu={depot.compteRendu} numerosAsp={depot.numerosAsp} />}
+          {depot.compteRendu && <TableCompteRendu compteRendu={depot.compteRendu} numerosAsp={depot.numerosAsp ?? {}} />}
           <div className="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
             <Button priority="secondary" onClick={telechargerAnnote} disabled={occupe !== null}>
               Télécharger le fichier annoté
@@ -311,7 +311,7 @@ export function Deposer() {
         <section aria-labelledby="titre-pieces">
           <h2 id="titre-pieces">Les pièces justificatives</h2>
           <p>
-            {Object.keys(depot.numerosAsp).length} dossier(s) importé(s). Envoyez le ZIP de leurs pièces, nommées comme dans le fichier (200 Mo au plus) ; vous pouvez en envoyer plusieurs.
+            {Object.keys(depot.numerosAsp ?? {}).length} dossier(s) importé(s). Envoyez le ZIP de leurs pièces, nommées comme dans le fichier (200 Mo au plus) ; vous pouvez en envoyer plusieurs.
           </p>
           <Upload
             label="ZIP des pièces justificatives"
@@ -327,9 +327,9 @@ export function Deposer() {
                 {(depot.zips ?? []).map((z) => (
                   <li key={z.cle}>
                     {z.nom ?? "ZIP"} : <strong>{LIBELLES_ZIP[z.statut] ?? z.statut}</strong>
-                    {z.erreursPieces.length > 0 && (
+                    {(z.erreursPieces ?? []).length > 0 && (
                       <ul>
-                        {z.erreursPieces.map((err, i) => (
+                        {(z.erreursPieces ?? []).map((err, i) => (
                           <li key={i} className="fr-error-text fr-mt-0">{err.fichier ? `${err.fichier} : ` : ""}{err.message}</li>
                         ))}
                       </ul>

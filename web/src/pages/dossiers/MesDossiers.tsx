@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 
 import { messageErreur } from "../../api/erreurs";
-import type { Page, ResumeDossier } from "../../api/modeles";
+import type { PageDossiers } from "../../api/modeles";
 import { listerMesDossiers } from "../../api/routes";
 import { useApi } from "../../contexte";
 import { filtrerDossiers, statutDe, STATUTS_FILTRE } from "../../lib/dossiers";
@@ -21,7 +21,7 @@ export function MesDossiers() {
   const api = useApi();
   // curseurs[i]: the cursor of page i (null for the first).
   const [curseurs, setCurseurs] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<Page<ResumeDossier> | null>(null);
+  const [page, setPage] = useState<PageDossiers | null>(null);
   const [erreur, setErreur] = useState<string | null>(null);
   const [recherche, setRecherche] = useState("");
   const [statut, setStatut] = useState("");
@@ -114,7 +114,10 @@ export function MesDossiers() {
         <Button priority="secondary" disabled={index === 0} onClick={() => setCurseurs((c) => c.slice(0, -1))}>
           Page précédente
         </Button>
-        <Button priority="secondary" disabled={!page?.curseurSuivant} onClick={() => page?.curseurSuivant && setCurseurs((c) => [...c, page.curseurSuivant])}>
+        <Button priority="secondary" disabled={!page?.curseurSuivant} onClick={() => {
+            const suivant = page?.curseurSuivant;
+            if (suivant) setCurseurs((c) => [...c, suivant]);
+          }}>
           Page suivante
         </Button>
       </nav>

@@ -3,7 +3,7 @@ import { Upload } from "@codegouvfr/react-dsfr/Upload";
 import { useState } from "react";
 
 import { messageErreur } from "../../api/erreurs";
-import type { DemandeDossier } from "../../api/modeles";
+import type { DemandeInstruite } from "../../api/modeles";
 import { autoriserPiecesComplementaires } from "../../api/routes";
 import { useApi } from "../../contexte";
 import { ErreurTeleversement, televerser, verifierFichier, type Progression } from "../../lib/televersement";
@@ -11,7 +11,7 @@ import { BarreProgression } from "../editeur/commun";
 
 /** EN_ATTENTE_PIECES: the pièces asked for, sent as one ZIP (presigned POST, with progress);
  * checked on reception, then the demande goes back to the gestionnaire. */
-export function PiecesComplementaires({ numeroAsp, demande, surEnvoi }: { numeroAsp: string; demande: DemandeDossier; surEnvoi: () => void }) {
+export function PiecesComplementaires({ numeroAsp, demande, surEnvoi }: { numeroAsp: string; demande: DemandeInstruite; surEnvoi: () => void }) {
   const api = useApi();
   const [progression, setProgression] = useState<Progression | null>(null);
   const [erreur, setErreur] = useState<string | null>(null);
@@ -40,7 +40,7 @@ export function PiecesComplementaires({ numeroAsp, demande, surEnvoi }: { numero
     <div className="fr-alert fr-alert--warning fr-mb-4w" data-testid="pieces-complementaires">
       <h2 className="fr-alert__title">Des pièces complémentaires sont demandées</h2>
       <p>Motif du gestionnaire : {demande.motif ?? "non précisé"}</p>
-      <p>Pièces demandées : {demande.piecesDemandees.join(", ") || "voir le motif"}</p>
+      <p>Pièces demandées : {(demande.piecesDemandees ?? []).join(", ") || "voir le motif"}</p>
       <Upload
         label="ZIP des pièces complémentaires"
         hint="Un fichier .zip contenant toutes les pièces demandées, et rien d'autre (200 Mo au plus)."

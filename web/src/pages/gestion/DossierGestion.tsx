@@ -16,7 +16,7 @@ import {
   libelleTypeDemande,
   montantEnEuros,
 } from "../../lib/gestion";
-import type { DemandeInstruite, DossierGestion as Dossier, SuiviFinancier } from "../../lib/gestionModeles";
+import type { DemandeInstruite, Dossier, SuiviFinancier } from "../../api/modeles";
 import { lireDossier, lireVersements, reemettreVersement, relancerDemande } from "../../lib/gestionRoutes";
 import { dateHeureParis } from "../../lib/temps";
 import { useTitre } from "../../lib/titre";

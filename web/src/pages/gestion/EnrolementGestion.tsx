@@ -8,7 +8,7 @@ import { Link, useParams } from "react-router";
 import { ErreurApi, messageErreur } from "../../api/erreurs";
 import { useApi } from "../../contexte";
 import { libelleDocument, libelleNature, verifierDecisionEnrolement, type SaisieEnrolement } from "../../lib/gestion";
-import type { Enrolement } from "../../lib/gestionModeles";
+import type { Enrolement } from "../../api/modeles";
 import { deciderEnrolement, lireEnrolement } from "../../lib/gestionRoutes";
 import { dateHeureParis } from "../../lib/temps";
 import { useTitre } from "../../lib/titre";

@@ -2,6 +2,7 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
+import type { FiltresEnrolements } from "../../api/modeles";
 import { useApi } from "../../contexte";
 import { curseurCourant, libelleNature, numeroPage, pagePrecedente, pageSuivante, PREMIERE_PAGE, type PileCurseurs } from "../../lib/gestion";
 import { listerEnrolements } from "../../lib/gestionRoutes";
@@ -9,7 +10,7 @@ import { dateHeureParis } from "../../lib/temps";
 import { useTitre } from "../../lib/titre";
 import { EtatChargement, PaginationCurseurs, useChargement } from "./commun";
 
-export const STATUTS_ENROLEMENT: readonly [string, string][] = [
+export const STATUTS_ENROLEMENT: readonly [NonNullable<FiltresEnrolements["statut"]>, string][] = [
   ["SOUMISE", "À instruire"],
   ["VALIDEE", "Validées"],
   ["REJETEE", "Rejetées"],
@@ -26,10 +27,11 @@ export function Enrolements() {
   const pile = pages.statut === statut ? pages.pile : PREMIERE_PAGE;
   const curseur = curseurCourant(pile);
   const page = useChargement((signal) => {
-    const q = new URLSearchParams();
-    if (statut) q.set("statut", statut);
-    if (curseur) q.set("curseur", curseur);
-    return listerEnrolements(api, q.toString(), { signal });
+    const q: FiltresEnrolements = {};
+    const connu = STATUTS_ENROLEMENT.find(([v]) => v === statut)?.[0];
+    if (connu) q.statut = connu;
+    if (curseur) q.curseur = curseur;
+    return listerEnrolements(api, q, { signal });
   }, [api, statut, curseur]);
 
   return (

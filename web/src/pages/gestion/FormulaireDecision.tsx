@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import { ErreurApi, messageErreur } from "../../api/erreurs";
 import { useApi } from "../../contexte";
 import { corpsDecision, DECISIONS, libelleTypeDemande, verifierDecision, type SaisieDecision } from "../../lib/gestion";
-import type { Decision } from "../../lib/gestionModeles";
+import type { Decision } from "../../api/modeles";
 import { deciderDemande } from "../../lib/gestionRoutes";
 
 /** The decision on one demande: motif required except DECIDEE, pièces for EN_ATTENTE_PIECES. */

@@ -17,7 +17,7 @@ import {
   type PileCurseurs,
 } from "../../lib/gestion";
 import { envoyerFichier } from "../../lib/gestionEnvoi";
-import type { Lancement, LigneRetour, Retour } from "../../lib/gestionModeles";
+import type { Lancement, LigneRetour, Retour } from "../../api/modeles";
 import { demanderRetour, lancerLot, listerLots, lireRetour } from "../../lib/gestionRoutes";
 import { dateHeureParis } from "../../lib/temps";
 import { useTitre } from "../../lib/titre";
@@ -47,7 +47,7 @@ function Lots() {
     erreur: null,
   });
   const curseur = curseurCourant(pile);
-  const page = useChargement((signal) => listerLots(api, curseur ? `curseur=${encodeURIComponent(curseur)}` : "", { signal }), [api, curseur, version]);
+  const page = useChargement((signal) => listerLots(api, curseur, { signal }), [api, curseur, version]);
 
   async function lancer() {
     setLancement({ enCours: true, resultat: null, erreur: null });
@@ -73,15 +73,15 @@ function Lots() {
         {lancement.erreur && <Alert severity="error" title="Le lot n'a pas été lancé" description={lancement.erreur} className="fr-mb-3w" />}
         {r && (
           <Alert
-            severity={r.lot ? (r.anomalies.length ? "warning" : "success") : "info"}
+            severity={r.lot ? ((r.anomalies ?? []).length ? "warning" : "success") : "info"}
             title={r.lot ? `Lot ${r.lot.idLot} créé` : "Aucun fichier créé"}
             description={
               <>
                 {r.message}
                 {r.lot && ` Exécution le ${dateCourte(r.lot.dateExecution)}.`}
-                {r.anomalies.length > 0 && (
+                {(r.anomalies ?? []).length > 0 && (
                   <ul>
-                    {r.anomalies.map((a, i) => (
+                    {(r.anomalies ?? []).map((a, i) => (
                       <li key={i}>{a.reference ? `${a.message} (${a.reference})` : a.message}</li>
                     ))}
                   </ul>
@@ -297,11 +297,11 @@ function ResultatRetour({ retour }: { retour: Retour }) {
       <TableLignes titre="Paiements effectués" lignes={r.payes} />
       <TableLignes titre="Paiements rejetés" lignes={r.rejetes} rejet />
       <TableLignes titre="Soldes libérés" lignes={r.soldesLiberes} />
-      {r.anomalies.length > 0 && (
+      {(r.anomalies ?? []).length > 0 && (
         <>
           <h3 className="fr-h6">Anomalies</h3>
           <ul data-testid="anomalies-retour">
-            {r.anomalies.map((a, i) => (
+            {(r.anomalies ?? []).map((a, i) => (
               <li key={i}>{a}</li>
             ))}
           </ul>

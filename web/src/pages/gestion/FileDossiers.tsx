@@ -63,6 +63,28 @@ export function FileDossiers() {
     setParametres(adresseDepuisFiltres(saisie, limite));
   }
 
+  // A filter chosen from a list, the first option meaning « no filter ».
+  function choix(
+    nom: "statut" | "typeDemande",
+    label: string,
+    tous: string,
+    options: ReadonlyArray<readonly [string, string]>,
+  ) {
+    return (
+      <Select
+        label={label}
+        nativeSelectProps={{ name: nom, value: saisie[nom], onChange: (e) => setSaisie({ ...saisie, [nom]: e.target.value }) }}
+      >
+        <option value="">{tous}</option>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </Select>
+    );
+  }
+
   function champ(nom: keyof FiltresDossiers) {
     return {
       state: erreurs[nom] ? ("error" as const) : ("default" as const),
@@ -81,30 +103,10 @@ export function FileDossiers() {
       <form onSubmit={filtrer} noValidate className="fr-mb-4w" aria-label="Filtrer les demandes">
         <div className="fr-grid-row fr-grid-row--gutters">
           <div className="fr-col-12 fr-col-md-4">
-            <Select
-              label="Statut"
-              nativeSelectProps={{ name: "statut", value: saisie.statut, onChange: (e) => setSaisie({ ...saisie, statut: e.target.value }) }}
-            >
-              <option value="">Tous les statuts</option>
-              {STATUTS_DEMANDE.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </Select>
+            {choix("statut", "Statut", "Tous les statuts", STATUTS_DEMANDE)}
           </div>
           <div className="fr-col-12 fr-col-md-4">
-            <Select
-              label="Type de demande"
-              nativeSelectProps={{ name: "typeDemande", value: saisie.typeDemande, onChange: (e) => setSaisie({ ...saisie, typeDemande: e.target.value }) }}
-            >
-              <option value="">Avance et solde</option>
-              {TYPES_DEMANDE.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </Select>
+            {choix("typeDemande", "Type de demande", "Avance et solde", TYPES_DEMANDE)}
           </div>
           <div className="fr-col-12 fr-col-md-4">
             <Input label="Couloir" hintText="Par exemple MS" {...champ("couloir")} />

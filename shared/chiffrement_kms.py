@@ -10,6 +10,7 @@ from typing import Any
 
 from shared import aws
 from shared.chiffrement import CLE_ENROLEMENT, ErreurChiffrement
+from shared.pannes_aws import reessayer
 from shared.settings import settings
 
 __all__ = ["CLE_ENROLEMENT", "ChiffrementKms"]
@@ -45,8 +46,12 @@ class ChiffrementKms:
         except (binascii.Error, ValueError):
             raise ErreurChiffrement("chiffré illisible (base64)") from None
         try:
-            reponse = self.client.decrypt(
-                CiphertextBlob=blob, KeyId=self.cle, EncryptionContext=dict(contexte)
+            # A read: tried again in place after a passing failure (a lot decrypts one
+            # IBAN per versement; one throttled Decrypt must not fail the whole file).
+            reponse = reessayer(
+                lambda: self.client.decrypt(
+                    CiphertextBlob=blob, KeyId=self.cle, EncryptionContext=dict(contexte)
+                )
             )
         except Exception as erreur:
             code = getattr(erreur, "response", {}).get("Error", {}).get("Code")

@@ -17,6 +17,8 @@ and the masked copy (`ibanMasque`), for its current emission and each rejected o
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -43,12 +45,21 @@ from shared.dynamo import (
     vers_dynamo,
 )
 from shared.montant import Montant
+from shared.pannes_aws import est_transitoire
 
 CLE_VERROU = {"PK": "PAIEMENT", "SK": "VERROU_LOT"}
 
 
 def cle_versement(numero_asp: str, type_versement: TypeVersement) -> dict[str, str]:
     return {"PK": f"DOSSIER#{numero_asp}", "SK": f"VERSEMENT#{type_versement}"}
+
+
+def _versement_ou_rien(item: dict[str, Any] | None) -> Versement | None:
+    return None if item is None else versement_depuis_item(item)
+
+
+# A conditional write after a passing failure: tried again in place, recognising itself.
+ESSAIS_ECRITURE = 4
 
 
 def cle_lot(id_lot: str) -> dict[str, str]:
@@ -214,18 +225,30 @@ class VersementsDynamo(TableDynamo):
 
     def remplacer(self, ancien: Versement, nouveau: Versement) -> Versement | None:
         version = ancien.version + 1
-        try:
-            self.client.put_item(
-                TableName=self.table,
-                Item=vers_dynamo(item_versement(nouveau, version)),
-                ConditionExpression="version = :attendue",
-                ExpressionAttributeValues=vers_dynamo({":attendue": ancien.version}),
-            )
-        except Exception as erreur:
-            if condition_echouee(erreur):
-                return None
-            raise
-        return versement_depuis_item(item_versement(nouveau, version))
+        item = item_versement(nouveau, version)
+        for essai in range(ESSAIS_ECRITURE):
+            try:
+                self.client.put_item(
+                    TableName=self.table,
+                    Item=vers_dynamo(item),
+                    ConditionExpression="version = :attendue",
+                    ExpressionAttributeValues=vers_dynamo({":attendue": ancien.version}),
+                )
+            except Exception as erreur:
+                if condition_echouee(erreur):
+                    # After a passing failure, the write refused may be our own, applied
+                    # though its answer was lost: the item then is exactly what we wrote.
+                    if essai and self._lire(cle_versement(nouveau.numero_asp, nouveau.type)) == (
+                        depuis_dynamo(vers_dynamo(item))
+                    ):
+                        break
+                    return None
+                if not est_transitoire(erreur) or essai == ESSAIS_ECRITURE - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.05 * 2**essai))  # jitter
+                continue
+            break
+        return versement_depuis_item(item)
 
     def _index(self, index: str, cle: str, limite: int | None = None) -> list[dict[str, Any]]:
         trouves: list[dict[str, Any]] = []
@@ -245,8 +268,11 @@ class VersementsDynamo(TableDynamo):
         candidats = [
             versement_depuis_item(i) for i in self._index("GSI2", f"VERSEMENT#{etat}", limite)
         ]
-        frais = [self.lire(v.numero_asp, v.type) for v in candidats]
-        return [v for v in frais if v is not None and v.etat is etat]
+        # One consistent BatchGetItem per 100, not a GetItem per candidate.
+        cles = [cle_versement(v.numero_asp, v.type) for v in candidats]
+        lus = self._lire_lot(cles)
+        frais = [lus.get((c["PK"], c["SK"])) for c in cles]
+        return [v for v in map(_versement_ou_rien, frais) if v is not None and v.etat is etat]
 
     def du_lot(self, id_lot: str) -> list[Versement]:
         return [versement_depuis_item(i) for i in self._index("GSI1", f"LOT#{id_lot}")]

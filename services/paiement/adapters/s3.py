@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared import aws
+from shared.pannes_aws import reessayer
 from shared.settings import settings
 
 
@@ -22,7 +23,12 @@ class StockageS3:
         return self._client if self._client is not None else aws.client("s3")
 
     def deposer(self, cle: str, contenu: bytes, type_contenu: str) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=cle, Body=contenu, ContentType=type_contenu)
+        # The same bytes to the same key: safe to replay after a passing failure.
+        reessayer(
+            lambda: self.client.put_object(
+                Bucket=self.bucket, Key=cle, Body=contenu, ContentType=type_contenu
+            )
+        )
 
     def lire(self, cle: str) -> bytes:
         reponse = self.client.get_object(Bucket=self.bucket, Key=cle)

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue
 from shared.campagnes import TypeDemande
-from shared.dossier import StatutDemande
+from shared.statuts import StatutDemande
 
 
 class ListeDemandesParametres(ModeleParametres):

@@ -86,7 +86,7 @@ def paiement_coordonnees(event: Any) -> dict[str, Any]:
     """Enrolment → paiement: new bank details validated, the éditeur's rejected versements
     re-issued with them (idempotent)."""
     from services.paiement.application.versements import coordonnees_validees
-    from shared.contrats import CoordonneesBancairesValidees
+    from shared.messages import CoordonneesBancairesValidees
 
     def traiter(corps_message: str) -> None:
         coordonnees_validees(

@@ -34,7 +34,7 @@ def attendre(condition: Any, delai: float = 60, message: str = "") -> Any:
 def _enroler(iban: str) -> None:
     """The éditeur's enrolment record with validated bank details, written through the
     shared contract (IBAN encrypted with the enrolment KMS key of the runtime)."""
-    from shared.contrats import EnrolementEditeur
+    from shared.enrolement import EnrolementEditeur
     from tests.fixtures.enrolements import enregistrer_enrolement
 
     enregistrer_enrolement(
@@ -57,9 +57,9 @@ def _dossier() -> str:
     from services.depot.domain.depot import Dossier
     from shared.aws import client
     from shared.campagnes import TypeDemande
-    from shared.contrats import StatutDossier
     from shared.dynamo import vers_dynamo
     from shared.settings import settings
+    from shared.statuts import StatutDemande
 
     numero = f"FINMS2{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, tzinfo=UTC)
@@ -70,7 +70,7 @@ def _dossier() -> str:
         couloir="MS",
         campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
+        statut=StatutDemande.EN_COURS,
         numero_dossier="00001",
         demande={"numLigne": 1, "commande": {"regimeTVA": "TTC"}},
         finess=("111111111",),
@@ -94,9 +94,9 @@ def _instruire(numero: str) -> None:
     from services.instruction.bootstrap import composants
     from shared.aws import client
     from shared.campagnes import TypeDemande
-    from shared.contrats import InstructionDemandee
-    from shared.dossier import Attendu, StatutDemande
+    from shared.messages import InstructionDemandee
     from shared.settings import settings
+    from shared.statuts import Attendu, StatutDemande
 
     entree = InstructionDemandee(
         numeroAsp=numero, siret=SIRET_A, typeDemande="AVANCE", montantFinance="22222.22"
@@ -379,8 +379,8 @@ def test_rejet_ac04_nouvelles_coordonnees_validees_reemission_automatique(
     validates them → enrolment tells paiement (queue) → re-issued without anyone asking →
     next lot to the new IBAN → paid. Neither IBAN is ever stored in clear."""
     from shared.aws import client
-    from shared.contrats import cle_enrolement
     from shared.dynamo import depuis_dynamo, vers_dynamo
+    from shared.enrolement import cle_enrolement
     from shared.settings import settings
 
     p = Plateforme(runtime, jetons, http)

@@ -58,9 +58,9 @@ def _dossier(siret: str, ans: str, rang: int) -> str:
     from services.depot.domain.depot import Dossier
     from shared.aws import client
     from shared.campagnes import TypeDemande
-    from shared.contrats import StatutDossier
     from shared.dynamo import vers_dynamo
     from shared.settings import settings
+    from shared.statuts import StatutDemande
 
     numero = f"FINMS3{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, rang, tzinfo=UTC)
@@ -71,7 +71,7 @@ def _dossier(siret: str, ans: str, rang: int) -> str:
         couloir="MS",
         campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
+        statut=StatutDemande.EN_COURS,
         numero_dossier=f"0000{rang + 1}",
         demande={"numLigne": rang + 1, "commande": {"regimeTVA": "TTC"}},
         finess=("111111111",),
@@ -92,7 +92,7 @@ def _dossier(siret: str, ans: str, rang: int) -> str:
 
 def _instruire(numero: str, siret: str) -> None:
     from shared.aws import client
-    from shared.contrats import InstructionDemandee
+    from shared.messages import InstructionDemandee
     from shared.settings import settings
 
     entree = InstructionDemandee(
@@ -108,7 +108,7 @@ def _instruire(numero: str, siret: str) -> None:
 def _attendre_gestionnaire(numeros: list[str]) -> None:
     from services.instruction.bootstrap import composants
     from shared.campagnes import TypeDemande
-    from shared.dossier import Attendu, StatutDemande
+    from shared.statuts import Attendu, StatutDemande
 
     fin = time.monotonic() + 60
     restants = set(numeros)
@@ -167,7 +167,7 @@ def _enrolement(api: str, gestion: dict[str, str], alea: random.Random) -> str:
 def repondre_editeur(api: str, numero: str, siret: str) -> None:
     """What the dépôt sends when the éditeur imported the modification asked for."""
     from shared.aws import client
-    from shared.dossier import ActionEditeur, ReponseEditeur
+    from shared.messages import ActionEditeur, ReponseEditeur
 
     instant = requests.get(f"{api}/_local/horloge", timeout=10).json()["maintenant"]
     sqs = client("sqs")

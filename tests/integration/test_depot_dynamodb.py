@@ -44,9 +44,10 @@ from services.depot.domain.depot import Depot, Dossier, StatutDepot
 from services.enrolment.adapters.dynamodb import EnrolementRepository, ReferentielAnsRepository
 from shared import aws as shared_aws
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier, cle_dossier
+from shared.contrats import cle_dossier
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
+from shared.statuts import StatutDemande
 from tests.fixtures.enrolements import enroler
 from tests.unit.depot.fakes import (
     FileImportEnMemoire,
@@ -228,7 +229,7 @@ def _dossier(
         couloir="MS1",
         campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.INCOMPLET,
+        statut=StatutDemande.INCOMPLET,
         numero_dossier=numero_dossier,
         demande={"numLigne": 1, "commande": {"montantSegur": Decimal("1500.50")}},
         finess=finess,
@@ -332,7 +333,7 @@ def test_modifier_deplace_les_reservations_et_garde_les_champs_des_autres(aws: N
         },
     )
     lu = dossiers.lire("FINMS1000001")
-    assert lu is not None and lu.statut is StatutDossier.EN_COURS
+    assert lu is not None and lu.statut is StatutDemande.EN_COURS
     apres = replace(
         lu,
         finess=("750712184", "690000880"),
@@ -346,7 +347,7 @@ def test_modifier_deplace_les_reservations_et_garde_les_champs_des_autres(aws: N
     assert issue.type is TypeIssue.ECRIT
     relu = dossiers.lire("FINMS1000001")
     assert relu is not None
-    assert (relu.version, relu.statut, relu.demande) == (3, StatutDossier.EN_COURS, {"numLigne": 3})
+    assert (relu.version, relu.statut, relu.demande) == (3, StatutDemande.EN_COURS, {"numLigne": 3})
     brut = item_brut("DOSSIER#FINMS1000001", "DOSSIER")
     assert brut is not None and brut["taskToken"] == {"S": "jeton"}
     assert brut["GSI2PK"] == {"S": "STATUT#EN_COURS"}
@@ -513,7 +514,7 @@ def test_flux_complet_depot_simulation_import(aws: None) -> None:
     assert DepotRepository().lire(id_depot).statut is StatutDepot.IMPORTE  # type: ignore[union-attr]
     dossier = DossierRepository().lire("FINMS1000001")
     assert dossier is not None
-    assert (dossier.siret, dossier.statut) == (SIRET_A, StatutDossier.INCOMPLET)
+    assert (dossier.siret, dossier.statut) == (SIRET_A, StatutDemande.INCOMPLET)
     assert dossier.demande["commande"]["montantSegur"] == Decimal("18750.00")
     assert [e.action for e in DossierRepository().historique("FINMS1000001")] == ["CREATION"]
     assert (

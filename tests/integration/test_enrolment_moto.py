@@ -47,10 +47,10 @@ from services.enrolment.domain.demande import StatutDemande
 from services.enrolment.domain.erreurs import DemandeInvalide
 from services.paiement.adapters.dynamodb import EnrolementsDynamo
 from shared import aws
-from shared.contrats import QUEUE_COORDONNEES, CoordonneesBancairesValidees
 from shared.courriels.composition import courrier
 from shared.courriels.ses import ExpediteurSes
 from shared.horloge import PARIS, HorlogeFixe
+from shared.messages import QUEUE_COORDONNEES, CoordonneesBancairesValidees
 from shared.secrets_aws import CleSecretsManager, SecretAbsent, assurer_cle_locale, lire_texte
 from shared.settings import recharger
 from tests.fixtures.enrolements import chiffrement_local

@@ -14,8 +14,9 @@ import pytest
 
 from infra.local.runtime import RuntimeLocal
 from shared.campagnes import TypeDemande
-from shared.dossier import Attendu, EtatInstruction, StatutDemande
+from shared.etat_instruction import EtatInstruction
 from shared.horloge import heure_paris
+from shared.statuts import Attendu, StatutDemande
 from tests.fixtures.attente import attendre as _attendre_
 
 pytestmark = pytest.mark.integration
@@ -48,9 +49,9 @@ def _dossier(solde: bool = False) -> str:
     from services.depot.adapters.dynamodb import _dossier_item
     from services.depot.domain.depot import Dossier
     from shared.aws import client
-    from shared.contrats import StatutDossier
     from shared.dynamo import vers_dynamo
     from shared.settings import settings
+    from shared.statuts import StatutDemande
 
     numero = f"FINMS1{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, tzinfo=UTC)
@@ -61,7 +62,7 @@ def _dossier(solde: bool = False) -> str:
         couloir="MS",
         campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
+        statut=StatutDemande.EN_COURS,
         numero_dossier="00001",
         demande={"numLigne": 1, "commande": {"regimeTVA": "HT"}},
         finess=("111111111", "222222222"),
@@ -92,7 +93,7 @@ def _dossier(solde: bool = False) -> str:
 
 def _demarrer(numero: str, type_: TypeDemande = TypeDemande.AVANCE) -> str:
     from shared.aws import client
-    from shared.contrats import InstructionDemandee
+    from shared.messages import InstructionDemandee
     from shared.settings import settings
 
     entree = InstructionDemandee(
@@ -159,7 +160,7 @@ def _versement(numero: str) -> dict[str, Any]:
 def _payer(message: dict[str, Any]) -> None:
     """What the paiement service does once paid: SendTaskSuccess on the message's token."""
     from shared.aws import client
-    from shared.dossier import VersementEffectue
+    from shared.messages import VersementEffectue
 
     sortie = VersementEffectue(
         idVersement="VERSE001", montant=message["montant"], payeLe=datetime.now(UTC)
@@ -172,8 +173,8 @@ def _payer(message: dict[str, Any]) -> None:
 def _repondre(numero: str, action: str, type_: TypeDemande = TypeDemande.AVANCE) -> None:
     """What the dépôt service sends when the éditeur answered."""
     from shared.aws import client
-    from shared.dossier import ActionEditeur, ReponseEditeur
     from shared.horloge import horloge
+    from shared.messages import ActionEditeur, ReponseEditeur
 
     sqs = client("sqs")
     url = sqs.get_queue_url(QueueName="segurnum-instruction-reponses")["QueueUrl"]

@@ -46,20 +46,9 @@ from services.depot.domain.depot import (
     lire_json,
 )
 from shared.campagnes import TypeDemande
-from shared.contrats import (
-    StatutDossier,
-    cle_ans,
-    cle_depot,
-    cle_dossier,
-    cle_enrolement,
-    cle_finess,
-    cle_numero_dossier,
-    enrolement_depuis_item,
-    referencement_depuis_item,
-)
+from shared.contrats import cle_depot, cle_dossier, cle_finess, cle_numero_dossier
 from shared.depot import index_statut_depot
-from shared.dossier import EntreeHistorique as EntreeDossier
-from shared.dossier import historique_depuis_item, index_statut_dossier, item_historique
+from shared.dossier import index_statut_dossier
 from shared.dynamo import TableDynamo as _Table
 from shared.dynamo import code_erreur as _code
 from shared.dynamo import depuis_dynamo as _depuis_dynamo
@@ -67,7 +56,16 @@ from shared.dynamo import instant as _instant
 from shared.dynamo import instant_ou_rien as _instant_ou_rien
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _vers_dynamo
+from shared.enrolement import (
+    cle_ans,
+    cle_enrolement,
+    enrolement_depuis_item,
+    referencement_depuis_item,
+)
+from shared.historique import EntreeHistorique as EntreeDossier
+from shared.historique import historique_depuis_item, item_historique
 from shared.pannes_aws import est_transitoire
+from shared.statuts import StatutDemande
 
 logger = logging.getLogger(__name__)
 
@@ -369,7 +367,7 @@ def _dossier(item: Mapping[str, Any]) -> Dossier:
         couloir=str(item["couloir"]),
         campagne=str(item["campagne"]),
         type_demande=TypeDemande(item.get("typeDemande", TypeDemande.AVANCE)),
-        statut=StatutDossier(item["statut"]),
+        statut=StatutDemande(item["statut"]),
         numero_dossier=str(item.get("numeroDossier", "")),
         demande=lire_json(demande) if isinstance(demande, str) else dict(demande or {}),
         finess=tuple(str(f) for f in item.get("finess") or ()),

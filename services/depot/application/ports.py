@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
-from shared.contrats import ReferencementAns
-from shared.dossier import ReponseEditeur
+from shared.enrolement import ReferencementAns
 from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
+from shared.messages import ReponseEditeur
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from services.depot.domain.validation import (
     valider_contenu,
 )
 from shared.campagnes import TypeDemande
-from shared.contrats import LIBELLES_STATUT, StatutDossier
 from shared.horloge import PARIS, horloge
 from shared.montant import Montant
+from shared.statuts import LIBELLES_COMPTE_RENDU, StatutDemande
 
 __all__ = [
     "Erreur",
@@ -159,7 +159,7 @@ def contexte_validation(contexte: ContexteDepot) -> ContexteValidation:
 
 def _libelle_statut(statut: str) -> str:
     try:
-        return LIBELLES_STATUT[StatutDossier(statut)]
+        return LIBELLES_COMPTE_RENDU[StatutDemande(statut)]
     except ValueError:
         return statut.lower().replace("_", " ")
 

@@ -24,11 +24,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from shared.campagnes import Campagne, TypeDemande
-from shared.contrats import LIBELLES_STATUT, STATUTS_MODIFIABLES, StatutDossier
 from shared.depot import StatutDepot as StatutDepot  # the guichet reads it (shared contract)
 from shared.guichet import message_fermeture, message_non_ouvert
 from shared.horloge import exiger_fuseau
 from shared.refus import NatureRefus, Refus
+from shared.statuts import LIBELLES_COMPTE_RENDU, STATUTS_MODIFIABLES, StatutDemande
 
 # --- Business refusals ---------------------------------------------------------------------
 
@@ -489,7 +489,7 @@ class Dossier:
     couloir: str
     campagne: str
     type_demande: TypeDemande
-    statut: StatutDossier
+    statut: StatutDemande
     numero_dossier: str
     demande: Mapping[str, Any]
     finess: tuple[str, ...]
@@ -521,7 +521,7 @@ class Dossier:
 
 def libelle_statut(statut: str) -> str:
     try:
-        return LIBELLES_STATUT[StatutDossier(statut)]
+        return LIBELLES_COMPTE_RENDU[StatutDemande(statut)]
     except ValueError:
         return statut.lower()
 

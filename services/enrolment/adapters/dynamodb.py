@@ -39,7 +39,15 @@ from services.enrolment.domain.demande import (
 from services.enrolment.domain.referentiel import VersionReferentiel
 from shared.chiffrement import Chiffrement, contexte_iban
 from shared.chiffrement_kms import ChiffrementKms
-from shared.contrats import (
+from shared.dynamo import (
+    TableDynamo,
+    condition_echouee,
+    depuis_dynamo,
+    instant,
+    iso,
+    vers_dynamo,
+)
+from shared.enrolement import (
     EnrolementEditeur,
     ReferencementAns,
     cle_ans,
@@ -48,14 +56,6 @@ from shared.contrats import (
     item_enrolement,
     item_referencement,
     referencement_depuis_item,
-)
-from shared.dynamo import (
-    TableDynamo,
-    condition_echouee,
-    depuis_dynamo,
-    instant,
-    iso,
-    vers_dynamo,
 )
 from shared.horloge import horloge
 from shared.identifiants import iban_masque

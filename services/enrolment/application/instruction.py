@@ -31,12 +31,9 @@ from services.enrolment.domain.demande import (
     vue_suivi,
 )
 from services.enrolment.domain.erreurs import DemandeInvalide, probleme
-from shared.contrats import (
-    STATUT_ENROLEMENT_VALIDE,
-    CoordonneesBancairesValidees,
-    EnrolementEditeur,
-)
+from shared.enrolement import STATUT_ENROLEMENT_VALIDE, EnrolementEditeur
 from shared.horloge import Horloge
+from shared.messages import CoordonneesBancairesValidees
 from shared.refus import NatureRefus, Refus
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,9 @@ from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
-from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
+from shared.messages import CoordonneesBancairesValidees
 from shared.refus import MESSAGE_CURSEUR_INVALIDE, Refus
 
 

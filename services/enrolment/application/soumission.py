@@ -60,7 +60,7 @@ from services.enrolment.domain.formulaire import (
     Representant,
     TiersDeclarant,
 )
-from shared.contrats import EnrolementEditeur, ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.horloge import Horloge
 from shared.refus import NatureRefus, Refus
 

@@ -23,7 +23,6 @@ from typing import Any
 
 from services.guichet.domain.guichet import Comptes, DossierResume, Fermeture
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier, cle_enrolement, enrolement_depuis_item
 from shared.depot import (
     ATTRIBUTS_RESUME_DEPOT,
     ResumeDepot,
@@ -35,6 +34,8 @@ from shared.dossier import index_statut_dossier, resume_depuis_item
 from shared.dynamo import TableDynamo
 from shared.dynamo import instant as _instant
 from shared.dynamo import iso as _iso
+from shared.enrolement import cle_enrolement, enrolement_depuis_item
+from shared.statuts import StatutDemande
 
 
 def cle_fermeture(campagne_id: str, type_demande: TypeDemande) -> dict[str, str]:
@@ -122,7 +123,7 @@ class RegistreGuichetDynamo(TableDynamo):
             attributs += ATTRIBUTS_SOLDE
             filtre += " AND attribute_exists(solde)"
         resultats: list[DossierResume] = []
-        for statut in StatutDossier:
+        for statut in StatutDemande:
             for item in self._par_statut(
                 index_statut_dossier(statut), filtre, {":campagne": campagne_id}, attributs
             ):

@@ -11,9 +11,10 @@ from typing import Any
 from services.instruction.application.consultation import Document
 from shared.aws import client
 from shared.campagnes import TypeDemande, campagne
-from shared.contrats import EnrolementEditeur, cle_enrolement, enrolement_depuis_item
-from shared.dossier import EtatInstruction, ResumeDossier
+from shared.dossier import ResumeDossier
 from shared.dynamo import TableDynamo
+from shared.enrolement import EnrolementEditeur, cle_enrolement, enrolement_depuis_item
+from shared.etat_instruction import EtatInstruction
 from shared.horloge import horloge
 from shared.montant import Montant
 from shared.settings import settings

@@ -17,16 +17,13 @@ from services.paiement.domain.retour_recu import (
 from services.paiement.domain.versement import Versement
 from shared import aws
 from shared.campagnes import TypeDemande, campagne
-from shared.contrats import (
-    EnrolementEditeur,
-    cle_dossier,
-    cle_enrolement,
-    enrolement_depuis_item,
-)
-from shared.dossier import ResumeDossier, VersementEffectue, resume_depuis_item
+from shared.contrats import cle_dossier
+from shared.dossier import ResumeDossier, resume_depuis_item
 from shared.dynamo import TableDynamo, code_erreur, instant, instant_ou_rien, iso
+from shared.enrolement import EnrolementEditeur, cle_enrolement, enrolement_depuis_item
 from shared.envois import autoriser_envoi_s3
 from shared.horloge import PARIS
+from shared.messages import VersementEffectue
 from shared.settings import settings
 
 logger = logging.getLogger(__name__)

@@ -32,7 +32,6 @@ from services.paiement.domain.versement import (
 )
 from shared.chiffrement import Chiffrement, contexte_iban
 from shared.chiffrement_kms import ChiffrementKms
-from shared.contrats import cle_enrolement, enrolement_depuis_item
 from shared.dynamo import (
     TableDynamo,
     condition_echouee,
@@ -42,6 +41,7 @@ from shared.dynamo import (
     iso,
     vers_dynamo,
 )
+from shared.enrolement import cle_enrolement, enrolement_depuis_item
 from shared.montant import Montant
 
 CLE_VERROU = {"PK": "PAIEMENT", "SK": "VERROU_LOT"}

@@ -49,7 +49,7 @@ from services.paiement.domain.versement import (
     Versement,
     lire_end_to_end,
 )
-from shared.dossier import VersementEffectue
+from shared.messages import VersementEffectue
 
 DUREE_ENVOI = timedelta(minutes=15)
 

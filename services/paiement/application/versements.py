@@ -19,7 +19,7 @@ from services.paiement.domain.versement import (
     nouveau_solde,
     nouvelle_avance,
 )
-from shared.contrats import CoordonneesBancairesValidees
+from shared.messages import CoordonneesBancairesValidees
 from shared.montant import Montant
 from shared.refus import NatureRefus
 

@@ -360,11 +360,11 @@ class DossiersEnMemoire(Dossiers):
 
     def changer_statut(self, numero_asp: str, statut: str) -> None:
         """What the instruction service does (a test helper)."""
-        from shared.contrats import StatutDossier
+        from shared.statuts import StatutDemande
 
         dossier = self.dossiers[numero_asp]
         self.dossiers[numero_asp] = replace(
-            dossier, statut=StatutDossier(statut), version=dossier.version + 1
+            dossier, statut=StatutDemande(statut), version=dossier.version + 1
         )
 
 

@@ -20,8 +20,8 @@ from services.depot.domain.depot import (
     StatutDepot,
     lire_json,
 )
-from shared.contrats import StatutDossier
 from shared.refus import NatureRefus
+from shared.statuts import StatutDemande
 from tests.unit.depot.fakes import (
     NUMERO_ANS,
     NUMERO_ANS_AUTRE,
@@ -57,7 +57,7 @@ def test_importer_cree_un_dossier_par_ligne_importable(plateforme: Plateforme) -
     assert dict(resultat.numeros_asp) == {1: "FINMS1000001", 3: "FINMS1000002"}
     dossier = plateforme.dossiers.lire("FINMS1000001")
     assert dossier is not None
-    assert dossier.statut is StatutDossier.INCOMPLET
+    assert dossier.statut is StatutDemande.INCOMPLET
     assert (dossier.siret, dossier.numero_dossier, dossier.finess) == (SIRET, "D00001", (F1,))
     assert dossier.montants == {
         "montantFinance": "18750.00",
@@ -397,7 +397,7 @@ def test_modification_concurrente_relit_la_version(plateforme: Plateforme) -> No
     assert resultat.numeros_asp == {1: numero}
     dossier = plateforme.dossiers.lire(numero)
     assert dossier is not None
-    assert dossier.statut is StatutDossier.A_MODIFIER  # the instruction's write is kept
+    assert dossier.statut is StatutDemande.A_MODIFIER  # the instruction's write is kept
     assert dossier.finess == (F1,)
 
 

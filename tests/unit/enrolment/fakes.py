@@ -27,8 +27,9 @@ from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
 from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
 from services.enrolment.domain.referentiel import VersionReferentiel
-from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.horloge import PARIS, HorlogeFixe
+from shared.messages import CoordonneesBancairesValidees
 
 INSTANT = datetime(2024, 1, 20, 10, 0, tzinfo=PARIS)
 JETON_ROBOT = "solution-valide"

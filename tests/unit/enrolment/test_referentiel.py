@@ -18,7 +18,7 @@ from services.enrolment.application.referentiel import (
 from services.enrolment.domain.erreurs import DemandeInvalide
 from services.enrolment.domain.referentiel import vue_referencement
 from shared.chiffrement import ChiffrementFactice
-from shared.contrats import (
+from shared.enrolement import (
     EnrolementEditeur,
     ReferencementAns,
     cle_enrolement,

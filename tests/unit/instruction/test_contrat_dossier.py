@@ -9,22 +9,18 @@ from services.depot.adapters.dynamodb import _dossier_item, _entree, _item_histo
 from services.depot.application.ports import EntreeHistorique as EntreeDepot
 from services.depot.domain.depot import Dossier
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier
-from shared.dossier import (
-    Attendu,
+from shared.dossier import resume_depuis_item
+from shared.etat_instruction import (
     DecisionGestionnaire,
-    EntreeHistorique,
     ErreurTechnique,
     EtatInstruction,
     Reprise,
     ResumeVersement,
-    StatutDemande,
     etat_depuis_item,
-    historique_depuis_item,
     item_etat,
-    item_historique,
-    resume_depuis_item,
 )
+from shared.historique import EntreeHistorique, historique_depuis_item, item_historique
+from shared.statuts import Attendu, StatutDemande
 
 LE = datetime(2024, 2, 20, 9, 30, tzinfo=UTC)
 
@@ -44,7 +40,7 @@ def _dossier_depot(solde: bool) -> Dossier:
         couloir="MS",
         campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
+        statut=StatutDemande.EN_COURS,
         numero_dossier="00001",
         demande={"numLigne": 1, "commande": {"regimeTVA": "HT"}},
         finess=("111111111",),

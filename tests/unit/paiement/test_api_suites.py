@@ -22,7 +22,7 @@ from services.paiement.application.versements import creer_versement
 from services.paiement.domain.calendrier import jour_ouvre, paques
 from services.paiement.domain.retour_recu import EnvoiAutorise, RetourBancaire, StatutRetour
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
-from shared.dossier import VersementEffectue
+from shared.messages import VersementEffectue
 from tests.unit.paiement.fakes import paiement_en_memoire
 
 SIRET = "73282932000074"

@@ -21,7 +21,7 @@ from services.paiement.domain.lot import StatutLot, nouveau_lot
 from services.paiement.domain.sepa import totaux_pain001
 from services.paiement.domain.versement import ErreurPaiement, EtatVersement, TypeVersement
 from shared.chiffrement import ChiffrementFactice, contexte_iban
-from shared.contrats import CoordonneesBancairesValidees
+from shared.messages import CoordonneesBancairesValidees
 from shared.montant import Montant
 from shared.refus import NatureRefus
 from tests.unit.paiement.fakes import BIC_B, IBAN_A, IBAN_B, paiement_en_memoire

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.chiffrement import ChiffrementFactice, ErreurChiffrement, contexte_iban
-from shared.contrats import EnrolementEditeur, enrolement_depuis_item, item_enrolement
+from shared.enrolement import EnrolementEditeur, enrolement_depuis_item, item_enrolement
 
 IBAN = "FR7630006000011234567890189"
 MASQUE = "FR76 **** **** **** **** **** 0189"

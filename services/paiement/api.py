@@ -70,12 +70,14 @@ def _lot_sqs(event: Any, traiter: Callable[[str], None]) -> dict[str, Any]:
 @observe
 def paiement_versements(event: Any) -> dict[str, Any]:
     """Instruction → paiement: one versement per decided demande (idempotent)."""
-    from services.paiement.application.messages import DemandeDecidee
     from services.paiement.application.suites import demander_versement
+    from shared.messages import VersementDemande
 
     def traiter(corps_message: str) -> None:
         c = _composants()
-        demander_versement(c.paiement, c.suites, DemandeDecidee.model_validate_json(corps_message))
+        demander_versement(
+            c.paiement, c.suites, VersementDemande.model_validate_json(corps_message)
+        )
 
     return _lot_sqs(event, traiter)
 

@@ -21,15 +21,16 @@ from services.paiement.adapters.dynamodb import (
 from services.paiement.adapters.s3 import StockageS3
 from services.paiement.application.contexte import Paiement
 from services.paiement.application.lots import lancer_lot
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.retours import traiter_retour
 from services.paiement.application.versements import creer_versement, reemettre, suivi
 from services.paiement.domain.lot import StatutLot
 from services.paiement.domain.sepa import Payeur, totaux_pain001, valider_pain001
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
+from shared.campagnes import TypeDemande
 from shared.chiffrement import contexte_iban
 from shared.dynamo import vers_dynamo
 from shared.horloge import HorlogeFixe
+from shared.messages import VersementDemande
 from shared.montant import Montant
 from tests.fixtures.enrolements import chiffrement_local, enroler
 from tests.integration.test_guichet_moto import creer_table
@@ -74,15 +75,20 @@ def service(ddb: Any, s3: Any, horloge: HorlogeFixe, depot: Any = None) -> Paiem
     )
 
 
-def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> DemandeDecidee:
-    return DemandeDecidee(
+def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> VersementDemande:
+    return VersementDemande(
         numeroAsp=asp,
+        typeDemande=TypeDemande(type_demande),
         siret=SIRET,
         numeroAns=ANS,
-        typeDemande=type_demande,
+        couloir="MS1",
+        campagne="MS-VAGUE1",
         montantFinance=montant,
+        montant=montant,
         decideeLe=LE - timedelta(days=1),
         jeton="jeton-de-tache",
+        demandeLe=LE - timedelta(days=1),
+        cleIdempotence=f"{asp}-{type_demande}",
     )
 
 

@@ -11,7 +11,6 @@ import pytest
 
 from services.paiement.adapters.banque_locale import Reponse, repondre
 from services.paiement.application.lots import lancer_lot
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.suites import (
     Suites,
     autoriser_retour,
@@ -22,7 +21,8 @@ from services.paiement.application.versements import creer_versement
 from services.paiement.domain.calendrier import jour_ouvre, paques
 from services.paiement.domain.retour_recu import EnvoiAutorise, RetourBancaire, StatutRetour
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
-from shared.messages import VersementEffectue
+from shared.campagnes import TypeDemande
+from shared.messages import VersementDemande, VersementEffectue
 from tests.unit.paiement.fakes import paiement_en_memoire
 
 SIRET = "73282932000074"
@@ -78,16 +78,22 @@ class FakeEnvois:
         return f"http://s3/{cle}"
 
 
-def _decision(jeton: str) -> DemandeDecidee:
+def _decision(jeton: str) -> VersementDemande:
     """The instruction's message for FINMS1000001's avance, waiting with `jeton`."""
-    return DemandeDecidee(
+    le = datetime(2024, 3, 1, 10, tzinfo=UTC)
+    return VersementDemande(
         numeroAsp="FINMS1000001",
+        typeDemande=TypeDemande.AVANCE,
         siret=SIRET,
         numeroAns="ANS1",
-        typeDemande="AVANCE",
+        couloir="MS1",
+        campagne="MS-VAGUE1",
         montantFinance="22222.22",
-        decideeLe=datetime(2024, 3, 1, 10, tzinfo=UTC),
+        montant="6666.67",
+        decideeLe=le,
         jeton=jeton,
+        demandeLe=le,
+        cleIdempotence="FINMS1000001-AVANCE",
     )
 
 

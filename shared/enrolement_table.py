@@ -34,11 +34,11 @@ class LecteurEnrolements(TableDynamo):
         super().__init__(table, client)
         self._dechiffrement = dechiffrement
 
-    def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
+    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
         item = self._lire(cle_enrolement(siret, numero_ans))
         return None if item is None else enrolement_depuis_item(item, self._dechiffrement)
 
-    def lire_plusieurs(
+    def enrolements(
         self, cles: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], EnrolementEditeur]:
         """(siret, numeroAns) -> the enrolment, for those that exist (batched reads)."""
@@ -65,7 +65,7 @@ class LecteurEnrolements(TableDynamo):
 
     def email(self, siret: str, numero_ans: str) -> str | None:
         """The dépositaire's address, where every courriel of that enrolment goes."""
-        enrolement = self.lire(siret, numero_ans)
+        enrolement = self.enrolement(siret, numero_ans)
         return (enrolement.email.strip() or None) if enrolement else None
 
     def referencement(self, numero_ans: str) -> ReferencementAns | None:

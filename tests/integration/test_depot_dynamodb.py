@@ -26,7 +26,6 @@ from services.depot.adapters.dynamodb import (
     CompteurRepository,
     DepotRepository,
     DossierRepository,
-    EnrolementReader,
     RegistrePlateformeDynamo,
 )
 from services.depot.adapters.s3 import StockageS3
@@ -45,6 +44,7 @@ from services.enrolment.adapters.dynamodb import EnrolementRepository, Referenti
 from shared import aws as shared_aws
 from shared.campagnes import TypeDemande
 from shared.contrats import cle_dossier
+from shared.enrolement_table import LecteurEnrolements
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
 from shared.statuts import StatutDemande
@@ -418,7 +418,7 @@ def test_enrolement_ecrit_par_l_enrolement_lu_par_le_depot(aws: None) -> None:
     enroler(SIRET_A, ANS_A, "MS2", email="a@example.fr")
     assert EnrolementRepository().trouver(SIRET_A, ANS_A) is not None
     assert ReferentielAnsRepository().trouver(ANS_A).couloir == "MS2"  # type: ignore[union-attr]
-    lecteur = EnrolementReader()
+    lecteur = LecteurEnrolements()
     enrolement = lecteur.enrolement(SIRET_A, ANS_A)
     assert enrolement is not None and enrolement.valide
     assert enrolement.email == "a@example.fr"
@@ -455,7 +455,7 @@ class Flux:
         self.simulateur = SimulateurFactice()
 
     def demarrer(self) -> DemarrerDepot:
-        return DemarrerDepot(DepotRepository(), EnrolementReader(), StockageS3(), self.horloge)
+        return DemarrerDepot(DepotRepository(), LecteurEnrolements(), StockageS3(), self.horloge)
 
     def traiter(self) -> TraiterJsonRecu:
         return TraiterJsonRecu(

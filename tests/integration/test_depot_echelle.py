@@ -18,7 +18,6 @@ from services.depot.adapters.dynamodb import (
     CompteurRepository,
     DepotRepository,
     DossierRepository,
-    EnrolementReader,
     RegistrePlateformeDynamo,
 )
 from services.depot.adapters.pieces_aws import PiecesDynamo, ZipsDynamo
@@ -32,6 +31,7 @@ from services.depot.application.reception import IssueReception, TraiterJsonRecu
 from services.depot.application.simulation import annoter, simuler
 from services.depot.domain.depot import StatutDepot
 from shared import aws as shared_aws
+from shared.enrolement_table import LecteurEnrolements
 from shared.horloge import HorlogeFixe
 from tests.fixtures.depot.generateur import demande_valide, fichier_valide, finess_valides, octets
 from tests.fixtures.enrolements import enroler
@@ -105,7 +105,7 @@ def _flux() -> tuple[DemarrerDepot, TraiterJsonRecu, Callable[[str, str], Result
         return importer_par_la_file(importeur, h, id_depot, siret)
 
     return (
-        DemarrerDepot(DepotRepository(), EnrolementReader(), StockageS3(), h),
+        DemarrerDepot(DepotRepository(), LecteurEnrolements(), StockageS3(), h),
         TraiterJsonRecu(
             DepotRepository(), StockageS3(), RegistrePlateformeDynamo(), h, simuler, annoter
         ),

@@ -26,10 +26,8 @@ from botocore.exceptions import ClientError
 
 from services.depot.application.ports import (
     Bail,
-    Enrolement,
     EntreeHistorique,
     IssueEcriture,
-    Referencement,
     ReservationLigne,
     TypeIssue,
     VersionPerimee,
@@ -56,12 +54,7 @@ from shared.dynamo import instant as _instant
 from shared.dynamo import instant_ou_rien as _instant_ou_rien
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _vers_dynamo
-from shared.enrolement import (
-    cle_ans,
-    cle_enrolement,
-    enrolement_depuis_item,
-    referencement_depuis_item,
-)
+from shared.enrolement_table import LecteurEnrolements
 from shared.historique import EntreeHistorique as EntreeDossier
 from shared.historique import historique_depuis_item, item_historique
 from shared.pannes_aws import est_transitoire
@@ -875,7 +868,7 @@ def _item_historique(numero_asp: str, entree: EntreeHistorique) -> dict[str, Any
     )
 
 
-# --- Counter, enrolments, registre ---------------------------------------------------------
+# --- Counter, registre ---------------------------------------------------------
 
 
 class CompteurRepository(_Table):
@@ -898,34 +891,8 @@ class CompteurRepository(_Table):
         return int(reponse["Attributes"]["valeur"]["N"]) - nombre + 1
 
 
-class EnrolementReader(_Table):
-    """Implements `Enrolements`: reads the items the enrolment service writes."""
-
-    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
-        super().__init__(table, client)
-
-    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None:
-        """Through the shared contract; deposits open only when its statut is VALIDE (a
-        gestionnaire validated the demande: `Enrolement.valide`)."""
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        if item is None:
-            return None
-        lu = enrolement_depuis_item(item)
-        return Enrolement(
-            siret=lu.siret,
-            numero_ans=lu.numero_ans,
-            statut=lu.statut,
-            email=lu.email or None,
-            raison_sociale=lu.raison_sociale or None,
-        )
-
-    def referencement(self, numero_ans: str) -> Referencement | None:
-        item = self._lire(cle_ans(numero_ans))
-        return None if item is None else referencement_depuis_item(item)
-
-
 class RegistrePlateformeDynamo(RegistreDepot):
     """`RegistrePlateforme` for the simulation, on the table."""
 
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
-        super().__init__(EnrolementReader(table, client), DossierRepository(table, client))
+        super().__init__(LecteurEnrolements(table, client), DossierRepository(table, client))

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
-from shared.enrolement import ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
 from shared.messages import ReponseEditeur
 
@@ -85,23 +85,12 @@ class VersionPerimee(Exception):
 Referencement = ReferencementAns
 
 
-@dataclass(frozen=True)
-class Enrolement:
-    siret: str
-    numero_ans: str
-    statut: str  # VALIDE once the service gestion validated it
-    email: str | None = None
-    raison_sociale: str | None = None
-
-    @property
-    def valide(self) -> bool:
-        return self.statut == "VALIDE"
-
-
 class Enrolements(Protocol):
-    """Read side of the enrolment records (written by the enrolment service)."""
+    """Read side of the enrolment records (written by the enrolment service; on the table:
+    shared/enrolement_table.py `LecteurEnrolements`). Deposits are open only when the
+    enrolment is `valide` (a gestionnaire validated the demande)."""
 
-    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None: ...
+    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None: ...
 
     def referencement(self, numero_ans: str) -> Referencement | None: ...
 

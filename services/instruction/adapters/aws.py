@@ -292,10 +292,9 @@ class InstructionsDynamo(TableDynamo):
         return dossiers, reponse.get("LastEvaluatedKey")
 
     def email_depositaire(self, siret: str, numero_ans: str) -> str | None:
-        from shared.enrolement import cle_enrolement, enrolement_depuis_item
+        from shared.enrolement_table import LecteurEnrolements
 
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        return (enrolement_depuis_item(item).email or None) if item else None
+        return LecteurEnrolements(self._table, self._client).email(siret, numero_ans)
 
 
 class WorkflowStepFunctions:

@@ -22,7 +22,6 @@ from services.depot.application.ports import (
     Depots,
     DossierConnu,
     Dossiers,
-    Enrolement,
     Enrolements,
     EntreeHistorique,
     EnvoiAutorise,
@@ -38,6 +37,7 @@ from services.depot.application.ports import (
 )
 from services.depot.domain.depot import Depot, Dossier, StatutDepot, json_canonique, lire_json
 from shared.campagnes import TypeDemande
+from shared.enrolement import EnrolementEditeur
 from shared.montant import Montant
 
 
@@ -91,7 +91,7 @@ class DepotsEnMemoire(Depots):
 class EnrolementsEnMemoire(Enrolements):
     def __init__(self) -> None:
         self.referencements: dict[str, Referencement] = {}
-        self.enrolements: dict[tuple[str, str], Enrolement] = {}
+        self.enrolements: dict[tuple[str, str], EnrolementEditeur] = {}
 
     def enroler(
         self,
@@ -103,11 +103,15 @@ class EnrolementsEnMemoire(Enrolements):
         self.referencements[numero_ans] = Referencement(
             numero_ans, couloir, "DUI", "1", "Solution", siret
         )
-        self.enrolements[(siret, numero_ans)] = Enrolement(
-            siret, numero_ans, statut, "editeur@example.fr", "Éditeur"
+        self.enrolements[(siret, numero_ans)] = EnrolementEditeur(
+            siret=siret,
+            numero_ans=numero_ans,
+            statut=statut,
+            email="editeur@example.fr",
+            raison_sociale="Éditeur",
         )
 
-    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None:
+    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
         return self.enrolements.get((siret, numero_ans))
 
     def referencement(self, numero_ans: str) -> Referencement | None:

@@ -32,12 +32,7 @@ from services.depot.adapters.s3 import StockageS3
 from services.depot.application.consultation import Consultation
 from services.depot.application.demarrage import DemarrerDepot
 from services.depot.application.importation import DemanderImport, Importer, ResultatImport
-from services.depot.application.ports import (
-    EntreeHistorique,
-    ReservationLigne,
-    TypeIssue,
-    VersionPerimee,
-)
+from services.depot.application.ports import ReservationLigne, TypeIssue, VersionPerimee
 from services.depot.application.reception import IssueReception, TraiterJsonRecu
 from services.depot.domain.depot import Depot, Dossier, StatutDepot
 from services.enrolment.adapters.dynamodb import EnrolementRepository, ReferentielAnsRepository
@@ -45,6 +40,7 @@ from shared import aws as shared_aws
 from shared.campagnes import TypeDemande
 from shared.contrats import cle_dossier
 from shared.enrolement_table import LecteurEnrolements
+from shared.historique import EntreeHistorique
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
 from shared.statuts import StatutDemande
@@ -246,7 +242,7 @@ def _dossier(
 
 def _entree(action: str = "CREATION") -> EntreeHistorique:
     le = INSTANT if action == "CREATION" else INSTANT + timedelta(minutes=1)
-    return EntreeHistorique(action, "jeanne", le, {"idDepot": "d1", "numLigne": 1})
+    return EntreeHistorique("jeanne", action, le, details={"idDepot": "d1", "numLigne": 1})
 
 
 def test_creer_ecrit_le_dossier_et_ses_reservations_ensemble(aws: None) -> None:
@@ -271,7 +267,7 @@ def test_creer_ecrit_le_dossier_et_ses_reservations_ensemble(aws: None) -> None:
     assert dossiers.numero_dossier_utilise(SIRET_A, "REF-1") == "FINMS1000001"
     assert dossiers.ligne_importee(ReservationLigne("d1", 1)) == "FINMS1000001"
     (entree,) = dossiers.historique("FINMS1000001")
-    assert (entree.action, entree.auteur, entree.le) == ("CREATION", "jeanne", INSTANT)
+    assert (entree.action, entree.qui, entree.instant) == ("CREATION", "jeanne", INSTANT)
     assert entree.details == {"idDepot": "d1", "numLigne": 1}
     assert [d.numero_asp for d in dossiers.lister(SIRET_A)] == ["FINMS1000001"]
 

@@ -43,7 +43,7 @@ from services.enrolment.domain.anti_robot import (
     AntiRobotInvalide,
     VerdictAntiRobot,
 )
-from services.enrolment.domain.demande import StatutDemande
+from services.enrolment.domain.demande import StatutDemandeEnrolement
 from services.enrolment.domain.erreurs import DemandeInvalide
 from services.paiement.adapters.dynamodb import EnrolementsDynamo
 from shared import aws
@@ -376,7 +376,7 @@ def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
     soumises = lister("SOUMISE", None, 10)
     assert [d.numero for d in soumises.demandes] == ["ENR0001M0", "ENR0003M0"]
     rejetees = lister("REJETEE", None, 10)
-    assert [d.statut for d in rejetees.demandes] == [StatutDemande.REJETEE]
+    assert [d.statut for d in rejetees.demandes] == [StatutDemandeEnrolement.REJETEE]
     for mauvais in ("xyz", page.curseur_suivant[:-3], "e30"):
         with pytest.raises(CurseurInvalide):
             lister(None, mauvais, 2)
@@ -387,7 +387,7 @@ def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
     assert perimee is not None
     service.demandes.enregistrer(perimee)
     with pytest.raises(VersionPerimee):
-        service.demandes.enregistrer(replace(perimee, statut=StatutDemande.VALIDEE))
+        service.demandes.enregistrer(replace(perimee, statut=StatutDemandeEnrolement.VALIDEE))
 
 
 def test_document_au_contenu_non_conforme_dans_le_bucket(moto: dict[str, Any]) -> None:

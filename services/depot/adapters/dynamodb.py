@@ -26,7 +26,6 @@ from botocore.exceptions import ClientError
 
 from services.depot.application.ports import (
     Bail,
-    EntreeHistorique,
     IssueEcriture,
     ReservationLigne,
     TypeIssue,
@@ -55,8 +54,7 @@ from shared.dynamo import instant_ou_rien as _instant_ou_rien
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _vers_dynamo
 from shared.enrolement_table import LecteurEnrolements
-from shared.historique import EntreeHistorique as EntreeDossier
-from shared.historique import historique_depuis_item, item_historique
+from shared.historique import EntreeHistorique, historique_depuis_item, item_historique
 from shared.pannes_aws import est_transitoire
 from shared.statuts import StatutDemande
 
@@ -404,17 +402,6 @@ _CHAMPS_RESUME = (
 )
 
 
-def _entree(item: Mapping[str, Any]) -> EntreeHistorique:
-    """The shared reader of history entries (shared/dossier.py), in the dépôt's terms."""
-    lu = historique_depuis_item(item)
-    details = dict(lu.details)
-    if lu.motif:
-        details.setdefault("motif", lu.motif)
-    if lu.type_demande:
-        details.setdefault("typeDemande", lu.type_demande)
-    return EntreeHistorique(action=lu.action, auteur=lu.qui, le=lu.instant, details=details)
-
-
 class _Transaction:
     """Items of one TransactWriteItems, each with the role its failure would mean."""
 
@@ -534,7 +521,7 @@ class DossierRepository(_Table):
 
     def historique(self, numero_asp: str) -> list[EntreeHistorique]:
         return [
-            _entree(item)
+            historique_depuis_item(item)
             for item in self._requete(
                 KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
                 ExpressionAttributeValues={
@@ -606,28 +593,28 @@ class DossierRepository(_Table):
         finess = sorted(dict.fromkeys(dossier.finess))
         place = MAX_ARTICLES - 4 - (bail is not None)
         avant, dans = finess[: max(0, len(finess) - place)], finess[max(0, len(finess) - place) :]
-        pris = self._reserver_d_abord(dossier, avant, entree.le, bail)
+        pris = self._reserver_d_abord(dossier, avant, entree.instant, bail)
         if isinstance(pris, IssueEcriture):
             return pris
         transaction = _Transaction(self.table)
         # The line claim first: whatever else fails, a replayed line is recognised.
-        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.le)
+        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.instant)
         transaction.put("dossier", _dossier_item(dossier), "attribute_not_exists(PK)")
         for f in dans:
             transaction.put(
                 "finess",
-                _reservation_finess(dossier, f, entree.le),
+                _reservation_finess(dossier, f, entree.instant),
                 _LIBRE,
                 {":asp": dossier.numero_asp},
                 detail=f,
             )
         transaction.put(
             "numeroDossier",
-            _reservation_numero_dossier(dossier, entree.le),
+            _reservation_numero_dossier(dossier, entree.instant),
             _LIBRE,
             {":asp": dossier.numero_asp},
         )
-        transaction.put("historique", _item_historique(dossier.numero_asp, entree))
+        transaction.put("historique", item_historique(dossier.numero_asp, entree))
         _verifier_bail(transaction, bail)
         issue = self._executer(transaction, dossier.numero_asp, creation=True)
         self._rendre_si_echec(issue, dossier, pris, bail)
@@ -648,11 +635,11 @@ class DossierRepository(_Table):
         liberes_dans, liberes_apres = liberes[:place], liberes[place:]
         place -= len(liberes_dans)
         coupe = max(0, len(nouveaux) - place)
-        pris = self._reserver_d_abord(apres, nouveaux[:coupe], entree.le, bail)
+        pris = self._reserver_d_abord(apres, nouveaux[:coupe], entree.instant, bail)
         if isinstance(pris, IssueEcriture):
             return pris
         transaction = _Transaction(self.table)
-        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.le)
+        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.instant)
         transaction.update(
             "dossier",
             cle_dossier(avant.numero_asp),
@@ -663,7 +650,7 @@ class DossierRepository(_Table):
         for f in nouveaux[coupe:]:
             transaction.put(
                 "finess",
-                _reservation_finess(apres, f, entree.le),
+                _reservation_finess(apres, f, entree.instant),
                 _LIBRE,
                 {":asp": apres.numero_asp},
                 detail=f,
@@ -675,7 +662,7 @@ class DossierRepository(_Table):
         if change_numero:
             transaction.put(
                 "numeroDossier",
-                _reservation_numero_dossier(apres, entree.le),
+                _reservation_numero_dossier(apres, entree.instant),
                 _LIBRE,
                 {":asp": apres.numero_asp},
             )
@@ -685,7 +672,7 @@ class DossierRepository(_Table):
                 avant.numero_asp,
                 avant.numero_dossier,
             )
-        transaction.put("historique", _item_historique(avant.numero_asp, entree))
+        transaction.put("historique", item_historique(avant.numero_asp, entree))
         _verifier_bail(transaction, bail)
         issue = self._executer(transaction, avant.numero_asp, creation=False)
         self._rendre_si_echec(issue, apres, pris, bail)
@@ -856,16 +843,6 @@ def _reservation_numero_dossier(dossier: Dossier, le: datetime) -> dict[str, Any
         "numeroAsp": dossier.numero_asp,
         "creeLe": _iso(le),
     }
-
-
-def _item_historique(numero_asp: str, entree: EntreeHistorique) -> dict[str, Any]:
-    """The shared writer of history entries: one shape (qui, action, motif, instant)."""
-    return item_historique(
-        numero_asp,
-        EntreeDossier(
-            qui=entree.auteur, action=entree.action, instant=entree.le, details=entree.details
-        ),
-    )
 
 
 # --- Counter, registre ---------------------------------------------------------

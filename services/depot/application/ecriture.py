@@ -19,7 +19,6 @@ from services.depot.application.ports import (
     Bail,
     Compteur,
     Dossiers,
-    EntreeHistorique,
     IssueEcriture,
     ReservationLigne,
     TypeIssue,
@@ -38,6 +37,7 @@ from services.depot.domain.depot import (
 )
 from services.depot.domain.reconciliation import normaliser_nom
 from shared.campagnes import Campagne, TypeDemande
+from shared.historique import EntreeHistorique
 from shared.horloge import Horloge
 from shared.statuts import STATUTS_MODIFIABLES, StatutDemande
 
@@ -143,10 +143,10 @@ class EcritureLignes:
                 pieces_manquantes=noms_pieces(ligne.pieces),
             )
             entree = EntreeHistorique(
-                "CREATION",
-                auteur,
-                maintenant,
-                {"idDepot": depot.id, "numLigne": ligne.num_ligne, "statut": "INCOMPLET"},
+                qui=auteur,
+                action="CREATION",
+                instant=maintenant,
+                details={"idDepot": depot.id, "numLigne": ligne.num_ligne, "statut": "INCOMPLET"},
             )
             issue = self._dossiers.creer(dossier, reservation, entree, self._bail)
             if issue.type is TypeIssue.DOSSIER_EXISTANT:
@@ -254,10 +254,10 @@ class EcritureLignes:
                 ),
             )
             entree = EntreeHistorique(
-                "MODIFICATION",
-                auteur,
-                maintenant,
-                {
+                qui=auteur,
+                action="MODIFICATION",
+                instant=maintenant,
+                details={
                     "idDepot": depot.id,
                     "numLigne": ligne.num_ligne,
                     "versionPrecedente": avant.version,
@@ -354,10 +354,10 @@ class EcritureLignes:
             if avant.solde is not None:
                 details["soldePrecedent"] = json_canonique(avant.solde)
             entree = EntreeHistorique(
-                "MODIFICATION_SOLDE" if avant.solde is not None else "SOLDE",
-                auteur,
-                maintenant,
-                details,
+                qui=auteur,
+                action="MODIFICATION_SOLDE" if avant.solde is not None else "SOLDE",
+                instant=maintenant,
+                details=details,
             )
             issue = self._dossiers.modifier(avant, apres, reservation, entree, self._bail)
             resultat = self._issue(issue, avant.numero_asp, depot, camp, ligne)

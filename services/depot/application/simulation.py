@@ -16,9 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.depot.application.ports import ContexteDepot, DossierConnu, RegistrePlateforme
+from services.depot.application.ports import ContexteDepot, RegistrePlateforme
 from services.depot.domain.annotation import annoter as _annoter
 from services.depot.domain.compte_rendu import CompteRendu, LigneCompteRendu
+from services.depot.domain.depot import Dossier
 from services.depot.domain.erreurs import CodeErreur, Erreur, ErreurPiece
 from services.depot.domain.format_ms import TAUX_TVA_AUTORISES, TypeAction
 from services.depot.domain.montants import Montants
@@ -258,7 +259,7 @@ def _controler_registre(
 
 def _controler_dossier(
     ligne: LigneValidee,
-    dossier: DossierConnu | None,
+    dossier: Dossier | None,
     siret: str | None,
     solde: bool,
     contexte: ContexteDepot,

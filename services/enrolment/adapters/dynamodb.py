@@ -34,7 +34,7 @@ from services.enrolment.domain.demande import (
     DemandeEnrolement,
     DocumentJoint,
     Nature,
-    StatutDemande,
+    StatutDemandeEnrolement,
 )
 from services.enrolment.domain.referentiel import VersionReferentiel
 from shared.chiffrement import Chiffrement, contexte_iban
@@ -345,7 +345,7 @@ def _demande(item: dict[str, Any], dechiffrement: Chiffrement | None = None) -> 
     return DemandeEnrolement(
         numero=str(item["numero"]),
         nature=Nature(item["nature"]),
-        statut=StatutDemande(item["statut"]),
+        statut=StatutDemandeEnrolement(item["statut"]),
         siret=str(item["siret"]),
         numero_ans=item.get("numeroAns"),
         couloir=item.get("couloir"),
@@ -364,7 +364,7 @@ def _demande(item: dict[str, Any], dechiffrement: Chiffrement | None = None) -> 
         decision=None
         if decision is None
         else Decision(
-            StatutDemande(decision["statut"]),
+            StatutDemandeEnrolement(decision["statut"]),
             str(decision.get("motif", "")),
             str(decision["par"]),
             instant(decision["le"]),
@@ -447,7 +447,9 @@ class DemandeRepository(_Chiffre):
             raise
         return nouvelle
 
-    def lister(self, statut: StatutDemande | None, curseur: str | None, limite: int) -> Page:
+    def lister(
+        self, statut: StatutDemandeEnrolement | None, curseur: str | None, limite: int
+    ) -> Page:
         if statut is None:
             index, pk = "GSI1", "DEMANDES_ENROLEMENT"
         else:

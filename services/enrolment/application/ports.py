@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
-from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
+from services.enrolment.domain.demande import DemandeEnrolement, StatutDemandeEnrolement
 from services.enrolment.domain.referentiel import VersionReferentiel
 from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
@@ -67,7 +67,9 @@ class Demandes(Protocol):
         version + 1. Raises VersionPerimee otherwise."""
         ...
 
-    def lister(self, statut: StatutDemande | None, curseur: str | None, limite: int) -> Page:
+    def lister(
+        self, statut: StatutDemandeEnrolement | None, curseur: str | None, limite: int
+    ) -> Page:
         """Oldest first (the order of instruction). Raises CurseurInvalide."""
         ...
 

@@ -20,10 +20,8 @@ from services.depot.application.ports import (
     Compteur,
     ContexteDepot,
     Depots,
-    DossierConnu,
     Dossiers,
     Enrolements,
-    EntreeHistorique,
     EnvoiAutorise,
     FileImport,
     IssueEcriture,
@@ -38,6 +36,7 @@ from services.depot.application.ports import (
 from services.depot.domain.depot import Depot, Dossier, StatutDepot, json_canonique, lire_json
 from shared.campagnes import TypeDemande
 from shared.enrolement import EnrolementEditeur
+from shared.historique import EntreeHistorique
 from shared.montant import Montant
 
 
@@ -423,7 +422,7 @@ class _Connus:
 
     detenteurs: dict[str, str]
     numeros_utilises: set[str]
-    dossiers: dict[str, DossierConnu]
+    dossiers: dict[str, Dossier]
 
     @staticmethod
     def lire(

@@ -70,7 +70,7 @@ def test_importer_cree_un_dossier_par_ligne_importable(plateforme: Plateforme) -
     assert plateforme.dossiers.detenteur_finess("MS-VAGUE1", "MS1", F1) == "FINMS1000001"
     assert plateforme.dossiers.numero_dossier_utilise(SIRET, "D00003") == "FINMS1000002"
     (entree,) = plateforme.dossiers.historique("FINMS1000001")
-    assert (entree.action, entree.auteur) == ("CREATION", "jeanne")
+    assert (entree.action, entree.qui) == ("CREATION", "jeanne")
     # compte rendu: the numeroASP of each imported line
     lignes = {ligne["numLigne"]: ligne for ligne in resultat.compte_rendu["lignes"]}
     assert lignes[1]["numeroAsp"] == "FINMS1000001"
@@ -323,8 +323,8 @@ def test_modification_met_a_jour_et_garde_l_historique(plateforme: Plateforme) -
     assert plateforme.dossiers.detenteur_finess("MS-VAGUE1", "MS1", F3) == numero
     assert plateforme.dossiers.detenteur_finess("MS-VAGUE1", "MS1", F2) is None  # released
     _creation, modification = plateforme.dossiers.historique(numero)
-    assert (modification.action, modification.auteur) == ("MODIFICATION", "paul")
-    assert modification.le == ECHEANCE_AVANCE + timedelta(days=10)
+    assert (modification.action, modification.qui) == ("MODIFICATION", "paul")
+    assert modification.instant == ECHEANCE_AVANCE + timedelta(days=10)
     assert lire_json(modification.details["demandePrecedente"]) == avant.demande
     assert modification.details["montantsPrecedents"]["montantFinance"] == "30000.00"
     assert modification.details["versionPrecedente"] == avant.version

@@ -53,10 +53,10 @@ def _enroler(iban: str) -> None:
 
 
 def _dossier() -> str:
-    from services.depot.adapters.dynamodb import _dossier_item
     from services.depot.domain.depot import Dossier
     from shared.aws import client
     from shared.campagnes import TypeDemande
+    from shared.dossier import item_dossier
     from shared.dynamo import vers_dynamo
     from shared.settings import settings
     from shared.statuts import StatutDemande
@@ -84,7 +84,7 @@ def _dossier() -> str:
         modifie_le=le,
     )
     client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(_dossier_item(dossier))
+        TableName=settings().table_donnees, Item=vers_dynamo(item_dossier(dossier))
     )
     return numero
 

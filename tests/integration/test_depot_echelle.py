@@ -163,10 +163,10 @@ def _semer_dossiers(document: dict[str, Any]) -> dict[int, str]:
     from moto.dynamodb.models import dynamodb_backends
 
     from services.depot.adapters.dynamodb import (
-        _dossier_item,
         _reservation_finess,
         _reservation_numero_dossier,
     )
+    from shared.dossier import item_dossier
     from shared.dynamo import vers_dynamo
 
     table = dynamodb_backends["123456789012"]["eu-west-3"].get_table(TABLE)
@@ -181,7 +181,7 @@ def _semer_dossiers(document: dict[str, Any]) -> dict[int, str]:
             finess=finess,
             num_ligne=d["numLigne"],
         )
-        table.put_item(vers_dynamo(_dossier_item(dossier)))
+        table.put_item(vers_dynamo(item_dossier(dossier)))
         table.put_item(vers_dynamo(_reservation_numero_dossier(dossier, INSTANT)))
         for f in finess:
             table.put_item(vers_dynamo(_reservation_finess(dossier, f, INSTANT)))

@@ -46,9 +46,9 @@ def attendre(condition: Any, delai: float = 40, message: str = "") -> Any:
 
 def _dossier(solde: bool = False) -> str:
     """A complete dossier, written by the dépôt's own writer."""
-    from services.depot.adapters.dynamodb import _dossier_item
     from services.depot.domain.depot import Dossier
     from shared.aws import client
+    from shared.dossier import item_dossier
     from shared.dynamo import vers_dynamo
     from shared.settings import settings
     from shared.statuts import StatutDemande
@@ -86,7 +86,7 @@ def _dossier(solde: bool = False) -> str:
         else None,
     )
     client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(_dossier_item(dossier))
+        TableName=settings().table_donnees, Item=vers_dynamo(item_dossier(dossier))
     )
     return numero
 

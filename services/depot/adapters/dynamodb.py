@@ -39,13 +39,17 @@ from services.depot.domain.depot import (
     ImportEnCours,
     ResumeSimulation,
     StatutDepot,
-    json_canonique,
-    lire_json,
 )
 from shared.campagnes import TypeDemande
 from shared.contrats import cle_depot, cle_dossier, cle_finess, cle_numero_dossier
 from shared.depot import index_statut_depot
-from shared.dossier import index_statut_dossier
+
+# The dossier item's one writer and reader (shared/dossier.py), under the names this
+# module's writes use.
+from shared.dossier import CHAMPS_ENTETE as _CHAMPS_RESUME
+from shared.dossier import champs_modifiables as _champs_modifiables
+from shared.dossier import dossier_depuis_item as _dossier
+from shared.dossier import item_dossier as _dossier_item
 from shared.dynamo import TableDynamo as _Table
 from shared.dynamo import code_erreur as _code
 from shared.dynamo import depuis_dynamo as _depuis_dynamo
@@ -56,7 +60,6 @@ from shared.dynamo import vers_dynamo as _vers_dynamo
 from shared.enrolement_table import LecteurEnrolements
 from shared.historique import EntreeHistorique, historique_depuis_item, item_historique
 from shared.pannes_aws import est_transitoire
-from shared.statuts import StatutDemande
 
 logger = logging.getLogger(__name__)
 
@@ -286,120 +289,6 @@ def _avec_version(depot: Depot, version: int) -> Depot:
 
 
 # --- Dossiers and their claims --------------------------------------------------------------
-
-
-def _solde_item(solde: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if solde is None:
-        return None
-    item = {k: v for k, v in solde.items() if v is not None}
-    if "demande" in item:
-        item["demande"] = json_canonique(item["demande"])
-    return item
-
-
-def _solde(item: Any) -> dict[str, Any] | None:
-    if not item:
-        return None
-    solde: dict[str, Any] = {
-        k: int(v) if isinstance(v, Decimal) else v for k, v in dict(item).items()
-    }
-    if isinstance(solde.get("demande"), str):
-        solde["demande"] = lire_json(solde["demande"])
-    return solde
-
-
-def _champs_modifiables(dossier: Dossier) -> dict[str, Any]:
-    """The attributes the dépôt service owns on a dossier item (and may update)."""
-    return {
-        "numeroDossier": dossier.numero_dossier,
-        "demande": json_canonique(dossier.demande),
-        "finess": list(dossier.finess),
-        "montants": dict(dossier.montants),
-        "tauxTva": format(dossier.taux_tva, "f"),
-        "pieces": [dict(p) for p in dossier.pieces],
-        "modifieLe": _iso(dossier.modifie_le),
-        "solde": _solde_item(dossier.solde),
-        "version": dossier.version,
-        "piecesManquantes": None
-        if dossier.pieces_manquantes is None
-        else list(dossier.pieces_manquantes),
-    }
-
-
-def _dossier_item(dossier: Dossier) -> dict[str, Any]:
-    return {
-        **cle_dossier(dossier.numero_asp),
-        "GSI1PK": f"EDITEUR#{dossier.siret}",
-        "GSI1SK": f"DOSSIER#{dossier.numero_asp}",
-        "GSI2PK": index_statut_dossier(dossier.statut),
-        "GSI2SK": dossier.numero_asp,
-        "type": "DOSSIER",
-        "numeroAsp": dossier.numero_asp,
-        "siret": dossier.siret,
-        "numeroAns": dossier.numero_ans,
-        "couloir": dossier.couloir,
-        "campagne": dossier.campagne,
-        "typeDemande": str(dossier.type_demande),
-        "statut": str(dossier.statut),
-        "idDepot": dossier.id_depot,
-        "numLigne": dossier.num_ligne,
-        "deposeLe": _iso(dossier.depose_le),
-        "creeLe": _iso(dossier.cree_le),
-        **_champs_modifiables(dossier),
-    }
-
-
-def _dossier(item: Mapping[str, Any]) -> Dossier:
-    demande = item.get("demande")
-    return Dossier(
-        numero_asp=str(item["numeroAsp"]),
-        siret=str(item["siret"]),
-        numero_ans=str(item.get("numeroAns", "")),
-        couloir=str(item["couloir"]),
-        campagne=str(item["campagne"]),
-        type_demande=TypeDemande(item.get("typeDemande", TypeDemande.AVANCE)),
-        statut=StatutDemande(item["statut"]),
-        numero_dossier=str(item.get("numeroDossier", "")),
-        demande=lire_json(demande) if isinstance(demande, str) else dict(demande or {}),
-        finess=tuple(str(f) for f in item.get("finess") or ()),
-        montants={str(k): str(v) for k, v in (item.get("montants") or {}).items()},
-        taux_tva=Decimal(str(item.get("tauxTva", "0"))),
-        pieces=tuple(
-            {str(k): str(v) for k, v in dict(p).items()} for p in item.get("pieces") or ()
-        ),
-        id_depot=str(item.get("idDepot", "")),
-        num_ligne=int(item.get("numLigne", 0)),
-        depose_le=_instant(item["deposeLe"]),
-        cree_le=_instant(item.get("creeLe", item["deposeLe"])),
-        modifie_le=_instant(item.get("modifieLe", item["deposeLe"])),
-        solde=_solde(item.get("solde")),
-        version=int(item.get("version", 1)),
-        pieces_manquantes=None
-        if item.get("piecesManquantes") is None
-        else tuple(str(n) for n in item["piecesManquantes"]),
-    )
-
-
-# A dossier's header: what the simulation's checks and the dépôt's view read (neither its
-# demande, FINESS, amounts nor pièces: the bulk of the item).
-_CHAMPS_RESUME = (
-    "numeroAsp",
-    "siret",
-    "numeroAns",
-    "couloir",
-    "campagne",
-    "typeDemande",
-    "statut",
-    "numeroDossier",
-    "idDepot",
-    "numLigne",
-    "deposeLe",
-    "modifieLe",
-    "version",
-    "piecesManquantes",
-    "solde.statut",
-    "solde.piecesManquantes",
-)
 
 
 class _Transaction:

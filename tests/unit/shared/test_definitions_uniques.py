@@ -119,13 +119,10 @@ def _depot() -> list[Definition]:
 
 # Known pairs, each still to be resolved (or a deliberate second shape): why it stays.
 CONNUS = {
-    # The dossier item's per-demande view for instruction and paiement: the avance at the
-    # root and the solde under `solde` read alike. To go once the solde is typed on Dossier.
-    (
-        "champs inclus",
-        "ResumeDemande (shared/dossier.py)",
-        "Dossier (services/depot/domain/depot.py)",
-    ),
+    # The dossier's per-demande view for instruction and paiement, built from the one
+    # reader: the avance at the root and the solde under `solde` read alike. To go once
+    # the solde is typed on Dossier.
+    ("champs inclus", "ResumeDemande (shared/dossier.py)", "Dossier (shared/dossier.py)"),
     # A presigned POST, one per service (dépôt, enrolment, paiement): one shared model to come.
     (
         "meme nom",
@@ -184,7 +181,7 @@ CONNUS = {
     (
         "champs inclus",
         "DossierResume (services/depot/domain/guichet.py)",
-        "Dossier (services/depot/domain/depot.py)",
+        "Dossier (shared/dossier.py)",
     ),
     # The enrôlement complémentaire's form is the first form less the account's fields: a
     # deliberate second shape (validated apart), kept.

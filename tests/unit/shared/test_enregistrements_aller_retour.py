@@ -20,7 +20,6 @@ from services.depot.adapters.instruction_etats import EtatsInstructionDynamo
 from services.depot.adapters.instruction_sqs import ReponsesSqs
 from services.depot.application.consultation import _vue_historique
 from services.depot.application.ports import ReservationLigne, TypeIssue
-from services.depot.domain.depot import Dossier
 from services.enrolment.adapters.dynamodb import EnrolementRepository, ReferentielAnsRepository
 from services.enrolment.adapters.paiement_sqs import AnnoncesPaiementSqs
 from services.instruction.adapters.aws import InstructionsDynamo, VersementsSqs
@@ -28,6 +27,7 @@ from services.paiement.adapters.aws import DonneesEditeur, SignalStepFunctions
 from services.paiement.adapters.dynamodb import EnrolementsDynamo
 from shared.campagnes import TypeDemande
 from shared.chiffrement import ChiffrementFactice, contexte_iban
+from shared.dossier import Dossier
 from shared.dynamo import depuis_dynamo, vers_dynamo
 from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.enrolement_table import LecteurEnrolements

@@ -35,7 +35,7 @@ MODELES = "services.paiement.api_modeles"
 
 QUEUE_VERSEMENTS = "segurnum-paiement-versements"
 QUEUE_RETOURS = "segurnum-paiement-retours"
-QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.contrats.QUEUE_COORDONNEES
+QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.messages.QUEUE_COORDONNEES
 _ID_RETOUR = re.compile(r"RET[0-9]{14}[0-9A-F]{8}")
 
 

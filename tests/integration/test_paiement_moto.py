@@ -269,7 +269,7 @@ def test_aucun_iban_en_clair_apres_un_cycle_complet(aws: tuple[Any, Any]) -> Non
 
 def test_l_avis_et_le_courriel_lisent_l_enrolement_par_son_contrat(aws: tuple[Any, Any]) -> None:
     """Raison sociale (the avis' bénéficiaire) and email (the PAYEE courriel) come from the
-    enrolment as the enrolment service writes it (shared/contrats.py), never a raw item."""
+    enrolment as the enrolment service writes it (shared/enrolement.py), never a raw item."""
     from services.paiement.adapters.aws import DonneesEditeur
 
     ddb, _ = aws

@@ -195,7 +195,7 @@ class _Chiffre(_Base):
 
 
 class EnrolementRepository(_Chiffre):
-    """Implements `Enrolements` (the contract item of shared/contrats.py). Reads give the
+    """Implements `Enrolements` (the record of shared/enrolement.py). Reads give the
     IBAN masked (with its ciphertext, kept when written back): nothing here needs it in
     clear."""
 

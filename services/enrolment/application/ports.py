@@ -79,7 +79,7 @@ class Demandes(Protocol):
 
 
 class Enrolements(Protocol):
-    """The records other services read (shared/contrats.py `EnrolementEditeur`)."""
+    """The records other services read (shared/enrolement.py `EnrolementEditeur`)."""
 
     def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None: ...
 

@@ -1,6 +1,6 @@
 """DynamoDB, Step Functions, SQS and S3 adapters of the instruction service.
 
-The instruction state of a demande is written here only (`shared.dossier.item_etat`), in
+The instruction state of a demande is written here only (`shared.etat_instruction.item_etat`), in
 one transaction with its history entry and the statut mirror on the dossier item that the
 dépôt service wrote (so that its rules — typeAction M allowed, FINESS holder's statut —
 see the instruction's statut)."""

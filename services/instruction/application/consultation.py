@@ -1,5 +1,5 @@
 """What the gestionnaire's desk and the éditeur see of a dossier (I2, I5): built from the
-shared contract (shared/dossier.py), never from raw items."""
+shared records (shared/dossier.py, shared/etat_instruction.py), never from raw items."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class DonneesIncoherentes(RuntimeError):
 
 
 class EntreeDemande(BaseModel):
-    """The execution's input (shared.contrats.InstructionDemandee) and what the workflow
+    """The execution's input (shared.messages.InstructionDemandee) and what the workflow
     added to it on its way (the decision, the éditeur's answer, the payment)."""
 
     model_config = ConfigDict(extra="allow")

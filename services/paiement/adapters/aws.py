@@ -33,7 +33,7 @@ JETONS_PERIMES = ("TaskDoesNotExist", "InvalidToken", "TaskTimedOut")
 
 
 class SignalStepFunctions:
-    """Port Signal: SendTaskSuccess with the VersementEffectue contract (shared/dossier.py)."""
+    """Port Signal: SendTaskSuccess with the VersementEffectue contract (shared/messages.py)."""
 
     def __init__(self, client_sfn: Any | None = None) -> None:
         self._client = client_sfn

@@ -1,4 +1,4 @@
-"""The enrolment record's contract with the IBAN encrypted (shared/contrats.py,
+"""The enrolment record's contract with the IBAN encrypted (shared/enrolement.py,
 shared/chiffrement.py) on the fake cipher: writer → reader, masked unless decrypted."""
 
 from __future__ import annotations

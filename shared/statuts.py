@@ -16,7 +16,7 @@ from enum import StrEnum
 
 
 class StatutDemande(StrEnum):
-    """Where a demande stands; INCOMPLET only before its instruction."""
+    """Where a demande (avance or solde) stands; INCOMPLET only before its instruction."""
 
     INCOMPLET = "INCOMPLET"  # imported, pièces missing: visible, can be completed
     EN_COURS = "EN_COURS"

@@ -1,6 +1,7 @@
 """Instruction's HTTP contract: request models and public views of the gestionnaire's desk
 (`/gestion/…`) and of the éditeur's dossiers (`/dossiers…`). Views are built from the
-shared records (shared/dossier.py, shared/etat_instruction.py), never from stored items (no keys, no task token)."""
+shared records (shared/dossier.py, shared/etat_instruction.py), never from stored items
+(no keys, no task token)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from typing import Any
 
 
 def iso(instant: datetime) -> str:
+    """Instants are stored in UTC ISO 8601: they sort as text."""
     return instant.astimezone(UTC).isoformat()
 
 

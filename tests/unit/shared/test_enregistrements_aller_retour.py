@@ -329,6 +329,23 @@ class _SfnCapture:
         self.sorties.append(output)
 
 
+def _versement_demande(type_demande: TypeDemande, montant: str) -> VersementDemande:
+    return VersementDemande(
+        numeroAsp=ASP,
+        typeDemande=type_demande,
+        siret=SIRET,
+        numeroAns=ANS,
+        couloir="MS",
+        campagne="MS-VAGUE1",
+        montantFinance="22500.00",
+        montant=montant,
+        decideeLe=LE,
+        jeton="jeton",
+        demandeLe=LE,
+        cleIdempotence=f"{ASP}-{type_demande}",
+    )
+
+
 def test_chaque_message_envoye_est_lu_par_son_destinataire() -> None:
     reponse = ReponseEditeur(
         numeroAsp=ASP,
@@ -342,20 +359,7 @@ def test_chaque_message_envoye_est_lu_par_son_destinataire() -> None:
     ReponsesSqs("reponses", file).envoyer(reponse)  # dépôt → instruction
     assert ReponseEditeur.model_validate_json(file.corps[-1]) == reponse
 
-    versement = VersementDemande(
-        numeroAsp=ASP,
-        typeDemande=TypeDemande.SOLDE,
-        siret=SIRET,
-        numeroAns=ANS,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        montantFinance="22500.00",
-        montant="15750.00",
-        decideeLe=LE,
-        jeton="jeton",
-        demandeLe=LE,
-        cleIdempotence=f"{ASP}-SOLDE",
-    )
+    versement = _versement_demande(TypeDemande.SOLDE, "15750.00")
     VersementsSqs("versements", file).demander(versement)  # instruction → paiement
     assert VersementDemande.model_validate_json(file.corps[-1]) == versement
 
@@ -371,20 +375,7 @@ def test_chaque_message_envoye_est_lu_par_son_destinataire() -> None:
 
 def test_le_destinataire_refuse_un_versement_hors_contrat() -> None:
     """The receiver's checks are the model's: a SIRET of 13 digits never makes a versement."""
-    corps = VersementDemande(
-        numeroAsp=ASP,
-        typeDemande=TypeDemande.AVANCE,
-        siret=SIRET,
-        numeroAns=ANS,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        montantFinance="22500.00",
-        montant="6750.00",
-        decideeLe=LE,
-        jeton="jeton",
-        demandeLe=LE,
-        cleIdempotence=f"{ASP}-AVANCE",
-    ).model_dump(mode="json")
+    corps = _versement_demande(TypeDemande.AVANCE, "6750.00").model_dump(mode="json")
     VersementDemande.model_validate({**corps, "inconnu": 1})  # a newer sender's extra field
     with pytest.raises(ValueError, match="siret"):
         VersementDemande.model_validate({**corps, "siret": SIRET[:-1]})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
@@ -53,40 +52,12 @@ def _enroler(iban: str) -> None:
 
 
 def _dossier() -> str:
-    from services.depot.domain.depot import Dossier
-    from shared.aws import client
-    from shared.campagnes import TypeDemande
-    from shared.dossier import item_dossier
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
-    from shared.statuts import StatutDemande
+    from tests.fixtures.dossiers import dossier_exemple, semer
 
     numero = f"FINMS2{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, tzinfo=UTC)
-    dossier = Dossier(
-        numero_asp=numero,
-        siret=SIRET_A,
-        numero_ans=ANS,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDemande.EN_COURS,
-        numero_dossier="00001",
-        demande={"numLigne": 1, "commande": {"regimeTVA": "TTC"}},
-        finess=("111111111",),
-        montants={"montantFinance": "22222.22", "avance": "6666.67", "solde": "15555.55"},
-        taux_tva=Decimal("20"),
-        pieces=({"nomFichier": "a.pdf"},),
-        id_depot="d1",
-        num_ligne=1,
-        depose_le=le,
-        cree_le=le,
-        modifie_le=le,
-    )
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(item_dossier(dossier))
-    )
-    return numero
+    montants = {"montantFinance": "22222.22", "avance": "6666.67", "solde": "15555.55"}
+    return semer(dossier_exemple(numero, SIRET_A, ANS, le, regime_tva="TTC", montants=montants))
 
 
 def _instruire(numero: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
@@ -46,34 +45,16 @@ def attendre(condition: Any, delai: float = 40, message: str = "") -> Any:
 
 def _dossier(solde: bool = False) -> str:
     """A complete dossier, written by the dépôt's own writer."""
-    from services.depot.domain.depot import Dossier
-    from shared.aws import client
-    from shared.dossier import item_dossier
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
-    from shared.statuts import StatutDemande
+    from tests.fixtures.dossiers import dossier_exemple, semer
 
     numero = f"FINMS1{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, tzinfo=UTC)
-    dossier = Dossier(
-        numero_asp=numero,
-        siret=SIRET,
-        numero_ans="ANS1",
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDemande.EN_COURS,
-        numero_dossier="00001",
-        demande={"numLigne": 1, "commande": {"regimeTVA": "HT"}},
+    dossier = dossier_exemple(
+        numero,
+        SIRET,
+        "ANS1",
+        le,
         finess=("111111111", "222222222"),
-        montants={"montantFinance": "22500.00", "avance": "6750.00", "solde": "15750.00"},
-        taux_tva=Decimal("20"),
-        pieces=({"nomFichier": "a.pdf"},),
-        id_depot="d1",
-        num_ligne=1,
-        depose_le=le,
-        cree_le=le,
-        modifie_le=le,
         solde={
             "statut": "EN_COURS",
             "numeroDossier": "00001",
@@ -85,10 +66,7 @@ def _dossier(solde: bool = False) -> str:
         if solde
         else None,
     )
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(item_dossier(dossier))
-    )
-    return numero
+    return semer(dossier)
 
 
 def _demarrer(numero: str, type_: TypeDemande = TypeDemande.AVANCE) -> str:

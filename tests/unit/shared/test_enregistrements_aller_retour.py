@@ -50,6 +50,7 @@ from shared.messages import (
     VersementEffectue,
 )
 from shared.statuts import Attendu, StatutDemande
+from tests.fixtures.dossiers import dossier_exemple
 from tests.unit.shared.table_en_memoire import TableEnMemoire
 
 LE = datetime(2024, 2, 20, 9, 30, tzinfo=UTC)
@@ -66,25 +67,13 @@ def _dynamo(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dossier_depot(solde: bool = False) -> Dossier:
-    return Dossier(
-        numero_asp=ASP,
-        siret=SIRET,
-        numero_ans=ANS,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDemande.EN_COURS,
-        numero_dossier="00001",
+    return dossier_exemple(
+        ASP,
+        SIRET,
+        ANS,
+        LE,
         demande={"numLigne": 1, "commande": {"regimeTVA": "HT", "montant": Decimal("12.50")}},
-        finess=("111111111",),
-        montants={"montantFinance": "22500.00", "avance": "6750.00", "solde": "15750.00"},
-        taux_tva=Decimal("20"),
         pieces=({"nomFichier": "a.pdf", "typeFichier": "BON_COMMANDE"},),
-        id_depot="d1",
-        num_ligne=1,
-        depose_le=LE,
-        cree_le=LE,
-        modifie_le=LE,
         solde={
             "statut": "INCOMPLET",
             "numeroDossier": "00001",
@@ -96,7 +85,6 @@ def _dossier_depot(solde: bool = False) -> Dossier:
         }
         if solde
         else None,
-        version=1,
         pieces_manquantes=(),
     )
 

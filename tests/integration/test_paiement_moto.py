@@ -32,6 +32,7 @@ from shared.dynamo import vers_dynamo
 from shared.horloge import HorlogeFixe
 from shared.messages import VersementDemande
 from shared.montant import Montant
+from tests.fixtures.dossiers import versement_demande
 from tests.fixtures.enrolements import chiffrement_local, enroler
 from tests.integration.test_guichet_moto import creer_table
 
@@ -76,20 +77,8 @@ def service(ddb: Any, s3: Any, horloge: HorlogeFixe, depot: Any = None) -> Paiem
 
 
 def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> VersementDemande:
-    return VersementDemande(
-        numeroAsp=asp,
-        typeDemande=TypeDemande(type_demande),
-        siret=SIRET,
-        numeroAns=ANS,
-        couloir="MS1",
-        campagne="MS-VAGUE1",
-        montantFinance=montant,
-        montant=montant,
-        decideeLe=LE - timedelta(days=1),
-        jeton="jeton-de-tache",
-        demandeLe=LE - timedelta(days=1),
-        cleIdempotence=f"{asp}-{type_demande}",
-    )
+    le = LE - timedelta(days=1)
+    return versement_demande(asp, SIRET, ANS, montant, le, TypeDemande(type_demande))
 
 
 def test_cycle_complet_avance_puis_solde(aws: tuple[Any, Any]) -> None:

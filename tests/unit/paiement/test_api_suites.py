@@ -21,8 +21,8 @@ from services.paiement.application.versements import creer_versement
 from services.paiement.domain.calendrier import jour_ouvre, paques
 from services.paiement.domain.retour_recu import EnvoiAutorise, RetourBancaire, StatutRetour
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
-from shared.campagnes import TypeDemande
 from shared.messages import VersementDemande, VersementEffectue
+from tests.fixtures.dossiers import versement_demande
 from tests.unit.paiement.fakes import paiement_en_memoire
 
 SIRET = "73282932000074"
@@ -81,20 +81,7 @@ class FakeEnvois:
 def _decision(jeton: str) -> VersementDemande:
     """The instruction's message for FINMS1000001's avance, waiting with `jeton`."""
     le = datetime(2024, 3, 1, 10, tzinfo=UTC)
-    return VersementDemande(
-        numeroAsp="FINMS1000001",
-        typeDemande=TypeDemande.AVANCE,
-        siret=SIRET,
-        numeroAns="ANS1",
-        couloir="MS1",
-        campagne="MS-VAGUE1",
-        montantFinance="22222.22",
-        montant="6666.67",
-        decideeLe=le,
-        jeton=jeton,
-        demandeLe=le,
-        cleIdempotence="FINMS1000001-AVANCE",
-    )
+    return versement_demande("FINMS1000001", SIRET, "ANS1", "22222.22", le, jeton=jeton)
 
 
 def _monde() -> tuple[object, ...]:

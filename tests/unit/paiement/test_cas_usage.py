@@ -24,6 +24,7 @@ from shared.chiffrement import ChiffrementFactice, contexte_iban
 from shared.messages import CoordonneesBancairesValidees, VersementDemande
 from shared.montant import Montant
 from shared.refus import NatureRefus
+from tests.fixtures.dossiers import versement_demande
 from tests.unit.paiement.fakes import BIC_B, IBAN_A, IBAN_B, paiement_en_memoire
 
 SIRET = "73282932000074"
@@ -31,20 +32,7 @@ LE = datetime(2024, 3, 1, 10, tzinfo=UTC)
 
 
 def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> VersementDemande:
-    return VersementDemande(
-        numeroAsp=asp,
-        typeDemande=TypeDemande(type_demande),
-        siret=SIRET,
-        numeroAns="ANS1",
-        couloir="MS1",
-        campagne="MS-VAGUE1",
-        montantFinance=montant,
-        montant=montant,
-        decideeLe=LE,
-        jeton="jeton-0",
-        demandeLe=LE,
-        cleIdempotence=f"{asp}-{type_demande}",
-    )
+    return versement_demande(asp, SIRET, "ANS1", montant, LE, TypeDemande(type_demande), "jeton-0")
 
 
 def test_decision_cree_un_versement_une_seule_fois() -> None:

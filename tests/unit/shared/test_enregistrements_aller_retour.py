@@ -50,7 +50,7 @@ from shared.messages import (
     VersementEffectue,
 )
 from shared.statuts import Attendu, StatutDemande
-from tests.fixtures.dossiers import dossier_exemple
+from tests.fixtures.dossiers import dossier_exemple, versement_demande
 from tests.unit.shared.table_en_memoire import TableEnMemoire
 
 LE = datetime(2024, 2, 20, 9, 30, tzinfo=UTC)
@@ -318,20 +318,7 @@ class _SfnCapture:
 
 
 def _versement_demande(type_demande: TypeDemande, montant: str) -> VersementDemande:
-    return VersementDemande(
-        numeroAsp=ASP,
-        typeDemande=type_demande,
-        siret=SIRET,
-        numeroAns=ANS,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        montantFinance="22500.00",
-        montant=montant,
-        decideeLe=LE,
-        jeton="jeton",
-        demandeLe=LE,
-        cleIdempotence=f"{ASP}-{type_demande}",
-    )
+    return versement_demande(ASP, SIRET, ANS, "22500.00", LE, type_demande, "jeton", montant)
 
 
 def test_chaque_message_envoye_est_lu_par_son_destinataire() -> None:

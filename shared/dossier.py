@@ -131,8 +131,9 @@ def dossier_depuis_item(item: Mapping[str, Any]) -> Dossier:
         numero_asp=str(item["numeroAsp"]),
         siret=str(item["siret"]),
         numero_ans=str(item.get("numeroAns", "")),
-        couloir=str(item["couloir"]),
-        campagne=str(item["campagne"]),
+        # A projected read (the guichet's) may leave these out.
+        couloir=str(item.get("couloir", "")),
+        campagne=str(item.get("campagne", "")),
         type_demande=TypeDemande(item.get("typeDemande", TypeDemande.AVANCE)),
         statut=StatutDemande(item["statut"]),
         numero_dossier=str(item.get("numeroDossier", "")),

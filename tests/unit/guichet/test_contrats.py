@@ -37,7 +37,7 @@ from shared.dossier import index_statut_dossier
 from shared.dynamo import depuis_dynamo, vers_dynamo
 from shared.guichet import message_refus
 from shared.statuts import StatutDemande
-from tests.unit.instruction.test_contrat_dossier import LE, _dossier_depot
+from tests.unit.shared.test_enregistrements_aller_retour import LE, _dossier_depot
 
 MS1 = campagne(CAMPAGNE_MS_VAGUE1)
 

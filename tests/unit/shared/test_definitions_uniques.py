@@ -162,7 +162,7 @@ CONNUS = {
     ),
     # Inside the dépôt: the simulation's importable line repeated by the import's and by
     # the validated line (lecteur-zip, simulation); the deposit context vs the
-    # validation's; the guichet's own reader of the dossier item (guichet).
+    # validation's.
     (
         "champs inclus",
         "LigneImportable (services/depot/application/simulation.py)",
@@ -177,11 +177,6 @@ CONNUS = {
         "champs inclus",
         "ContexteDepot (services/depot/application/ports.py)",
         "ContexteValidation (services/depot/domain/validation/resultat.py)",
-    ),
-    (
-        "champs inclus",
-        "DossierResume (services/depot/domain/guichet.py)",
-        "Dossier (shared/dossier.py)",
     ),
     # The enrôlement complémentaire's form is the first form less the account's fields: a
     # deliberate second shape (validated apart), kept.

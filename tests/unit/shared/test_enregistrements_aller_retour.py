@@ -13,15 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from services.depot.adapters.guichet_dynamodb import RegistreGuichetDynamo
 
 from services.depot.adapters.dynamodb import DossierRepository, RegistrePlateformeDynamo
 from services.depot.adapters.instruction_etats import EtatsInstructionDynamo
 from services.depot.adapters.instruction_sqs import ReponsesSqs
-from services.depot.application.consultation import _vue_historique
 from services.depot.application.ports import ReservationLigne, TypeIssue
 from services.enrolment.adapters.dynamodb import EnrolementRepository, ReferentielAnsRepository
 from services.enrolment.adapters.paiement_sqs import AnnoncesPaiementSqs
+from services.guichet.adapters.dynamodb import RegistreGuichetDynamo
 from services.instruction.adapters.aws import InstructionsDynamo, VersementsSqs
 from services.paiement.adapters.aws import DonneesEditeur, SignalStepFunctions
 from services.paiement.adapters.dynamodb import EnrolementsDynamo
@@ -201,14 +200,6 @@ def test_historique_une_forme_pour_tous_les_ecrivains_et_lecteurs() -> None:
         {"idDepot": "d1"},
     )
     assert decision == rejet
-    # The dépôt's view keeps its words: auteur, le, the motif among the details.
-    assert _vue_historique(decision) == {
-        "action": "DECISION_REJETEE",
-        "auteur": "DUPONT",
-        "le": plus_tard.isoformat(),
-        "motif": "hors périmètre",
-        "typeDemande": "AVANCE",
-    }
     assert historique_depuis_item(_dynamo(item_historique(ASP, rejet))) == rejet
 
 

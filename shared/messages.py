@@ -62,7 +62,7 @@ class VersementDemande(BaseModel):
     # Decimal, two places: the montant financé TTC of the demande
     montantFinance: str = Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$")
     montant: str
-    decideeLe: AwareDatetime  # date de validation du versement
+    decideeLe: AwareDatetime  # when the versement was validated (the decision)
     jeton: str
     demandeLe: AwareDatetime
     cleIdempotence: str

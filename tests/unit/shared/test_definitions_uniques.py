@@ -123,22 +123,6 @@ CONNUS = {
     # reader: the avance at the root and the solde under `solde` read alike. To go once
     # the solde is typed on Dossier.
     ("champs inclus", "ResumeDemande (shared/dossier.py)", "Dossier (shared/dossier.py)"),
-    # A presigned POST, one per service (dépôt, enrolment, paiement): one shared model to come.
-    (
-        "meme nom",
-        "EnvoiAutorise (services/depot/application/ports.py)",
-        "EnvoiAutorise (services/enrolment/application/ports.py)",
-    ),
-    (
-        "meme nom",
-        "EnvoiAutorise (services/depot/application/ports.py)",
-        "EnvoiAutorise (services/paiement/domain/retour_recu.py)",
-    ),
-    (
-        "meme nom",
-        "EnvoiAutorise (services/enrolment/application/ports.py)",
-        "EnvoiAutorise (services/paiement/domain/retour_recu.py)",
-    ),
     # Same names, different things: the compte rendu's error vs the API's; a page of
     # demandes vs the API's page; a courriel vs an SQS record; the form's bank details vs
     # paiement's decrypted ones. To rename (distinct names for distinct things).

@@ -12,7 +12,8 @@ from shared.dynamo import depuis_dynamo, vers_dynamo
 
 class TableEnMemoire:
     """put_item, transact_write_items (Put, Update with SET / ADD / REMOVE, Delete; the
-    conditions are not evaluated: the round trips are about shapes), get_item,
+    conditions and the idempotency token are not evaluated: the round trips are about
+    shapes), get_item,
     batch_get_item (with ProjectionExpression) and query with `= :pk AND begins_with(SK,
     :prefixe)` on the table or a GSI: what the writers and readers under test call."""
 
@@ -27,7 +28,9 @@ class TableEnMemoire:
         self.poser(depuis_dynamo(Item))
         return {}
 
-    def transact_write_items(self, TransactItems: list[Mapping[str, Any]]) -> dict[str, Any]:
+    def transact_write_items(
+        self, TransactItems: list[Mapping[str, Any]], **_: Any
+    ) -> dict[str, Any]:
         for operation in TransactItems:
             ((genre, corps),) = operation.items()
             if genre == "Put":

@@ -13,9 +13,9 @@ from shared.dynamo import depuis_dynamo, vers_dynamo
 class TableEnMemoire:
     """put_item, transact_write_items (Put, Update with SET / ADD / REMOVE, Delete; the
     conditions and the idempotency token are not evaluated: the round trips are about
-    shapes), get_item,
-    batch_get_item (with ProjectionExpression) and query with `= :pk AND begins_with(SK,
-    :prefixe)` on the table or a GSI: what the writers and readers under test call."""
+    shapes), get_item, batch_get_item (with ProjectionExpression) and query with
+    `= :pk AND begins_with(SK, :prefixe)` on the table or a GSI: what the writers and
+    readers under test call."""
 
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], dict[str, Any]] = {}

@@ -6,12 +6,18 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
 from shared import aws
+
+# The records' instants (UTC ISO 8601, they sort as text), under this module's names.
+from shared.enregistrement import instant_lu
+from shared.enregistrement import instant_ou_rien as instant_ou_rien
+from shared.enregistrement import iso as iso
 from shared.settings import settings
+
+instant = instant_lu  # the name the adapters use
 
 LOT_LECTURE = 100  # BatchGetItem: at most 100 keys per call
 ESSAIS_LOT = 8
@@ -92,19 +98,6 @@ def vers_dynamo(valeurs: Mapping[str, Any]) -> dict[str, Any]:
 
 def depuis_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: valeur_python(v) for k, v in item.items()}
-
-
-def iso(instant: datetime) -> str:
-    """Instants are stored in UTC ISO 8601: they sort as text."""
-    return instant.astimezone(UTC).isoformat()
-
-
-def instant(texte: Any) -> datetime:
-    return datetime.fromisoformat(str(texte))
-
-
-def instant_ou_rien(texte: Any) -> datetime | None:
-    return instant(texte) if texte else None
 
 
 def code_erreur(erreur: Exception) -> str:

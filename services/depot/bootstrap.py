@@ -135,9 +135,9 @@ class DependancesAws:
 
     @cached_property
     def enrolements(self) -> Enrolements:
-        from services.depot.adapters.dynamodb import EnrolementReader
+        from shared.enrolement_table import LecteurEnrolements
 
-        return EnrolementReader()
+        return LecteurEnrolements()
 
     @cached_property
     def compteur(self) -> Compteur:

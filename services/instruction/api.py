@@ -115,8 +115,8 @@ def instruction_reconcilier(event: dict[str, Any], context: Any) -> dict[str, An
 @observe
 def instruction_reponses(event: Any) -> dict[str, Any]:
     """Dépôt → instruction: an éditeur answered (M imported, pièces complémentaires OK)."""
-    from shared.dossier import ReponseEditeur
     from shared.lots_sqs import Message, traiter_lot
+    from shared.messages import ReponseEditeur
 
     def traiter(message: Message) -> None:
         _composants().instruction.repondre(ReponseEditeur.model_validate_json(message.body))

@@ -1,6 +1,7 @@
 """Instruction's HTTP contract: request models and public views of the gestionnaire's desk
 (`/gestion/…`) and of the éditeur's dossiers (`/dossiers…`). Views are built from the
-shared contract (shared/dossier.py), never from stored items (no keys, no task token)."""
+shared records (shared/dossier.py, shared/etat_instruction.py), never from stored items
+(no keys, no task token)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pydantic import Field
 
 from shared.api import Instant, ModeleParametres, ModeleRequete, ModeleVue
 from shared.campagnes import TypeDemande
-from shared.dossier import StatutDemande
+from shared.statuts import StatutDemande
 
 
 class ListeDemandesParametres(ModeleParametres):

@@ -36,14 +36,14 @@ class Composants:
         from services.instruction.adapters.aws import VersementsSqs, WorkflowStepFunctions
         from services.instruction.adapters.documents import (
             DecisionsPdf,
-            Enrolements,
             MetriquesPowertools,
             NotificationsCourriels,
         )
         from services.instruction.application.instruction import Instruction
+        from shared.enrolement_table import LecteurEnrolements
         from shared.horloge import HorlogeCourante
 
-        enrolements = Enrolements()
+        enrolements = LecteurEnrolements()
         return Instruction(
             self.instructions,
             WorkflowStepFunctions(),

@@ -20,13 +20,9 @@ from services.instruction.api_modeles import (
 )
 from services.instruction.application.consultation import Document, DossierComplet
 from shared.courriels.contrat import CourrielEnvoye
-from shared.dossier import (
-    LIBELLES_DEMANDE,
-    EtatInstruction,
-    ResumeDemande,
-    ResumeDossier,
-    StatutDemande,
-)
+from shared.dossier import ResumeDemande, ResumeDossier
+from shared.etat_instruction import EtatInstruction
+from shared.statuts import LIBELLES_DEMANDE, StatutDemande
 
 ACTIONS_INTERNES = frozenset({"ERREUR_TECHNIQUE", "RELANCE"})
 

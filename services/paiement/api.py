@@ -35,7 +35,7 @@ MODELES = "services.paiement.api_modeles"
 
 QUEUE_VERSEMENTS = "segurnum-paiement-versements"
 QUEUE_RETOURS = "segurnum-paiement-retours"
-QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.contrats.QUEUE_COORDONNEES
+QUEUE_COORDONNEES = "segurnum-paiement-coordonnees"  # shared.messages.QUEUE_COORDONNEES
 _ID_RETOUR = re.compile(r"RET[0-9]{14}[0-9A-F]{8}")
 
 
@@ -70,12 +70,14 @@ def _lot_sqs(event: Any, traiter: Callable[[str], None]) -> dict[str, Any]:
 @observe
 def paiement_versements(event: Any) -> dict[str, Any]:
     """Instruction → paiement: one versement per decided demande (idempotent)."""
-    from services.paiement.application.messages import DemandeDecidee
     from services.paiement.application.suites import demander_versement
+    from shared.messages import VersementDemande
 
     def traiter(corps_message: str) -> None:
         c = _composants()
-        demander_versement(c.paiement, c.suites, DemandeDecidee.model_validate_json(corps_message))
+        demander_versement(
+            c.paiement, c.suites, VersementDemande.model_validate_json(corps_message)
+        )
 
     return _lot_sqs(event, traiter)
 
@@ -86,7 +88,7 @@ def paiement_coordonnees(event: Any) -> dict[str, Any]:
     """Enrolment → paiement: new bank details validated, the éditeur's rejected versements
     re-issued with them (idempotent)."""
     from services.paiement.application.versements import coordonnees_validees
-    from shared.contrats import CoordonneesBancairesValidees
+    from shared.messages import CoordonneesBancairesValidees
 
     def traiter(corps_message: str) -> None:
         coordonnees_validees(

@@ -40,7 +40,7 @@ def jetons(runtime: RuntimeLocal) -> dict[str, str | None]:
 
 @pytest.fixture(scope="module")
 def numero(runtime: RuntimeLocal) -> str:
-    from shared.dossier import Attendu, StatutDemande
+    from shared.statuts import Attendu, StatutDemande
 
     n = _dossier()
     _demarrer(n)
@@ -145,8 +145,8 @@ def _sans_500(http: requests.Session) -> Callable[..., requests.Response]:
 def test_un_dossier_instruit_par_le_bureau_du_gestionnaire(
     runtime: RuntimeLocal, jetons: dict[str, Any]
 ) -> None:
-    from shared.dossier import Attendu, StatutDemande
     from shared.signature import verifier
+    from shared.statuts import Attendu, StatutDemande
 
     n = _dossier()
     _demarrer(n)
@@ -220,7 +220,7 @@ def test_un_dossier_instruit_par_le_bureau_du_gestionnaire(
 
 
 def test_pagination_du_bureau_par_curseur(runtime: RuntimeLocal, jetons: dict[str, Any]) -> None:
-    from shared.dossier import Attendu, StatutDemande
+    from shared.statuts import Attendu, StatutDemande
 
     numeros = [_dossier() for _ in range(3)]
     for n in numeros:

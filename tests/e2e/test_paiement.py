@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
@@ -34,7 +33,7 @@ def attendre(condition: Any, delai: float = 60, message: str = "") -> Any:
 def _enroler(iban: str) -> None:
     """The éditeur's enrolment record with validated bank details, written through the
     shared contract (IBAN encrypted with the enrolment KMS key of the runtime)."""
-    from shared.contrats import EnrolementEditeur
+    from shared.enrolement import EnrolementEditeur
     from tests.fixtures.enrolements import enregistrer_enrolement
 
     enregistrer_enrolement(
@@ -53,40 +52,12 @@ def _enroler(iban: str) -> None:
 
 
 def _dossier() -> str:
-    from services.depot.adapters.dynamodb import _dossier_item
-    from services.depot.domain.depot import Dossier
-    from shared.aws import client
-    from shared.campagnes import TypeDemande
-    from shared.contrats import StatutDossier
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
+    from tests.fixtures.dossiers import dossier_exemple, semer
 
     numero = f"FINMS2{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, tzinfo=UTC)
-    dossier = Dossier(
-        numero_asp=numero,
-        siret=SIRET_A,
-        numero_ans=ANS,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
-        numero_dossier="00001",
-        demande={"numLigne": 1, "commande": {"regimeTVA": "TTC"}},
-        finess=("111111111",),
-        montants={"montantFinance": "22222.22", "avance": "6666.67", "solde": "15555.55"},
-        taux_tva=Decimal("20"),
-        pieces=({"nomFichier": "a.pdf"},),
-        id_depot="d1",
-        num_ligne=1,
-        depose_le=le,
-        cree_le=le,
-        modifie_le=le,
-    )
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(_dossier_item(dossier))
-    )
-    return numero
+    montants = {"montantFinance": "22222.22", "avance": "6666.67", "solde": "15555.55"}
+    return semer(dossier_exemple(numero, SIRET_A, ANS, le, regime_tva="TTC", montants=montants))
 
 
 def _instruire(numero: str) -> None:
@@ -94,9 +65,9 @@ def _instruire(numero: str) -> None:
     from services.instruction.bootstrap import composants
     from shared.aws import client
     from shared.campagnes import TypeDemande
-    from shared.contrats import InstructionDemandee
-    from shared.dossier import Attendu, StatutDemande
+    from shared.messages import InstructionDemandee
     from shared.settings import settings
+    from shared.statuts import Attendu, StatutDemande
 
     entree = InstructionDemandee(
         numeroAsp=numero, siret=SIRET_A, typeDemande="AVANCE", montantFinance="22222.22"
@@ -379,8 +350,8 @@ def test_rejet_ac04_nouvelles_coordonnees_validees_reemission_automatique(
     validates them → enrolment tells paiement (queue) → re-issued without anyone asking →
     next lot to the new IBAN → paid. Neither IBAN is ever stored in clear."""
     from shared.aws import client
-    from shared.contrats import cle_enrolement
     from shared.dynamo import depuis_dynamo, vers_dynamo
+    from shared.enrolement import cle_enrolement
     from shared.settings import settings
 
     p = Plateforme(runtime, jetons, http)

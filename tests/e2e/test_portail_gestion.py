@@ -22,7 +22,6 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import requests
@@ -54,45 +53,27 @@ def _enroler(siret: str, ans: str) -> None:
 
 def _dossier(siret: str, ans: str, rang: int) -> str:
     """A complete avance dossier, written by the dépôt's own writer."""
-    from services.depot.adapters.dynamodb import _dossier_item
-    from services.depot.domain.depot import Dossier
-    from shared.aws import client
-    from shared.campagnes import TypeDemande
-    from shared.contrats import StatutDossier
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
+    from tests.fixtures.dossiers import dossier_exemple, semer
 
     numero = f"FINMS3{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, rang, tzinfo=UTC)
-    dossier = Dossier(
-        numero_asp=numero,
-        siret=siret,
-        numero_ans=ans,
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
-        numero_dossier=f"0000{rang + 1}",
-        demande={"numLigne": rang + 1, "commande": {"regimeTVA": "TTC"}},
-        finess=("111111111",),
-        montants={"montantFinance": "22500.00", "avance": "6750.00", "solde": "15750.00"},
-        taux_tva=Decimal("20"),
+    dossier = dossier_exemple(
+        numero,
+        siret,
+        ans,
+        le,
+        regime_tva="TTC",
         pieces=({"nomFichier": "devis.pdf"},),
-        id_depot="portail-gestion",
+        numero_dossier=f"0000{rang + 1}",
         num_ligne=rang + 1,
-        depose_le=le,
-        cree_le=le,
-        modifie_le=le,
+        id_depot="portail-gestion",
     )
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(_dossier_item(dossier))
-    )
-    return numero
+    return semer(dossier)
 
 
 def _instruire(numero: str, siret: str) -> None:
     from shared.aws import client
-    from shared.contrats import InstructionDemandee
+    from shared.messages import InstructionDemandee
     from shared.settings import settings
 
     entree = InstructionDemandee(
@@ -108,7 +89,7 @@ def _instruire(numero: str, siret: str) -> None:
 def _attendre_gestionnaire(numeros: list[str]) -> None:
     from services.instruction.bootstrap import composants
     from shared.campagnes import TypeDemande
-    from shared.dossier import Attendu, StatutDemande
+    from shared.statuts import Attendu, StatutDemande
 
     fin = time.monotonic() + 60
     restants = set(numeros)
@@ -167,7 +148,7 @@ def _enrolement(api: str, gestion: dict[str, str], alea: random.Random) -> str:
 def repondre_editeur(api: str, numero: str, siret: str) -> None:
     """What the dépôt sends when the éditeur imported the modification asked for."""
     from shared.aws import client
-    from shared.dossier import ActionEditeur, ReponseEditeur
+    from shared.messages import ActionEditeur, ReponseEditeur
 
     instant = requests.get(f"{api}/_local/horloge", timeout=10).json()["maintenant"]
     sqs = client("sqs")

@@ -11,7 +11,7 @@ from moto import mock_aws
 
 from shared.chiffrement import ErreurChiffrement
 from shared.chiffrement_kms import CLE_ENROLEMENT, ChiffrementKms
-from shared.contrats import EnrolementEditeur, enrolement_depuis_item, item_enrolement
+from shared.enrolement import EnrolementEditeur, enrolement_depuis_item, item_enrolement
 
 pytestmark = pytest.mark.integration
 

@@ -26,27 +26,24 @@ from services.depot.adapters.dynamodb import (
     CompteurRepository,
     DepotRepository,
     DossierRepository,
-    EnrolementReader,
     RegistrePlateformeDynamo,
 )
 from services.depot.adapters.s3 import StockageS3
 from services.depot.application.consultation import Consultation
 from services.depot.application.demarrage import DemarrerDepot
 from services.depot.application.importation import DemanderImport, Importer, ResultatImport
-from services.depot.application.ports import (
-    EntreeHistorique,
-    ReservationLigne,
-    TypeIssue,
-    VersionPerimee,
-)
+from services.depot.application.ports import ReservationLigne, TypeIssue, VersionPerimee
 from services.depot.application.reception import IssueReception, TraiterJsonRecu
 from services.depot.domain.depot import Depot, Dossier, StatutDepot
 from services.enrolment.adapters.dynamodb import EnrolementRepository, ReferentielAnsRepository
 from shared import aws as shared_aws
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier, cle_dossier
+from shared.contrats import cle_dossier
+from shared.enrolement_table import LecteurEnrolements
+from shared.historique import EntreeHistorique
 from shared.horloge import PARIS, HorlogeFixe
 from shared.settings import recharger
+from shared.statuts import StatutDemande
 from tests.fixtures.enrolements import enroler
 from tests.unit.depot.fakes import (
     FileImportEnMemoire,
@@ -228,7 +225,7 @@ def _dossier(
         couloir="MS1",
         campagne="MS-VAGUE1",
         type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.INCOMPLET,
+        statut=StatutDemande.INCOMPLET,
         numero_dossier=numero_dossier,
         demande={"numLigne": 1, "commande": {"montantSegur": Decimal("1500.50")}},
         finess=finess,
@@ -245,7 +242,7 @@ def _dossier(
 
 def _entree(action: str = "CREATION") -> EntreeHistorique:
     le = INSTANT if action == "CREATION" else INSTANT + timedelta(minutes=1)
-    return EntreeHistorique(action, "jeanne", le, {"idDepot": "d1", "numLigne": 1})
+    return EntreeHistorique("jeanne", action, le, details={"idDepot": "d1", "numLigne": 1})
 
 
 def test_creer_ecrit_le_dossier_et_ses_reservations_ensemble(aws: None) -> None:
@@ -270,7 +267,7 @@ def test_creer_ecrit_le_dossier_et_ses_reservations_ensemble(aws: None) -> None:
     assert dossiers.numero_dossier_utilise(SIRET_A, "REF-1") == "FINMS1000001"
     assert dossiers.ligne_importee(ReservationLigne("d1", 1)) == "FINMS1000001"
     (entree,) = dossiers.historique("FINMS1000001")
-    assert (entree.action, entree.auteur, entree.le) == ("CREATION", "jeanne", INSTANT)
+    assert (entree.action, entree.qui, entree.instant) == ("CREATION", "jeanne", INSTANT)
     assert entree.details == {"idDepot": "d1", "numLigne": 1}
     assert [d.numero_asp for d in dossiers.lister(SIRET_A)] == ["FINMS1000001"]
 
@@ -332,7 +329,7 @@ def test_modifier_deplace_les_reservations_et_garde_les_champs_des_autres(aws: N
         },
     )
     lu = dossiers.lire("FINMS1000001")
-    assert lu is not None and lu.statut is StatutDossier.EN_COURS
+    assert lu is not None and lu.statut is StatutDemande.EN_COURS
     apres = replace(
         lu,
         finess=("750712184", "690000880"),
@@ -346,7 +343,7 @@ def test_modifier_deplace_les_reservations_et_garde_les_champs_des_autres(aws: N
     assert issue.type is TypeIssue.ECRIT
     relu = dossiers.lire("FINMS1000001")
     assert relu is not None
-    assert (relu.version, relu.statut, relu.demande) == (3, StatutDossier.EN_COURS, {"numLigne": 3})
+    assert (relu.version, relu.statut, relu.demande) == (3, StatutDemande.EN_COURS, {"numLigne": 3})
     brut = item_brut("DOSSIER#FINMS1000001", "DOSSIER")
     assert brut is not None and brut["taskToken"] == {"S": "jeton"}
     assert brut["GSI2PK"] == {"S": "STATUT#EN_COURS"}
@@ -417,7 +414,7 @@ def test_enrolement_ecrit_par_l_enrolement_lu_par_le_depot(aws: None) -> None:
     enroler(SIRET_A, ANS_A, "MS2", email="a@example.fr")
     assert EnrolementRepository().trouver(SIRET_A, ANS_A) is not None
     assert ReferentielAnsRepository().trouver(ANS_A).couloir == "MS2"  # type: ignore[union-attr]
-    lecteur = EnrolementReader()
+    lecteur = LecteurEnrolements()
     enrolement = lecteur.enrolement(SIRET_A, ANS_A)
     assert enrolement is not None and enrolement.valide
     assert enrolement.email == "a@example.fr"
@@ -454,7 +451,7 @@ class Flux:
         self.simulateur = SimulateurFactice()
 
     def demarrer(self) -> DemarrerDepot:
-        return DemarrerDepot(DepotRepository(), EnrolementReader(), StockageS3(), self.horloge)
+        return DemarrerDepot(DepotRepository(), LecteurEnrolements(), StockageS3(), self.horloge)
 
     def traiter(self) -> TraiterJsonRecu:
         return TraiterJsonRecu(
@@ -513,7 +510,7 @@ def test_flux_complet_depot_simulation_import(aws: None) -> None:
     assert DepotRepository().lire(id_depot).statut is StatutDepot.IMPORTE  # type: ignore[union-attr]
     dossier = DossierRepository().lire("FINMS1000001")
     assert dossier is not None
-    assert (dossier.siret, dossier.statut) == (SIRET_A, StatutDossier.INCOMPLET)
+    assert (dossier.siret, dossier.statut) == (SIRET_A, StatutDemande.INCOMPLET)
     assert dossier.demande["commande"]["montantSegur"] == Decimal("18750.00")
     assert [e.action for e in DossierRepository().historique("FINMS1000001")] == ["CREATION"]
     assert (

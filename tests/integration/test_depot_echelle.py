@@ -18,7 +18,6 @@ from services.depot.adapters.dynamodb import (
     CompteurRepository,
     DepotRepository,
     DossierRepository,
-    EnrolementReader,
     RegistrePlateformeDynamo,
 )
 from services.depot.adapters.pieces_aws import PiecesDynamo, ZipsDynamo
@@ -32,6 +31,7 @@ from services.depot.application.reception import IssueReception, TraiterJsonRecu
 from services.depot.application.simulation import annoter, simuler
 from services.depot.domain.depot import StatutDepot
 from shared import aws as shared_aws
+from shared.enrolement_table import LecteurEnrolements
 from shared.horloge import HorlogeFixe
 from tests.fixtures.depot.generateur import demande_valide, fichier_valide, finess_valides, octets
 from tests.fixtures.enrolements import enroler
@@ -105,7 +105,7 @@ def _flux() -> tuple[DemarrerDepot, TraiterJsonRecu, Callable[[str, str], Result
         return importer_par_la_file(importeur, h, id_depot, siret)
 
     return (
-        DemarrerDepot(DepotRepository(), EnrolementReader(), StockageS3(), h),
+        DemarrerDepot(DepotRepository(), LecteurEnrolements(), StockageS3(), h),
         TraiterJsonRecu(
             DepotRepository(), StockageS3(), RegistrePlateformeDynamo(), h, simuler, annoter
         ),
@@ -163,10 +163,10 @@ def _semer_dossiers(document: dict[str, Any]) -> dict[int, str]:
     from moto.dynamodb.models import dynamodb_backends
 
     from services.depot.adapters.dynamodb import (
-        _dossier_item,
         _reservation_finess,
         _reservation_numero_dossier,
     )
+    from shared.dossier import item_dossier
     from shared.dynamo import vers_dynamo
 
     table = dynamodb_backends["123456789012"]["eu-west-3"].get_table(TABLE)
@@ -181,7 +181,7 @@ def _semer_dossiers(document: dict[str, Any]) -> dict[int, str]:
             finess=finess,
             num_ligne=d["numLigne"],
         )
-        table.put_item(vers_dynamo(_dossier_item(dossier)))
+        table.put_item(vers_dynamo(item_dossier(dossier)))
         table.put_item(vers_dynamo(_reservation_numero_dossier(dossier, INSTANT)))
         for f in finess:
             table.put_item(vers_dynamo(_reservation_finess(dossier, f, INSTANT)))

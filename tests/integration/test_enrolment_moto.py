@@ -17,7 +17,6 @@ import requests
 from moto import mock_aws
 
 from infra.anti_robot import resoudre
-from services.depot.adapters.dynamodb import EnrolementReader
 from services.enrolment.adapters.anti_robot import AntiRobotAltcha, SolutionsDynamo
 from services.enrolment.adapters.cognito import ComptesCognito
 from services.enrolment.adapters.courriels import CourrielsPartages
@@ -43,14 +42,15 @@ from services.enrolment.domain.anti_robot import (
     AntiRobotInvalide,
     VerdictAntiRobot,
 )
-from services.enrolment.domain.demande import StatutDemande
+from services.enrolment.domain.demande import StatutDemandeEnrolement
 from services.enrolment.domain.erreurs import DemandeInvalide
 from services.paiement.adapters.dynamodb import EnrolementsDynamo
 from shared import aws
-from shared.contrats import QUEUE_COORDONNEES, CoordonneesBancairesValidees
 from shared.courriels.composition import courrier
 from shared.courriels.ses import ExpediteurSes
+from shared.enrolement_table import LecteurEnrolements
 from shared.horloge import PARIS, HorlogeFixe
+from shared.messages import QUEUE_COORDONNEES, CoordonneesBancairesValidees
 from shared.secrets_aws import CleSecretsManager, SecretAbsent, assurer_cle_locale, lire_texte
 from shared.settings import recharger
 from tests.fixtures.enrolements import chiffrement_local
@@ -198,7 +198,7 @@ def test_referentiel_charge_historique_et_versions(moto: dict[str, Any]) -> None
     assert ancien.version_solution == "4.2"
     assert [v.version for v in service.referentiel.versions()] == ["2024-03-01", "2024-01-15"]
     # The dépôt service reads the same item through the contract.
-    lu = EnrolementReader().referencement("zbuMSS0002")
+    lu = LecteurEnrolements().referencement("zbuMSS0002")
     assert lu is not None and (lu.couloir, lu.type_logiciel) == ("MS2", "DUI-PDE")
 
 
@@ -211,14 +211,14 @@ def test_parcours_complet_compte_cree_connexion_extension(moto: dict[str, Any]) 
     assert lue == confirmation.demande
 
     # Not enrolled yet: the dépôt service refuses deposits.
-    assert EnrolementReader().enrolement(SIRET, "zbuMSS0001") is None
+    assert LecteurEnrolements().enrolement(SIRET, "zbuMSS0001") is None
 
     vue = LireDemande(service.demandes, service.stockage)("ENR0001M0", None)
     assert vue["coordonneesBancaires"]["iban"] == "FR7630006000011234567890189"
     assert all(BUCKET in d["url"] for d in vue["documents"])
 
     service.decider("ENR0001M0", "VALIDEE", None, "gestionnaire-1")
-    enrolement = EnrolementReader().enrolement(SIRET, "zbuMSS0001")
+    enrolement = LecteurEnrolements().enrolement(SIRET, "zbuMSS0001")
     assert enrolement is not None and enrolement.valide
     assert enrolement.email == "rep@medisoft.example.fr"
 
@@ -376,7 +376,7 @@ def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
     soumises = lister("SOUMISE", None, 10)
     assert [d.numero for d in soumises.demandes] == ["ENR0001M0", "ENR0003M0"]
     rejetees = lister("REJETEE", None, 10)
-    assert [d.statut for d in rejetees.demandes] == [StatutDemande.REJETEE]
+    assert [d.statut for d in rejetees.demandes] == [StatutDemandeEnrolement.REJETEE]
     for mauvais in ("xyz", page.curseur_suivant[:-3], "e30"):
         with pytest.raises(CurseurInvalide):
             lister(None, mauvais, 2)
@@ -387,7 +387,7 @@ def test_rejet_liste_curseur_et_verrou(moto: dict[str, Any]) -> None:
     assert perimee is not None
     service.demandes.enregistrer(perimee)
     with pytest.raises(VersionPerimee):
-        service.demandes.enregistrer(replace(perimee, statut=StatutDemande.VALIDEE))
+        service.demandes.enregistrer(replace(perimee, statut=StatutDemandeEnrolement.VALIDEE))
 
 
 def test_document_au_contenu_non_conforme_dans_le_bucket(moto: dict[str, Any]) -> None:

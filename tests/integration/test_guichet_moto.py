@@ -68,9 +68,9 @@ def creer_table(ddb: Any) -> None:
 
 
 def enrolement(siret: str, numero_ans: str, email: str) -> dict[str, Any]:
-    """As the enrolment service writes it: through the contract (shared/contrats.py)."""
+    """As the enrolment service writes it: through the contract (shared/enrolement.py)."""
     from shared.chiffrement import ChiffrementFactice
-    from shared.contrats import EnrolementEditeur, item_enrolement
+    from shared.enrolement import EnrolementEditeur, item_enrolement
 
     return item_enrolement(
         EnrolementEditeur(

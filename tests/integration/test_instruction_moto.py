@@ -7,15 +7,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
 
 from infra.local.runtime import RuntimeLocal
 from shared.campagnes import TypeDemande
-from shared.dossier import Attendu, EtatInstruction, StatutDemande
+from shared.etat_instruction import EtatInstruction
 from shared.horloge import heure_paris
+from shared.statuts import Attendu, StatutDemande
 from tests.fixtures.attente import attendre as _attendre_
 
 pytestmark = pytest.mark.integration
@@ -45,34 +45,16 @@ def attendre(condition: Any, delai: float = 40, message: str = "") -> Any:
 
 def _dossier(solde: bool = False) -> str:
     """A complete dossier, written by the dépôt's own writer."""
-    from services.depot.adapters.dynamodb import _dossier_item
-    from services.depot.domain.depot import Dossier
-    from shared.aws import client
-    from shared.contrats import StatutDossier
-    from shared.dynamo import vers_dynamo
-    from shared.settings import settings
+    from tests.fixtures.dossiers import dossier_exemple, semer
 
     numero = f"FINMS1{uuid.uuid4().int % 1_000_000:06d}"
     le = datetime(2024, 2, 20, 9, tzinfo=UTC)
-    dossier = Dossier(
-        numero_asp=numero,
-        siret=SIRET,
-        numero_ans="ANS1",
-        couloir="MS",
-        campagne="MS-VAGUE1",
-        type_demande=TypeDemande.AVANCE,
-        statut=StatutDossier.EN_COURS,
-        numero_dossier="00001",
-        demande={"numLigne": 1, "commande": {"regimeTVA": "HT"}},
+    dossier = dossier_exemple(
+        numero,
+        SIRET,
+        "ANS1",
+        le,
         finess=("111111111", "222222222"),
-        montants={"montantFinance": "22500.00", "avance": "6750.00", "solde": "15750.00"},
-        taux_tva=Decimal("20"),
-        pieces=({"nomFichier": "a.pdf"},),
-        id_depot="d1",
-        num_ligne=1,
-        depose_le=le,
-        cree_le=le,
-        modifie_le=le,
         solde={
             "statut": "EN_COURS",
             "numeroDossier": "00001",
@@ -84,15 +66,12 @@ def _dossier(solde: bool = False) -> str:
         if solde
         else None,
     )
-    client("dynamodb").put_item(
-        TableName=settings().table_donnees, Item=vers_dynamo(_dossier_item(dossier))
-    )
-    return numero
+    return semer(dossier)
 
 
 def _demarrer(numero: str, type_: TypeDemande = TypeDemande.AVANCE) -> str:
     from shared.aws import client
-    from shared.contrats import InstructionDemandee
+    from shared.messages import InstructionDemandee
     from shared.settings import settings
 
     entree = InstructionDemandee(
@@ -159,7 +138,7 @@ def _versement(numero: str) -> dict[str, Any]:
 def _payer(message: dict[str, Any]) -> None:
     """What the paiement service does once paid: SendTaskSuccess on the message's token."""
     from shared.aws import client
-    from shared.dossier import VersementEffectue
+    from shared.messages import VersementEffectue
 
     sortie = VersementEffectue(
         idVersement="VERSE001", montant=message["montant"], payeLe=datetime.now(UTC)
@@ -172,8 +151,8 @@ def _payer(message: dict[str, Any]) -> None:
 def _repondre(numero: str, action: str, type_: TypeDemande = TypeDemande.AVANCE) -> None:
     """What the dépôt service sends when the éditeur answered."""
     from shared.aws import client
-    from shared.dossier import ActionEditeur, ReponseEditeur
     from shared.horloge import horloge
+    from shared.messages import ActionEditeur, ReponseEditeur
 
     sqs = client("sqs")
     url = sqs.get_queue_url(QueueName="segurnum-instruction-reponses")["QueueUrl"]

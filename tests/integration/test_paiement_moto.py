@@ -21,16 +21,18 @@ from services.paiement.adapters.dynamodb import (
 from services.paiement.adapters.s3 import StockageS3
 from services.paiement.application.contexte import Paiement
 from services.paiement.application.lots import lancer_lot
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.retours import traiter_retour
 from services.paiement.application.versements import creer_versement, reemettre, suivi
 from services.paiement.domain.lot import StatutLot
 from services.paiement.domain.sepa import Payeur, totaux_pain001, valider_pain001
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
+from shared.campagnes import TypeDemande
 from shared.chiffrement import contexte_iban
 from shared.dynamo import vers_dynamo
 from shared.horloge import HorlogeFixe
+from shared.messages import VersementDemande
 from shared.montant import Montant
+from tests.fixtures.dossiers import versement_demande
 from tests.fixtures.enrolements import chiffrement_local, enroler
 from tests.integration.test_guichet_moto import creer_table
 
@@ -74,16 +76,9 @@ def service(ddb: Any, s3: Any, horloge: HorlogeFixe, depot: Any = None) -> Paiem
     )
 
 
-def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> DemandeDecidee:
-    return DemandeDecidee(
-        numeroAsp=asp,
-        siret=SIRET,
-        numeroAns=ANS,
-        typeDemande=type_demande,
-        montantFinance=montant,
-        decideeLe=LE - timedelta(days=1),
-        jeton="jeton-de-tache",
-    )
+def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> VersementDemande:
+    le = LE - timedelta(days=1)
+    return versement_demande(asp, SIRET, ANS, montant, le, TypeDemande(type_demande))
 
 
 def test_cycle_complet_avance_puis_solde(aws: tuple[Any, Any]) -> None:
@@ -263,7 +258,7 @@ def test_aucun_iban_en_clair_apres_un_cycle_complet(aws: tuple[Any, Any]) -> Non
 
 def test_l_avis_et_le_courriel_lisent_l_enrolement_par_son_contrat(aws: tuple[Any, Any]) -> None:
     """Raison sociale (the avis' bénéficiaire) and email (the PAYEE courriel) come from the
-    enrolment as the enrolment service writes it (shared/contrats.py), never a raw item."""
+    enrolment as the enrolment service writes it (shared/enrolement.py), never a raw item."""
     from services.paiement.adapters.aws import DonneesEditeur
 
     ddb, _ = aws

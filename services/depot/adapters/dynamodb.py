@@ -26,10 +26,7 @@ from botocore.exceptions import ClientError
 
 from services.depot.application.ports import (
     Bail,
-    Enrolement,
-    EntreeHistorique,
     IssueEcriture,
-    Referencement,
     ReservationLigne,
     TypeIssue,
     VersionPerimee,
@@ -42,24 +39,17 @@ from services.depot.domain.depot import (
     ImportEnCours,
     ResumeSimulation,
     StatutDepot,
-    json_canonique,
-    lire_json,
 )
 from shared.campagnes import TypeDemande
-from shared.contrats import (
-    StatutDossier,
-    cle_ans,
-    cle_depot,
-    cle_dossier,
-    cle_enrolement,
-    cle_finess,
-    cle_numero_dossier,
-    enrolement_depuis_item,
-    referencement_depuis_item,
-)
+from shared.contrats import cle_depot, cle_dossier, cle_finess, cle_numero_dossier
 from shared.depot import index_statut_depot
-from shared.dossier import EntreeHistorique as EntreeDossier
-from shared.dossier import historique_depuis_item, index_statut_dossier, item_historique
+
+# The dossier item's one writer and reader (shared/dossier.py), under the names this
+# module's writes use.
+from shared.dossier import CHAMPS_ENTETE as _CHAMPS_RESUME
+from shared.dossier import champs_modifiables as _champs_modifiables
+from shared.dossier import dossier_depuis_item as _dossier
+from shared.dossier import item_dossier as _dossier_item
 from shared.dynamo import TableDynamo as _Table
 from shared.dynamo import code_erreur as _code
 from shared.dynamo import depuis_dynamo as _depuis_dynamo
@@ -67,6 +57,8 @@ from shared.dynamo import instant as _instant
 from shared.dynamo import instant_ou_rien as _instant_ou_rien
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _vers_dynamo
+from shared.enrolement_table import LecteurEnrolements
+from shared.historique import EntreeHistorique, historique_depuis_item, item_historique
 from shared.pannes_aws import est_transitoire
 
 logger = logging.getLogger(__name__)
@@ -299,131 +291,6 @@ def _avec_version(depot: Depot, version: int) -> Depot:
 # --- Dossiers and their claims --------------------------------------------------------------
 
 
-def _solde_item(solde: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if solde is None:
-        return None
-    item = {k: v for k, v in solde.items() if v is not None}
-    if "demande" in item:
-        item["demande"] = json_canonique(item["demande"])
-    return item
-
-
-def _solde(item: Any) -> dict[str, Any] | None:
-    if not item:
-        return None
-    solde: dict[str, Any] = {
-        k: int(v) if isinstance(v, Decimal) else v for k, v in dict(item).items()
-    }
-    if isinstance(solde.get("demande"), str):
-        solde["demande"] = lire_json(solde["demande"])
-    return solde
-
-
-def _champs_modifiables(dossier: Dossier) -> dict[str, Any]:
-    """The attributes the dépôt service owns on a dossier item (and may update)."""
-    return {
-        "numeroDossier": dossier.numero_dossier,
-        "demande": json_canonique(dossier.demande),
-        "finess": list(dossier.finess),
-        "montants": dict(dossier.montants),
-        "tauxTva": format(dossier.taux_tva, "f"),
-        "pieces": [dict(p) for p in dossier.pieces],
-        "modifieLe": _iso(dossier.modifie_le),
-        "solde": _solde_item(dossier.solde),
-        "version": dossier.version,
-        "piecesManquantes": None
-        if dossier.pieces_manquantes is None
-        else list(dossier.pieces_manquantes),
-    }
-
-
-def _dossier_item(dossier: Dossier) -> dict[str, Any]:
-    return {
-        **cle_dossier(dossier.numero_asp),
-        "GSI1PK": f"EDITEUR#{dossier.siret}",
-        "GSI1SK": f"DOSSIER#{dossier.numero_asp}",
-        "GSI2PK": index_statut_dossier(dossier.statut),
-        "GSI2SK": dossier.numero_asp,
-        "type": "DOSSIER",
-        "numeroAsp": dossier.numero_asp,
-        "siret": dossier.siret,
-        "numeroAns": dossier.numero_ans,
-        "couloir": dossier.couloir,
-        "campagne": dossier.campagne,
-        "typeDemande": str(dossier.type_demande),
-        "statut": str(dossier.statut),
-        "idDepot": dossier.id_depot,
-        "numLigne": dossier.num_ligne,
-        "deposeLe": _iso(dossier.depose_le),
-        "creeLe": _iso(dossier.cree_le),
-        **_champs_modifiables(dossier),
-    }
-
-
-def _dossier(item: Mapping[str, Any]) -> Dossier:
-    demande = item.get("demande")
-    return Dossier(
-        numero_asp=str(item["numeroAsp"]),
-        siret=str(item["siret"]),
-        numero_ans=str(item.get("numeroAns", "")),
-        couloir=str(item["couloir"]),
-        campagne=str(item["campagne"]),
-        type_demande=TypeDemande(item.get("typeDemande", TypeDemande.AVANCE)),
-        statut=StatutDossier(item["statut"]),
-        numero_dossier=str(item.get("numeroDossier", "")),
-        demande=lire_json(demande) if isinstance(demande, str) else dict(demande or {}),
-        finess=tuple(str(f) for f in item.get("finess") or ()),
-        montants={str(k): str(v) for k, v in (item.get("montants") or {}).items()},
-        taux_tva=Decimal(str(item.get("tauxTva", "0"))),
-        pieces=tuple(
-            {str(k): str(v) for k, v in dict(p).items()} for p in item.get("pieces") or ()
-        ),
-        id_depot=str(item.get("idDepot", "")),
-        num_ligne=int(item.get("numLigne", 0)),
-        depose_le=_instant(item["deposeLe"]),
-        cree_le=_instant(item.get("creeLe", item["deposeLe"])),
-        modifie_le=_instant(item.get("modifieLe", item["deposeLe"])),
-        solde=_solde(item.get("solde")),
-        version=int(item.get("version", 1)),
-        pieces_manquantes=None
-        if item.get("piecesManquantes") is None
-        else tuple(str(n) for n in item["piecesManquantes"]),
-    )
-
-
-# A dossier's header: what the simulation's checks and the dépôt's view read (neither its
-# demande, FINESS, amounts nor pièces: the bulk of the item).
-_CHAMPS_RESUME = (
-    "numeroAsp",
-    "siret",
-    "numeroAns",
-    "couloir",
-    "campagne",
-    "typeDemande",
-    "statut",
-    "numeroDossier",
-    "idDepot",
-    "numLigne",
-    "deposeLe",
-    "modifieLe",
-    "version",
-    "piecesManquantes",
-    "solde.statut",
-    "solde.piecesManquantes",
-)
-
-
-def _entree(item: Mapping[str, Any]) -> EntreeHistorique:
-    """The shared reader of history entries (shared/dossier.py), in the dépôt's terms."""
-    lu = historique_depuis_item(item)
-    details = dict(lu.details)
-    if lu.motif:
-        details.setdefault("motif", lu.motif)
-    if lu.type_demande:
-        details.setdefault("typeDemande", lu.type_demande)
-    return EntreeHistorique(action=lu.action, auteur=lu.qui, le=lu.instant, details=details)
-
-
 class _Transaction:
     """Items of one TransactWriteItems, each with the role its failure would mean."""
 
@@ -543,7 +410,7 @@ class DossierRepository(_Table):
 
     def historique(self, numero_asp: str) -> list[EntreeHistorique]:
         return [
-            _entree(item)
+            historique_depuis_item(item)
             for item in self._requete(
                 KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
                 ExpressionAttributeValues={
@@ -615,28 +482,28 @@ class DossierRepository(_Table):
         finess = sorted(dict.fromkeys(dossier.finess))
         place = MAX_ARTICLES - 4 - (bail is not None)
         avant, dans = finess[: max(0, len(finess) - place)], finess[max(0, len(finess) - place) :]
-        pris = self._reserver_d_abord(dossier, avant, entree.le, bail)
+        pris = self._reserver_d_abord(dossier, avant, entree.instant, bail)
         if isinstance(pris, IssueEcriture):
             return pris
         transaction = _Transaction(self.table)
         # The line claim first: whatever else fails, a replayed line is recognised.
-        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.le)
+        self._reserver_ligne(transaction, reservation, dossier.numero_asp, entree.instant)
         transaction.put("dossier", _dossier_item(dossier), "attribute_not_exists(PK)")
         for f in dans:
             transaction.put(
                 "finess",
-                _reservation_finess(dossier, f, entree.le),
+                _reservation_finess(dossier, f, entree.instant),
                 _LIBRE,
                 {":asp": dossier.numero_asp},
                 detail=f,
             )
         transaction.put(
             "numeroDossier",
-            _reservation_numero_dossier(dossier, entree.le),
+            _reservation_numero_dossier(dossier, entree.instant),
             _LIBRE,
             {":asp": dossier.numero_asp},
         )
-        transaction.put("historique", _item_historique(dossier.numero_asp, entree))
+        transaction.put("historique", item_historique(dossier.numero_asp, entree))
         _verifier_bail(transaction, bail)
         issue = self._executer(transaction, dossier.numero_asp, creation=True)
         self._rendre_si_echec(issue, dossier, pris, bail)
@@ -657,11 +524,11 @@ class DossierRepository(_Table):
         liberes_dans, liberes_apres = liberes[:place], liberes[place:]
         place -= len(liberes_dans)
         coupe = max(0, len(nouveaux) - place)
-        pris = self._reserver_d_abord(apres, nouveaux[:coupe], entree.le, bail)
+        pris = self._reserver_d_abord(apres, nouveaux[:coupe], entree.instant, bail)
         if isinstance(pris, IssueEcriture):
             return pris
         transaction = _Transaction(self.table)
-        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.le)
+        self._reserver_ligne(transaction, reservation, avant.numero_asp, entree.instant)
         transaction.update(
             "dossier",
             cle_dossier(avant.numero_asp),
@@ -672,7 +539,7 @@ class DossierRepository(_Table):
         for f in nouveaux[coupe:]:
             transaction.put(
                 "finess",
-                _reservation_finess(apres, f, entree.le),
+                _reservation_finess(apres, f, entree.instant),
                 _LIBRE,
                 {":asp": apres.numero_asp},
                 detail=f,
@@ -684,7 +551,7 @@ class DossierRepository(_Table):
         if change_numero:
             transaction.put(
                 "numeroDossier",
-                _reservation_numero_dossier(apres, entree.le),
+                _reservation_numero_dossier(apres, entree.instant),
                 _LIBRE,
                 {":asp": apres.numero_asp},
             )
@@ -694,7 +561,7 @@ class DossierRepository(_Table):
                 avant.numero_asp,
                 avant.numero_dossier,
             )
-        transaction.put("historique", _item_historique(avant.numero_asp, entree))
+        transaction.put("historique", item_historique(avant.numero_asp, entree))
         _verifier_bail(transaction, bail)
         issue = self._executer(transaction, avant.numero_asp, creation=False)
         self._rendre_si_echec(issue, apres, pris, bail)
@@ -867,17 +734,7 @@ def _reservation_numero_dossier(dossier: Dossier, le: datetime) -> dict[str, Any
     }
 
 
-def _item_historique(numero_asp: str, entree: EntreeHistorique) -> dict[str, Any]:
-    """The shared writer of history entries: one shape (qui, action, motif, instant)."""
-    return item_historique(
-        numero_asp,
-        EntreeDossier(
-            qui=entree.auteur, action=entree.action, instant=entree.le, details=entree.details
-        ),
-    )
-
-
-# --- Counter, enrolments, registre ---------------------------------------------------------
+# --- Counter, registre ---------------------------------------------------------
 
 
 class CompteurRepository(_Table):
@@ -900,34 +757,8 @@ class CompteurRepository(_Table):
         return int(reponse["Attributes"]["valeur"]["N"]) - nombre + 1
 
 
-class EnrolementReader(_Table):
-    """Implements `Enrolements`: reads the items the enrolment service writes."""
-
-    def __init__(self, table: str | None = None, client: Any | None = None) -> None:
-        super().__init__(table, client)
-
-    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None:
-        """Through the shared contract; deposits open only when its statut is VALIDE (a
-        gestionnaire validated the demande: `Enrolement.valide`)."""
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        if item is None:
-            return None
-        lu = enrolement_depuis_item(item)
-        return Enrolement(
-            siret=lu.siret,
-            numero_ans=lu.numero_ans,
-            statut=lu.statut,
-            email=lu.email or None,
-            raison_sociale=lu.raison_sociale or None,
-        )
-
-    def referencement(self, numero_ans: str) -> Referencement | None:
-        item = self._lire(cle_ans(numero_ans))
-        return None if item is None else referencement_depuis_item(item)
-
-
 class RegistrePlateformeDynamo(RegistreDepot):
     """`RegistrePlateforme` for the simulation, on the table."""
 
     def __init__(self, table: str | None = None, client: Any | None = None) -> None:
-        super().__init__(EnrolementReader(table, client), DossierRepository(table, client))
+        super().__init__(LecteurEnrolements(table, client), DossierRepository(table, client))

@@ -5,8 +5,8 @@ contract: the dépôt needs the pièces complémentaires asked (`piecesDemandees
 from __future__ import annotations
 
 from shared.contrats import cle_dossier
-from shared.dossier import EtatInstruction, etat_depuis_item
 from shared.dynamo import TableDynamo, vers_dynamo
+from shared.etat_instruction import EtatInstruction, etat_depuis_item
 
 
 class EtatsInstructionDynamo(TableDynamo):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.dossier import ReponseEditeur
 from shared.file_sqs import FileSqs
+from shared.messages import ReponseEditeur
 from shared.settings import settings
 
 

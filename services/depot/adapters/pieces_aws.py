@@ -30,15 +30,17 @@ from services.depot.application.ports import VersionPerimee
 from services.depot.domain.depot import Dossier
 from shared import aws
 from shared.campagnes import TypeDemande
-from shared.contrats import InstructionDemandee, StatutDossier, cle_depot, cle_dossier
+from shared.contrats import cle_depot, cle_dossier
 from shared.dynamo import TableDynamo
 from shared.dynamo import code_erreur as _code
 from shared.dynamo import depuis_dynamo as _p
 from shared.dynamo import instant_ou_rien as _instant
 from shared.dynamo import iso as _iso
 from shared.dynamo import vers_dynamo as _d
+from shared.messages import InstructionDemandee
 from shared.pannes_aws import reessayer
 from shared.settings import requis, settings
+from shared.statuts import StatutDemande
 
 logger = logging.getLogger(__name__)
 _TERMINAUX = (StatutZip.OK, StatutZip.REJETE)
@@ -214,13 +216,13 @@ class PiecesDynamo(_Table):
         )
 
     def completer(self, dossier: Dossier, type_demande: TypeDemande, le: datetime) -> Dossier:
-        en_cours = str(StatutDossier.EN_COURS)
+        en_cours = str(StatutDemande.EN_COURS)
         valeurs: dict[str, Any] = {
             ":v": dossier.version,
             ":v1": dossier.version + 1,
             ":le": _iso(le),
             ":encours": en_cours,
-            ":incomplet": str(StatutDossier.INCOMPLET),
+            ":incomplet": str(StatutDemande.INCOMPLET),
             ":aucune": [],  # complete: nothing missing (kept, for the dépôt's view)
         }
         if type_demande is TypeDemande.SOLDE:
@@ -253,7 +255,7 @@ class PiecesDynamo(_Table):
             return replace(dossier, solde=solde, modifie_le=le, version=dossier.version + 1)
         return replace(
             dossier,
-            statut=StatutDossier.EN_COURS,
+            statut=StatutDemande.EN_COURS,
             modifie_le=le,
             version=dossier.version + 1,
             pieces_manquantes=(),

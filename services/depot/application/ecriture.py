@@ -19,7 +19,6 @@ from services.depot.application.ports import (
     Bail,
     Compteur,
     Dossiers,
-    EntreeHistorique,
     IssueEcriture,
     ReservationLigne,
     TypeIssue,
@@ -38,8 +37,9 @@ from services.depot.domain.depot import (
 )
 from services.depot.domain.reconciliation import normaliser_nom
 from shared.campagnes import Campagne, TypeDemande
-from shared.contrats import STATUTS_MODIFIABLES, StatutDossier
+from shared.historique import EntreeHistorique
 from shared.horloge import Horloge
+from shared.statuts import STATUTS_MODIFIABLES, StatutDemande
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class EcritureLignes:
                 couloir=depot.couloir,
                 campagne=camp.id,
                 type_demande=TypeDemande.AVANCE,
-                statut=StatutDossier.INCOMPLET,
+                statut=StatutDemande.INCOMPLET,
                 numero_dossier=ligne.numero_dossier,
                 demande=ligne.demande,
                 finess=ligne.finess,
@@ -143,10 +143,10 @@ class EcritureLignes:
                 pieces_manquantes=noms_pieces(ligne.pieces),
             )
             entree = EntreeHistorique(
-                "CREATION",
-                auteur,
-                maintenant,
-                {"idDepot": depot.id, "numLigne": ligne.num_ligne, "statut": "INCOMPLET"},
+                qui=auteur,
+                action="CREATION",
+                instant=maintenant,
+                details={"idDepot": depot.id, "numLigne": ligne.num_ligne, "statut": "INCOMPLET"},
             )
             issue = self._dossiers.creer(dossier, reservation, entree, self._bail)
             if issue.type is TypeIssue.DOSSIER_EXISTANT:
@@ -254,10 +254,10 @@ class EcritureLignes:
                 ),
             )
             entree = EntreeHistorique(
-                "MODIFICATION",
-                auteur,
-                maintenant,
-                {
+                qui=auteur,
+                action="MODIFICATION",
+                instant=maintenant,
+                details={
                     "idDepot": depot.id,
                     "numLigne": ligne.num_ligne,
                     "versionPrecedente": avant.version,
@@ -286,7 +286,7 @@ class EcritureLignes:
             if isinstance(avant, RefusLigne):
                 return avant
             chemin = f"/demandes/{ligne.index}/numeroASP"
-            if avant.statut is StatutDossier.REJETEE:
+            if avant.statut is StatutDemande.REJETEE:
                 return RefusLigne(
                     "AVANCE_REJETEE",
                     chemin,
@@ -307,7 +307,7 @@ class EcritureLignes:
                         f"/demandes/{ligne.index}/typeAction",
                         f"Le dossier {avant.numero_asp} n'a pas de demande de solde à modifier.",
                     )
-                statut_solde = str(avant.solde.get("statut", StatutDossier.INCOMPLET))
+                statut_solde = str(avant.solde.get("statut", StatutDemande.INCOMPLET))
                 if statut_solde not in STATUTS_MODIFIABLES:
                     return RefusLigne(
                         "DOSSIER_NON_MODIFIABLE",
@@ -335,9 +335,9 @@ class EcritureLignes:
             solde = {
                 # a new solde waits for its pièces; a modified one keeps its statut
                 "statut": str(
-                    avant.solde.get("statut", StatutDossier.INCOMPLET)
+                    avant.solde.get("statut", StatutDemande.INCOMPLET)
                     if avant.solde is not None
-                    else StatutDossier.INCOMPLET
+                    else StatutDemande.INCOMPLET
                 ),
                 "numeroDossier": ligne.numero_dossier,
                 "demande": ligne.demande,
@@ -354,10 +354,10 @@ class EcritureLignes:
             if avant.solde is not None:
                 details["soldePrecedent"] = json_canonique(avant.solde)
             entree = EntreeHistorique(
-                "MODIFICATION_SOLDE" if avant.solde is not None else "SOLDE",
-                auteur,
-                maintenant,
-                details,
+                qui=auteur,
+                action="MODIFICATION_SOLDE" if avant.solde is not None else "SOLDE",
+                instant=maintenant,
+                details=details,
             )
             issue = self._dossiers.modifier(avant, apres, reservation, entree, self._bail)
             resultat = self._issue(issue, avant.numero_asp, depot, camp, ligne)

@@ -47,8 +47,9 @@ from services.depot.domain.depot import (
 )
 from services.depot.domain.reconciliation import normaliser_nom, rapprocher
 from shared.campagnes import TypeDemande
-from shared.contrats import InstructionDemandee, StatutDossier
 from shared.horloge import Horloge, exiger_fuseau
+from shared.messages import InstructionDemandee
+from shared.statuts import StatutDemande
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ def pieces_attendues(dossier: Dossier, type_demande: TypeDemande) -> list[tuple[
 
 def statut_demande(dossier: Dossier, type_demande: TypeDemande) -> str:
     if type_demande is TypeDemande.SOLDE:
-        return str((dossier.solde or {}).get("statut", StatutDossier.INCOMPLET))
+        return str((dossier.solde or {}).get("statut", StatutDemande.INCOMPLET))
     return str(dossier.statut)
 
 
@@ -343,7 +344,7 @@ def _ecrit_par_nous(relu: Dossier, avant: Dossier, type_demande: TypeDemande, le
     return (
         relu.version == avant.version + 1
         and relu.modifie_le == le
-        and statut_demande(relu, type_demande) == StatutDossier.EN_COURS
+        and statut_demande(relu, type_demande) == StatutDemande.EN_COURS
     )
 
 
@@ -454,7 +455,7 @@ class TraiterZipRecu:
             if manquantes:
                 if dossier.numero_asp in apportees:
                     self._pieces.noter_manquantes(dossier.numero_asp, type_demande, manquantes)
-                if statut_demande(dossier, type_demande) == StatutDossier.INCOMPLET:
+                if statut_demande(dossier, type_demande) == StatutDemande.INCOMPLET:
                     incomplets.append(DossierIncomplet(dossier.numero_asp, num_ligne, manquantes))
                 continue
             if dossier.numero_asp not in apportees:
@@ -481,7 +482,7 @@ class TraiterZipRecu:
         """INCOMPLET → EN_COURS, then the instruction; True when it was started."""
         for _ in range(TENTATIVES):
             statut = statut_demande(dossier, type_demande)
-            if statut == StatutDossier.INCOMPLET:
+            if statut == StatutDemande.INCOMPLET:
                 try:
                     dossier = self._pieces.completer(dossier, type_demande, maintenant)
                 except VersionPerimee:
@@ -494,7 +495,7 @@ class TraiterZipRecu:
                     # Our write applied though its answer was lost (the SDK's retry then
                     # found the version moved): it is this run's completion to follow up.
                     dossier = relu
-            elif not (statut == StatutDossier.EN_COURS and debut is Debut.REPRISE):
+            elif not (statut == StatutDemande.EN_COURS and debut is Debut.REPRISE):
                 return False  # already beyond INCOMPLET: its instruction is not ours to start
             self._instruction.demarrer(
                 InstructionDemandee(
@@ -515,7 +516,7 @@ class TraiterZipRecu:
         return [
             DossierIncomplet(e.numero_asp, e.num_ligne, e.pieces_manquantes)
             for e in _etats(depot, self._dossiers, self._pieces)
-            if e.pieces_manquantes and e.statut == StatutDossier.INCOMPLET
+            if e.pieces_manquantes and e.statut == StatutDemande.INCOMPLET
         ]
 
 
@@ -573,7 +574,7 @@ class Terminer:
             incomplets = tuple(
                 DossierIncomplet(e.numero_asp, e.num_ligne, e.pieces_manquantes)
                 for e in _etats(depot, self._dossiers, self._pieces)
-                if e.statut == StatutDossier.INCOMPLET
+                if e.statut == StatutDemande.INCOMPLET
             )
             return ResultatTerminer(depot, incomplets)
         raise Conflit("DEPOT_DISPUTE", "Le dépôt change trop souvent en ce moment : réessayez.")

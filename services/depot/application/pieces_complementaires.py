@@ -47,14 +47,10 @@ from services.depot.application.ports import (
 )
 from services.depot.domain.depot import Conflit, Dossier, Introuvable
 from services.depot.domain.reconciliation import normaliser_nom, rapprocher
-from shared.dossier import (
-    LIBELLES_DEMANDE,
-    ActionEditeur,
-    EtatInstruction,
-    ReponseEditeur,
-    StatutDemande,
-)
+from shared.etat_instruction import EtatInstruction
 from shared.horloge import Horloge, exiger_fuseau
+from shared.messages import ActionEditeur, ReponseEditeur
+from shared.statuts import LIBELLES_DEMANDE, StatutDemande
 
 logger = logging.getLogger(__name__)
 

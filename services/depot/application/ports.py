@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -15,9 +15,10 @@ from typing import Any, Protocol
 
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import Campagne, TypeDemande
-from shared.contrats import ReferencementAns
-from shared.dossier import ReponseEditeur
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
+from shared.historique import EntreeHistorique
+from shared.messages import ReponseEditeur
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,15 @@ class ContexteDepot:
     date_depot: datetime | None = None
 
 
-@dataclass(frozen=True)
-class DossierConnu:
-    """A dossier as the simulation needs to see it (never its éditeur's name)."""
-
-    numero_asp: str
-    siret: str
-    statut: str  # StatutDossier value, e.g. "EN_COURS", "INCOMPLET", "DECIDEE"
-    type_demande: TypeDemande  # type of the demande that created it (AVANCE)
-    depose_le: datetime  # when its avance JSON was received
-    numero_dossier: str
-    finess: tuple[str, ...] = field(default_factory=tuple)
-    modifiable: bool = True  # typeAction M allowed in this status
-
-
 class RegistrePlateforme(Protocol):
     """Lookups in batches (one call per 100 keys on the platform): the simulation of a file
     asks for everything it needs at once."""
 
     def editeur_enrole(self, siret: str, numero_ans: str) -> bool: ...
 
-    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
-        """numeroASP -> the dossier, for those that exist."""
+    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
+        """numeroASP -> the dossier, for those that exist: its header only (statut, owner,
+        dates, numeroDossier; `Dossiers.lire_plusieurs(resume=True)`)."""
         ...
 
     def detenteurs_finess(
@@ -85,23 +73,12 @@ class VersionPerimee(Exception):
 Referencement = ReferencementAns
 
 
-@dataclass(frozen=True)
-class Enrolement:
-    siret: str
-    numero_ans: str
-    statut: str  # VALIDE once the service gestion validated it
-    email: str | None = None
-    raison_sociale: str | None = None
-
-    @property
-    def valide(self) -> bool:
-        return self.statut == "VALIDE"
-
-
 class Enrolements(Protocol):
-    """Read side of the enrolment records (written by the enrolment service)."""
+    """Read side of the enrolment records (written by the enrolment service; on the table:
+    shared/enrolement_table.py `LecteurEnrolements`). Deposits are open only when the
+    enrolment is `valide` (a gestionnaire validated the demande)."""
 
-    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None: ...
+    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None: ...
 
     def referencement(self, numero_ans: str) -> Referencement | None: ...
 
@@ -199,16 +176,6 @@ class ReservationLigne:
 
     id_depot: str
     num_ligne: int
-
-
-@dataclass(frozen=True)
-class EntreeHistorique:
-    """One history entry of a dossier (I5): who did what, when; previous demande on M."""
-
-    action: str  # CREATION, MODIFICATION, SOLDE, …
-    auteur: str
-    le: datetime
-    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 class TypeIssue(StrEnum):

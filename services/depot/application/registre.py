@@ -10,21 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from services.depot.application.ports import DossierConnu, Dossiers, Enrolements
+from services.depot.application.ports import Dossiers, Enrolements
 from services.depot.domain.depot import Dossier
-
-
-def dossier_connu(dossier: Dossier) -> DossierConnu:
-    return DossierConnu(
-        numero_asp=dossier.numero_asp,
-        siret=dossier.siret,
-        statut=str(dossier.statut),
-        type_demande=dossier.type_demande,
-        depose_le=dossier.depose_le,
-        numero_dossier=dossier.numero_dossier,
-        finess=dossier.finess,
-        modifiable=dossier.modifiable,
-    )
 
 
 class RegistreDepot:
@@ -38,11 +25,8 @@ class RegistreDepot:
         enrolement = self._enrolements.enrolement(siret, numero_ans)
         return enrolement is not None and enrolement.valide
 
-    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
-        return {
-            numero: dossier_connu(dossier)
-            for numero, dossier in self._dossiers.lire_plusieurs(numeros_asp, resume=True).items()
-        }
+    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
+        return self._dossiers.lire_plusieurs(numeros_asp, resume=True)
 
     def detenteurs_finess(
         self, campagne_id: str, couloir: str, finess: Iterable[str]

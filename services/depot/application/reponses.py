@@ -23,7 +23,6 @@ from services.depot.application.lignes import LigneAImporter
 from services.depot.application.ports import Dossiers, Enrolements, ReponsesInstruction
 from services.depot.domain.depot import Depot, Dossier
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier
 from shared.courriels.contrat import EnvoiImpossible, EnvoiUnique
 from shared.courriels.dossier import (
     DemandeNotifiee,
@@ -31,7 +30,8 @@ from shared.courriels.dossier import (
     avis_accuse_reception,
     cle_transition,
 )
-from shared.dossier import ActionEditeur, ReponseEditeur
+from shared.messages import ActionEditeur, ReponseEditeur
+from shared.statuts import StatutDemande
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class AccusesNonEnvoyes(RuntimeError):
 def statut_de(dossier: Dossier, type_demande: TypeDemande) -> str:
     """The business statut of that demande (the instruction keeps these mirrors)."""
     if type_demande is TypeDemande.SOLDE:
-        return str((dossier.solde or {}).get("statut", StatutDossier.INCOMPLET))
+        return str((dossier.solde or {}).get("statut", StatutDemande.INCOMPLET))
     return str(dossier.statut)
 
 
@@ -111,7 +111,7 @@ class SuitesImport:
         for num_ligne, dossier in modifies:
             if dossier.numero_asp in vus:
                 continue  # two M lines for one dossier: one answer
-            if statut_de(dossier, depot.type_demande) != StatutDossier.A_MODIFIER:
+            if statut_de(dossier, depot.type_demande) != StatutDemande.A_MODIFIER:
                 continue  # not waiting for a modification (or resumed already)
             vus.add(dossier.numero_asp)
             self._reponses.envoyer(

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.depot.application.ports import ContexteDepot, DossierConnu, RegistrePlateforme
+from services.depot.application.ports import ContexteDepot, RegistrePlateforme
 from services.depot.domain.annotation import annoter as _annoter
 from services.depot.domain.compte_rendu import CompteRendu, LigneCompteRendu
+from services.depot.domain.depot import Dossier
 from services.depot.domain.erreurs import CodeErreur, Erreur, ErreurPiece
 from services.depot.domain.format_ms import TAUX_TVA_AUTORISES, TypeAction
 from services.depot.domain.montants import Montants
@@ -29,9 +30,9 @@ from services.depot.domain.validation import (
     valider_contenu,
 )
 from shared.campagnes import TypeDemande
-from shared.contrats import LIBELLES_STATUT, StatutDossier
 from shared.horloge import PARIS, horloge
 from shared.montant import Montant
+from shared.statuts import LIBELLES_COMPTE_RENDU, StatutDemande
 
 __all__ = [
     "Erreur",
@@ -159,7 +160,7 @@ def contexte_validation(contexte: ContexteDepot) -> ContexteValidation:
 
 def _libelle_statut(statut: str) -> str:
     try:
-        return LIBELLES_STATUT[StatutDossier(statut)]
+        return LIBELLES_COMPTE_RENDU[StatutDemande(statut)]
     except ValueError:
         return statut.lower().replace("_", " ")
 
@@ -258,7 +259,7 @@ def _controler_registre(
 
 def _controler_dossier(
     ligne: LigneValidee,
-    dossier: DossierConnu | None,
+    dossier: Dossier | None,
     siret: str | None,
     solde: bool,
     contexte: ContexteDepot,

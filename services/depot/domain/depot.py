@@ -14,8 +14,6 @@ its nature; only the API derives the HTTP status from it.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -24,11 +22,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from shared.campagnes import Campagne, TypeDemande
-from shared.contrats import LIBELLES_STATUT, STATUTS_MODIFIABLES, StatutDossier
 from shared.depot import StatutDepot as StatutDepot  # the guichet reads it (shared contract)
+from shared.dossier import Dossier as Dossier  # the record the dépôt writes
+from shared.enregistrement import json_canonique as json_canonique  # the dépôt's names
+from shared.enregistrement import lire_json as lire_json
 from shared.guichet import message_fermeture, message_non_ouvert
 from shared.horloge import exiger_fuseau
 from shared.refus import NatureRefus, Refus
+from shared.statuts import LIBELLES_COMPTE_RENDU, StatutDemande
 
 # --- Business refusals ---------------------------------------------------------------------
 
@@ -190,42 +191,6 @@ def numero_asp(couloir: str, rang: int) -> str:
 
 def prefixe_numero_asp(couloir: str) -> str:
     return f"FIN{couloir}"
-
-
-# --- Exact JSON (amounts as Decimal, never as float) -----------------------------------
-
-
-def json_canonique(valeur: object) -> str:
-    """Compact JSON with sorted keys; a Decimal is written as is, never through a float."""
-    if valeur is None:
-        return "null"
-    if valeur is True:
-        return "true"
-    if valeur is False:
-        return "false"
-    if isinstance(valeur, str):
-        return json.dumps(valeur, ensure_ascii=False)
-    if isinstance(valeur, int):
-        return str(valeur)
-    if isinstance(valeur, Decimal):
-        if not valeur.is_finite():
-            raise ValueError("un nombre JSON est fini")
-        return format(valeur, "f")
-    if isinstance(valeur, float):
-        if not math.isfinite(valeur):
-            raise ValueError("un nombre JSON est fini")
-        return repr(valeur)
-    if isinstance(valeur, Mapping):
-        paires = sorted((str(k), v) for k, v in valeur.items())
-        return "{" + ",".join(f"{json_canonique(k)}:{json_canonique(v)}" for k, v in paires) + "}"
-    if isinstance(valeur, (list, tuple)):
-        return "[" + ",".join(json_canonique(v) for v in valeur) + "]"
-    raise TypeError(f"valeur non sérialisable en JSON: {type(valeur).__name__}")
-
-
-def lire_json(texte: str | bytes) -> Any:
-    """The inverse of `json_canonique`: decimal numbers become Decimals again."""
-    return json.loads(texte, parse_float=Decimal)
 
 
 # --- The guichet --------------------------------------------------------------------------
@@ -475,53 +440,9 @@ class Depot:
 # --- The dossiers a dépôt creates ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Dossier:
-    """A dossier as the dépôt service writes it: an avance demande and its solde, if any.
-
-    `demande` is the deposited demande (JSON object, amounts as Decimal); `solde` the
-    attached solde demande (same shape, with its amounts and its pièces).
-    """
-
-    numero_asp: str
-    siret: str
-    numero_ans: str
-    couloir: str
-    campagne: str
-    type_demande: TypeDemande
-    statut: StatutDossier
-    numero_dossier: str
-    demande: Mapping[str, Any]
-    finess: tuple[str, ...]
-    montants: Mapping[str, str]
-    taux_tva: Decimal
-    pieces: tuple[Mapping[str, str], ...]
-    id_depot: str
-    num_ligne: int
-    depose_le: datetime  # receipt of the avance's JSON
-    cree_le: datetime
-    modifie_le: datetime
-    solde: Mapping[str, Any] | None = None
-    version: int = 1
-    # The avance's pièces still expected (names NFC), kept up to date by the import and the
-    # ZIPs (the solde's: `solde["piecesManquantes"]`). None: not recorded (older dossiers).
-    pieces_manquantes: tuple[str, ...] | None = None
-
-    @property
-    def modifiable(self) -> bool:
-        return self.statut in STATUTS_MODIFIABLES
-
-    def verifier_proprietaire(self, siret: str) -> None:
-        if siret != self.siret:
-            raise AccesInterdit(
-                "DOSSIER_AUTRE_EDITEUR",
-                f"Le dossier {self.numero_asp} appartient à un autre éditeur.",
-            )
-
-
 def libelle_statut(statut: str) -> str:
     try:
-        return LIBELLES_STATUT[StatutDossier(statut)]
+        return LIBELLES_COMPTE_RENDU[StatutDemande(statut)]
     except ValueError:
         return statut.lower()
 

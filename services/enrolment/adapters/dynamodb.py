@@ -34,12 +34,20 @@ from services.enrolment.domain.demande import (
     DemandeEnrolement,
     DocumentJoint,
     Nature,
-    StatutDemande,
+    StatutDemandeEnrolement,
 )
 from services.enrolment.domain.referentiel import VersionReferentiel
 from shared.chiffrement import Chiffrement, contexte_iban
 from shared.chiffrement_kms import ChiffrementKms
-from shared.contrats import (
+from shared.dynamo import (
+    TableDynamo,
+    condition_echouee,
+    depuis_dynamo,
+    instant,
+    iso,
+    vers_dynamo,
+)
+from shared.enrolement import (
     EnrolementEditeur,
     ReferencementAns,
     cle_ans,
@@ -48,14 +56,6 @@ from shared.contrats import (
     item_enrolement,
     item_referencement,
     referencement_depuis_item,
-)
-from shared.dynamo import (
-    TableDynamo,
-    condition_echouee,
-    depuis_dynamo,
-    instant,
-    iso,
-    vers_dynamo,
 )
 from shared.horloge import horloge
 from shared.identifiants import iban_masque
@@ -195,7 +195,7 @@ class _Chiffre(_Base):
 
 
 class EnrolementRepository(_Chiffre):
-    """Implements `Enrolements` (the contract item of shared/contrats.py). Reads give the
+    """Implements `Enrolements` (the record of shared/enrolement.py). Reads give the
     IBAN masked (with its ciphertext, kept when written back): nothing here needs it in
     clear."""
 
@@ -345,7 +345,7 @@ def _demande(item: dict[str, Any], dechiffrement: Chiffrement | None = None) -> 
     return DemandeEnrolement(
         numero=str(item["numero"]),
         nature=Nature(item["nature"]),
-        statut=StatutDemande(item["statut"]),
+        statut=StatutDemandeEnrolement(item["statut"]),
         siret=str(item["siret"]),
         numero_ans=item.get("numeroAns"),
         couloir=item.get("couloir"),
@@ -364,7 +364,7 @@ def _demande(item: dict[str, Any], dechiffrement: Chiffrement | None = None) -> 
         decision=None
         if decision is None
         else Decision(
-            StatutDemande(decision["statut"]),
+            StatutDemandeEnrolement(decision["statut"]),
             str(decision.get("motif", "")),
             str(decision["par"]),
             instant(decision["le"]),
@@ -447,7 +447,9 @@ class DemandeRepository(_Chiffre):
             raise
         return nouvelle
 
-    def lister(self, statut: StatutDemande | None, curseur: str | None, limite: int) -> Page:
+    def lister(
+        self, statut: StatutDemandeEnrolement | None, curseur: str | None, limite: int
+    ) -> Page:
         if statut is None:
             index, pk = "GSI1", "DEMANDES_ENROLEMENT"
         else:

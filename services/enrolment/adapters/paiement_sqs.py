@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.contrats import CoordonneesBancairesValidees
 from shared.file_sqs import FileSqs
+from shared.messages import CoordonneesBancairesValidees
 from shared.settings import settings
 
 

@@ -23,7 +23,7 @@ from services.enrolment.domain import courriels as textes
 from services.enrolment.domain.demande import (
     DemandeEnrolement,
     Nature,
-    StatutDemande,
+    StatutDemandeEnrolement,
     adresse_postale,
     jeton_correct,
     numero_valide,
@@ -31,12 +31,9 @@ from services.enrolment.domain.demande import (
     vue_suivi,
 )
 from services.enrolment.domain.erreurs import DemandeInvalide, probleme
-from shared.contrats import (
-    STATUT_ENROLEMENT_VALIDE,
-    CoordonneesBancairesValidees,
-    EnrolementEditeur,
-)
+from shared.enrolement import STATUT_ENROLEMENT_VALIDE, EnrolementEditeur
 from shared.horloge import Horloge
+from shared.messages import CoordonneesBancairesValidees
 from shared.refus import NatureRefus, Refus
 
 logger = logging.getLogger(__name__)
@@ -96,12 +93,13 @@ class ListerDemandes:
     def __call__(self, statut: str | None, curseur: str | None, limite: int = 50) -> Page:
         """Gestionnaires: a page, oldest first. Raises DemandeInvalide, CurseurInvalide."""
         problemes = []
-        if statut is not None and statut not in {s.value for s in StatutDemande}:
+        if statut is not None and statut not in {s.value for s in StatutDemandeEnrolement}:
             problemes.append(
                 probleme(
                     "statut",
                     "VALEUR_NON_PERMISE",
-                    f"une valeur parmi {', '.join(s.value for s in StatutDemande)} est attendue.",
+                    "une valeur parmi "
+                    f"{', '.join(s.value for s in StatutDemandeEnrolement)} est attendue.",
                 )
             )
         if not 1 <= limite <= LIMITE_MAX:
@@ -110,7 +108,9 @@ class ListerDemandes:
             )
         if problemes:
             raise DemandeInvalide(problemes)
-        return self.demandes.lister(StatutDemande(statut) if statut else None, curseur, limite)
+        return self.demandes.lister(
+            StatutDemandeEnrolement(statut) if statut else None, curseur, limite
+        )
 
 
 @dataclass
@@ -163,11 +163,14 @@ class Decider:
         demande = _lire(self.demandes, numero)
         motif = (motif or "").strip()
         problemes = []
-        if statut not in (StatutDemande.VALIDEE.value, StatutDemande.REJETEE.value):
+        if statut not in (
+            StatutDemandeEnrolement.VALIDEE.value,
+            StatutDemandeEnrolement.REJETEE.value,
+        ):
             problemes.append(
                 probleme("decision", "VALEUR_NON_PERMISE", "VALIDEE ou REJETEE est attendu.")
             )
-        if statut == StatutDemande.REJETEE.value and not motif:
+        if statut == StatutDemandeEnrolement.REJETEE.value and not motif:
             problemes.append(
                 probleme(
                     "motif",
@@ -181,15 +184,15 @@ class Decider:
             )
         if problemes:
             raise DemandeInvalide(problemes)
-        voulu = StatutDemande(statut)
+        voulu = StatutDemandeEnrolement(statut)
         reprise = (
-            voulu is StatutDemande.VALIDEE
-            and demande.statut is StatutDemande.VALIDEE
+            voulu is StatutDemandeEnrolement.VALIDEE
+            and demande.statut is StatutDemandeEnrolement.VALIDEE
             and demande.decision is not None
             and demande.decision.compte is None
         )
         if not reprise:
-            if demande.statut is not StatutDemande.SOUMISE:
+            if demande.statut is not StatutDemandeEnrolement.SOUMISE:
                 raise DejaDecidee(numero)
             try:
                 demande = self.demandes.enregistrer(
@@ -197,7 +200,7 @@ class Decider:
                 )
             except VersionPerimee:
                 raise DejaDecidee(numero) from None
-        if voulu is StatutDemande.REJETEE:
+        if voulu is StatutDemandeEnrolement.REJETEE:
             self.courriels.envoyer(textes.rejet(demande, motif))
             return demande
         compte = self._ouvrir(demande)

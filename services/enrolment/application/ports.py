@@ -9,10 +9,11 @@ from typing import Any, Protocol
 
 from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
-from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
+from services.enrolment.domain.demande import DemandeEnrolement, StatutDemandeEnrolement
 from services.enrolment.domain.referentiel import VersionReferentiel
-from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.envois import EnvoiAutorise as EnvoiAutorise  # one record, every service
+from shared.messages import CoordonneesBancairesValidees
 from shared.refus import MESSAGE_CURSEUR_INVALIDE, Refus
 
 
@@ -66,7 +67,9 @@ class Demandes(Protocol):
         version + 1. Raises VersionPerimee otherwise."""
         ...
 
-    def lister(self, statut: StatutDemande | None, curseur: str | None, limite: int) -> Page:
+    def lister(
+        self, statut: StatutDemandeEnrolement | None, curseur: str | None, limite: int
+    ) -> Page:
         """Oldest first (the order of instruction). Raises CurseurInvalide."""
         ...
 
@@ -76,7 +79,7 @@ class Demandes(Protocol):
 
 
 class Enrolements(Protocol):
-    """The records other services read (shared/contrats.py `EnrolementEditeur`)."""
+    """The records other services read (shared/enrolement.py `EnrolementEditeur`)."""
 
     def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None: ...
 

@@ -17,7 +17,7 @@ from services.enrolment.domain.referentiel import (
     message_numero_ans,
     numero_ans_valide,
 )
-from shared.contrats import ReferencementAns
+from shared.enrolement import ReferencementAns
 from shared.horloge import Horloge
 from shared.refus import NatureRefus, Refus
 

@@ -33,7 +33,7 @@ from services.enrolment.domain.demande import (
     DemandeEnrolement,
     DocumentJoint,
     Nature,
-    StatutDemande,
+    StatutDemandeEnrolement,
     empreinte_suivi,
     numero_demande,
 )
@@ -60,7 +60,7 @@ from services.enrolment.domain.formulaire import (
     Representant,
     TiersDeclarant,
 )
-from shared.contrats import EnrolementEditeur, ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.horloge import Horloge
 from shared.refus import NatureRefus, Refus
 
@@ -117,7 +117,7 @@ class Confirmation:
     """E3: the number to keep, and the token to follow the demande with."""
 
     numero: str
-    statut: StatutDemande
+    statut: StatutDemandeEnrolement
     jeton_suivi: str
     demande: DemandeEnrolement
 
@@ -174,7 +174,7 @@ class _Soumission:
 
     def _en_cours(self, siret: str, numero_ans: str | None, nature: Nature) -> bool:
         return any(
-            d.statut is StatutDemande.SOUMISE
+            d.statut is StatutDemandeEnrolement.SOUMISE
             and d.numero_ans == numero_ans
             and (d.nature is Nature.COORDONNEES_BANCAIRES)
             == (nature is Nature.COORDONNEES_BANCAIRES)
@@ -186,7 +186,7 @@ class _Soumission:
         validees = [
             d
             for d in self.demandes.du_siret(siret)
-            if d.statut is StatutDemande.VALIDEE and d.contact.email == base.email
+            if d.statut is StatutDemandeEnrolement.VALIDEE and d.contact.email == base.email
         ]
         if validees:
             return validees[-1].contact
@@ -265,7 +265,7 @@ class SoumettreEnrolement(_Soumission):
         def construire(**valeurs: Any) -> DemandeEnrolement:
             return DemandeEnrolement(
                 nature=Nature.ENROLEMENT,
-                statut=StatutDemande.SOUMISE,
+                statut=StatutDemandeEnrolement.SOUMISE,
                 siret=f.demandeur.siret,
                 numero_ans=f.numero_ans,
                 couloir=referencement.couloir,
@@ -335,7 +335,7 @@ class SoumettreComplementaire(_Soumission):
         def construire(**valeurs: Any) -> DemandeEnrolement:
             return DemandeEnrolement(
                 nature=Nature.COMPLEMENTAIRE,
-                statut=StatutDemande.SOUMISE,
+                statut=StatutDemandeEnrolement.SOUMISE,
                 siret=siret,
                 numero_ans=f.numero_ans,
                 couloir=referencement.couloir,
@@ -379,7 +379,7 @@ class DemanderChangementCoordonnees(_Soumission):
         def construire(**valeurs: Any) -> DemandeEnrolement:
             return DemandeEnrolement(
                 nature=Nature.COORDONNEES_BANCAIRES,
-                statut=StatutDemande.SOUMISE,
+                statut=StatutDemandeEnrolement.SOUMISE,
                 siret=siret,
                 numero_ans=None,
                 couloir=None,

@@ -13,7 +13,7 @@ from services.enrolment.domain.communes import codes_postaux, departement
 from services.enrolment.domain.documents import Reponses, controler_presence
 from services.enrolment.domain.erreurs import Probleme, probleme
 from services.enrolment.domain.referentiel import numero_ans_valide
-from shared.contrats import ReferencementAns
+from shared.enrolement import ReferencementAns
 from shared.identifiants import siret_valide
 
 

@@ -27,16 +27,16 @@ class Nature(StrEnum):
     COORDONNEES_BANCAIRES = "COORDONNEES_BANCAIRES"
 
 
-class StatutDemande(StrEnum):
+class StatutDemandeEnrolement(StrEnum):
     SOUMISE = "SOUMISE"  # received, accusé de réception sent, awaiting the service gestion
     VALIDEE = "VALIDEE"
     REJETEE = "REJETEE"
 
 
 LIBELLES_STATUT = {
-    StatutDemande.SOUMISE: "reçue, en attente d'instruction par le service gestion",
-    StatutDemande.VALIDEE: "validée",
-    StatutDemande.REJETEE: "rejetée",
+    StatutDemandeEnrolement.SOUMISE: "reçue, en attente d'instruction par le service gestion",
+    StatutDemandeEnrolement.VALIDEE: "validée",
+    StatutDemandeEnrolement.REJETEE: "rejetée",
 }
 LIBELLES_NATURE = {
     Nature.ENROLEMENT: "demande d'enrôlement",
@@ -96,7 +96,7 @@ class DocumentJoint:
 
 @dataclass(frozen=True)
 class Decision:
-    statut: StatutDemande  # VALIDEE or REJETEE
+    statut: StatutDemandeEnrolement  # VALIDEE or REJETEE
     motif: str
     par: str
     le: datetime
@@ -111,7 +111,7 @@ class TransitionInterdite(Exception):
 class DemandeEnrolement:
     numero: str
     nature: Nature
-    statut: StatutDemande
+    statut: StatutDemandeEnrolement
     siret: str
     numero_ans: str | None  # None for a change of bank details
     couloir: str | None
@@ -129,11 +129,16 @@ class DemandeEnrolement:
     historique: tuple[dict[str, Any], ...] = field(default=())
 
     def decider(
-        self, statut: StatutDemande, motif: str, par: str, le: datetime, compte: str | None
+        self,
+        statut: StatutDemandeEnrolement,
+        motif: str,
+        par: str,
+        le: datetime,
+        compte: str | None,
     ) -> DemandeEnrolement:
-        if self.statut is not StatutDemande.SOUMISE:
+        if self.statut is not StatutDemandeEnrolement.SOUMISE:
             raise TransitionInterdite(self.numero)
-        if statut is StatutDemande.SOUMISE:
+        if statut is StatutDemandeEnrolement.SOUMISE:
             raise ValueError(statut)
         exiger_fuseau(le)
         decision = Decision(statut, motif, par, le, compte)
@@ -164,7 +169,7 @@ def vue_suivi(demande: DemandeEnrolement) -> dict[str, Any]:
     }
     if demande.decision is not None:
         vue["decideeLe"] = demande.decision.le.astimezone(PARIS).isoformat()
-        if demande.decision.statut is StatutDemande.REJETEE:
+        if demande.decision.statut is StatutDemandeEnrolement.REJETEE:
             vue["motif"] = demande.decision.motif
     return vue
 

@@ -19,7 +19,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from services.enrolment.domain.erreurs import DemandeInvalide, Probleme, problemes_validation
-from shared.contrats import ReferencementAns
+from shared.enrolement import ReferencementAns
 from shared.identifiants import siret_valide
 
 NUMERO_ANS = re.compile(r"[A-Za-z0-9]{10}")

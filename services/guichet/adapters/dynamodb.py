@@ -10,7 +10,7 @@ in `shared/` (the query only chooses which items and which of their attributes):
   campagne, read by `shared.dossier.resume_depuis_item`; for SOLDE, only those with a
   `solde`, whose own statut is the demande's;
 - adresses: `EDITEUR#{siret}` / `ENROLEMENT#{numeroAns}`, read through the enrolment's
-  contract (`shared.contrats.enrolement_depuis_item`);
+  one reader (`shared.enrolement_table.LecteurEnrolements`);
 - closure: `CAMPAGNE#{id}` / `FERMETURE#{type}`, the guichet's own record, created with
   `attribute_not_exists(PK)`.
 boto3 is not imported here: the clients come from `shared.aws` (handlers' cold start).
@@ -23,7 +23,6 @@ from typing import Any
 
 from services.guichet.domain.guichet import Comptes, DossierResume, Fermeture
 from shared.campagnes import TypeDemande
-from shared.contrats import StatutDossier, cle_enrolement, enrolement_depuis_item
 from shared.depot import (
     ATTRIBUTS_RESUME_DEPOT,
     ResumeDepot,
@@ -35,6 +34,8 @@ from shared.dossier import index_statut_dossier, resume_depuis_item
 from shared.dynamo import TableDynamo
 from shared.dynamo import instant as _instant
 from shared.dynamo import iso as _iso
+from shared.enrolement_table import LecteurEnrolements
+from shared.statuts import StatutDemande
 
 
 def cle_fermeture(campagne_id: str, type_demande: TypeDemande) -> dict[str, str]:
@@ -122,7 +123,7 @@ class RegistreGuichetDynamo(TableDynamo):
             attributs += ATTRIBUTS_SOLDE
             filtre += " AND attribute_exists(solde)"
         resultats: list[DossierResume] = []
-        for statut in StatutDossier:
+        for statut in StatutDemande:
             for item in self._par_statut(
                 index_statut_dossier(statut), filtre, {":campagne": campagne_id}, attributs
             ):
@@ -132,22 +133,15 @@ class RegistreGuichetDynamo(TableDynamo):
         return resultats
 
     def adresses(self, siret: str, numeros_ans: Iterable[str]) -> tuple[str, ...]:
-        """Read through the enrolment's contract (shared/contrats.py)."""
+        """Read through the enrolment's one reader (shared/enrolement_table.py)."""
+        lecteur = LecteurEnrolements(self._table, self._client)
         adresses: set[str] = set()
         for numero_ans in dict.fromkeys(numeros_ans):
-            item = self._lire(cle_enrolement(siret, numero_ans))
-            if item:
-                adresses.add(enrolement_depuis_item(item).email.strip())
+            enrolement = lecteur.enrolement(siret, numero_ans)
+            if enrolement is not None:
+                adresses.add(enrolement.email.strip())
         if not any(adresses):  # no enrolment under those numéros: any validated one of the SIRET
-            for item in self._requete(
-                KeyConditionExpression="PK = :pk AND begins_with(SK, :prefixe)",
-                ExpressionAttributeValues={
-                    ":pk": {"S": f"EDITEUR#{siret}"},
-                    ":prefixe": {"S": "ENROLEMENT#"},
-                },
-                ConsistentRead=True,
-            ):
-                enrolement = enrolement_depuis_item(item)
+            for enrolement in lecteur.du_siret(siret):
                 if enrolement.valide:
                     adresses.add(enrolement.email.strip())
         return tuple(sorted(a for a in adresses if a))

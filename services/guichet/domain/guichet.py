@@ -18,11 +18,11 @@ from typing import Any
 from services.guichet.domain.erreurs import ValeurInconnue, choix
 from services.guichet.domain.fenetres import date_paris, duree_en_texte, secondes_entre
 from shared.campagnes import Campagne, TypeDemande
-from shared.contrats import LIBELLES_STATUT, StatutDossier
 from shared.courriels.contrat import Avis  # a courriel's content: template, subject, data
 from shared.depot import ResumeDepot, StatutDepot
 from shared.guichet import LIBELLE_DEMANDES, date_heure_paris, libelle_guichet, message_fermeture
 from shared.horloge import PARIS
+from shared.statuts import LIBELLES_COMPTE_RENDU, StatutDemande
 
 # --- What is known of a campaign's dépôts and dossiers -------------------------------------
 
@@ -35,7 +35,7 @@ class DossierResume:
     siret: str
     numero_ans: str
     numero_dossier: str
-    statut: str  # a StatutDossier value
+    statut: str  # a StatutDemande value
 
 
 def depot_non_importe(depot: ResumeDepot) -> bool:
@@ -49,7 +49,7 @@ def depot_incomplet(depot: ResumeDepot) -> bool:
 
 
 def dossier_incomplet(dossier: DossierResume) -> bool:
-    return dossier.statut == StatutDossier.INCOMPLET
+    return dossier.statut == StatutDemande.INCOMPLET
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def _depot_affiche(depot: ResumeDepot) -> dict[str, Any]:
 
 def _dossier_affiche(dossier: DossierResume) -> dict[str, Any]:
     try:
-        libelle = LIBELLES_STATUT[StatutDossier(dossier.statut)]
+        libelle = LIBELLES_COMPTE_RENDU[StatutDemande(dossier.statut)]
     except ValueError:
         libelle = dossier.statut.lower()
     return {

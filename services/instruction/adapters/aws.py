@@ -1,6 +1,6 @@
 """DynamoDB, Step Functions, SQS and S3 adapters of the instruction service.
 
-The instruction state of a demande is written here only (`shared.dossier.item_etat`), in
+The instruction state of a demande is written here only (`shared.etat_instruction.item_etat`), in
 one transaction with its history entry and the statut mirror on the dossier item that the
 dépôt service wrote (so that its rules — typeAction M allowed, FINESS holder's statut —
 see the instruction's statut)."""
@@ -16,24 +16,15 @@ from services.instruction.application.ports import Filtres, JetonPerime, Version
 from shared.aws import client
 from shared.campagnes import TypeDemande
 from shared.contrats import cle_dossier
-from shared.dossier import (
-    Attendu,
-    EntreeHistorique,
-    EtatInstruction,
-    ResumeDossier,
-    StatutDemande,
-    VersementDemande,
-    cle_demande,
-    etat_depuis_item,
-    historique_depuis_item,
-    iso,
-    item_etat,
-    item_historique,
-    resume_depuis_item,
-)
+from shared.dossier import ResumeDossier, resume_depuis_item
 from shared.dynamo import TableDynamo, code_erreur, condition_echouee, depuis_dynamo, vers_dynamo
+from shared.enregistrement import iso
+from shared.etat_instruction import EtatInstruction, cle_demande, etat_depuis_item, item_etat
+from shared.historique import EntreeHistorique, historique_depuis_item, item_historique
+from shared.messages import VersementDemande
 from shared.pannes_aws import reessayer
 from shared.settings import settings
+from shared.statuts import Attendu, StatutDemande
 
 MAX_REQUETES_PAGE = 20  # filters applied after the index: bound the work of one page
 
@@ -301,10 +292,9 @@ class InstructionsDynamo(TableDynamo):
         return dossiers, reponse.get("LastEvaluatedKey")
 
     def email_depositaire(self, siret: str, numero_ans: str) -> str | None:
-        from shared.contrats import cle_enrolement, enrolement_depuis_item
+        from shared.enrolement_table import LecteurEnrolements
 
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        return (enrolement_depuis_item(item).email or None) if item else None
+        return LecteurEnrolements(self._table, self._client).email(siret, numero_ans)
 
 
 class WorkflowStepFunctions:

@@ -11,9 +11,9 @@ from typing import Any
 from services.instruction.application.consultation import Document
 from shared.aws import client
 from shared.campagnes import TypeDemande, campagne
-from shared.contrats import EnrolementEditeur, cle_enrolement, enrolement_depuis_item
-from shared.dossier import EtatInstruction, ResumeDossier
-from shared.dynamo import TableDynamo
+from shared.dossier import ResumeDossier
+from shared.enrolement_table import LecteurEnrolements
+from shared.etat_instruction import EtatInstruction
 from shared.horloge import horloge
 from shared.montant import Montant
 from shared.settings import settings
@@ -84,15 +84,6 @@ class DocumentsS3:
         self.s3.put_object(Bucket=self.bucket, Key=cle, Body=contenu, ContentType=type_contenu)
 
 
-class Enrolements(TableDynamo):
-    """The enrolment record, read through its contract (shared.contrats): the IBAN stays
-    masked, instruction never needs it."""
-
-    def lire(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        return enrolement_depuis_item(item) if item else None
-
-
 def _montant(valeur: object) -> Montant:
     return Montant(str(valeur or "0"))
 
@@ -102,7 +93,7 @@ class DecisionsPdf:
     same data and key material give the same bytes: a replay writes the same object."""
 
     def __init__(
-        self, documents: DocumentsS3, enrolements: Enrolements, source: Any | None = None
+        self, documents: DocumentsS3, enrolements: LecteurEnrolements, source: Any | None = None
     ) -> None:
         self._documents = documents
         self._enrolements = enrolements
@@ -118,7 +109,7 @@ class DecisionsPdf:
 
             source = MaterielSecretsManager()
         demande = dossier.demandes.get(etat.type_demande) or dossier.avance
-        enrolement = self._enrolements.lire(dossier.siret, dossier.numero_ans)
+        enrolement = self._enrolements.enrolement(dossier.siret, dossier.numero_ans)
         commande = demande.demande.get("commande") if demande.demande else None
         regime = str(commande.get("regimeTVA", "")) if isinstance(commande, dict) else ""
         decision = etat.decision
@@ -152,7 +143,7 @@ class DecisionsPdf:
 class NotificationsCourriels:
     """Port Notifications: shared/courriels (claim per demande and transition, journal)."""
 
-    def __init__(self, enrolements: Enrolements, courrier: Any | None = None) -> None:
+    def __init__(self, enrolements: LecteurEnrolements, courrier: Any | None = None) -> None:
         self._enrolements = enrolements
         self._courrier = courrier
 
@@ -164,7 +155,7 @@ class NotificationsCourriels:
             from shared.courriels.composition import courrier as fabrique
 
             courrier = fabrique()
-        enrolement = self._enrolements.lire(dossier.siret, dossier.numero_ans)
+        enrolement = self._enrolements.enrolement(dossier.siret, dossier.numero_ans)
         email = enrolement.email if enrolement else None
         if not email:
             logger.warning("Pas d'email de dépositaire pour %s: courriel non envoyé", etat.siret)

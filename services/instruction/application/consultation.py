@@ -1,5 +1,5 @@
 """What the gestionnaire's desk and the éditeur see of a dossier (I2, I5): built from the
-shared contract (shared/dossier.py), never from raw items."""
+shared records (shared/dossier.py, shared/etat_instruction.py), never from raw items."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from typing import Any, Protocol
 from services.instruction.application.ports import Filtres, Instructions
 from services.instruction.domain.instruction import ActionImpossible
 from shared.courriels.contrat import CourrielEnvoye
-from shared.dossier import EntreeHistorique, EtatInstruction, ResumeDossier
+from shared.dossier import ResumeDossier
+from shared.etat_instruction import EtatInstruction
+from shared.historique import EntreeHistorique
 from shared.refus import NatureRefus
 
 

@@ -33,22 +33,19 @@ from services.instruction.domain.instruction import (
 )
 from services.instruction.domain.panne import cause_lisible, reference
 from shared.campagnes import TypeDemande
-from shared.dossier import (
-    Attendu,
-    EntreeHistorique,
+from shared.dossier import ResumeDossier
+from shared.etat_instruction import (
     ErreurTechnique,
     EtatInstruction,
-    ReponseEditeur,
     Reprise,
-    ResumeDossier,
     ResumeVersement,
-    StatutDemande,
-    VersementDemande,
-    VersementEffectue,
     item_decision,
 )
+from shared.historique import EntreeHistorique
 from shared.horloge import Horloge
+from shared.messages import ReponseEditeur, VersementDemande, VersementEffectue
 from shared.refus import NatureRefus
+from shared.statuts import Attendu, StatutDemande
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +62,7 @@ class DonneesIncoherentes(RuntimeError):
 
 
 class EntreeDemande(BaseModel):
-    """The execution's input (shared.contrats.InstructionDemandee) and what the workflow
+    """The execution's input (shared.messages.InstructionDemandee) and what the workflow
     added to it on its way (the decision, the éditeur's answer, the payment)."""
 
     model_config = ConfigDict(extra="allow")

@@ -8,13 +8,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.campagnes import TypeDemande
-from shared.dossier import (
-    EntreeHistorique,
-    EtatInstruction,
-    ResumeDossier,
-    StatutDemande,
-    VersementDemande,
-)
+from shared.dossier import ResumeDossier
+from shared.etat_instruction import EtatInstruction
+from shared.historique import EntreeHistorique
+from shared.messages import VersementDemande
+from shared.statuts import StatutDemande
 
 
 class VersionPerimee(Exception):

@@ -7,15 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.dossier import (
-    LIBELLES_ATTENDU,
-    LIBELLES_DEMANDE,
-    Attendu,
-    DecisionGestionnaire,
-    EtatInstruction,
-    StatutDemande,
-)
+from shared.etat_instruction import DecisionGestionnaire, EtatInstruction
 from shared.refus import NatureRefus, Refus
+from shared.statuts import LIBELLES_ATTENDU, LIBELLES_DEMANDE, Attendu, StatutDemande
 
 S = StatutDemande
 

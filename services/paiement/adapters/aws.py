@@ -17,16 +17,13 @@ from services.paiement.domain.retour_recu import (
 from services.paiement.domain.versement import Versement
 from shared import aws
 from shared.campagnes import TypeDemande, campagne
-from shared.contrats import (
-    EnrolementEditeur,
-    cle_dossier,
-    cle_enrolement,
-    enrolement_depuis_item,
-)
-from shared.dossier import ResumeDossier, VersementEffectue, resume_depuis_item
+from shared.contrats import cle_dossier
+from shared.dossier import ResumeDossier, resume_depuis_item
 from shared.dynamo import TableDynamo, code_erreur, instant, instant_ou_rien, iso
+from shared.enrolement_table import LecteurEnrolements
 from shared.envois import autoriser_envoi_s3
 from shared.horloge import PARIS
+from shared.messages import VersementEffectue
 from shared.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -36,7 +33,7 @@ JETONS_PERIMES = ("TaskDoesNotExist", "InvalidToken", "TaskTimedOut")
 
 
 class SignalStepFunctions:
-    """Port Signal: SendTaskSuccess with the VersementEffectue contract (shared/dossier.py)."""
+    """Port Signal: SendTaskSuccess with the VersementEffectue contract (shared/messages.py)."""
 
     def __init__(self, client_sfn: Any | None = None) -> None:
         self._client = client_sfn
@@ -52,17 +49,9 @@ class SignalStepFunctions:
             logger.warning("Jeton d'instruction périmé (%s)", code_erreur(erreur))
 
 
-class DonneesEditeur(TableDynamo):
-    """The enrolment (raison sociale, email) and the dossier item, read-only."""
-
-    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
-        """Read through the enrolment's contract (shared/contrats.py), IBAN not decrypted."""
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        return None if item is None else enrolement_depuis_item(item)
-
-    def email(self, siret: str, numero_ans: str) -> str | None:
-        enrolement = self.enrolement(siret, numero_ans)
-        return (enrolement.email.strip() or None) if enrolement else None
+class DonneesEditeur(LecteurEnrolements):
+    """The enrolment (raison sociale, email: the shared reader, IBAN not decrypted) and the
+    dossier item, read-only."""
 
     def dossier(self, numero_asp: str) -> ResumeDossier | None:
         item = self._lire(cle_dossier(numero_asp))

@@ -34,7 +34,6 @@ from services.paiement.domain.versement import (
 )
 from shared.chiffrement import Chiffrement, contexte_iban
 from shared.chiffrement_kms import ChiffrementKms
-from shared.contrats import cle_enrolement, enrolement_depuis_item
 from shared.dynamo import (
     TableDynamo,
     condition_echouee,
@@ -44,6 +43,8 @@ from shared.dynamo import (
     iso,
     vers_dynamo,
 )
+from shared.enrolement import EnrolementEditeur
+from shared.enrolement_table import LecteurEnrolements
 from shared.montant import Montant
 from shared.pannes_aws import est_transitoire
 
@@ -354,10 +355,8 @@ class VersementsDynamo(TableDynamo):
                 raise
 
 
-def _compte(item: dict[str, Any]) -> CoordonneesChiffrees | None:
-    """An enrolment item's bank details, read through the shared contract (not decrypted);
-    None without IBAN or BIC."""
-    enrolement = enrolement_depuis_item(item)
+def _compte(enrolement: EnrolementEditeur) -> CoordonneesChiffrees | None:
+    """An enrolment's bank details (not decrypted); None without IBAN or BIC."""
     if not enrolement.iban_chiffre or not enrolement.bic:
         return None
     return CoordonneesChiffrees(
@@ -369,9 +368,9 @@ def _compte(item: dict[str, Any]) -> CoordonneesChiffrees | None:
     )
 
 
-class EnrolementsDynamo(TableDynamo):
+class EnrolementsDynamo(LecteurEnrolements):
     """Implements `Enrolements`: the IBAN/BIC of the enrolment item, read through the
-    shared contract, the IBAN left encrypted (the application decrypts it for the SEPA
+    shared reader, the IBAN left encrypted (the application decrypts it for the SEPA
     file and the re-issue's comparison, once per SIRET and run)."""
 
     def __init__(
@@ -384,17 +383,17 @@ class EnrolementsDynamo(TableDynamo):
         self.chiffrement: Chiffrement = chiffrement or ChiffrementKms()
 
     def compte(self, siret: str, numero_ans: str) -> CoordonneesChiffrees | None:
-        item = self._lire(cle_enrolement(siret, numero_ans))
-        return None if item is None else _compte(item)
+        enrolement = self.enrolement(siret, numero_ans)
+        return None if enrolement is None else _compte(enrolement)
 
     def lire_comptes(
         self, cles: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], CoordonneesChiffrees]:
         trouves: dict[tuple[str, str], CoordonneesChiffrees] = {}
-        for item in self._lire_lot(cle_enrolement(siret, ans) for siret, ans in cles).values():
-            compte = _compte(item)
+        for cle, enrolement in self.enrolements(cles).items():
+            compte = _compte(enrolement)
             if compte is not None:
-                trouves[(str(item["siret"]), str(item["numeroAns"]))] = compte
+                trouves[cle] = compte
         return trouves
 
     def coordonnees(self, siret: str, numero_ans: str) -> CoordonneesBancaires | None:

@@ -14,8 +14,8 @@ from services.paiement.domain.versement import (
     TypeVersement,
     Versement,
 )
-from shared.dossier import VersementEffectue
 from shared.horloge import Horloge
+from shared.messages import VersementEffectue
 
 __all__ = [
     "AvisPaiement",

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from services.paiement.application.contexte import Paiement, modifier
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.ports import (
     AvisPaiement,
     EnvoisFichiers,
@@ -49,7 +48,7 @@ from services.paiement.domain.versement import (
     Versement,
     lire_end_to_end,
 )
-from shared.dossier import VersementEffectue
+from shared.messages import VersementDemande, VersementEffectue
 
 DUREE_ENVOI = timedelta(minutes=15)
 
@@ -100,7 +99,7 @@ def achever_paiement(
     return versement
 
 
-def demander_versement(paiement: Paiement, suites: Suites, message: DemandeDecidee) -> Versement:
+def demander_versement(paiement: Paiement, suites: Suites, message: VersementDemande) -> Versement:
     """Instruction → paiement: the decided demande's versement (created once). Already paid
     when the message's task started waiting (its send was replayed with a new token): the
     signal sent went to the old token, so it is owed again to this one."""

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from services.paiement.application.comptes import Comptes
 from services.paiement.application.contexte import Paiement, modifier
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.domain.suivi import LigneSuivi, suivi_financier
 from services.paiement.domain.versement import (
     ErreurPaiement,
@@ -19,14 +18,14 @@ from services.paiement.domain.versement import (
     nouveau_solde,
     nouvelle_avance,
 )
-from shared.contrats import CoordonneesBancairesValidees
+from shared.messages import CoordonneesBancairesValidees, VersementDemande
 from shared.montant import Montant
 from shared.refus import NatureRefus
 
 logger = logging.getLogger(__name__)
 
 
-def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
+def creer_versement(paiement: Paiement, message: VersementDemande) -> Versement:
     """One versement per decided demande; a redelivered message creates nothing twice."""
     type_versement = TypeVersement(message.typeDemande)
     existant = paiement.versements.lire(message.numeroAsp, type_versement)
@@ -60,7 +59,7 @@ def creer_versement(paiement: Paiement, message: DemandeDecidee) -> Versement:
     return paiement.versements.lire(message.numeroAsp, type_versement) or versement
 
 
-def _jeton_a_jour(paiement: Paiement, existant: Versement, message: DemandeDecidee) -> Versement:
+def _jeton_a_jour(paiement: Paiement, existant: Versement, message: VersementDemande) -> Versement:
     """A message for a versement that exists: a redelivery (same token, nothing to do) or
     the workflow's task run again after an ambiguous send, waiting with a new token: the
     payment signal must go to that one, the old token's task is gone (Step Functions gives a

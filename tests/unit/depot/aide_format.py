@@ -11,10 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from services.depot.application.ports import ContexteDepot, DossierConnu, RegistrePlateforme
+from services.depot.application.ports import ContexteDepot, RegistrePlateforme
 from services.depot.application.simulation import ResultatSimulation, simuler
+from services.depot.domain.depot import Dossier
 from shared.campagnes import TypeDemande, campagne
 from shared.horloge import heure_paris
+from shared.statuts import StatutDemande
 from tests.fixtures.depot.generateur import octets
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "depot"
@@ -59,7 +61,7 @@ class RegistreFactice(RegistrePlateforme):
     """Implements `RegistrePlateforme` with dicts."""
 
     enroles: set[tuple[str, str]] = field(default_factory=set)
-    dossiers: dict[str, DossierConnu] = field(default_factory=dict)
+    dossiers: dict[str, Dossier] = field(default_factory=dict)
     finess: dict[str, str] = field(default_factory=dict)  # FINESS → numeroASP
     numeros_dossier: set[tuple[str, str]] = field(default_factory=set)
     appels: list[str] = field(default_factory=list)
@@ -68,7 +70,7 @@ class RegistreFactice(RegistrePlateforme):
         return (siret, numero_ans) in self.enroles
 
     # the batched lookups the simulation uses (one call each, whatever the file's size)
-    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, DossierConnu]:
+    def dossiers_connus(self, numeros_asp: Iterable[str]) -> dict[str, Dossier]:
         self.appels.append("dossiers")
         return {n: self.dossiers[n] for n in numeros_asp if n in self.dossiers}
 
@@ -91,16 +93,32 @@ def dossier(
     depose_le: str = "2024-02-01T10:00",
     numero_dossier: str = "DOSS-0001",
     modifiable: bool = True,
-) -> DossierConnu:
-    return DossierConnu(
+) -> Dossier:
+    """The header the registre gives (`lire_plusieurs(resume=True)`): no demande, FINESS,
+    amounts nor pièces."""
+    depose = heure_paris(depose_le)
+    lu = Dossier(
         numero_asp=numero_asp,
         siret=siret,
-        statut=statut,
+        numero_ans="ANS0000001",
+        couloir="MS1",
+        campagne="MS-VAGUE1",
         type_demande=TypeDemande(type_demande),
-        depose_le=heure_paris(depose_le),
+        statut=StatutDemande(statut),
         numero_dossier=numero_dossier,
-        modifiable=modifiable,
+        demande={},
+        finess=(),
+        montants={},
+        taux_tva=Decimal("0"),
+        pieces=(),
+        id_depot="",
+        num_ligne=0,
+        depose_le=depose,
+        cree_le=depose,
+        modifie_le=depose,
     )
+    assert lu.modifiable is modifiable, "modifiable follows the statut"
+    return lu
 
 
 def simuler_doc(

@@ -20,11 +20,8 @@ from services.depot.application.ports import (
     Compteur,
     ContexteDepot,
     Depots,
-    DossierConnu,
     Dossiers,
-    Enrolement,
     Enrolements,
-    EntreeHistorique,
     EnvoiAutorise,
     FileImport,
     IssueEcriture,
@@ -38,6 +35,8 @@ from services.depot.application.ports import (
 )
 from services.depot.domain.depot import Depot, Dossier, StatutDepot, json_canonique, lire_json
 from shared.campagnes import TypeDemande
+from shared.enrolement import EnrolementEditeur
+from shared.historique import EntreeHistorique
 from shared.montant import Montant
 
 
@@ -91,7 +90,7 @@ class DepotsEnMemoire(Depots):
 class EnrolementsEnMemoire(Enrolements):
     def __init__(self) -> None:
         self.referencements: dict[str, Referencement] = {}
-        self.enrolements: dict[tuple[str, str], Enrolement] = {}
+        self.enrolements: dict[tuple[str, str], EnrolementEditeur] = {}
 
     def enroler(
         self,
@@ -103,11 +102,15 @@ class EnrolementsEnMemoire(Enrolements):
         self.referencements[numero_ans] = Referencement(
             numero_ans, couloir, "DUI", "1", "Solution", siret
         )
-        self.enrolements[(siret, numero_ans)] = Enrolement(
-            siret, numero_ans, statut, "editeur@example.fr", "Éditeur"
+        self.enrolements[(siret, numero_ans)] = EnrolementEditeur(
+            siret=siret,
+            numero_ans=numero_ans,
+            statut=statut,
+            email="editeur@example.fr",
+            raison_sociale="Éditeur",
         )
 
-    def enrolement(self, siret: str, numero_ans: str) -> Enrolement | None:
+    def enrolement(self, siret: str, numero_ans: str) -> EnrolementEditeur | None:
         return self.enrolements.get((siret, numero_ans))
 
     def referencement(self, numero_ans: str) -> Referencement | None:
@@ -360,11 +363,11 @@ class DossiersEnMemoire(Dossiers):
 
     def changer_statut(self, numero_asp: str, statut: str) -> None:
         """What the instruction service does (a test helper)."""
-        from shared.contrats import StatutDossier
+        from shared.statuts import StatutDemande
 
         dossier = self.dossiers[numero_asp]
         self.dossiers[numero_asp] = replace(
-            dossier, statut=StatutDossier(statut), version=dossier.version + 1
+            dossier, statut=StatutDemande(statut), version=dossier.version + 1
         )
 
 
@@ -419,7 +422,7 @@ class _Connus:
 
     detenteurs: dict[str, str]
     numeros_utilises: set[str]
-    dossiers: dict[str, DossierConnu]
+    dossiers: dict[str, Dossier]
 
     @staticmethod
     def lire(

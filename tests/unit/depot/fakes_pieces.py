@@ -30,8 +30,9 @@ from services.depot.application.pieces_complementaires import EtatsInstruction
 from services.depot.application.ports import ReponsesInstruction, VersionPerimee
 from services.depot.domain.depot import Dossier
 from shared.campagnes import TypeDemande
-from shared.contrats import InstructionDemandee, StatutDossier
-from shared.dossier import Attendu, EtatInstruction, ReponseEditeur, StatutDemande
+from shared.etat_instruction import EtatInstruction
+from shared.messages import InstructionDemandee, ReponseEditeur
+from shared.statuts import Attendu, StatutDemande
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, DossiersEnMemoire
 from tests.unit.depot.plateforme import Plateforme
 
@@ -117,7 +118,7 @@ class PiecesEnMemoire(PiecesDossiers):
         else:
             apres = replace(
                 stocke,
-                statut=StatutDossier.EN_COURS,
+                statut=StatutDemande.EN_COURS,
                 modifie_le=le,
                 version=stocke.version + 1,
                 pieces_manquantes=(),

@@ -15,8 +15,8 @@ from services.depot.application.reception import IssueReception
 from services.depot.bootstrap import Composants
 from services.depot.domain.depot import Depot
 from shared.courriels.contrat import EnvoiUnique
-from shared.dossier import ReponseEditeur
 from shared.horloge import PARIS, HorlogeFixe
+from shared.messages import ReponseEditeur
 from tests.unit.depot.fakes import (
     NUMERO_ANS,
     SIRET,

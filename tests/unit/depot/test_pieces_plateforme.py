@@ -16,7 +16,8 @@ from services.depot.application.pieces import (
 from services.depot.application.ports import VersionPerimee
 from services.depot.domain.depot import AccesInterdit, Conflit, Depot, Dossier, StatutDepot
 from shared.campagnes import TypeDemande
-from shared.contrats import InstructionDemandee, StatutDossier
+from shared.messages import InstructionDemandee
+from shared.statuts import StatutDemande
 from tests.unit.depot.fakes import (
     NUMERO_ANS,
     NUMERO_ANS_AUTRE,
@@ -76,7 +77,7 @@ def test_piece_manquante_puis_second_zip_complete_et_demarre(plateforme: AvecPie
     cle, etag = plateforme.envoyer_zip(depot.id, construire([Membre("BDC-1.pdf", pdf())]))
     resultat = plateforme.evenement(cle, etag)
     assert resultat.issue is IssueZip.OK
-    assert plateforme.dossier(numero).statut is StatutDossier.INCOMPLET
+    assert plateforme.dossier(numero).statut is StatutDemande.INCOMPLET
     (incomplet,) = resultat.incomplets
     assert incomplet.numero_asp == numero and incomplet.pieces_manquantes == ("FAC-1.png",)
     assert plateforme.pieces.manquantes[(numero, "AVANCE")] == ("FAC-1.png",)
@@ -90,7 +91,7 @@ def test_piece_manquante_puis_second_zip_complete_et_demarre(plateforme: AvecPie
     resultat2 = plateforme.evenement(cle2, etag2)
     assert resultat2.issue is IssueZip.OK and resultat2.completes == (numero,)
     dossier = plateforme.dossier(numero)
-    assert dossier.statut is StatutDossier.EN_COURS
+    assert dossier.statut is StatutDemande.EN_COURS
     (instruction,) = plateforme.instruction.demarrees
     assert instruction.numeroAsp == numero and instruction.typeDemande == "AVANCE"
     assert instruction.version == dossier.version and instruction.siret == SIRET
@@ -133,7 +134,7 @@ def test_reprise_d_un_traitement_interrompu_demarre_l_instruction(plateforme: Av
     plateforme.instruction.demarrer = en_panne  # type: ignore[method-assign]
     with pytest.raises(Panne):
         plateforme.evenement(cle, etag)
-    assert plateforme.dossier(depot.numeros_asp[1]).statut is StatutDossier.EN_COURS
+    assert plateforme.dossier(depot.numeros_asp[1]).statut is StatutDemande.EN_COURS
     plateforme.instruction.demarrer = demarrer  # type: ignore[method-assign]
     assert plateforme.evenement(cle, etag).issue is IssueZip.OK  # the SQS retry
     assert len(plateforme.instruction.demarrees) == 1
@@ -207,7 +208,7 @@ def test_zip_a_probleme_rejete_rien_conserve(plateforme: AvecPieces) -> None:
     assert {"FAC-1.png", "intrus.pdf"} <= fichiers
     assert all(e["message"] for e in resultat.erreurs_pieces)
     assert plateforme.copie.documents == {} and plateforme.pieces.pieces == {}
-    assert plateforme.dossier(numero).statut is StatutDossier.INCOMPLET
+    assert plateforme.dossier(numero).statut is StatutDemande.INCOMPLET
     assert plateforme.instruction.demarrees == []
     (zip_,) = plateforme.consulter(depot.id, SIRET).zips
     assert zip_.statut is StatutZip.REJETE and len(zip_.erreurs_pieces) == len(fichiers)
@@ -264,4 +265,4 @@ def test_un_zip_sous_une_cle_non_delivree_est_ignore(plateforme: AvecPieces) -> 
     assert resultat.issue is IssueZip.IGNORE
     assert plateforme.bucket.ouvertures == 0 and plateforme.copie.copies == 0
     assert plateforme.consulter(depot.id, SIRET).zips == ()
-    assert plateforme.dossier(depot.numeros_asp[1]).statut is StatutDossier.INCOMPLET
+    assert plateforme.dossier(depot.numeros_asp[1]).statut is StatutDemande.INCOMPLET

@@ -20,8 +20,8 @@ from services.depot.domain.depot import (
     StatutDepot,
     lire_json,
 )
-from shared.contrats import StatutDossier
 from shared.refus import NatureRefus
+from shared.statuts import StatutDemande
 from tests.unit.depot.fakes import (
     NUMERO_ANS,
     NUMERO_ANS_AUTRE,
@@ -57,7 +57,7 @@ def test_importer_cree_un_dossier_par_ligne_importable(plateforme: Plateforme) -
     assert dict(resultat.numeros_asp) == {1: "FINMS1000001", 3: "FINMS1000002"}
     dossier = plateforme.dossiers.lire("FINMS1000001")
     assert dossier is not None
-    assert dossier.statut is StatutDossier.INCOMPLET
+    assert dossier.statut is StatutDemande.INCOMPLET
     assert (dossier.siret, dossier.numero_dossier, dossier.finess) == (SIRET, "D00001", (F1,))
     assert dossier.montants == {
         "montantFinance": "18750.00",
@@ -70,7 +70,7 @@ def test_importer_cree_un_dossier_par_ligne_importable(plateforme: Plateforme) -
     assert plateforme.dossiers.detenteur_finess("MS-VAGUE1", "MS1", F1) == "FINMS1000001"
     assert plateforme.dossiers.numero_dossier_utilise(SIRET, "D00003") == "FINMS1000002"
     (entree,) = plateforme.dossiers.historique("FINMS1000001")
-    assert (entree.action, entree.auteur) == ("CREATION", "jeanne")
+    assert (entree.action, entree.qui) == ("CREATION", "jeanne")
     # compte rendu: the numeroASP of each imported line
     lignes = {ligne["numLigne"]: ligne for ligne in resultat.compte_rendu["lignes"]}
     assert lignes[1]["numeroAsp"] == "FINMS1000001"
@@ -323,8 +323,8 @@ def test_modification_met_a_jour_et_garde_l_historique(plateforme: Plateforme) -
     assert plateforme.dossiers.detenteur_finess("MS-VAGUE1", "MS1", F3) == numero
     assert plateforme.dossiers.detenteur_finess("MS-VAGUE1", "MS1", F2) is None  # released
     _creation, modification = plateforme.dossiers.historique(numero)
-    assert (modification.action, modification.auteur) == ("MODIFICATION", "paul")
-    assert modification.le == ECHEANCE_AVANCE + timedelta(days=10)
+    assert (modification.action, modification.qui) == ("MODIFICATION", "paul")
+    assert modification.instant == ECHEANCE_AVANCE + timedelta(days=10)
     assert lire_json(modification.details["demandePrecedente"]) == avant.demande
     assert modification.details["montantsPrecedents"]["montantFinance"] == "30000.00"
     assert modification.details["versionPrecedente"] == avant.version
@@ -397,7 +397,7 @@ def test_modification_concurrente_relit_la_version(plateforme: Plateforme) -> No
     assert resultat.numeros_asp == {1: numero}
     dossier = plateforme.dossiers.lire(numero)
     assert dossier is not None
-    assert dossier.statut is StatutDossier.A_MODIFIER  # the instruction's write is kept
+    assert dossier.statut is StatutDemande.A_MODIFIER  # the instruction's write is kept
     assert dossier.finess == (F1,)
 
 

@@ -18,7 +18,7 @@ from shared.courriels.contrat import Courriel
 from shared.courriels.envoi import Courrier
 from shared.courriels.memoire import BoiteAuxLettres, RegistreCourrielsEnMemoire
 from shared.courriels.redaction import RedactionJinja
-from shared.dossier import ActionEditeur
+from shared.messages import ActionEditeur
 from shared.pannes_aws import ESSAIS
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, demande, fichier
 from tests.unit.depot.fakes_pieces import FileReponses

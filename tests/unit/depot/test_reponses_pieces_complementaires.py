@@ -19,9 +19,10 @@ from services.depot.application.pieces_complementaires import (
 )
 from services.depot.domain.depot import Conflit, Introuvable
 from shared.campagnes import TypeDemande
-from shared.dossier import ActionEditeur, StatutDemande
 from shared.horloge import HorlogeFixe
+from shared.messages import ActionEditeur
 from shared.refus import NatureRefus
+from shared.statuts import StatutDemande
 from tests.unit.depot.fakes import NUMERO_ANS, SIRET, SIRET_AUTRE, demande, fichier
 from tests.unit.depot.fakes_pieces import (
     BUCKET,

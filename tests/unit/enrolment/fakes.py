@@ -25,10 +25,11 @@ from services.enrolment.application.soumission import (
 )
 from services.enrolment.domain.anti_robot import VerdictAntiRobot
 from services.enrolment.domain.courriels import Message
-from services.enrolment.domain.demande import DemandeEnrolement, StatutDemande
+from services.enrolment.domain.demande import DemandeEnrolement, StatutDemandeEnrolement
 from services.enrolment.domain.referentiel import VersionReferentiel
-from shared.contrats import CoordonneesBancairesValidees, EnrolementEditeur, ReferencementAns
+from shared.enrolement import EnrolementEditeur, ReferencementAns
 from shared.horloge import PARIS, HorlogeFixe
+from shared.messages import CoordonneesBancairesValidees
 
 INSTANT = datetime(2024, 1, 20, 10, 0, tzinfo=PARIS)
 JETON_ROBOT = "solution-valide"
@@ -86,7 +87,9 @@ class DemandesMemoire:
         self.stockees[demande.numero] = nouvelle
         return nouvelle
 
-    def lister(self, statut: StatutDemande | None, curseur: str | None, limite: int) -> Page:
+    def lister(
+        self, statut: StatutDemandeEnrolement | None, curseur: str | None, limite: int
+    ) -> Page:
         toutes = sorted(self.stockees.values(), key=lambda d: (d.soumise_le, d.numero))
         choisies = [d for d in toutes if statut is None or d.statut is statut]
         if curseur is not None and not curseur.isdigit():

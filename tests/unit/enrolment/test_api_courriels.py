@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from services.enrolment.adapters.courriels import CourrielsPartages
-from services.enrolment.domain.demande import StatutDemande
+from services.enrolment.domain.demande import StatutDemandeEnrolement
 from shared.courriels.contrat import Avis, CleEnvoi
 from shared.courriels.enrolment import EnrolementNotifie, avis_coordonnees_validees
 from shared.courriels.redaction import rediger
@@ -58,7 +58,7 @@ def test_changement_valide_envoie_le_modele_partage() -> None:
         SIRET,
     )
     demande = p.decider(changement.numero, "VALIDEE", None, "g")
-    assert demande.statut is StatutDemande.VALIDEE
+    assert demande.statut is StatutDemandeEnrolement.VALIDEE
     courrier = _Courrier()
     adaptateur = CourrielsPartages(courrier, _Expediteur(), p.horloge, URL)  # type: ignore[arg-type]
     adaptateur.envoyer(p.courriels.envoyes[-1])

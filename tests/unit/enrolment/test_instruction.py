@@ -16,7 +16,7 @@ from services.enrolment.application.instruction import (
 )
 from services.enrolment.application.ports import Compte, CurseurInvalide
 from services.enrolment.application.soumission import Confirmation, NonEnrole
-from services.enrolment.domain.demande import StatutDemande, masquer_iban
+from services.enrolment.domain.demande import StatutDemandeEnrolement, masquer_iban
 from services.enrolment.domain.erreurs import DemandeInvalide
 from tests.unit.enrolment.fakes import (
     JETON_ROBOT,
@@ -53,7 +53,7 @@ def enrole(p: Plateforme) -> Confirmation:
 def test_numero_enr_et_accuse_de_reception(p: Plateforme) -> None:
     confirmation = soumise(p)
     assert confirmation.numero == "ENR0001M0"
-    assert confirmation.statut is StatutDemande.SOUMISE
+    assert confirmation.statut is StatutDemandeEnrolement.SOUMISE
     (accuse,) = p.courriels.envoyes
     assert accuse.modele == "accuse_reception"
     assert accuse.destinataire == "rep@medisoft.example.fr"
@@ -147,7 +147,7 @@ def test_validee_cree_le_compte_et_envoie_deux_courriels(p: Plateforme) -> None:
     confirmation = soumise(p)
     p.horloge.regler(p.horloge.maintenant() + timedelta(days=2))
     demande = p.decider(confirmation.numero, "VALIDEE", None, "gestionnaire-1")
-    assert demande.statut is StatutDemande.VALIDEE
+    assert demande.statut is StatutDemandeEnrolement.VALIDEE
     assert demande.decision is not None and demande.decision.compte == "CREE"
     compte = p.comptes.par_email("rep@medisoft.example.fr")
     assert compte == Compte(
@@ -204,7 +204,7 @@ def test_rejetee_envoie_le_motif(p: Plateforme) -> None:
         p.decider(confirmation.numero, "REJETEE", "  ", "g")
     assert [x.code for x in exc.value.problemes] == ["MOTIF_OBLIGATOIRE"]
     demande = p.decider(confirmation.numero, "REJETEE", "Le RIB est illisible.", "g")
-    assert demande.statut is StatutDemande.REJETEE
+    assert demande.statut is StatutDemandeEnrolement.REJETEE
     _accuse, rejet = p.courriels.envoyes
     assert rejet.modele == "rejet" and "Le RIB est illisible." in rejet.texte
     assert rejet.destinataire == "rep@medisoft.example.fr"

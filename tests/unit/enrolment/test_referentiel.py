@@ -1,5 +1,5 @@
 """E1: the référentiel shipped, « Rechercher », a gestionnaire loading a new version, and
-the contracts of the référencement and enrolment items (shared/contrats.py)."""
+the contracts of the référencement and enrolment items (shared/enrolement.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from services.enrolment.application.referentiel import (
 from services.enrolment.domain.erreurs import DemandeInvalide
 from services.enrolment.domain.referentiel import vue_referencement
 from shared.chiffrement import ChiffrementFactice
-from shared.contrats import (
+from shared.enrolement import (
     EnrolementEditeur,
     ReferencementAns,
     cle_enrolement,
@@ -125,7 +125,7 @@ def test_numero_en_double(referentiel: ReferentielMemoire) -> None:
     assert [x.code for x in exc.value.problemes] == ["NUMERO_ANS_DUPLIQUE"]
 
 
-# --- Contracts in shared/contrats.py ----------------------------------------------------
+# --- Records in shared/enrolement.py --------------------------------------------------
 
 
 def test_contrat_referencement_aller_retour() -> None:

@@ -27,7 +27,6 @@ from services.guichet.adapters.dynamodb import (
     projection,
 )
 from shared.campagnes import CAMPAGNE_MS_VAGUE1, TypeDemande, campagne
-from shared.contrats import StatutDossier
 from shared.depot import (
     ATTRIBUTS_RESUME_DEPOT,
     StatutDepot,
@@ -37,7 +36,8 @@ from shared.depot import (
 from shared.dossier import index_statut_dossier
 from shared.dynamo import depuis_dynamo, vers_dynamo
 from shared.guichet import message_refus
-from tests.unit.instruction.test_contrat_dossier import LE, _dossier_depot
+from shared.statuts import StatutDemande
+from tests.unit.shared.test_enregistrements_aller_retour import LE, _dossier_depot
 
 MS1 = campagne(CAMPAGNE_MS_VAGUE1)
 
@@ -106,7 +106,7 @@ def _dossier(solde: dict[str, Any] | None) -> Dossier:
 def test_le_dossier_ecrit_par_le_depot_est_lu_par_le_guichet() -> None:
     solde = {"statut": "INCOMPLET", "numeroDossier": "00002", "demande": {"numLigne": 1}}
     item = _dossier_item(_dossier(solde))
-    assert item["GSI2PK"] == index_statut_dossier(StatutDossier.EN_COURS)
+    assert item["GSI2PK"] == index_statut_dossier(StatutDemande.EN_COURS)
     avance = dossier_resume(projete(item, ATTRIBUTS_DOSSIER), TypeDemande.AVANCE)
     assert avance is not None
     assert (avance.numero_asp, avance.siret, avance.numero_ans) == (

@@ -10,16 +10,12 @@ from typing import Any
 from services.instruction.application.instruction import Instruction
 from services.instruction.application.ports import Filtres, JetonPerime, VersionPerimee
 from shared.campagnes import TypeDemande
-from shared.dossier import (
-    Attendu,
-    EntreeHistorique,
-    EtatInstruction,
-    ResumeDemande,
-    ResumeDossier,
-    StatutDemande,
-    VersementDemande,
-)
+from shared.dossier import ResumeDemande, ResumeDossier
+from shared.etat_instruction import EtatInstruction
+from shared.historique import EntreeHistorique
 from shared.horloge import HorlogeFixe
+from shared.messages import VersementDemande
+from shared.statuts import Attendu, StatutDemande
 
 NUMERO = "FINMS1000001"
 SIRET = "73282932000074"

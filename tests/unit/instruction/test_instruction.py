@@ -18,8 +18,9 @@ from services.instruction.application.instruction import (
 )
 from services.instruction.domain.instruction import ActionImpossible
 from shared.campagnes import TypeDemande
-from shared.dossier import ActionEditeur, Attendu, ReponseEditeur, StatutDemande
+from shared.messages import ActionEditeur, ReponseEditeur
 from shared.refus import NatureRefus
+from shared.statuts import Attendu, StatutDemande
 from tests.unit.instruction.faux import NUMERO, Monde, dossier, monde
 
 AVANCE, SOLDE = TypeDemande.AVANCE, TypeDemande.SOLDE

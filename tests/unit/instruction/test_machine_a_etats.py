@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from services.instruction.domain.instruction import DECISIONS_GESTIONNAIRE, TRANSITIONS
-from shared.dossier import Attendu, StatutDemande
+from shared.statuts import Attendu, StatutDemande
 
 ASL = Path(__file__).resolve().parents[3] / "infra" / "statemachines" / "instruction.asl.json"
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from services.instruction.application.instruction import EntreeDemande, Tache
 from shared.campagnes import TypeDemande
-from shared.dossier import ActionEditeur, Attendu, ReponseEditeur, StatutDemande
+from shared.messages import ActionEditeur, ReponseEditeur
+from shared.statuts import Attendu, StatutDemande
 from tests.unit.instruction.faux import NUMERO, Monde, monde
 
 AVANCE = TypeDemande.AVANCE

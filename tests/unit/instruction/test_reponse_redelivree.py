@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shared.campagnes import TypeDemande
-from shared.dossier import ActionEditeur, ReponseEditeur, StatutDemande
+from shared.messages import ActionEditeur, ReponseEditeur
+from shared.statuts import StatutDemande
 from tests.unit.instruction.faux import NUMERO, monde
 from tests.unit.instruction.test_instruction import _attendre, _en_cours
 

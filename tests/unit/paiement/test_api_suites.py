@@ -11,7 +11,6 @@ import pytest
 
 from services.paiement.adapters.banque_locale import Reponse, repondre
 from services.paiement.application.lots import lancer_lot
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.suites import (
     Suites,
     autoriser_retour,
@@ -22,7 +21,8 @@ from services.paiement.application.versements import creer_versement
 from services.paiement.domain.calendrier import jour_ouvre, paques
 from services.paiement.domain.retour_recu import EnvoiAutorise, RetourBancaire, StatutRetour
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
-from shared.dossier import VersementEffectue
+from shared.messages import VersementDemande, VersementEffectue
+from tests.fixtures.dossiers import versement_demande
 from tests.unit.paiement.fakes import paiement_en_memoire
 
 SIRET = "73282932000074"
@@ -78,17 +78,10 @@ class FakeEnvois:
         return f"http://s3/{cle}"
 
 
-def _decision(jeton: str) -> DemandeDecidee:
+def _decision(jeton: str) -> VersementDemande:
     """The instruction's message for FINMS1000001's avance, waiting with `jeton`."""
-    return DemandeDecidee(
-        numeroAsp="FINMS1000001",
-        siret=SIRET,
-        numeroAns="ANS1",
-        typeDemande="AVANCE",
-        montantFinance="22222.22",
-        decideeLe=datetime(2024, 3, 1, 10, tzinfo=UTC),
-        jeton=jeton,
-    )
+    le = datetime(2024, 3, 1, 10, tzinfo=UTC)
+    return versement_demande("FINMS1000001", SIRET, "ANS1", "22222.22", le, jeton=jeton)
 
 
 def _monde() -> tuple[object, ...]:

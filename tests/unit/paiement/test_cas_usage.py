@@ -8,7 +8,6 @@ import pytest
 
 from services.paiement.adapters.banque_locale import Reponse, repondre
 from services.paiement.application.lots import lancer_lot
-from services.paiement.application.messages import DemandeDecidee
 from services.paiement.application.retours import traiter_retour
 from services.paiement.application.versements import (
     coordonnees_validees,
@@ -20,25 +19,20 @@ from services.paiement.application.versements import (
 from services.paiement.domain.lot import StatutLot, nouveau_lot
 from services.paiement.domain.sepa import totaux_pain001
 from services.paiement.domain.versement import ErreurPaiement, EtatVersement, TypeVersement
+from shared.campagnes import TypeDemande
 from shared.chiffrement import ChiffrementFactice, contexte_iban
-from shared.contrats import CoordonneesBancairesValidees
+from shared.messages import CoordonneesBancairesValidees, VersementDemande
 from shared.montant import Montant
 from shared.refus import NatureRefus
+from tests.fixtures.dossiers import versement_demande
 from tests.unit.paiement.fakes import BIC_B, IBAN_A, IBAN_B, paiement_en_memoire
 
 SIRET = "73282932000074"
 LE = datetime(2024, 3, 1, 10, tzinfo=UTC)
 
 
-def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> DemandeDecidee:
-    return DemandeDecidee(
-        numeroAsp=asp,
-        siret=SIRET,
-        numeroAns="ANS1",
-        typeDemande=type_demande,
-        montantFinance=montant,
-        decideeLe=LE,
-    )
+def decision(asp: str, montant: str, type_demande: str = "AVANCE") -> VersementDemande:
+    return versement_demande(asp, SIRET, "ANS1", montant, LE, TypeDemande(type_demande), "jeton-0")
 
 
 def test_decision_cree_un_versement_une_seule_fois() -> None:

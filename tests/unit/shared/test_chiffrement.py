@@ -1,4 +1,4 @@
-"""The enrolment record's contract with the IBAN encrypted (shared/contrats.py,
+"""The enrolment record's contract with the IBAN encrypted (shared/enrolement.py,
 shared/chiffrement.py) on the fake cipher: writer → reader, masked unless decrypted."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.chiffrement import ChiffrementFactice, ErreurChiffrement, contexte_iban
-from shared.contrats import EnrolementEditeur, enrolement_depuis_item, item_enrolement
+from shared.enrolement import EnrolementEditeur, enrolement_depuis_item, item_enrolement
 
 IBAN = "FR7630006000011234567890189"
 MASQUE = "FR76 **** **** **** **** **** 0189"

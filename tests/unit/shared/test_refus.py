@@ -27,7 +27,6 @@ SERVICES = RACINE / "services"
 ATTENDUS: list[tuple[str, str, int]] = [
     # dépôt
     ("AccesInterdit", "DEPOT_AUTRE_EDITEUR", 403),
-    ("AccesInterdit", "DOSSIER_AUTRE_EDITEUR", 403),
     ("AccesInterdit", "EDITEUR_NON_ENROLE", 403),
     ("Conflit", "DEPOT_DEJA_IMPORTE", 409),
     ("Conflit", "DEPOT_DISPUTE", 409),

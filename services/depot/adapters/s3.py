@@ -13,27 +13,16 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from services.depot.application.ports import ObjetLu
-from shared import aws
+from shared.bucket_s3 import BucketS3
 from shared.envois import EnvoiAutorise, autoriser_envoi_s3
-from shared.settings import settings
 
 _INTERVALLE = re.compile(r"bytes \d+-\d+/(\d+)")
 
 
-class StockageS3:
+class StockageS3(BucketS3):
     """Implements `Stockage` on the dépôts bucket."""
 
-    def __init__(self, bucket: str | None = None, client: Any | None = None) -> None:
-        self._bucket = bucket
-        self._client = client
-
-    @property
-    def bucket(self) -> str:
-        return self._bucket or settings().bucket_depots
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("s3")
+    reglage_bucket = "bucket_depots"
 
     def autoriser_envoi(self, cle: str, taille_max: int, expiration: timedelta) -> EnvoiAutorise:
         secondes = int(expiration.total_seconds())

@@ -8,12 +8,11 @@ S3 enforces them on AWS (moto does not: the submission checks size and content a
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from botocore.exceptions import ClientError
 
 from services.enrolment.application.ports import EnvoiAutorise
-from shared import aws
+from shared.bucket_s3 import BucketS3
 from shared.envois import autoriser_envoi_s3
 from shared.settings import settings
 
@@ -24,20 +23,10 @@ def bucket_enrolement() -> str:
     return settings().bucket_enrolement
 
 
-class StockageDocuments:
+class StockageDocuments(BucketS3):
     """Implements `Stockage`."""
 
-    def __init__(self, bucket: str | None = None, client: Any | None = None) -> None:
-        self._bucket = bucket
-        self._client = client
-
-    @property
-    def bucket(self) -> str:
-        return self._bucket or bucket_enrolement()
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("s3")
+    reglage_bucket = "bucket_enrolement"
 
     def autoriser_envoi(self, cle: str, taille_max: int, expiration: timedelta) -> EnvoiAutorise:
         secondes = int(expiration.total_seconds())

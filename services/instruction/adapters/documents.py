@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.instruction.application.consultation import Document
-from shared.aws import client
+from shared.bucket_s3 import BucketS3
 from shared.campagnes import TypeDemande, campagne
 from shared.dossier import ResumeDossier
 from shared.enrolement_table import LecteurEnrolements
@@ -35,20 +35,13 @@ def cle_decision(numero_asp: str, type_demande: TypeDemande = TypeDemande.AVANCE
     return f"dossiers/{numero_asp}/{PREFIXE_DECISION}/{nom}"
 
 
-class DocumentsS3:
+class DocumentsS3(BucketS3):
     """Lists `dossiers/{numeroAsp}/` in the documents bucket (pièces, décision)."""
 
+    reglage_bucket = "bucket_documents"
+
     def __init__(self, bucket: str | None = None, client_s3: Any | None = None) -> None:
-        self._bucket = bucket
-        self._client = client_s3
-
-    @property
-    def bucket(self) -> str:
-        return self._bucket or settings().bucket_documents
-
-    @property
-    def s3(self) -> Any:
-        return self._client if self._client is not None else client("s3")
+        super().__init__(bucket, client_s3)
 
     def lister(self, numero_asp: str) -> list[Document]:
         documents: list[Document] = []

@@ -16,6 +16,7 @@ from services.paiement.domain.retour_recu import (
 )
 from services.paiement.domain.versement import Versement
 from shared import aws
+from shared.bucket_s3 import BucketS3
 from shared.campagnes import TypeDemande, campagne
 from shared.contrats import cle_dossier
 from shared.dossier import ResumeDossier, resume_depuis_item
@@ -58,20 +59,13 @@ class DonneesEditeur(LecteurEnrolements):
         return None if item is None else resume_depuis_item(item)
 
 
-class FichiersS3:
+class FichiersS3(BucketS3):
     """Port EnvoisFichiers and the avis' storage, in the documents bucket."""
 
+    reglage_bucket = "bucket_documents"
+
     def __init__(self, bucket: str | None = None, client_s3: Any | None = None) -> None:
-        self._bucket = bucket
-        self._client = client_s3
-
-    @property
-    def bucket(self) -> str:
-        return self._bucket or settings().bucket_documents
-
-    @property
-    def s3(self) -> Any:
-        return self._client if self._client is not None else aws.client("s3")
+        super().__init__(bucket, client_s3)
 
     def autoriser_envoi(self, cle: str, taille_max: int, secondes: int) -> EnvoiAutorise:
         """Bound to the exact key, 1 byte to `taille_max`, `secondes` long (S3 enforces it)."""

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from shared import aws
+from shared.bucket_s3 import BucketS3
 from shared.pannes_aws import reessayer
-from shared.settings import settings
 
 
-class StockageS3:
-    def __init__(self, bucket: str | None = None, client: Any | None = None) -> None:
-        self._bucket = bucket
-        self._client = client
-
-    @property
-    def bucket(self) -> str:
-        return self._bucket or settings().bucket_documents
-
-    @property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("s3")
+class StockageS3(BucketS3):
+    reglage_bucket = "bucket_documents"
 
     def deposer(self, cle: str, contenu: bytes, type_contenu: str) -> None:
         # The same bytes to the same key: safe to replay after a passing failure.

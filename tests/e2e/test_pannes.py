@@ -272,7 +272,7 @@ def test_l_histoire_de_la_graine_tient_sous_les_pannes(runtime: RuntimeLocal) ->
 
     # Each avance paid once: one transaction per dossier across the bank files, and the
     # files' total is the total of the avances the platform computed.
-    transactions = [t for contenu in fichiers.values() for t in _transactions(contenu)]
+    transactions = [t for contenu in fichiers.values() for t in _transactions(contenu, numeros)]
     assert len({e2e for e2e, _ in transactions}) == len(transactions), transactions
     versements = {n: _versements(gestion, n) for n in numeros}
     for numero, lignes in versements.items():
@@ -373,17 +373,24 @@ def _versements(gestion: Client, numero: str) -> list[dict[str, Any]]:
     return list(reponse.json()["versements"])
 
 
-def _transactions(pain001: bytes) -> list[tuple[str, Decimal]]:
+def _transactions(pain001: bytes, numeros: list[str]) -> list[tuple[str, Decimal]]:
+    """(end-to-end id, amount) of the file's transactions for these dossiers."""
     from services.paiement.adapters.banque_locale import transactions_pain001
 
-    return [(e2e, Decimal(str(montant))) for e2e, montant in transactions_pain001(pain001)]
+    return [
+        (e2e, Decimal(str(montant)))
+        for e2e, montant in transactions_pain001(pain001)
+        if e2e.split("M0-")[0] in numeros
+    ]
 
 
 def _payer(
     gestion: Client, numeros: list[str], fichiers: dict[str, bytes], repondus: set[str]
 ) -> None:
     """Runs lots until every avance is in a bank file, then answers each file ACSC (the
-    bank's pain.002, uploaded as the gestionnaire does); keeps the files by lot."""
+    bank's pain.002, uploaded as the gestionnaire does); keeps the files by lot. The e2e
+    session shares one platform: only the lots holding these dossiers count, and only
+    their transactions are answered (another test's versements are not ours to pay)."""
     from services.paiement.adapters.banque_locale import Reponse, message_pain001, rapport_pain002
     from shared.horloge import horloge
 
@@ -393,14 +400,16 @@ def _payer(
         for lot in _lots(gestion):
             if lot["idLot"] not in fichiers and lot.get("fichier"):
                 contenu = requests.get(lot["fichier"]["url"], timeout=30)
-                if contenu.status_code == 200:
+                if contenu.status_code == 200 and _transactions(contenu.content, numeros):
                     fichiers[lot["idLot"]] = contenu.content
         etats = [v["etat"] for n in numeros for v in _versements(gestion, n)]
         return len(etats) == len(numeros) and all(e != "A_PAYER" for e in etats)
 
     _attendre(tous_mis_en_paiement, 300, "chaque avance dans un fichier de virements")
     for id_lot, contenu in fichiers.items():
-        reponses = [Reponse(e2e, "ACSC", None, str(m)) for e2e, m in _transactions(contenu)]
+        reponses = [
+            Reponse(e2e, "ACSC", None, str(m)) for e2e, m in _transactions(contenu, numeros)
+        ]
         retour = rapport_pain002(
             f"RET-{id_lot[-20:]}", message_pain001(contenu), horloge().maintenant(), reponses
         )

@@ -67,8 +67,14 @@ _DECIDEE = {
     "siret": "73282932000074",
     "numeroAns": "ANS0000001",
     "typeDemande": "AVANCE",
+    "couloir": "MS1",
+    "campagne": "MS-VAGUE1",
     "montantFinance": "1000.00",
+    "montant": "300.00",
     "decideeLe": "2024-02-20T10:00:00+01:00",
+    "jeton": "jeton-sonde",
+    "demandeLe": "2024-02-20T10:00:01+01:00",
+    "cleIdempotence": "A1-AVANCE",
 }
 # Every other Lambda: cas → (module, handler, kind, event). Chalice's packaged handler of a
 # blueprint's function is `<module>.<function>`: that module is all the Lambda imports.

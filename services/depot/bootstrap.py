@@ -151,8 +151,11 @@ class DependancesAws:
 
         return FileImportSqs()
 
-    @cached_property
+    @property
     def reponses(self) -> ReponsesInstruction:
+        # One per use case (each resolves its queue's URL once): the import and the ZIP's
+        # checks run in different Lambdas, each with its own role, and the local runtime's
+        # least-privilege record must see each of them ask (tests/privileges).
         from services.depot.adapters.instruction_sqs import ReponsesSqs
 
         return ReponsesSqs()

@@ -239,9 +239,10 @@ class VersementsDynamo(TableDynamo):
                 if condition_echouee(erreur):
                     # After a passing failure, the write refused may be our own, applied
                     # though its answer was lost: the item then is exactly what we wrote.
-                    if essai and self._lire(cle_versement(nouveau.numero_asp, nouveau.type)) == (
-                        depuis_dynamo(vers_dynamo(item))
-                    ):
+                    cle = cle_versement(nouveau.numero_asp, nouveau.type)
+                    # Read as the lot reads its candidates (BatchGetItem): one read right.
+                    relu = self._lire_lot([cle]).get((cle["PK"], cle["SK"])) if essai else None
+                    if relu is not None and relu == depuis_dynamo(vers_dynamo(item)):
                         break
                     return None
                 if not est_transitoire(erreur) or essai == ESSAIS_ECRITURE - 1:

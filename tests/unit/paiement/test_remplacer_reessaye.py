@@ -48,8 +48,9 @@ class DynamoDB:
             raise _erreur("InternalServerError", 500)
         return {}
 
-    def get_item(self, **_: Any) -> dict[str, Any]:
-        return {"Item": self.item} if self.item else {}
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:
+        (table,) = RequestItems
+        return {"Responses": {table: [self.item] if self.item else []}}
 
 
 def _versement() -> Versement:

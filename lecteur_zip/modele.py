@@ -141,17 +141,3 @@ class ResultatArchive:
 
 class ExtractionImpossible(Exception):
     """The member no longer matches what the check saw (archive replaced, or corrupted)."""
-
-
-__all__ = [
-    "LIMITES_MS_V1",
-    "MO",
-    "CodeProbleme",
-    "ExtractionImpossible",
-    "Limites",
-    "MembreArchive",
-    "ProblemePiece",
-    "ResultatArchive",
-    "SourceAleatoire",
-    "SourceOctets",
-]

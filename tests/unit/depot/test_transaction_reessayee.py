@@ -11,13 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from services.depot.adapters.dynamodb import DossierRepository, TypeIssue, _Transaction
-
-
-def _erreur(code: str, statut: int = 400) -> ClientError:
-    return ClientError(
-        {"Error": {"Code": code, "Message": "x"}, "ResponseMetadata": {"HTTPStatusCode": statut}},
-        "TransactWriteItems",
-    )
+from tests.fixtures.erreurs_aws import erreur_aws
 
 
 class DynamoDB:
@@ -40,7 +34,7 @@ def _transaction() -> _Transaction:
 
 def test_une_limitation_est_reessayee_avec_la_meme_cle_d_idempotence() -> None:
     ddb = DynamoDB(
-        _erreur("ProvisionedThroughputExceededException"), _erreur("InternalServerError", 500)
+        erreur_aws("ProvisionedThroughputExceededException"), erreur_aws("InternalServerError", 500)
     )
     issue = DossierRepository("t", ddb)._executer(_transaction(), "1", creation=True)
     assert issue.type is TypeIssue.ECRIT
@@ -49,7 +43,7 @@ def test_une_limitation_est_reessayee_avec_la_meme_cle_d_idempotence() -> None:
 
 
 def test_une_erreur_qui_n_est_pas_passagere_echoue_aussitot() -> None:
-    ddb = DynamoDB(_erreur("ValidationException"))
+    ddb = DynamoDB(erreur_aws("ValidationException"))
     with pytest.raises(ClientError):
         DossierRepository("t", ddb)._executer(_transaction(), "1", creation=True)
     assert len(ddb.appels) == 1

@@ -11,13 +11,7 @@ from botocore.exceptions import ClientError
 
 from services.instruction.adapters.aws import WorkflowStepFunctions
 from services.instruction.application.ports import JetonPerime
-
-
-def _erreur(code: str) -> ClientError:
-    return ClientError(
-        {"Error": {"Code": code, "Message": "x"}, "ResponseMetadata": {"HTTPStatusCode": 400}},
-        "SendTaskSuccess",
-    )
+from tests.fixtures.erreurs_aws import erreur_aws
 
 
 class StepFunctions:
@@ -33,12 +27,12 @@ class StepFunctions:
 
 
 def test_une_limitation_est_reessayee_dans_la_requete() -> None:
-    sfn = StepFunctions(_erreur("ThrottlingException"))
+    sfn = StepFunctions(erreur_aws("ThrottlingException"))
     WorkflowStepFunctions(sfn).reprendre("jeton", {"decision": "DECIDEE"})
     assert [a["taskToken"] for a in sfn.appels] == ["jeton", "jeton"]
 
 
 def test_un_jeton_deja_rendu_est_un_jeton_perime() -> None:
-    sfn = StepFunctions(_erreur("ThrottlingException"), _erreur("TaskTimedOut"))
+    sfn = StepFunctions(erreur_aws("ThrottlingException"), erreur_aws("TaskTimedOut"))
     with pytest.raises(JetonPerime):
         WorkflowStepFunctions(sfn).reprendre("jeton", {})

@@ -10,20 +10,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from services.paiement.adapters.dynamodb import VersementsDynamo
 from services.paiement.domain.versement import EtatVersement, TypeVersement, Versement
 from shared.montant import Montant
+from tests.fixtures.erreurs_aws import erreur_aws
 
 LE = datetime(2024, 2, 20, 9, tzinfo=UTC)
-
-
-def _erreur(code: str, statut: int) -> ClientError:
-    return ClientError(
-        {"Error": {"Code": code, "Message": "x"}, "ResponseMetadata": {"HTTPStatusCode": statut}},
-        "PutItem",
-    )
 
 
 class DynamoDB:
@@ -40,12 +32,12 @@ class DynamoDB:
         self.ecritures += 1
         attendue = int(arguments["ExpressionAttributeValues"][":attendue"]["N"])
         if attendue != self.version:
-            raise _erreur("ConditionalCheckFailedException", 400)
+            raise erreur_aws("ConditionalCheckFailedException", 400)
         self.item = arguments["Item"]
         self.version = int(self.item["version"]["N"])
         if self.ambigue:
             self.ambigue = False
-            raise _erreur("InternalServerError", 500)
+            raise erreur_aws("InternalServerError", 500)
         return {}
 
     def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:

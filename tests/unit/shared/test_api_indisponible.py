@@ -7,19 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from botocore.exceptions import ClientError
 
 from shared.api import ATTENTE_INDISPONIBLE, contrat
-
-
-def _erreur(code: str, statut: int) -> ClientError:
-    return ClientError(
-        {
-            "Error": {"Code": code, "Message": "détail interne"},
-            "ResponseMetadata": {"HTTPStatusCode": statut},
-        },
-        "GetItem",
-    )
+from tests.fixtures.erreurs_aws import erreur_aws
 
 
 def _route(exc: Exception) -> object:
@@ -32,7 +22,10 @@ def _route(exc: Exception) -> object:
 
 @pytest.mark.parametrize(
     "exc",
-    [_erreur("ProvisionedThroughputExceededException", 400), _erreur("InternalServerError", 500)],
+    [
+        erreur_aws("ProvisionedThroughputExceededException", 400, "GetItem", "détail interne"),
+        erreur_aws("InternalServerError", 500, "GetItem", "détail interne"),
+    ],
 )
 def test_une_panne_passagere_repond_503_a_reessayer(exc: Exception) -> None:
     reponse = _route(exc)(numero="1")  # type: ignore[operator]
@@ -43,7 +36,9 @@ def test_une_panne_passagere_repond_503_a_reessayer(exc: Exception) -> None:
     assert "détail interne" not in reponse.body and "GetItem" not in reponse.body
 
 
-@pytest.mark.parametrize("exc", [_erreur("ValidationException", 400), KeyError("x")])
+@pytest.mark.parametrize(
+    "exc", [erreur_aws("ValidationException", 400, "GetItem", "détail interne"), KeyError("x")]
+)
 def test_une_autre_erreur_n_est_pas_deguisee(exc: Exception) -> None:
     with pytest.raises(type(exc)):
         _route(exc)(numero="1")  # type: ignore[operator]

@@ -9,16 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from shared.dynamo import TableDynamo
-
-
-def _limite() -> ClientError:
-    return ClientError(
-        {
-            "Error": {"Code": "ProvisionedThroughputExceededException", "Message": "x"},
-            "ResponseMetadata": {"HTTPStatusCode": 400},
-        },
-        "Lecture",
-    )
+from tests.fixtures.erreurs_aws import erreur_aws
 
 
 class DynamoDB:
@@ -30,7 +21,7 @@ class DynamoDB:
         self.appels += 1
         if self.pannes:
             self.pannes -= 1
-            raise _limite()
+            raise erreur_aws("ProvisionedThroughputExceededException")
         return reponse
 
     def get_item(self, **_: Any) -> dict[str, Any]:
